@@ -1,0 +1,41 @@
+# ATC Graph: every target sets up what it needs on a fresh machine (Debian, Python 3.11, Node.js/npm).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+ADDRPORT ?= 127.0.0.1:8000
+
+.PHONY: install system-deps run serve seed test lint admin-user clean-graph
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(INSTALLED)
+
+# Headless Chromium for the browser tests, from Debian's packages.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing chromium from Debian's packages …"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py serve $(ADDRPORT)
+
+seed: install
+	$(PY) manage.py setup_graph && $(PY) manage.py load_graph
+
+admin-user: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createsuperuser
+
+test: install system-deps
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy orgs atc_graph

@@ -1,0 +1,120 @@
+"""Settings shared by every environment; values come from the environment.
+
+The graph is Neo4j 5 when `NEO4J_BOLT_URL` is set (bolt://, neo4j:// for a cluster or Aura, with the
+credentials in the URL and the database name as its path). Otherwise the app uses the embedded ArcadeDB
+Bolt server that `manage.py graphserver` runs on loopback.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-development-key-change-me")
+DEBUG = env_flag("DJANGO_DEBUG")
+ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_neomodel",
+    "orgs",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "orgs.middleware.GraphUnavailableMiddleware",
+]
+
+ROOT_URLCONF = "atc_graph.urls"
+WSGI_APPLICATION = "atc_graph.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'django.sqlite3'}")
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+
+# --- The graph -------------------------------------------------------------------------------------------
+# The embedded server (ArcadeDB's Bolt endpoint), used when NEO4J_BOLT_URL is not set.
+GRAPH_SERVER = {
+    "HOST": "127.0.0.1",
+    "BOLT_PORT": int(os.environ.get("GRAPH_BOLT_PORT", "7687")),
+    "HTTP_PORT": int(os.environ.get("GRAPH_HTTP_PORT", "2480")),
+    "DATA_DIR": Path(os.environ.get("GRAPH_DATA_DIR", BASE_DIR / "var" / "graph")),
+    "USER": "root",
+    "PASSWORD": os.environ.get("GRAPH_PASSWORD", "atcgraph-local"),
+    "DATABASE": "graph",
+    "HEAP": os.environ.get("GRAPH_HEAP", "512m"),
+    "START_TIMEOUT": float(os.environ.get("GRAPH_START_TIMEOUT", "60")),
+}
+
+NEO4J_BOLT_URL = os.environ.get("NEO4J_BOLT_URL", "")
+GRAPH_IS_EMBEDDED = not NEO4J_BOLT_URL
+NEOMODEL_NEO4J_BOLT_URL = NEO4J_BOLT_URL or (
+    "bolt://{USER}:{PASSWORD}@{HOST}:{BOLT_PORT}/{DATABASE}".format(**GRAPH_SERVER)
+)
+NEOMODEL_FORCE_TIMEZONE = False
+NEOMODEL_MAX_CONNECTION_POOL_SIZE = 50
+
+# The seed graph `make run` loads.
+SEED_GRAPH_FILE = BASE_DIR / "orgs" / "seed" / "seed_graph.yaml"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "orgs": {"handlers": ["console"], "level": os.environ.get("ATC_LOG_LEVEL", "INFO")},
+        "neo4j": {"handlers": ["console"], "level": "WARNING"},
+    },
+}

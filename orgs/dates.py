@@ -1,0 +1,71 @@
+"""Partial dates: a year alone, a year and month, or a full day, kept as ISO strings ("2003", "2003-02").
+
+ISO strings of different precision still sort and compare correctly against a full date, which is what the
+"as of" filters need; `valid_on_clause` is the Cypher condition that uses this.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+PARTIAL_DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def parse_partial_date(value: object) -> str | None:
+    """Return `value` as a normalized partial date string, None for empty; raise ValueError if malformed."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()[:10]
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date like 2003, 2003-02 or 2003-02-14, got {value!r}")
+    text = value.strip()
+    match = PARTIAL_DATE_PATTERN.match(text)
+    if not match:
+        raise ValueError(f"'{text}' is not a date like 2003, 2003-02 or 2003-02-14")
+    year, month, day = match.groups()
+    if month is not None and not 1 <= int(month) <= 12:
+        raise ValueError(f"'{text}' has no month {month}")
+    if day is not None and not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
+        raise ValueError(f"'{text}' has no day {day} in that month")
+    return text
+
+
+def latest_day(value: str) -> str:
+    """Return the last full day a partial date can mean: "2003" → "2003-12-31", "2003-02" → "2003-02-28"."""
+    year, *rest = value.split("-")
+    if len(rest) == 2:
+        return value
+    if len(rest) == 1:
+        return f"{value}-{calendar.monthrange(int(year), int(rest[0]))[1]:02d}"
+    return f"{value}-12-31"
+
+
+def as_of_day(value: object) -> str | None:
+    """Return the full day an "as of" filter means (the end of a year or month given alone), or None."""
+    parsed = parse_partial_date(value)
+    return latest_day(parsed) if parsed else None
+
+
+def period_is_ordered(since: str | None, until: str | None) -> bool:
+    """Return False when `until` is before `since` (comparing at the precision both share)."""
+    if not since or not until:
+        return True
+    shared = min(len(since), len(until))
+    return until[:shared] >= since[:shared]
+
+
+def valid_on_clause(variable: str, parameter: str = "as_of") -> str:
+    """Return Cypher that is true when relationship `variable` holds on the full day `$parameter` (or it is null).
+
+    A relationship with no `since` has always held, one with no `until` still holds; `until` of lower
+    precision is compared at its own precision, so "until 2003" still holds on 2003-05-01.
+    """
+    v, p = variable, parameter
+    return (
+        f"(${p} IS NULL OR (({v}.since IS NULL OR {v}.since <= ${p}) "
+        f"AND ({v}.until IS NULL OR substring(${p}, 0, size({v}.until)) <= {v}.until)))"
+    )

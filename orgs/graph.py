@@ -1,0 +1,192 @@
+"""The one door to the graph server: connection, queries, retried write transactions, schema set-up.
+
+Everything that talks to the graph goes through `cypher()` or `write_transaction()`, so that errors are
+translated once (server down → GraphUnavailable, uniqueness → AlreadyExists) and queries can be counted.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from django.conf import settings
+from neo4j.exceptions import (
+    ClientError,
+    DatabaseUnavailable,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+from neomodel import config as neomodel_config
+from neomodel import db
+from neomodel.exceptions import UniqueProperty
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+UNAVAILABLE_ERRORS = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, ConnectionError, OSError)
+UNIQUENESS_CODE = "Neo.ClientError.Schema.ConstraintValidationFailed"
+
+
+class GraphUnavailable(Exception):
+    """The graph server cannot be reached."""
+
+
+class AlreadyExists(Exception):
+    """A write would break a uniqueness rule."""
+
+
+_query_log = threading.local()
+
+
+@contextmanager
+def recorded_queries() -> Iterator[list[str]]:
+    """Collect the text of every query `cypher()` runs inside the block (for tests and benchmarks)."""
+    previous = getattr(_query_log, "queries", None)
+    _query_log.queries = []
+    try:
+        yield _query_log.queries
+    finally:
+        _query_log.queries = previous
+
+
+def connect(url: str | None = None) -> None:
+    """Point neomodel at `url` (neomodel form, credentials and database included), or the settings' URL."""
+    neomodel_config.DATABASE_URL = url or settings.NEOMODEL_NEO4J_BOLT_URL
+    if db.driver is not None:
+        db.close_connection()
+    try:
+        db.set_connection(url=neomodel_config.DATABASE_URL)
+    except UNAVAILABLE_ERRORS as error:
+        raise GraphUnavailable(str(error)) from error
+
+
+def cypher(query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Run one parameterized query (inside the current transaction, if any) and return its rows as dicts."""
+    if getattr(_query_log, "queries", None) is not None:
+        _query_log.queries.append(query)
+    try:
+        rows, columns = db.cypher_query(query, params or {}, resolve_objects=False)
+    except UNAVAILABLE_ERRORS as error:
+        raise GraphUnavailable(str(error)) from error
+    except UniqueProperty as error:
+        raise AlreadyExists(str(error)) from error
+    except ClientError as error:
+        if error.code == UNIQUENESS_CODE:
+            raise AlreadyExists(error.message or str(error)) from error
+        raise
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def write_transaction(work: Callable[[], T], *, attempts: int = 6) -> T:
+    """Run `work` in one write transaction, retried on transient errors; roll back on any exception."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with db.write_transaction:
+                return work()
+        except TransientError:
+            if attempt == attempts:
+                raise
+            time.sleep(0.02 * 2**attempt)
+        except UniqueProperty as error:
+            raise AlreadyExists(str(error)) from error
+        except ClientError as error:
+            if error.code == UNIQUENESS_CODE:
+                raise AlreadyExists(error.message or str(error)) from error
+            raise
+        except UNAVAILABLE_ERRORS as error:
+            raise GraphUnavailable(str(error)) from error
+    raise AssertionError("unreachable")
+
+
+# --- Which server: Neo4j or the embedded ArcadeDB --------------------------------------------------------
+
+
+def server_agent() -> str:
+    """Return the server's agent string (ArcadeDB's reads 'Neo4j/5.26.0 compatible (ArcadeDB …)')."""
+    if db.driver is None:
+        connect()
+    try:
+        return str(db.driver.get_server_info().agent)
+    except UNAVAILABLE_ERRORS as error:
+        raise GraphUnavailable(str(error)) from error
+
+
+def is_arcadedb() -> bool:
+    """Return True when the graph server is ArcadeDB's Bolt endpoint rather than Neo4j."""
+    return "ArcadeDB" in server_agent()
+
+
+# --- Full-text search index: the one place where the two servers differ -------------------------------
+
+SEARCH_LABEL = "Organization"
+SEARCH_PROPERTY = "search_text"
+NEO4J_FULLTEXT_INDEX = "organization_search"
+
+
+def fulltext_index_name() -> str:
+    """Return the name `db.index.fulltext.queryNodes` takes for the organization search index."""
+    return f"{SEARCH_LABEL}[{SEARCH_PROPERTY}]" if is_arcadedb() else NEO4J_FULLTEXT_INDEX
+
+
+def _arcadedb_sql(command: str) -> None:
+    server = settings.GRAPH_SERVER
+    credentials = base64.b64encode(f"{server['USER']}:{server['PASSWORD']}".encode()).decode()
+    request = urllib.request.Request(
+        f"http://{server['HOST']}:{server['HTTP_PORT']}/api/v1/command/{server['DATABASE']}",
+        data=json.dumps({"language": "sql", "command": command}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Basic {credentials}"},
+    )
+    try:
+        urllib.request.urlopen(request, timeout=30).read()
+    except urllib.error.HTTPError as error:
+        raise GraphUnavailable(f"ArcadeDB refused '{command}': {error.read()[:300]!r}") from error
+    except OSError as error:
+        raise GraphUnavailable(str(error)) from error
+
+
+def install_fulltext_index() -> None:
+    """Create the organization search index if it does not exist (DDL differs between the two servers)."""
+    if is_arcadedb():
+        # ArcadeDB indexes only declared properties.
+        _arcadedb_sql(f"CREATE PROPERTY {SEARCH_LABEL}.{SEARCH_PROPERTY} IF NOT EXISTS STRING")
+        _arcadedb_sql(f"CREATE INDEX IF NOT EXISTS ON {SEARCH_LABEL} ({SEARCH_PROPERTY}) FULL_TEXT")
+    else:
+        cypher(
+            f"CREATE FULLTEXT INDEX {NEO4J_FULLTEXT_INDEX} IF NOT EXISTS "
+            f"FOR (n:{SEARCH_LABEL}) ON EACH [n.{SEARCH_PROPERTY}]"
+        )
+
+
+def install_schema() -> None:
+    """Install every model's constraints and indexes, then the full-text index."""
+    from orgs import models  # noqa: F401  (registers the node classes with neomodel)
+
+    db.install_all_labels(stdout=io.StringIO())
+    install_fulltext_index()
+
+
+def erase_graph() -> None:
+    """Remove every node and relationship, and on ArcadeDB the schema too (tests start from nothing)."""
+    if is_arcadedb():
+        server = settings.GRAPH_SERVER
+        credentials = base64.b64encode(f"{server['USER']}:{server['PASSWORD']}".encode()).decode()
+        for command in (f"drop database {server['DATABASE']}", f"create database {server['DATABASE']}"):
+            request = urllib.request.Request(
+                f"http://{server['HOST']}:{server['HTTP_PORT']}/api/v1/server",
+                data=json.dumps({"command": command}).encode(),
+                headers={"Content-Type": "application/json", "Authorization": f"Basic {credentials}"},
+            )
+            urllib.request.urlopen(request, timeout=30).read()
+        connect(settings.NEOMODEL_NEO4J_BOLT_URL)
+    else:
+        cypher("MATCH (n) DETACH DELETE n")

@@ -1,0 +1,195 @@
+"""Run the embedded graph server: ArcadeDB's Bolt endpoint from the `arcadedb-embedded` package.
+
+The server lives in the process that calls `serve_forever` (the JVM is started inside it through JPype),
+binds every listener to loopback, and keeps its data under `data_dir`. Other processes reach it over Bolt.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import neo4j
+from neo4j.exceptions import AuthError, ServiceUnavailable
+
+
+class GraphServerError(Exception):
+    """A graph server problem that is reported to the person as one line."""
+
+
+@dataclass(frozen=True)
+class EmbeddedServerConfig:
+    """Where and how the embedded server listens and stores its data."""
+
+    data_dir: Path
+    host: str = "127.0.0.1"
+    bolt_port: int = 7687
+    http_port: int = 2480
+    user: str = "root"
+    password: str = "atcgraph-local"
+    database: str = "graph"
+    heap: str = "512m"
+
+    @property
+    def bolt_url(self) -> str:
+        return f"bolt://{self.host}:{self.bolt_port}"
+
+    @property
+    def neomodel_url(self) -> str:
+        return f"bolt://{self.user}:{self.password}@{self.host}:{self.bolt_port}/{self.database}"
+
+    @property
+    def http_url(self) -> str:
+        return f"http://{self.host}:{self.http_port}"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Return a TCP port on `host` that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def check_can_start(config: EmbeddedServerConfig) -> None:
+    """Raise GraphServerError if the ports are taken or the data directory cannot be written."""
+    for name, port in (("Bolt", config.bolt_port), ("HTTP", config.http_port)):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((config.host, port))
+            except OSError as error:
+                if error.errno == errno.EADDRINUSE:
+                    raise GraphServerError(
+                        f"{name} port {port} on {config.host} is already in use "
+                        f"(another graph server running? choose another with GRAPH_BOLT_PORT/GRAPH_HTTP_PORT)."
+                    ) from None
+                raise GraphServerError(f"Cannot listen on {config.host}:{port}: {error.strerror}.") from None
+    try:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise GraphServerError(f"Cannot create the data directory {config.data_dir}: {error.strerror}.") from None
+    if not os.access(config.data_dir, os.W_OK | os.X_OK):
+        raise GraphServerError(f"The data directory {config.data_dir} is not writable.")
+
+
+def wait_for_bolt(config: EmbeddedServerConfig, *, timeout: float, is_alive: Callable[[], bool] = lambda: True) -> None:
+    """Return once the server answers `RETURN 1` over Bolt; raise GraphServerError on timeout or bad credentials."""
+    deadline = time.monotonic() + timeout
+    with neo4j.GraphDatabase.driver(config.bolt_url, auth=(config.user, config.password)) as driver:
+        while True:
+            try:
+                with driver.session(database=config.database) as session:
+                    session.run("RETURN 1").consume()
+                return
+            except AuthError:
+                raise GraphServerError(
+                    f"The graph server at {config.bolt_url} refused user '{config.user}': wrong password "
+                    f"(the data directory keeps the password it was created with; check GRAPH_PASSWORD)."
+                ) from None
+            except (ServiceUnavailable, OSError, neo4j.exceptions.DatabaseUnavailable):
+                pass
+            except neo4j.exceptions.ClientError:
+                # The server answers but the database is still being created.
+                pass
+            if not is_alive():
+                raise GraphServerError("The graph server process ended before it answered; see its output above.")
+            if time.monotonic() > deadline:
+                raise GraphServerError(f"The graph server did not answer on {config.bolt_url} within {timeout:.0f} s.")
+            time.sleep(0.2)
+
+
+def serve_forever(config: EmbeddedServerConfig, *, on_ready: Callable[[], None]) -> None:
+    """Start the server in this process and block until SIGINT or SIGTERM, then stop it cleanly and exit."""
+    check_can_start(config)
+    from arcadedb_embedded import ArcadeDBServer  # a heavy import: starts nothing until used
+
+    # ArcadeDB writes a `log/` folder into the working directory.
+    os.chdir(config.data_dir)
+    server = ArcadeDBServer(
+        root_path=str(config.data_dir),
+        root_password=config.password,
+        config={
+            "host": config.host,
+            "http_port": config.http_port,
+            "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
+            "bolt_port": config.bolt_port,
+            "server_defaultDatabases": f"{config.database}[{config.user}]",
+        },
+        jvm_kwargs={"heap_size": config.heap},
+    )
+
+    def stop(signum: int, frame: object) -> None:
+        # A signal that reaches the JVM directly crashes JPype: stop from Python, then leave at once.
+        try:
+            server.stop()
+        finally:
+            os._exit(0)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.start()
+    except Exception as error:  # the Java exception's message is the useful part
+        raise GraphServerError(f"The graph server failed to start: {error}") from None
+    wait_for_bolt(config, timeout=60)
+    on_ready()
+    while True:
+        time.sleep(3600)
+
+
+class EmbeddedServerProcess:
+    """A `manage.py graphserver` child process, for `make run`, tests and benchmarks."""
+
+    def __init__(self, config: EmbeddedServerConfig, *, settings_module: str | None = None, quiet: bool = True):
+        self.config = config
+        self.settings_module = settings_module
+        self.quiet = quiet
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, *, timeout: float = 60) -> None:
+        """Start the child and return once Bolt answers; raise GraphServerError otherwise."""
+        check_can_start(self.config)
+        manage = Path(__file__).resolve().parent.parent / "manage.py"
+        env = dict(os.environ)
+        env.pop("NEO4J_BOLT_URL", None)
+        if self.settings_module:
+            env["DJANGO_SETTINGS_MODULE"] = self.settings_module
+        command = [
+            sys.executable, str(manage), "graphserver",
+            "--data-dir", str(self.config.data_dir),
+            "--bolt-port", str(self.config.bolt_port),
+            "--http-port", str(self.config.http_port),
+            "--password", self.config.password,
+            "--heap", self.config.heap,
+        ]
+        output = subprocess.DEVNULL if self.quiet else None
+        self.process = subprocess.Popen(command, env=env, stdout=output, stderr=output)
+        try:
+            wait_for_bolt(self.config, timeout=timeout, is_alive=lambda: self.process is not None and self.process.poll() is None)
+        except GraphServerError:
+            self.stop()
+            raise
+
+    def stop(self, *, timeout: float = 30) -> None:
+        """Ask the child to stop cleanly; kill it if it does not within `timeout` seconds."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def kill(self) -> None:
+        """End the child at once, as a crash would."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()

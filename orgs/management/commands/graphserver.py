@@ -1,0 +1,56 @@
+"""`manage.py graphserver`: run the embedded graph server in this process until Ctrl-C or SIGTERM."""
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from orgs.graphserver import EmbeddedServerConfig, GraphServerError, serve_forever
+
+
+def embedded_config_from_settings(**overrides: Any) -> EmbeddedServerConfig:
+    """Return the embedded server's configuration from settings.GRAPH_SERVER, with overrides applied."""
+    server = settings.GRAPH_SERVER
+    values = {
+        "data_dir": Path(server["DATA_DIR"]),
+        "host": server["HOST"],
+        "bolt_port": server["BOLT_PORT"],
+        "http_port": server["HTTP_PORT"],
+        "user": server["USER"],
+        "password": server["PASSWORD"],
+        "database": server["DATABASE"],
+        "heap": server["HEAP"],
+    }
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    return EmbeddedServerConfig(**values)
+
+
+class Command(BaseCommand):
+    help = "Run the embedded graph server (ArcadeDB's Bolt endpoint) on loopback until Ctrl-C."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--data-dir", type=Path, help="where the graph's files live (default var/graph)")
+        parser.add_argument("--bolt-port", type=int)
+        parser.add_argument("--http-port", type=int)
+        parser.add_argument("--password", help="the root user's password (kept by the data directory)")
+        parser.add_argument("--heap", help="JVM heap size, e.g. 512m or 1g")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        config = embedded_config_from_settings(
+            data_dir=options["data_dir"].resolve() if options["data_dir"] else None,
+            bolt_port=options["bolt_port"],
+            http_port=options["http_port"],
+            password=options["password"],
+            heap=options["heap"],
+        )
+        try:
+            serve_forever(
+                config,
+                on_ready=lambda: self.stdout.write(
+                    f"Graph server ready on {config.bolt_url} (database '{config.database}', data in "
+                    f"{config.data_dir}). Ctrl-C stops it.",
+                ),
+            )
+        except GraphServerError as error:
+            raise CommandError(str(error)) from None

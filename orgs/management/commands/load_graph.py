@@ -1,0 +1,44 @@
+"""`manage.py load_graph FILE`: validate a graph file, then write it in one transaction."""
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from orgs.graph import AlreadyExists, GraphUnavailable
+from orgs.loader import GraphFileInvalid, read_graph_file, validate_graph, write_graph
+
+
+class Command(BaseCommand):
+    help = "Load a graph file (YAML or JSON; default: the seed graph). Loading twice leaves the same graph."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("file", nargs="?", type=Path, help="the graph file (default: the seed graph)")
+        parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = options["file"] or Path(settings.SEED_GRAPH_FILE)
+        verbosity = options["verbosity"]
+        try:
+            batch = validate_graph(read_graph_file(path))
+            if options["dry_run"]:
+                self.stdout.write(f"{path} is valid; it would write: {_summary(batch.counts())}")
+                return
+
+            def progress(what: str, done: int, total: int) -> None:
+                if verbosity > 1:
+                    self.stdout.write(f"  {what}: {done}/{total}")
+
+            counts = write_graph(batch, progress=progress)
+        except GraphFileInvalid as error:
+            raise CommandError(f"{path} was not loaded, nothing was written. {error}") from None
+        except AlreadyExists as error:
+            raise CommandError(f"{path} was not loaded, nothing was written: {error}") from None
+        except GraphUnavailable as error:
+            raise CommandError(f"The graph server cannot be reached: {error}") from None
+        self.stdout.write(f"Loaded {path}: {_summary(counts)}")
+
+
+def _summary(counts: dict[str, int]) -> str:
+    return ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))

@@ -1,0 +1,140 @@
+"""The graph schema: neomodel node classes and the one relationship model.
+
+Labels are the class names. Every relationship type in `orgs.vocabulary.RELATIONSHIP_TYPES` uses the `Tie`
+model, so every edge carries the same evidence fields. Writes go through `orgs.services` and the loader,
+which validate and keep `search_text` and `degree` current; these classes only describe the shape.
+"""
+
+from __future__ import annotations
+
+from django_neomodel import DjangoNode
+from neomodel import (
+    ArrayProperty,
+    IntegerProperty,
+    RelationshipTo,
+    StringProperty,
+    StructuredRel,
+)
+
+from orgs.vocabulary import Confidence, DocumentKind, EventKind, OrganizationKind
+
+
+def choices_of(enum: type) -> dict[str, str]:
+    return {member.value: member.label for member in enum}
+
+
+class Tie(StructuredRel):
+    """Every relationship: its period, its footing, and the evidence it rests on."""
+
+    uid = StringProperty(help_text=
+        "Stable identifier of this relationship: a hash of its start, type and end, so unique by construction."
+    )
+    since = StringProperty(help_text="When it began: 2003, 2003-02 or 2003-02-14.")
+    until = StringProperty(help_text="When it ended, if it did (same form as since).")
+    qualifier = StringProperty(help_text="The source's wording of the footing, e.g. 'close ties'.")
+    confidence = StringProperty(choices=choices_of(Confidence), default=Confidence.STATED.value,
+                                help_text="Whether the source states it outright or it is inferred.")
+    source_uid = StringProperty(help_text="uid of the Source the evidence comes from.")
+    evidence = StringProperty(help_text="The exact sentence of the source that supports it.")
+
+
+def tie_to(target: str, rel_type: str) -> RelationshipTo:
+    return RelationshipTo(target, rel_type, model=Tie)
+
+
+class GraphNode(DjangoNode):
+    """Fields every node has: a stable uid for URLs and a maintained degree for rankings."""
+
+    __abstract_node__ = True
+
+    uid = StringProperty(unique_index=True, required=True, help_text="Stable identifier used in URLs and the API.")
+    degree = IntegerProperty(default=0, help_text="Number of relationships, kept current by every write.")
+
+    class Meta:
+        app_label = "orgs"
+
+
+class Organization(GraphNode):
+    """A body: international organization, regional centre, council, task force, sub-group, agency."""
+
+    name = StringProperty(unique_index=True, required=True, help_text="Full name, unique among organizations.")
+    acronym = StringProperty(help_text="Usual short name, e.g. CODEXTER.")
+    aliases = ArrayProperty(StringProperty(), default=list, help_text="Other names and spellings.")
+    kind = StringProperty(choices=choices_of(OrganizationKind), default=OrganizationKind.OTHER.value,
+                          help_text="What sort of body it is.")
+    description = StringProperty(help_text="A sentence or two on what the body is.")
+    founded = StringProperty(help_text="When it was founded: 2003, 2003-02 or 2003-02-14.")
+    dissolved = StringProperty(help_text="When it ceased to exist, if it did.")
+    website = StringProperty(help_text="Official web address.")
+    search_text = StringProperty(help_text="Name, acronym and aliases folded for full-text search (derived).")
+    former_uids = ArrayProperty(StringProperty(), default=list,
+                                help_text="uids of organizations merged into this one; old links resolve here.")
+
+    collaborates_with = tie_to("Organization", "COLLABORATES_WITH")
+    has_observer_status_in = tie_to("Organization", "HAS_OBSERVER_STATUS_IN")
+    coordinates = tie_to("Organization", "COORDINATES")
+    merged_from = tie_to("Organization", "MERGED_FROM")
+    part_of = tie_to("Organization", "PART_OF")
+    member_of = tie_to("Organization", "MEMBER_OF")
+    has_contact_point_in = tie_to("Organization", "HAS_CONTACT_POINT_IN")
+    located_in = tie_to("Country", "LOCATED_IN")
+    organized = tie_to("Event", "ORGANIZED")
+    took_part_in = tie_to("Event", "TOOK_PART_IN")
+    adopted = tie_to("Document", "ADOPTED")
+    based_on = tie_to("Document", "BASED_ON")
+
+
+class Country(GraphNode):
+    """A state, as a participant, coordinator or host."""
+
+    name = StringProperty(unique_index=True, required=True, help_text="Short English name, e.g. Turkey.")
+    official_name = StringProperty(help_text="Formal name, e.g. Republic of Turkey.")
+    iso_code = StringProperty(unique_index=True, help_text="ISO 3166-1 alpha-2 code.")
+    aliases = ArrayProperty(StringProperty(), default=list, help_text="Other names and spellings.")
+
+    coordinates = tie_to("Organization", "COORDINATES")
+    member_of = tie_to("Organization", "MEMBER_OF")
+    collaborates_with = tie_to("Organization", "COLLABORATES_WITH")
+    organized = tie_to("Event", "ORGANIZED")
+    took_part_in = tie_to("Event", "TOOK_PART_IN")
+    adopted = tie_to("Document", "ADOPTED")
+
+
+class Event(GraphNode):
+    """A meeting, workshop, training, investigation or attack."""
+
+    name = StringProperty(required=True, help_text="Title as the source gives it.")
+    kind = StringProperty(choices=choices_of(EventKind), default=EventKind.OTHER.value, help_text="What happened.")
+    start = StringProperty(help_text="First day (or month, or year) of the event.")
+    end = StringProperty(help_text="Last day, for events over several days.")
+    place = StringProperty(help_text="City or venue.")
+    description = StringProperty(help_text="What the source says of it.")
+
+    held_in = tie_to("Country", "HELD_IN")
+    concerns = tie_to("Event", "CONCERNS")
+
+
+class Document(GraphNode):
+    """A founding or policy document: declaration, resolution, agreement."""
+
+    name = StringProperty(required=True, help_text="Title of the document.")
+    kind = StringProperty(choices=choices_of(DocumentKind), default=DocumentKind.OTHER.value,
+                          help_text="What sort of document.")
+    date = StringProperty(help_text="When it was adopted.")
+    description = StringProperty(help_text="What it says or does.")
+
+    concerns = tie_to("Event", "CONCERNS")
+
+
+class Source(GraphNode):
+    """A page or document that evidence comes from."""
+
+    title = StringProperty(required=True, help_text="Title of the page or document.")
+    publisher = StringProperty(help_text="Who published it.")
+    url = StringProperty(help_text="Where it was read, if online.")
+    text = StringProperty(help_text="The full text, so every piece of evidence can be read in context.")
+
+
+NODE_CLASSES: dict[str, type[GraphNode]] = {
+    cls.__name__: cls for cls in (Organization, Country, Event, Document, Source)
+}

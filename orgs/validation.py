@@ -1,0 +1,147 @@
+"""The rules a node or relationship must satisfy, written once for the loader, services, API and admin."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from neomodel import ArrayProperty, IntegerProperty
+
+from orgs.dates import parse_partial_date, period_is_ordered
+from orgs.models import NODE_CLASSES
+from orgs.vocabulary import RELATIONSHIP_TYPES, Confidence
+
+DATE_FIELDS = frozenset({"founded", "dissolved", "start", "end", "date", "since", "until"})
+DERIVED_FIELDS = frozenset({"degree", "search_text", "former_uids"})
+TIE_FIELDS = ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
+
+
+class ValidationFailed(Exception):
+    """One or more fields are wrong: `errors` maps each field to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items()))
+        self.errors = errors
+
+
+def editable_fields(label: str) -> dict[str, Any]:
+    """Return the properties a person may set on a node of `label` (derived ones left out)."""
+    cls = NODE_CLASSES[label]
+    return {
+        name: prop
+        for name, prop in cls.defined_properties(aliases=False, rels=False).items()
+        if name not in DERIVED_FIELDS
+    }
+
+
+def clean_node_properties(label: str, record: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Return `record`'s properties checked and normalized for a `label` node; raise ValidationFailed.
+
+    With `partial`, missing fields are left out instead of reported (for updates).
+    """
+    fields = editable_fields(label)
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for name in record:
+        if name not in fields:
+            errors.setdefault(name, []).append(f"unknown field for {label}")
+    for name, prop in fields.items():
+        if name not in record:
+            if prop.required and not partial:
+                errors.setdefault(name, []).append("this field is required")
+            continue
+        value = record[name]
+        if isinstance(value, str):
+            value = value.strip()
+        try:
+            cleaned[name] = _clean_value(name, prop, value)
+        except ValueError as error:
+            errors.setdefault(name, []).append(str(error))
+    if "founded" in cleaned and not period_is_ordered(cleaned.get("founded"), cleaned.get("dissolved")):
+        errors.setdefault("dissolved", []).append("is before founded")
+    if "start" in cleaned and not period_is_ordered(cleaned.get("start"), cleaned.get("end")):
+        errors.setdefault("end", []).append("is before start")
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
+
+
+def _clean_value(name: str, prop: Any, value: Any) -> Any:
+    if value in (None, "") and not isinstance(prop, ArrayProperty):
+        if getattr(prop, "required", False):
+            raise ValueError("this field is required")
+        return getattr(prop, "default", None) if getattr(prop, "choices", None) else None
+    if name in DATE_FIELDS:
+        return parse_partial_date(value)
+    if isinstance(prop, ArrayProperty):
+        if value in (None, ""):
+            return []
+        if isinstance(value, str):
+            value = [part for part in (item.strip() for item in value.split(";")) if part]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValueError("expected a list of strings")
+        return list(dict.fromkeys(item.strip() for item in value if item.strip()))
+    if isinstance(prop, IntegerProperty):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("expected a whole number")
+        return value
+    if not isinstance(value, str):
+        raise ValueError("expected text")
+    choices = getattr(prop, "choices", None)
+    if choices and value not in choices:
+        raise ValueError(f"'{value}' is not one of: {', '.join(choices)}")
+    return value
+
+
+def clean_tie(rel_type: str, start_label: str, end_label: str, start_uid: str, end_uid: str,
+              record: dict[str, Any]) -> dict[str, Any]:
+    """Return a relationship's properties checked against the vocabulary and the evidence rules.
+
+    Raise ValidationFailed naming each bad field: unknown type, endpoints of the wrong kind, a tie from a node
+    to itself, bad or reversed dates, an unknown confidence, missing evidence.
+    """
+    errors: dict[str, list[str]] = {}
+    definition = RELATIONSHIP_TYPES.get(rel_type)
+    if definition is None:
+        errors["type"] = [f"unknown relationship type '{rel_type}'; one of: {', '.join(RELATIONSHIP_TYPES)}"]
+    else:
+        if start_label not in definition.start_labels:
+            errors["from"] = [f"{rel_type} cannot start at a {start_label}"]
+        if end_label not in definition.end_labels:
+            errors["to"] = [f"{rel_type} cannot end at a {end_label}"]
+    if start_uid == end_uid:
+        errors.setdefault("to", []).append("a relationship must join two different nodes")
+    for name in record:
+        if name not in TIE_FIELDS:
+            errors.setdefault(name, []).append("unknown field for a relationship")
+    cleaned: dict[str, Any] = {}
+    for name in ("since", "until"):
+        try:
+            cleaned[name] = parse_partial_date(record.get(name))
+        except ValueError as error:
+            errors.setdefault(name, []).append(str(error))
+    if not errors.get("since") and not errors.get("until"):
+        if not period_is_ordered(cleaned["since"], cleaned["until"]):
+            errors.setdefault("until", []).append("is before since")
+    confidence = record.get("confidence") or Confidence.STATED.value
+    if confidence not in {member.value for member in Confidence}:
+        errors["confidence"] = [f"'{confidence}' is not one of: {', '.join(c.value for c in Confidence)}"]
+    cleaned["confidence"] = confidence
+    for name in ("qualifier", "source_uid", "evidence"):
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            errors.setdefault(name, []).append("expected text")
+            continue
+        cleaned[name] = (value or "").strip() or None
+    for name in ("source_uid", "evidence"):
+        if not cleaned.get(name) and name not in errors:
+            errors[name] = ["every relationship needs its source and the sentence that supports it"]
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
+
+
+def tie_uid(start_uid: str, rel_type: str, end_uid: str) -> str:
+    """Return the stable uid of the relationship `rel_type` from `start_uid` to `end_uid`."""
+    return hashlib.sha1(f"{start_uid}|{rel_type}|{end_uid}".encode()).hexdigest()[:16]
+

@@ -1,0 +1,176 @@
+"""The one vocabulary of ATC Graph: node kinds and relationship types.
+
+Every layer (models, services, loader, API, admin, pages) reads the allowed values from here, so a type
+or kind is added in one place. Relationship types are the names stored in the graph (UPPER_SNAKE).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class NodeLabel(StrEnum):
+    """Labels of the nodes the graph holds."""
+
+    ORGANIZATION = "Organization"
+    COUNTRY = "Country"
+    EVENT = "Event"
+    DOCUMENT = "Document"
+    SOURCE = "Source"
+
+
+class OrganizationKind(StrEnum):
+    """What sort of body an organization is."""
+
+    INTERNATIONAL_ORGANIZATION = "international_organization"
+    REGIONAL_ORGANIZATION = "regional_organization"
+    REGIONAL_CENTRE = "regional_centre"
+    COUNCIL_OR_COMMITTEE = "council_or_committee"
+    EXECUTIVE_BODY = "executive_body"
+    PARLIAMENTARY_ASSEMBLY = "parliamentary_assembly"
+    TASK_FORCE = "task_force"
+    SUB_GROUP = "sub_group"
+    UNIT = "unit"
+    OFFICE = "office"
+    NATIONAL_AGENCY = "national_agency"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").replace(" or ", " / ").capitalize()
+
+
+class EventKind(StrEnum):
+    """What sort of event an event is."""
+
+    MEETING = "meeting"
+    WORKSHOP = "workshop"
+    TRAINING = "training"
+    JOINT_INVESTIGATION = "joint_investigation"
+    INVESTIGATION = "investigation"
+    ATTACK = "attack"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class DocumentKind(StrEnum):
+    """What sort of founding or policy document a document is."""
+
+    DECLARATION = "declaration"
+    RESOLUTION = "resolution"
+    AGREEMENT = "agreement"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Confidence(StrEnum):
+    """How directly the evidence states a relationship."""
+
+    STATED = "stated"  # the sentence says it in so many words
+    INFERRED = "inferred"  # follows from the sentence and its context on the page
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+ORG = NodeLabel.ORGANIZATION
+COUNTRY = NodeLabel.COUNTRY
+EVENT = NodeLabel.EVENT
+DOCUMENT = NodeLabel.DOCUMENT
+ACTORS = frozenset({ORG, COUNTRY})
+
+
+@dataclass(frozen=True)
+class RelationshipType:
+    """One relationship type: its graph name, the labels it joins, and how it reads each way."""
+
+    name: str
+    forward: str  # "A <forward> B"
+    backward: str  # "B <backward> A"
+    start_labels: frozenset[NodeLabel]
+    end_labels: frozenset[NodeLabel]
+    description: str
+    symmetric: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.forward[:1].upper() + self.forward[1:]
+
+
+RELATIONSHIP_TYPES: dict[str, RelationshipType] = {
+    rel.name: rel
+    for rel in (
+        RelationshipType(
+            "COLLABORATES_WITH", "collaborates with", "collaborates with", ACTORS, ACTORS,
+            "Working cooperation between two bodies; `qualifier` keeps the source's wording "
+            "(\"closely collaborates\", \"working contacts\", \"close ties\", \"cooperation established\").",
+            symmetric=True,
+        ),
+        RelationshipType(
+            "HAS_OBSERVER_STATUS_IN", "has observer status in", "grants observer status to",
+            frozenset({ORG}), frozenset({ORG}),
+            "The start body is an observer in the end body.",
+        ),
+        RelationshipType(
+            "COORDINATES", "coordinates", "is coordinated by", ACTORS, frozenset({ORG}),
+            "The start (a country or body) coordinates or leads the end body, e.g. a task force or sub-group.",
+        ),
+        RelationshipType(
+            "MERGED_FROM", "was formed by merging", "was merged into", frozenset({ORG}), frozenset({ORG}),
+            "The start body was born by merging the end bodies.",
+        ),
+        RelationshipType(
+            "PART_OF", "is part of", "includes", frozenset({ORG}), frozenset({ORG}),
+            "The start body is an organ, unit, institution or sub-group of the end body.",
+        ),
+        RelationshipType(
+            "MEMBER_OF", "is a member of", "has as a member", ACTORS, frozenset({ORG}),
+            "The start country or body is a member of the end body.",
+        ),
+        RelationshipType(
+            "HAS_CONTACT_POINT_IN", "has a contact point in", "has a contact point at", frozenset({ORG}),
+            frozenset({ORG}),
+            "The start body hosts a contact point of the end body's network (`qualifier` names it, e.g. I-24/7).",
+        ),
+        RelationshipType(
+            "LOCATED_IN", "is located in", "hosts", frozenset({ORG}), frozenset({COUNTRY}),
+            "The body is based in the country.",
+        ),
+        RelationshipType(
+            "ORGANIZED", "organized", "was organized by", ACTORS, frozenset({EVENT}),
+            "The start body organized or co-organized the event (`qualifier` says which).",
+        ),
+        RelationshipType(
+            "TOOK_PART_IN", "took part in", "was attended by", ACTORS, frozenset({EVENT}),
+            "The start body or country took part in the event.",
+        ),
+        RelationshipType(
+            "HELD_IN", "was held in", "hosted", frozenset({EVENT}), frozenset({COUNTRY}),
+            "The event took place in the country (the city is the event's `place`).",
+        ),
+        RelationshipType(
+            "ADOPTED", "adopted", "was adopted by", ACTORS, frozenset({DOCUMENT}),
+            "The start body adopted the declaration, resolution or agreement.",
+        ),
+        RelationshipType(
+            "BASED_ON", "is based on", "is the basis of", frozenset({ORG}), frozenset({DOCUMENT}),
+            "The body was created or acts on the strength of the document.",
+        ),
+        RelationshipType(
+            "CONCERNS", "concerns", "is the subject of", frozenset({EVENT, DOCUMENT}),
+            frozenset({ORG, COUNTRY, EVENT}),
+            "The event or document is about the end node (e.g. an investigation of an attack).",
+        ),
+    )
+}
+
+#: The four relationship types the product is built around; the API uses these exact names.
+CORE_RELATIONSHIP_TYPES = ("COLLABORATES_WITH", "HAS_OBSERVER_STATUS_IN", "COORDINATES", "MERGED_FROM")

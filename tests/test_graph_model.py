@@ -1,0 +1,63 @@
+"""The graph model: constraints, relationship evidence, and the server answering over Bolt."""
+
+import pytest
+from neomodel.exceptions import UniqueProperty
+
+from orgs.graph import AlreadyExists, cypher, is_arcadedb, write_transaction
+from orgs.models import Organization
+
+
+def test_an_organization_saved_through_the_model_can_be_read_back_by_uid():
+    Organization(uid="interpol", name="International Criminal Police Organization", acronym="INTERPOL",
+                 aliases=["ICPO"], kind="international_organization").save()
+
+    found = Organization.nodes.get(uid="interpol")
+
+    assert found.name == "International Criminal Police Organization"
+    assert found.aliases == ["ICPO"]
+    assert found.degree == 0
+
+
+def test_two_organizations_cannot_share_a_name():
+    Organization(uid="a", name="Council of Europe").save()
+
+    with pytest.raises((UniqueProperty, AlreadyExists)):
+        write_transaction(lambda: Organization(uid="b", name="Council of Europe").save())
+
+    assert cypher("MATCH (o:Organization) RETURN count(o) AS n")[0]["n"] == 1
+
+
+def test_two_organizations_cannot_share_a_uid():
+    Organization(uid="same", name="One").save()
+
+    with pytest.raises((UniqueProperty, AlreadyExists)):
+        write_transaction(lambda: Organization(uid="same", name="Other").save())
+
+
+def test_a_relationship_keeps_its_period_footing_and_evidence():
+    cis = Organization(uid="cis-atc", name="CIS Anti-Terrorism Center").save()
+    interpol = Organization(uid="interpol", name="INTERPOL").save()
+
+    cis.has_observer_status_in.connect(interpol, {
+        "uid": "t1", "since": "2005", "qualifier": "observer status", "source_uid": "cis-atc-partners",
+        "evidence": "With that the CIS ATC is granted an observer status in the INTERPOL and CODEXTER.",
+    })
+
+    tie = cis.has_observer_status_in.relationship(interpol)
+    assert (tie.since, tie.qualifier, tie.source_uid) == ("2005", "observer status", "cis-atc-partners")
+    assert tie.evidence.startswith("With that the CIS ATC")
+
+
+def test_a_failed_write_transaction_leaves_the_graph_as_it_was():
+    def create_then_fail():
+        Organization(uid="x", name="X").save()
+        raise RuntimeError("something went wrong after the first write")
+
+    with pytest.raises(RuntimeError):
+        write_transaction(create_then_fail)
+
+    assert cypher("MATCH (o:Organization) RETURN count(o) AS n")[0]["n"] == 0
+
+
+def test_the_server_identifies_itself(graph_server):
+    assert is_arcadedb() is (graph_server is not None)
