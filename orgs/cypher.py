@@ -22,7 +22,7 @@ def rel_type(name: str) -> str:
 def merge_nodes(label: str) -> str:
     """Create or update nodes of `label` from `$rows` of {uid, props}; return how many."""
     return (
-        f"UNWIND $rows AS row MERGE (n:{node_label(label)} {{uid: row.uid}}) "
+        f"UNWIND $rows AS row MERGE (n:Node:{node_label(label)} {{uid: row.uid}}) "
         "SET n += row.props RETURN count(n) AS written"
     )
 
@@ -31,8 +31,8 @@ def merge_ties(rel: str, start_label: str, end_label: str) -> str:
     """Create or update `rel` relationships from `$rows` of {start, end, uid, props}; return how many."""
     return (
         f"UNWIND $rows AS row "
-        f"MATCH (a:{node_label(start_label)} {{uid: row.start}}) "
-        f"MATCH (b:{node_label(end_label)} {{uid: row.end}}) "
+        f"MATCH (a:Node:{node_label(start_label)} {{uid: row.start}}) "
+        f"MATCH (b:Node:{node_label(end_label)} {{uid: row.end}}) "
         f"MERGE (a)-[r:{rel_type(rel)}]->(b) ON CREATE SET r.uid = row.uid "
         "SET r += row.props RETURN count(r) AS written"
     )
@@ -41,16 +41,94 @@ def merge_ties(rel: str, start_label: str, end_label: str) -> str:
 def refresh_degrees(label: str) -> str:
     """Set `degree` to the live relationship count on the `$uids` nodes of `label`."""
     return (
-        f"UNWIND $uids AS uid MATCH (n:{node_label(label)} {{uid: uid}}) "
+        f"UNWIND $uids AS uid MATCH (n:Node:{node_label(label)} {{uid: uid}}) "
         "SET n.degree = COUNT { (n)--() } RETURN count(n) AS refreshed"
     )
 
 
 
 
-def existing_uids(label: str) -> str:
-    """Return which of `$uids` are uids of `label` nodes already in the graph."""
-    return f"UNWIND $uids AS uid MATCH (n:{node_label(label)} {{uid: uid}}) RETURN n.uid AS uid"
+# The kind of a node: its label other than `Node`.
+KIND_OF_N = "[label IN labels(n) WHERE label <> 'Node'][0]"
 
-COUNT_NODES_BY_LABEL = "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS count ORDER BY label"
+EXISTING_UIDS = f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {KIND_OF_N} AS label"
+
+COUNT_NODES_BY_LABEL = f"MATCH (n:Node) RETURN {KIND_OF_N} AS label, count(*) AS count ORDER BY label"
 COUNT_RELATIONSHIPS_BY_TYPE = "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count ORDER BY type"
+
+
+def tie_uid_index(rel: str) -> str:
+    """Create the range index that finds a `rel` relationship by its uid."""
+    return f"CREATE INDEX tie_uid_{rel_type(rel).lower()} IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.uid)"
+
+
+NODE_BY_UID = f"MATCH (n:Node {{uid: $uid}}) RETURN properties(n) AS props, {KIND_OF_N} AS label"
+NAME_TAKEN = (
+    "MATCH (n:Node {name: $name}) WHERE n.uid <> $uid AND $label IN labels(n) RETURN n.uid AS uid LIMIT 1"
+)
+TOMBSTONE_BY_UID = "MATCH (t:DeletedNode {uid: $uid}) RETURN properties(t) AS props"
+SURVIVOR_OF = "MATCH (n:Organization) WHERE $uid IN n.former_uids RETURN n.uid AS uid LIMIT 1"
+
+
+def create_node(label: str) -> str:
+    """Create one `label` node from `$uid` and `$props`; return its properties."""
+    return f"CREATE (n:Node:{node_label(label)} {{uid: $uid}}) SET n += $props RETURN properties(n) AS props"
+
+
+def update_node(label: str) -> str:
+    """Set `$props` on the `label` node `$uid`; return its properties, or no row if there is none."""
+    return f"MATCH (n:Node:{node_label(label)} {{uid: $uid}}) SET n += $props RETURN properties(n) AS props"
+
+
+# Delete a node with its relationships, leave a tombstone (so its URL answers 410), refresh neighbours' degree.
+DELETE_NODE = """
+MATCH (n:Node {uid: $uid})
+OPTIONAL MATCH (n)--(m:Node) WHERE m <> n
+WITH n, collect(DISTINCT m) AS neighbours
+CREATE (:DeletedNode {uid: n.uid, name: n.name, label: $label, deleted_at: $deleted_at})
+DETACH DELETE n
+WITH neighbours
+UNWIND neighbours AS m
+SET m.degree = COUNT { (m)--() }
+RETURN count(m) AS refreshed
+"""
+
+
+def find_tie(rel: str) -> str:
+    """Return the `rel` relationship from `$start` to `$end` (either way when `$both_ways`), if any."""
+    return (
+        f"MATCH (a:Node {{uid: $start}})-[r:{rel_type(rel)}]-(b:Node {{uid: $end}}) "
+        "WHERE startNode(r) = a OR $both_ways RETURN r.uid AS uid LIMIT 1"
+    )
+
+
+def create_tie(rel: str) -> str:
+    """Create one `rel` relationship from `$start` to `$end` with `$props`; refresh both ends' degree."""
+    return (
+        f"MATCH (a:Node {{uid: $start}}) MATCH (b:Node {{uid: $end}}) "
+        f"CREATE (a)-[r:{rel_type(rel)}]->(b) SET r += $props "
+        "SET a.degree = COUNT { (a)--() }, b.degree = COUNT { (b)--() } "
+        "RETURN properties(r) AS props"
+    )
+
+
+def tie_by_uid(rel: str) -> str:
+    """Return the `rel` relationship `$uid` with its ends' uids and kinds."""
+    return (
+        f"MATCH (a:Node)-[r:{rel_type(rel)} {{uid: $uid}}]->(b:Node) "
+        "RETURN properties(r) AS props, a.uid AS start, b.uid AS end, "
+        "[l IN labels(a) WHERE l <> 'Node'][0] AS start_label, [l IN labels(b) WHERE l <> 'Node'][0] AS end_label"
+    )
+
+
+def update_tie(rel: str) -> str:
+    """Set `$props` on the `rel` relationship `$uid`; return its properties."""
+    return f"MATCH ()-[r:{rel_type(rel)} {{uid: $uid}}]->() SET r += $props RETURN properties(r) AS props"
+
+
+def delete_tie(rel: str) -> str:
+    """Delete the `rel` relationship `$uid` and refresh both ends' degree; return how many were deleted."""
+    return (
+        f"MATCH (a:Node)-[r:{rel_type(rel)} {{uid: $uid}}]->(b:Node) DELETE r "
+        "WITH a, b SET a.degree = COUNT { (a)--() }, b.degree = COUNT { (b)--() } RETURN count(*) AS deleted"
+    )

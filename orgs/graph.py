@@ -170,8 +170,12 @@ def install_fulltext_index() -> None:
 def install_schema() -> None:
     """Install every model's constraints and indexes, then the full-text index."""
     from orgs import models  # noqa: F401  (registers the node classes with neomodel)
+    from orgs.cypher import tie_uid_index
+    from orgs.vocabulary import RELATIONSHIP_TYPES
 
     db.install_all_labels(stdout=io.StringIO())
+    for rel in RELATIONSHIP_TYPES:
+        cypher(tie_uid_index(rel))
     install_fulltext_index()
 
 

@@ -200,11 +200,7 @@ def _check_unique_names(batch: GraphBatch, problems: list[str]) -> None:
 def _labels_in_graph(uids: set[str]) -> dict[str, NodeLabel]:
     if not uids:
         return {}
-    found: dict[str, NodeLabel] = {}
-    for label in NodeLabel:
-        for row in cypher(q.existing_uids(label), {"uids": sorted(uids)}):
-            found[row["uid"]] = label
-    return found
+    return {row["uid"]: NodeLabel(row["label"]) for row in cypher(q.EXISTING_UIDS, {"uids": sorted(uids)})}
 
 
 def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:

@@ -43,9 +43,12 @@ def tie_to(target: str, rel_type: str) -> RelationshipTo:
 
 
 class GraphNode(DjangoNode):
-    """Fields every node has: a stable uid for URLs and a maintained degree for rankings."""
+    """Fields every node has: a uid unique across all kinds (for URLs) and a maintained degree (for rankings).
 
-    __abstract_node__ = True
+    Every node also carries the label `Node`, so a uid is found through one index whatever its kind.
+    """
+
+    __label__ = "Node"
 
     uid = StringProperty(unique_index=True, required=True, help_text="Stable identifier used in URLs and the API.")
     degree = IntegerProperty(default=0, help_text="Number of relationships, kept current by every write.")

@@ -9,7 +9,7 @@ from neomodel import ArrayProperty, IntegerProperty
 
 from orgs.dates import parse_partial_date, period_is_ordered
 from orgs.models import NODE_CLASSES
-from orgs.vocabulary import RELATIONSHIP_TYPES, Confidence
+from orgs.vocabulary import RELATIONSHIP_TYPES, Confidence, NodeLabel
 
 DATE_FIELDS = frozenset({"founded", "dissolved", "start", "end", "date", "since", "until"})
 DERIVED_FIELDS = frozenset({"degree", "search_text", "former_uids"})
@@ -105,10 +105,12 @@ def clean_tie(rel_type: str, start_label: str, end_label: str, start_uid: str, e
     if definition is None:
         errors["type"] = [f"unknown relationship type '{rel_type}'; one of: {', '.join(RELATIONSHIP_TYPES)}"]
     else:
-        if start_label not in definition.start_labels:
-            errors["from"] = [f"{rel_type} cannot start at a {start_label}"]
-        if end_label not in definition.end_labels:
-            errors["to"] = [f"{rel_type} cannot end at a {end_label}"]
+        for name, label, allowed in (("from", start_label, definition.start_labels),
+                                     ("to", end_label, definition.end_labels)):
+            if label not in {each.value for each in NodeLabel}:
+                errors[name] = ["no node with that uid"]
+            elif label not in allowed:
+                errors[name] = [f"{rel_type} cannot {'start' if name == 'from' else 'end'} at a {label}"]
     if start_uid == end_uid:
         errors.setdefault("to", []).append("a relationship must join two different nodes")
     for name in record:
@@ -142,6 +144,17 @@ def clean_tie(rel_type: str, start_label: str, end_label: str, start_uid: str, e
 
 
 def tie_uid(start_uid: str, rel_type: str, end_uid: str) -> str:
-    """Return the stable uid of the relationship `rel_type` from `start_uid` to `end_uid`."""
-    return hashlib.sha1(f"{start_uid}|{rel_type}|{end_uid}".encode()).hexdigest()[:16]
+    """Return the stable uid of the relationship `rel_type` from `start_uid` to `end_uid`.
+
+    It starts with the type ("part-of-…"), so the relationship is found through its type's uid index.
+    """
+    digest = hashlib.sha1(f"{start_uid}|{rel_type}|{end_uid}".encode()).hexdigest()[:12]
+    return f"{rel_type.lower().replace('_', '-')}-{digest}"
+
+
+def rel_type_of_tie_uid(uid: str) -> str | None:
+    """Return the relationship type a tie uid names, or None if it names none."""
+    prefix, _, digest = uid.rpartition("-")
+    rel = prefix.upper().replace("-", "_")
+    return rel if rel in RELATIONSHIP_TYPES and len(digest) == 12 else None
 
