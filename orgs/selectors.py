@@ -1,19 +1,266 @@
-"""Reads: each function answers one question with one (or two) parameterized graph queries."""
+"""Reads: each function answers one question with one (or a few, bounded) parameterized graph queries.
+
+Every query here is a named constant or built by a named function from the code's own vocabulary, so a test
+can collect them all and lint them against Neo4j 5. `as_of` is a full ISO day (see `orgs.dates.as_of_day`):
+relationships not yet begun or already ended on that day are left out.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from orgs.graph import cypher
+from orgs.dates import valid_on_clause
+from orgs.graph import cypher, fulltext_index_name
+from orgs.search import fold
+from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
 
-ORGANIZATION_NAMES = """
-MATCH (o:Organization)
-RETURN o.uid AS uid, o.name AS name, o.acronym AS acronym, o.kind AS kind, o.degree AS degree
-ORDER BY o.name
-LIMIT $limit
+KIND_OF = "[label IN labels({0}) WHERE label <> 'Node'][0]"
+
+# The fields a page or the API shows of the node at the other end of a relationship.
+OTHER_END = (
+    "uid: m.uid, name: coalesce(m.name, m.title), acronym: m.acronym, kind: m.kind, "
+    f"label: {KIND_OF.format('m')}, degree: m.degree"
+)
+TIE_FIELDS = (
+    "uid: r.uid, type: type(r), since: r.since, until: r.until, qualifier: r.qualifier, "
+    "confidence: r.confidence, source_uid: r.source_uid, evidence: r.evidence"
+)
+
+# --- One node with its relationships -----------------------------------------------------------------------
+
+NODE_PROFILE = f"""
+MATCH (n:Node {{uid: $uid}})
+OPTIONAL MATCH (n)-[r]-(m:Node)
+WHERE m <> n AND {valid_on_clause('r')}
+WITH n, r, m, startNode(r) = n AS outgoing
+ORDER BY coalesce(m.name, m.title), m.uid
+WITH n, type(r) AS type, outgoing, count(r) AS total,
+     collect(CASE WHEN r IS NULL THEN NULL ELSE {{{TIE_FIELDS}, outgoing: outgoing, other: {{{OTHER_END}}}}} END)
+       AS ties
+RETURN properties(n) AS node, {KIND_OF.format('n')} AS label,
+       collect(CASE WHEN type IS NULL THEN NULL
+               ELSE {{type: type, outgoing: outgoing, total: total, ties: ties[0..$per_group]}} END) AS groups
 """
 
 
-def organization_names(*, limit: int = 1000) -> list[dict[str, Any]]:
-    """Return up to `limit` organizations (uid, name, acronym, kind, degree), ordered by name."""
-    return cypher(ORGANIZATION_NAMES, {"limit": limit})
+def node_profile(*, uid: str, as_of: str | None = None, per_group: int = 25) -> dict[str, Any] | None:
+    """Return a node with its relationships grouped by type and direction, or None if there is no such node.
+
+    One query, whatever the number of relationships: `{"node", "label", "groups"}` where each group is
+    `{"type", "outgoing", "total", "ties"}` and holds at most `per_group` ties (ordered by the other end's
+    name); each tie carries its period, footing, evidence and `other` end. `search_text` is left out.
+    """
+    rows = cypher(NODE_PROFILE, {"uid": uid, "as_of": as_of, "per_group": per_group})
+    if not rows:
+        return None
+    row = rows[0]
+    row["node"].pop("search_text", None)
+    row["groups"].sort(key=lambda group: (group["type"], not group["outgoing"]))
+    return row
+
+
+def node_ties_page_query(rel_type: str) -> str:
+    """Return the query for one page of a node's `rel_type` ties in one direction, keyset on (name, uid)."""
+    rel = RELATIONSHIP_TYPES[rel_type].name
+    return f"""
+MATCH (n:Node {{uid: $uid}})-[r:{rel}]-(m:Node)
+WHERE (startNode(r) = n) = $outgoing AND m <> n AND {valid_on_clause('r')}
+  AND ($after_name IS NULL OR coalesce(m.name, m.title) > $after_name
+       OR (coalesce(m.name, m.title) = $after_name AND m.uid > $after_uid))
+WITH r, m ORDER BY coalesce(m.name, m.title), m.uid LIMIT $limit
+RETURN {{{TIE_FIELDS}, outgoing: $outgoing, other: {{{OTHER_END}}}}} AS tie
+"""
+
+
+def node_ties_page(*, uid: str, rel_type: str, outgoing: bool, after: tuple[str, str] | None = None,
+                   limit: int = 50, as_of: str | None = None) -> list[dict[str, Any]]:
+    """Return up to `limit` of node `uid`'s `rel_type` ties in one direction, after the (name, uid) `after`."""
+    after_name, after_uid = after or (None, None)
+    rows = cypher(node_ties_page_query(rel_type), {
+        "uid": uid, "outgoing": outgoing, "after_name": after_name, "after_uid": after_uid,
+        "limit": limit, "as_of": as_of,
+    })
+    return [row["tie"] for row in rows]
+
+
+SOURCE_TITLES = "UNWIND $uids AS uid MATCH (s:Source {uid: uid}) RETURN s.uid AS uid, s.title AS title, s.url AS url"
+
+
+def source_titles(*, uids: list[str]) -> dict[str, dict[str, Any]]:
+    """Return {uid: {"uid", "title", "url"}} for the sources among `uids`."""
+    return {row["uid"]: row for row in cypher(SOURCE_TITLES, {"uids": sorted(set(uids))})} if uids else {}
+
+
+# --- Lists and search -----------------------------------------------------------------------------------
+
+def fulltext_query(text: str) -> str:
+    """Return the full-text query for what a person typed: every word required, each as a prefix."""
+    return " ".join(f"+{word}*" for word in fold(text).split())
+
+
+def organization_list_query(*, searching: bool) -> str:
+    """Return the organization list query: full-text ranked when `searching`, else by name with a keyset."""
+    filters = """
+  ($kind IS NULL OR o.kind = $kind)
+  AND ($country IS NULL OR EXISTS { (o)-[:LOCATED_IN]->(:Country {uid: $country}) })
+  AND ($rel_type IS NULL OR COUNT { (o)-[t]-() WHERE type(t) = $rel_type } > 0)"""
+    columns = (
+        "o.uid AS uid, o.name AS name, o.acronym AS acronym, o.aliases AS aliases, o.kind AS kind, "
+        "o.degree AS degree"
+    )
+    if searching:
+        return f"""
+CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
+WITH node AS o, score WHERE o:Organization AND {filters}
+RETURN {columns}, score ORDER BY score DESC, o.name, o.uid SKIP $skip LIMIT $limit
+"""
+    return f"""
+MATCH (o:Organization)
+WHERE ($after_name IS NULL OR o.name > $after_name OR (o.name = $after_name AND o.uid > $after_uid))
+  AND {filters}
+RETURN {columns} ORDER BY o.name, o.uid LIMIT $limit
+"""
+
+
+def organization_list(*, q: str = "", kind: str | None = None, country: str | None = None,
+                      rel_type: str | None = None, after: tuple[str, str] | None = None, skip: int = 0,
+                      limit: int = 50) -> list[dict[str, Any]]:
+    """Return one page of organizations matching the filters.
+
+    With `q` (name, acronym or alias; case- and accent-insensitive; words may be partial) the page is ranked
+    by relevance and paged with `skip`; without it, ordered by name and paged by the keyset `after`
+    = (name, uid) of the last row of the previous page, which stays fast at any depth.
+    """
+    query_text = fulltext_query(q) if q else ""
+    params = {"kind": kind, "country": country, "rel_type": rel_type, "limit": limit}
+    if query_text:
+        params.update(index=fulltext_index_name(), query=query_text, skip=skip)
+        return cypher(organization_list_query(searching=True), params)
+    after_name, after_uid = after or (None, None)
+    params.update(after_name=after_name, after_uid=after_uid)
+    return cypher(organization_list_query(searching=False), params)
+
+
+def node_list_query(label: str) -> str:
+    """Return the keyset-paged list query for countries, events, documents or sources."""
+    name = "coalesce(n.name, n.title)"
+    return f"""
+MATCH (n:{NodeLabel(label).value})
+WHERE $after_name IS NULL OR {name} > $after_name OR ({name} = $after_name AND n.uid > $after_uid)
+RETURN n.uid AS uid, {name} AS name, n.kind AS kind, n.degree AS degree,
+       coalesce(n.start, n.date) AS date, n.place AS place, n.iso_code AS iso_code, n.publisher AS publisher
+ORDER BY name, uid LIMIT $limit
+"""
+
+
+def node_list(*, label: str, after: tuple[str, str] | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Return one page of `label` nodes ordered by name, after the (name, uid) keyset `after`."""
+    after_name, after_uid = after or (None, None)
+    return cypher(node_list_query(label), {"after_name": after_name, "after_uid": after_uid, "limit": limit})
+
+
+# --- Neighbourhoods and paths ------------------------------------------------------------------------
+
+NEIGHBOURHOOD_STEP = f"""
+UNWIND $frontier AS uid
+MATCH (n:Node {{uid: uid}})-[r]-(m:Node)
+WHERE m <> n AND ($types IS NULL OR type(r) IN $types)
+  AND ($labels IS NULL OR any(label IN labels(m) WHERE label IN $labels))
+  AND {valid_on_clause('r')}
+WITH r, m, startNode(r) AS a, endNode(r) AS b LIMIT $cap
+RETURN {{{TIE_FIELDS}, start: a.uid, end: b.uid}} AS tie, {{{OTHER_END}}} AS node
+"""
+NODE_SUMMARY = f"""
+MATCH (m:Node {{uid: $uid}})
+RETURN {{{OTHER_END}}} AS node
+"""
+
+
+def neighbourhood(*, uid: str, depth: int = 1, types: list[str] | None = None, labels: list[str] | None = None,
+                  as_of: str | None = None, limit: int = 500) -> dict[str, Any] | None:
+    """Return the nodes within `depth` hops of `uid` (at most `limit`) and the relationships that reach them.
+
+    `{"nodes", "edges", "truncated"}`; `truncated` is True when the cap cut the neighbourhood short. One
+    query per hop (at most 3 hops), each capped, so a hub cannot blow up the answer. None if no such node.
+    """
+    centre = cypher(NODE_SUMMARY, {"uid": uid})
+    if not centre:
+        return None
+    nodes = {uid: centre[0]["node"]}
+    edges: dict[str, dict[str, Any]] = {}
+    frontier, truncated = [uid], False
+    for _ in range(max(1, min(depth, 3))):
+        room = limit - len(nodes)
+        if room <= 0 or not frontier:
+            truncated = truncated or bool(frontier)
+            break
+        cap = room * 4 + 100  # ties to already-known nodes do not use up room
+        rows = cypher(NEIGHBOURHOOD_STEP, {"frontier": frontier, "types": types, "labels": labels,
+                                           "as_of": as_of, "cap": cap})
+        truncated = truncated or len(rows) >= cap
+        next_frontier = []
+        for row in rows:
+            node = row["node"]
+            if node["uid"] not in nodes:
+                if len(nodes) >= limit:
+                    truncated = True
+                    continue
+                nodes[node["uid"]] = node
+                next_frontier.append(node["uid"])
+            edges[row["tie"]["uid"]] = row["tie"]
+        frontier = next_frontier
+    return {"nodes": list(nodes.values()), "edges": list(edges.values()), "truncated": truncated}
+
+
+def paths_query(max_length: int) -> str:
+    """Return the shortest-paths query for paths of at most `max_length` (1–10) hops."""
+    hops = max(1, min(int(max_length), 10))
+    return f"""
+MATCH (a:Node {{uid: $from}}), (b:Node {{uid: $to}})
+MATCH p = allShortestPaths((a)-[*..{hops}]-(b))
+WHERE all(r IN relationships(p) WHERE ($types IS NULL OR type(r) IN $types) AND {valid_on_clause('r')})
+WITH p LIMIT $k
+RETURN [m IN nodes(p) | {{{OTHER_END}}}] AS nodes,
+       [r IN relationships(p) | {{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties
+"""
+
+
+def paths_between(*, from_uid: str, to_uid: str, k: int = 3, max_length: int = 6, types: list[str] | None = None,
+                  as_of: str | None = None) -> list[dict[str, Any]]:
+    """Return up to `k` shortest paths between two nodes, each `{"nodes", "ties"}` in order from `from_uid`."""
+    if from_uid == to_uid:
+        return []
+    # Ask for more than k: ArcadeDB can return one path several times.
+    rows = cypher(paths_query(max_length), {"from": from_uid, "to": to_uid, "k": k * 4, "types": types,
+                                            "as_of": as_of})
+    distinct: dict[tuple[str, ...], dict[str, Any]] = {}
+    for row in rows:
+        distinct.setdefault(tuple(tie["uid"] for tie in row["ties"]), row)
+    return list(distinct.values())[:k]
+
+
+# --- Statistics ------------------------------------------------------------------------------------------
+
+
+def graph_counts_query() -> str:
+    """Return the query counting nodes per kind and relationships per type, one count subquery each."""
+    nodes = ", ".join(f"{label.value}: COUNT {{ MATCH (n:{label.value}) }}" for label in NodeLabel)
+    ties = ", ".join(f"{rel}: COUNT {{ MATCH ()-[r:{rel}]->() }}" for rel in RELATIONSHIP_TYPES)
+    return f"RETURN {{{nodes}}} AS nodes, {{{ties}}} AS relationships"
+
+
+HUBS = """
+MATCH (o:Organization) WHERE o.degree > 0
+RETURN o.uid AS uid, o.name AS name, o.acronym AS acronym, o.kind AS kind, o.degree AS degree
+ORDER BY o.degree DESC, o.name LIMIT $limit
+"""
+
+
+def graph_counts() -> dict[str, dict[str, int]]:
+    """Return {"nodes": {label: count}, "relationships": {type: count}} for the whole graph."""
+    return cypher(graph_counts_query())[0]
+
+
+def hubs(*, limit: int = 10) -> list[dict[str, Any]]:
+    """Return the `limit` most connected organizations, from the maintained `degree`."""
+    return cypher(HUBS, {"limit": limit})
