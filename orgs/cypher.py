@@ -47,6 +47,13 @@ def refresh_degrees(label: str) -> str:
 
 
 
+def existing_ties(rel: str) -> str:
+    """Count how many of the `$rows` ({start, end}) already have a `rel` relationship (for a dry run)."""
+    return (
+        f"UNWIND $rows AS row MATCH (:Node {{uid: row.start}})-[r:{rel_type(rel)}]->(:Node {{uid: row.end}}) "
+        "RETURN count(DISTINCT r) AS existing"
+    )
+
 
 # The kind of a node: its label other than `Node`.
 KIND_OF_N = "[label IN labels(n) WHERE label <> 'Node'][0]"

@@ -239,6 +239,32 @@ def write_graph(batch: GraphBatch, *, progress: Callable[[str, int, int], None] 
     return write_transaction(work)
 
 
+def graph_diff(batch: GraphBatch) -> dict[str, dict[str, int]]:
+    """Return what writing `batch` would do, per label and type: `{name: {"create": n, "update": m}}`.
+
+    Nothing is written; a dry run of an import reports this.
+    """
+    diff: dict[str, dict[str, int]] = {}
+
+    def add(name: str, total: int, existing: int) -> None:
+        entry = diff.setdefault(name, {"create": 0, "update": 0})
+        entry["create"] += total - existing
+        entry["update"] += existing
+
+    for label, rows in batch.nodes.items():
+        existing = 0
+        for chunk in _batches(rows):
+            existing += len(cypher(q.EXISTING_UIDS, {"uids": [row["uid"] for row in chunk]}))
+        add(label.value, len(rows), existing)
+    for (rel, _, _), rows in batch.ties.items():
+        existing = 0
+        for chunk in _batches(rows):
+            pairs = [{"start": row["start"], "end": row["end"]} for row in chunk]
+            existing += cypher(q.existing_ties(rel), {"rows": pairs})[0]["existing"]
+        add(rel, len(rows), existing)
+    return diff
+
+
 def load_graph_file(path: Path, *, progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
     """Validate the graph file at `path` and write it in one transaction; return rows written per kind."""
     batch = validate_graph(read_graph_file(path))

@@ -98,12 +98,18 @@ def fulltext_query(text: str) -> str:
     return " ".join(f"+{word}*" for word in fold(text).split())
 
 
-def organization_list_query(*, searching: bool) -> str:
-    """Return the organization list query: full-text ranked when `searching`, else by name with a keyset."""
+def organization_list_query(*, searching: bool, descending: bool = False) -> str:
+    """Return the organization list query: full-text ranked when `searching`, else by name with a keyset.
+
+    `descending` orders by name from Z to A (the keyset then continues below `after`). `$as_of` (a full
+    ISO day, or null) leaves out bodies founded later or dissolved earlier.
+    """
     filters = """
   ($kind IS NULL OR o.kind = $kind)
   AND ($country IS NULL OR EXISTS { (o)-[:LOCATED_IN]->(:Country {uid: $country}) })
-  AND ($rel_type IS NULL OR COUNT { (o)-[t]-() WHERE type(t) = $rel_type } > 0)"""
+  AND ($rel_type IS NULL OR COUNT { (o)-[t]-() WHERE type(t) = $rel_type } > 0)
+  AND ($as_of IS NULL OR ((o.founded IS NULL OR o.founded <= $as_of)
+       AND (o.dissolved IS NULL OR substring($as_of, 0, size(o.dissolved)) <= o.dissolved)))"""
     columns = (
         "o.uid AS uid, o.name AS name, o.acronym AS acronym, o.aliases AS aliases, o.kind AS kind, "
         "o.degree AS degree"
@@ -114,17 +120,18 @@ CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
 WITH node AS o, score WHERE o:Organization AND {filters}
 RETURN {columns}, score ORDER BY score DESC, o.name, o.uid SKIP $skip LIMIT $limit
 """
+    after, order = (("<", " DESC") if descending else (">", ""))
     return f"""
 MATCH (o:Organization)
-WHERE ($after_name IS NULL OR o.name > $after_name OR (o.name = $after_name AND o.uid > $after_uid))
+WHERE ($after_name IS NULL OR o.name {after} $after_name OR (o.name = $after_name AND o.uid {after} $after_uid))
   AND {filters}
-RETURN {columns} ORDER BY o.name, o.uid LIMIT $limit
+RETURN {columns} ORDER BY o.name{order}, o.uid{order} LIMIT $limit
 """
 
 
 def organization_list(*, q: str = "", kind: str | None = None, country: str | None = None,
                       rel_type: str | None = None, after: tuple[str, str] | None = None, skip: int = 0,
-                      limit: int = 50) -> list[dict[str, Any]]:
+                      limit: int = 50, as_of: str | None = None, descending: bool = False) -> list[dict[str, Any]]:
     """Return one page of organizations matching the filters.
 
     With `q` (name, acronym or alias; case- and accent-insensitive; words may be partial) the page is ranked
@@ -132,13 +139,13 @@ def organization_list(*, q: str = "", kind: str | None = None, country: str | No
     = (name, uid) of the last row of the previous page, which stays fast at any depth.
     """
     query_text = fulltext_query(q) if q else ""
-    params = {"kind": kind, "country": country, "rel_type": rel_type, "limit": limit}
+    params = {"kind": kind, "country": country, "rel_type": rel_type, "limit": limit, "as_of": as_of}
     if query_text:
         params.update(index=fulltext_index_name(), query=query_text, skip=skip)
         return cypher(organization_list_query(searching=True), params)
     after_name, after_uid = after or (None, None)
     params.update(after_name=after_name, after_uid=after_uid)
-    return cypher(organization_list_query(searching=False), params)
+    return cypher(organization_list_query(searching=False, descending=descending), params)
 
 
 def node_list_query(label: str) -> str:
@@ -264,3 +271,123 @@ def graph_counts() -> dict[str, dict[str, int]]:
 def hubs(*, limit: int = 10) -> list[dict[str, Any]]:
     """Return the `limit` most connected organizations, from the maintained `degree`."""
     return cypher(HUBS, {"limit": limit})
+
+
+# --- For the API (issue 4): node kinds, relationship lists, exports ---------------------------------------
+
+NODE_LABELS = f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {KIND_OF.format('n')} AS label"
+SURVIVOR_OF = "MATCH (n:Organization) WHERE $uid IN n.former_uids RETURN n.uid AS uid LIMIT 1"
+TOMBSTONE = "MATCH (t:DeletedNode {uid: $uid}) RETURN t.label AS label, t.deleted_at AS deleted_at LIMIT 1"
+
+
+def node_labels(*, uids: list[str]) -> dict[str, str]:
+    """Return {uid: label} for the nodes among `uids` that exist."""
+    return {row["uid"]: row["label"] for row in cypher(NODE_LABELS, {"uids": sorted(set(uids))})} if uids else {}
+
+
+def node_fate(*, uid: str) -> dict[str, Any] | None:
+    """Return what became of a uid no node has: `{"merged_into": uid}`, `{"deleted": label}`, or None."""
+    survivor = cypher(SURVIVOR_OF, {"uid": uid})
+    if survivor:
+        return {"merged_into": survivor[0]["uid"]}
+    tombstone = cypher(TOMBSTONE, {"uid": uid})
+    if tombstone:
+        return {"deleted": tombstone[0]["label"], "deleted_at": tombstone[0]["deleted_at"]}
+    return None
+
+
+RELATIONSHIP_ROW = (
+    "r.uid AS uid, type(r) AS type, a.uid AS from, b.uid AS to, r.since AS since, r.until AS until, "
+    "r.qualifier AS qualifier, r.confidence AS confidence, r.source_uid AS source, r.evidence AS evidence"
+)
+
+
+def relationship_list_query(rel_type: str, anchor: str | None) -> str:
+    """Return one page of `rel_type` relationships, keyset on uid, optionally anchored on a known node.
+
+    `anchor` is "from" (start is `$from`), "to" (end is `$to`), "node" (either end is `$node`) or None; an
+    anchored query starts from the node's uid index, so it costs the node's degree, not the graph's size.
+    """
+    rel = RELATIONSHIP_TYPES[rel_type].name
+    pattern = {
+        "from": f"(a:Node {{uid: $from}})-[r:{rel}]->(b:Node)",
+        "to": f"(a:Node)-[r:{rel}]->(b:Node {{uid: $to}})",
+        "node": f"(n:Node {{uid: $node}})-[r:{rel}]-(:Node) WITH r, startNode(r) AS a, endNode(r) AS b",
+        None: f"(a:Node)-[r:{rel}]->(b:Node)",
+    }[anchor]
+    return f"""
+MATCH {pattern}
+WHERE ($after IS NULL OR r.uid > $after)
+  AND ($from IS NULL OR a.uid = $from) AND ($to IS NULL OR b.uid = $to)
+  AND ($source IS NULL OR r.source_uid = $source)
+  AND ($since_after IS NULL OR (r.since IS NOT NULL AND r.since >= $since_after))
+  AND ($until_before IS NULL OR (r.until IS NOT NULL AND r.until <= $until_before))
+  AND {valid_on_clause('r')}
+RETURN {RELATIONSHIP_ROW} ORDER BY r.uid LIMIT $limit
+"""
+
+
+def relationship_list(*, types: list[str] | None = None, node: str | None = None, from_uid: str | None = None,
+                      to_uid: str | None = None, source: str | None = None, since_after: str | None = None,
+                      until_before: str | None = None, as_of: str | None = None,
+                      after: tuple[str, str] | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Return one page of relationships ordered by (type, uid), after the keyset `after` = (type, uid).
+
+    One bounded query per relationship type (at most one per type in the vocabulary), each with LIMIT.
+    """
+    anchor = "from" if from_uid else "to" if to_uid else "node" if node else None
+    wanted = sorted(types or RELATIONSHIP_TYPES)
+    after_type, after_uid = after or ("", None)
+    rows: list[dict[str, Any]] = []
+    for rel in wanted:
+        if rel < after_type or len(rows) >= limit:
+            continue
+        rows += cypher(relationship_list_query(rel, anchor), {
+            "from": from_uid, "to": to_uid, "node": node, "source": source, "since_after": since_after,
+            "until_before": until_before, "as_of": as_of, "after": after_uid if rel == after_type else None,
+            "limit": limit - len(rows),
+        })
+    return rows
+
+
+def export_nodes_query(label: str) -> str:
+    """Return every `label` node's properties, ordered by uid."""
+    return f"MATCH (n:{NodeLabel(label).value}) RETURN properties(n) AS props ORDER BY n.uid"
+
+
+def export_ties_query(rel_type: str) -> str:
+    """Return every `rel_type` relationship as an export row, ordered by uid."""
+    rel = RELATIONSHIP_TYPES[rel_type].name
+    return f"MATCH (a:Node)-[r:{rel}]->(b:Node) RETURN {RELATIONSHIP_ROW} ORDER BY r.uid"
+
+
+NODES_BY_UID = f"""
+UNWIND $uids AS uid MATCH (n:Node {{uid: uid}})
+RETURN {KIND_OF.format('n')} AS label, properties(n) AS props ORDER BY n.uid
+"""
+
+
+def graph_export(*, around: str | None = None, depth: int = 1, as_of: str | None = None,
+                 limit: int = 500) -> dict[str, Any] | None:
+    """Return the whole graph, or the neighbourhood of `around`, as `{"nodes": {label: [props]}, "relationships"}`.
+
+    Node properties are as stored (derived ones included); relationship rows name their ends and source by
+    uid. A neighbourhood export also holds the sources its relationships cite. None if `around` is unknown.
+    """
+    nodes: dict[str, list[dict[str, Any]]] = {label.value: [] for label in NodeLabel}
+    if around is None:
+        for label in NodeLabel:
+            nodes[label.value] = [row["props"] for row in cypher(export_nodes_query(label.value))]
+        ties = [row for rel in sorted(RELATIONSHIP_TYPES) for row in cypher(export_ties_query(rel))]
+        return {"nodes": nodes, "relationships": ties}
+    found = neighbourhood(uid=around, depth=depth, as_of=as_of, limit=limit)
+    if found is None:
+        return None
+    ties = sorted(({"uid": e["uid"], "type": e["type"], "from": e["start"], "to": e["end"], "since": e["since"],
+                    "until": e["until"], "qualifier": e["qualifier"], "confidence": e["confidence"],
+                    "source": e["source_uid"], "evidence": e["evidence"]} for e in found["edges"]),
+                  key=lambda tie: (tie["type"], tie["uid"]))
+    uids = {node["uid"] for node in found["nodes"]} | {tie["source"] for tie in ties if tie["source"]}
+    for row in cypher(NODES_BY_UID, {"uids": sorted(uids)}):
+        nodes[row["label"]].append(row["props"])
+    return {"nodes": nodes, "relationships": ties}

@@ -29,6 +29,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_neomodel",
+    # --- API (issue 4) ---
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
+    # --- end API ---
     "orgs",
 ]
 
@@ -118,3 +125,50 @@ LOGGING = {
         "neo4j": {"handlers": ["console"], "level": "WARNING"},
     },
 }
+
+# --- API (issue 4): Django REST framework, OpenAPI schema, throttling ------------------------------------
+# Reading is open to anonymous users unless ATC_API_OPEN_READ=false; writing needs a user with the Django
+# permission (orgs.add_organization, …) by session or token. No CORS headers are sent (same-origin only).
+ATC_API_OPEN_READ = env_flag("ATC_API_OPEN_READ", True)
+# An import posts a whole graph file; Django's default cap (2.5 MB) is too small for one.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("ATC_API_MAX_UPLOAD_BYTES", str(256 * 1024 * 1024)))
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["orgs.api.permissions.GraphPermission"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "orgs.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("ATC_API_ANON_RATE", "120/minute"),
+        "user": os.environ.get("ATC_API_USER_RATE", "1200/minute"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ATC Graph API",
+    "DESCRIPTION": "Counter-terrorism organizations and their relationships, as a graph. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "orgs.api.serializers.ORGANIZATION_KINDS",
+        "EventKindEnum": "orgs.api.serializers.EVENT_KINDS",
+        "DocumentKindEnum": "orgs.api.serializers.DOCUMENT_KINDS",
+    },
+}
+# --- end API ---

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from orgs.graph import AlreadyExists, GraphUnavailable
-from orgs.loader import GraphFileInvalid, read_graph_file, validate_graph, write_graph
+from orgs.loader import GraphFileInvalid, graph_diff, read_graph_file, validate_graph, write_graph
 
 
 class Command(BaseCommand):
@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", nargs="?", type=Path, help="the graph file (default: the seed graph)")
-        parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="validate and report what would be created or updated; write nothing")
+        parser.add_argument("--progress", action="store_true", help="print progress while writing")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"] or Path(settings.SEED_GRAPH_FILE)
@@ -23,11 +25,15 @@ class Command(BaseCommand):
         try:
             batch = validate_graph(read_graph_file(path))
             if options["dry_run"]:
-                self.stdout.write(f"{path} is valid; it would write: {_summary(batch.counts())}")
+                diff = graph_diff(batch)
+                self.stdout.write(f"{path} is valid; nothing was written. It would write: "
+                                  f"{_summary(batch.counts())}")
+                for name, change in sorted(diff.items()):
+                    self.stdout.write(f"  {name}: would create {change['create']}, update {change['update']}")
                 return
 
             def progress(what: str, done: int, total: int) -> None:
-                if verbosity > 1:
+                if verbosity > 1 or options.get("progress"):
                     self.stdout.write(f"  {what}: {done}/{total}")
 
             counts = write_graph(batch, progress=progress)

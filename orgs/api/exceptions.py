@@ -1,0 +1,47 @@
+"""Turn the graph layer's errors into HTTP answers with JSON bodies, for every API view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from orgs.api.formats import GraphFileUnreadable
+from orgs.graph import AlreadyExists, GraphUnavailable
+from orgs.loader import GraphFileInvalid
+from orgs.middleware import RETRY_AFTER_SECONDS
+from orgs.services import NotFound
+from orgs.validation import ValidationFailed
+
+# The services name a relationship's source `source_uid`; the API calls it `source`.
+API_FIELD_NAMES = {"source_uid": "source"}
+
+
+def api_field_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Return `errors` keyed by the API's field names."""
+    renamed: dict[str, list[str]] = {}
+    for field, messages in errors.items():
+        renamed.setdefault(API_FIELD_NAMES.get(field, field), []).extend(messages)
+    return renamed
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Answer ValidationFailed 400, NotFound 404, AlreadyExists 409, GraphUnavailable 503; else DRF's way."""
+    if isinstance(exc, ValidationFailed):
+        return Response(api_field_errors(exc.errors), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, GraphFileInvalid):
+        return Response({"detail": "The graph file is invalid; nothing was written.", "problems": exc.problems},
+                        status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, GraphFileUnreadable):
+        return Response({"detail": str(exc), "problems": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, NotFound):
+        return Response({"detail": str(exc), "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, AlreadyExists):
+        return Response({"detail": str(exc), "code": "already_exists"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, GraphUnavailable):
+        return Response({"detail": "The graph server is unavailable; try again shortly.",
+                         "code": "graph_unavailable"},
+                        status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": RETRY_AFTER_SECONDS})
+    return exception_handler(exc, context)
