@@ -134,8 +134,8 @@ ATC_API_OPEN_READ = env_flag("ATC_API_OPEN_READ", True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("ATC_API_MAX_UPLOAD_BYTES", str(256 * 1024 * 1024)))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",  # first: anonymous writes get 401, not 403
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["orgs.api.permissions.GraphPermission"],
     "DEFAULT_RENDERER_CLASSES": [
