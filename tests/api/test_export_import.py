@@ -1,0 +1,157 @@
+"""Exports (JSON, CSV, GraphML; whole graph or a neighbourhood) and the import that reads them back."""
+
+from __future__ import annotations
+
+import io
+import json
+import xml.etree.ElementTree as ET
+import zipfile
+
+import pytest
+from django.core.management import call_command
+
+from orgs.graph import cypher, erase_graph, install_schema
+from orgs.selectors import graph_export
+
+CONTENT_TYPES = {"json": "application/json", "csv": "application/zip", "graphml": "application/graphml+xml"}
+
+
+def graph_snapshot() -> dict:
+    """Every node's and relationship's stored properties (derived degree included), for comparing graphs."""
+    export = graph_export()
+    nodes = {label: sorted(({k: v for k, v in props.items() if k != "former_uids"} for props in rows),
+                           key=lambda props: props["uid"])
+             for label, rows in export["nodes"].items()}
+    return {"nodes": nodes, "relationships": export["relationships"]}
+
+
+def empty_the_graph() -> None:
+    erase_graph()
+    install_schema()
+    assert cypher("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
+
+
+@pytest.mark.parametrize("export_format", ["json", "csv", "graphml"])
+def test_export_then_import_into_an_empty_graph_gives_the_same_graph(seed_graph, anonymous, client_as_editor,
+                                                                     export_format):
+    before = graph_snapshot()
+    exported = anonymous.get(f"/api/export/?format={export_format}")
+    assert exported.status_code == 200
+    assert exported["Content-Type"].startswith(CONTENT_TYPES[export_format])
+
+    empty_the_graph()
+    imported = client_as_editor.generic("POST", "/api/import/", exported.content,
+                                        content_type=CONTENT_TYPES[export_format])
+
+    assert imported.status_code == 200, imported.content[:2000]
+    assert imported.json()["written"] is True
+    assert graph_snapshot() == before
+
+
+def test_the_json_export_is_the_loader_format_with_source_texts(seed_graph, anonymous):
+    body = anonymous.get("/api/export/").json()
+
+    assert set(body) >= {"sources", "countries", "organizations", "events", "documents", "relationships"}
+    assert all(source["text"] for source in body["sources"])
+    assert len(body["relationships"]) == cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
+    assert not any("search_text" in org or "degree" in org for org in body["organizations"])
+
+
+def test_the_csv_export_is_a_zip_of_nodes_and_edges(seed_graph, anonymous):
+    archive = zipfile.ZipFile(io.BytesIO(anonymous.get("/api/export/?format=csv").content))
+
+    nodes = archive.read("nodes.csv").decode().splitlines()
+    edges = archive.read("edges.csv").decode().splitlines()
+
+    assert nodes[0].startswith("uid,label,name")
+    assert edges[0] == "uid,type,from,to,since,until,qualifier,confidence,source,evidence"
+    assert len(edges) - 1 == cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
+
+
+def test_the_graphml_export_declares_typed_keys(seed_graph, anonymous):
+    root = ET.fromstring(anonymous.get("/api/export/?format=graphml").content)
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+
+    keys = root.findall("g:key", ns)
+    assert keys and all(key.get("attr.type") for key in keys)
+    assert len(root.findall("g:graph/g:node", ns)) == cypher("MATCH (n:Node) RETURN count(n) AS n")[0]["n"]
+
+
+def test_a_neighbourhood_export_holds_its_nodes_edges_and_cited_sources(seed_graph, anonymous, client_as_editor):
+    body = anonymous.get("/api/export/?around=attf&depth=1").json()
+
+    uids = {record["uid"] for section in ("organizations", "countries", "events", "documents")
+            for record in body[section]}
+    assert "attf" in uids
+    assert all(tie["from"] in uids and tie["to"] in uids for tie in body["relationships"])
+    assert {source["uid"] for source in body["sources"]} == {tie["source"] for tie in body["relationships"]}
+
+    empty_the_graph()
+    imported = client_as_editor.post("/api/import/", body, format="json")
+    assert imported.status_code == 200
+    assert imported.json()["counts"]["Organization"] == len(body["organizations"])
+
+
+def test_exporting_the_neighbourhood_of_an_unknown_node_is_a_404(anonymous):
+    assert anonymous.get("/api/export/?around=nobody").status_code == 404
+    assert anonymous.get("/api/export/?format=pdf").status_code == 400
+
+
+def test_a_dry_run_reports_what_would_change_and_writes_nothing(seed_graph, anonymous, client_as_editor):
+    body = anonymous.get("/api/export/").json()
+    body["organizations"].append({"uid": "new-body", "name": "A New Body"})
+    before = graph_snapshot()
+
+    response = client_as_editor.post("/api/import/?dry_run=true", body, format="json")
+
+    result = response.json()
+    assert response.status_code == 200
+    assert (result["dry_run"], result["written"]) == (True, False)
+    assert result["changes"]["Organization"] == {"create": 1, "update": len(body["organizations"]) - 1}
+    assert result["changes"]["PART_OF"]["create"] == 0
+    assert graph_snapshot() == before
+
+
+def test_an_import_with_any_problem_is_refused_whole_and_lists_every_problem(client_as_editor):
+    body = {
+        "sources": [{"uid": "page", "title": "Page"}],
+        "organizations": [{"uid": "a", "name": "A"}, {"uid": "b", "name": "B", "kind": "spaceship"}],
+        "relationships": [
+            {"type": "LIKES", "from": "a", "to": "a", "source": "page", "evidence": "x"},
+            {"type": "PART_OF", "from": "a", "to": "nobody", "source": "page", "evidence": "x"},
+        ],
+    }
+
+    response = client_as_editor.post("/api/import/", body, format="json")
+
+    assert response.status_code == 400
+    problems = "\n".join(response.json()["problems"])
+    assert "kind" in problems and "LIKES" in problems and "nobody" in problems
+    assert cypher("MATCH (n:Node) RETURN count(n) AS n")[0]["n"] == 0
+
+
+def test_importing_needs_the_permissions(anonymous, client_as_reader):
+    assert anonymous.post("/api/import/", {}, format="json").status_code == 401
+    assert client_as_reader.post("/api/import/", {}, format="json").status_code == 403
+
+
+def test_an_unreadable_upload_is_a_400(client_as_editor):
+    response = client_as_editor.generic("POST", "/api/import/", b"not a zip", content_type="application/zip")
+
+    assert response.status_code == 400 and response.json()["problems"]
+
+
+def test_the_import_command_reports_a_dry_run_then_imports(seed_graph, anonymous, tmp_path):
+    path = tmp_path / "graph.json"
+    path.write_text(json.dumps(anonymous.get("/api/export/").json()))
+    empty_the_graph()
+
+    dry = io.StringIO()
+    call_command("import_graph", str(path), "--dry-run", stdout=dry)
+    assert "Organization: would create 44, update 0" in dry.getvalue()
+    assert cypher("MATCH (n:Node) RETURN count(n) AS n")[0]["n"] == 0
+
+    out = io.StringIO()
+    call_command("import_graph", str(path), "--progress", stdout=out)
+    assert "Organization: 44/44" in out.getvalue()
+    assert cypher("MATCH (o:Organization) RETURN count(o) AS n")[0]["n"] == 44
