@@ -35,6 +35,7 @@ T = TypeVar("T")
 
 UNAVAILABLE_ERRORS = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, ConnectionError, OSError)
 UNIQUENESS_CODE = "Neo.ClientError.Schema.ConstraintValidationFailed"
+RACE_ON_ARCADEDB_CODE = "Neo.ClientError.Statement.SemanticError"
 
 
 class GraphUnavailable(Exception):
@@ -102,6 +103,10 @@ def write_transaction(work: Callable[[], T], *, attempts: int = 6) -> T:
         except ClientError as error:
             if error.code == UNIQUENESS_CODE:
                 raise AlreadyExists(error.message or str(error)) from error
+            # ArcadeDB sometimes reports two transactions creating one unique key at once as a bare
+            # SemanticError on the CREATE; run the work once more, where its own checks see the winner's write.
+            if error.code == RACE_ON_ARCADEDB_CODE and attempt == 1:
+                continue
             raise
         except UNAVAILABLE_ERRORS as error:
             raise GraphUnavailable(str(error)) from error
