@@ -42,23 +42,63 @@ from orgs.graph import connect, cypher, install_schema  # noqa: E402
 from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_port  # noqa: E402
 from orgs.loader import validate_graph, write_graph  # noqa: E402
 
-ORG_TO_ORG = ["COLLABORATES_WITH", "HAS_OBSERVER_STATUS_IN", "COORDINATES", "PART_OF", "MEMBER_OF",
-              "HAS_CONTACT_POINT_IN"]
-WORDS = ["anti", "terrorism", "centre", "council", "task", "force", "regional", "police", "office", "unit",
-         "committee", "security", "border", "customs", "intelligence", "financial", "joint", "network"]
-KINDS = ["regional_centre", "task_force", "unit", "office", "council_or_committee", "national_agency", "other"]
+ORG_TO_ORG = [
+    "COLLABORATES_WITH",
+    "HAS_OBSERVER_STATUS_IN",
+    "COORDINATES",
+    "PART_OF",
+    "MEMBER_OF",
+    "HAS_CONTACT_POINT_IN",
+]
+WORDS = [
+    "anti",
+    "terrorism",
+    "centre",
+    "council",
+    "task",
+    "force",
+    "regional",
+    "police",
+    "office",
+    "unit",
+    "committee",
+    "security",
+    "border",
+    "customs",
+    "intelligence",
+    "financial",
+    "joint",
+    "network",
+]
+KINDS = [
+    "regional_centre",
+    "task_force",
+    "unit",
+    "office",
+    "council_or_committee",
+    "national_agency",
+    "other",
+]
 
 
 def synthetic_graph(organizations: int, relationships: int, seed: int = 7) -> dict[str, Any]:
-    """Return a graph file: `organizations` bodies, `relationships` ties (one LOCATED_IN each, the rest between
+    """Return a graph file: `organizations` bodies, `relationships` ties (one LOCATED_IN each, the rest
+    between
     bodies; 20 hubs draw about a tenth of the ties), 200 countries and one source."""
     rng = random.Random(seed)
     countries = [{"uid": f"country-{i:03d}", "name": f"Country {i:03d}"} for i in range(200)]
     orgs = []
     for i in range(organizations):
         name = " ".join(rng.choice(WORDS) for _ in range(3)).title() + f" {i:06d}"
-        orgs.append({"uid": f"org-{i:06d}", "name": name, "acronym": f"O{i:06d}", "kind": rng.choice(KINDS),
-                     "founded": str(rng.randint(1950, 2020))})
+        orgs.append(
+            {
+                "uid": f"org-{i:06d}",
+                "name": name,
+                "acronym": f"O{i:06d}",
+                "kind": rng.choice(KINDS),
+                "founded": str(rng.randint(1950, 2020)),
+            }
+        )
     ties: list[dict[str, Any]] = []
     seen: set[tuple[str, str, str]] = set()
 
@@ -68,8 +108,16 @@ def synthetic_graph(organizations: int, relationships: int, seed: int = 7) -> di
             return
         seen.add(key)
         since = str(rng.randint(1990, 2020))
-        ties.append({"type": rel, "from": start, "to": end, "since": since, "source": "synthetic",
-                     "evidence": f"{start} {rel.lower()} {end}"})
+        ties.append(
+            {
+                "type": rel,
+                "from": start,
+                "to": end,
+                "since": since,
+                "source": "synthetic",
+                "evidence": f"{start} {rel.lower()} {end}",
+            }
+        )
 
     for org in orgs:
         add("LOCATED_IN", org["uid"], rng.choice(countries)["uid"])
@@ -78,8 +126,12 @@ def synthetic_graph(organizations: int, relationships: int, seed: int = 7) -> di
         start = orgs[rng.randrange(organizations)]["uid"]
         end = rng.choice(hubs) if rng.random() < 0.1 else orgs[rng.randrange(organizations)]["uid"]
         add(rng.choice(ORG_TO_ORG), start, end)
-    return {"sources": [{"uid": "synthetic", "title": "Synthetic benchmark data"}], "countries": countries,
-            "organizations": orgs, "relationships": ties}
+    return {
+        "sources": [{"uid": "synthetic", "title": "Synthetic benchmark data"}],
+        "countries": countries,
+        "organizations": orgs,
+        "relationships": ties,
+    }
 
 
 class QueryRecorder:
@@ -103,7 +155,7 @@ class QueryRecorder:
 
 
 def paired_medians(api: Callable[[], Any], raw: Callable[[], Any], repeat: int) -> tuple[float, float]:
-    """Return the median ms of `api` and of `raw`, timed alternately so drift in the server hits both alike."""
+    """Return the median ms of `api` and of `raw`, timed alternately so server drift hits both alike."""
     for _ in range(3):
         api()
         raw()
@@ -117,7 +169,9 @@ def paired_medians(api: Callable[[], Any], raw: Callable[[], Any], repeat: int) 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 100,000 organizations, 500,000 ties")
     parser.add_argument("--repeat", type=int, default=30, help="timed calls per case (after 3 warm-ups)")
     parser.add_argument("--heap", default="1g")
@@ -125,14 +179,23 @@ def main() -> None:
 
     n_orgs, n_ties = int(100_000 * args.scale), int(500_000 * args.scale)
     with tempfile.TemporaryDirectory(prefix="atc-bench-") as tmp:
-        config = EmbeddedServerConfig(data_dir=Path(tmp), bolt_port=free_port(), http_port=free_port(),
-                                      password="atcgraph-bench", heap=args.heap)
+        config = EmbeddedServerConfig(
+            data_dir=Path(tmp),
+            bolt_port=free_port(),
+            http_port=free_port(),
+            password="atcgraph-bench",
+            heap=args.heap,
+        )
         server = EmbeddedServerProcess(config, settings_module="atc_graph.settings.test")
         print(f"Starting the embedded graph server (heap {args.heap}) …", flush=True)
         server.start(timeout=120)
         try:
-            settings.GRAPH_SERVER.update(BOLT_PORT=config.bolt_port, HTTP_PORT=config.http_port,
-                                         PASSWORD=config.password, DATA_DIR=config.data_dir)
+            settings.GRAPH_SERVER.update(
+                BOLT_PORT=config.bolt_port,
+                HTTP_PORT=config.http_port,
+                PASSWORD=config.password,
+                DATA_DIR=config.data_dir,
+            )
             settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
             connect(config.neomodel_url)
             install_schema()
@@ -151,32 +214,51 @@ def run_benchmark(config: EmbeddedServerConfig, n_orgs: int, n_ties: int, repeat
     print(f"  validated in {validated - started:.1f} s; writing in one transaction:", flush=True)
 
     def progress(what: str, done: int, total: int) -> None:
-        print(f"\r    {what:<22} {done:>8,}/{total:<8,} ({time.perf_counter() - validated:5.1f} s)", end="",
-              flush=True)
+        print(
+            f"\r    {what:<22} {done:>8,}/{total:<8,} ({time.perf_counter() - validated:5.1f} s)",
+            end="",
+            flush=True,
+        )
 
     write_graph(batch, progress=progress)
     written = time.perf_counter()
-    print(f"\nImport: validate {validated - started:.1f} s + write {written - validated:.1f} s = "
-          f"{written - started:.1f} s (target ≤ 30 s at full scale)", flush=True)
-    counts = cypher("MATCH (o:Organization) RETURN count(o) AS n")[0]["n"], \
-        cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
+    print(
+        f"\nImport: validate {validated - started:.1f} s + write {written - validated:.1f} s = "
+        f"{written - started:.1f} s (target ≤ 30 s at full scale)",
+        flush=True,
+    )
+    counts = (
+        cypher("MATCH (o:Organization) RETURN count(o) AS n")[0]["n"],
+        cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"],
+    )
     print(f"Graph: {counts[0]:,} organizations, {counts[1]:,} relationships", flush=True)
 
     setup_test_environment()
     client = Client()
     hub = selectors.hubs(limit=1)[0]
-    ordinary = cypher("MATCH (o:Organization) WHERE o.degree >= 8 AND o.degree <= 12 RETURN o.uid AS uid LIMIT 1")[0]
-    deep = cypher("MATCH (o:Organization) RETURN o.name AS name, o.uid AS uid ORDER BY o.name, o.uid "
-                  "SKIP $skip LIMIT 1", {"skip": int(n_orgs * 0.9)})[0]
+    ordinary = cypher(
+        "MATCH (o:Organization) WHERE o.degree >= 8 AND o.degree <= 12 RETURN o.uid AS uid LIMIT 1"
+    )[0]
+    deep = cypher(
+        "MATCH (o:Organization) RETURN o.name AS name, o.uid AS uid ORDER BY o.name, o.uid "
+        "SKIP $skip LIMIT 1",
+        {"skip": int(n_orgs * 0.9)},
+    )[0]
     rng = random.Random(3)
     pair = [f"org-{rng.randrange(n_orgs):06d}" for _ in range(2)]
     cases = [
         ("list, first page", "/api/organizations/?page_size=50"),
-        ("list, deep page (90 %)", f"/api/organizations/?page_size=50&cursor={cursor_encode(deep['name'], deep['uid'])}"),
+        (
+            "list, deep page (90 %)",
+            f"/api/organizations/?page_size=50&cursor={cursor_encode(deep['name'], deep['uid'])}",
+        ),
         ("search q=", "/api/organizations/?q=regional%20police&page_size=50"),
         (f"detail, ordinary ({ordinary['uid']})", f"/api/organizations/{ordinary['uid']}/"),
         (f"detail, hub ({hub['degree']} ties)", f"/api/organizations/{hub['uid']}/"),
-        ("neighbourhood depth 2, cap 500", f"/api/organizations/{ordinary['uid']}/network/?depth=2&limit=500"),
+        (
+            "neighbourhood depth 2, cap 500",
+            f"/api/organizations/{ordinary['uid']}/network/?depth=2&limit=500",
+        ),
         ("paths (k=3, ≤6 hops)", f"/api/paths/?from={pair[0]}&to={pair[1]}"),
         ("relationships of a node", f"/api/relationships/?node={ordinary['uid']}"),
     ]
@@ -197,8 +279,11 @@ def run_benchmark(config: EmbeddedServerConfig, n_orgs: int, n_ties: int, repeat
             api_ms, raw_ms = paired_medians(lambda url=url: client.get(url), raw, repeat)
             added = api_ms - raw_ms
             ok = added <= max(0.3 * raw_ms, 2.0)
-            print(f"{name:<34} {len(calls):>7} {api_ms:>8.2f} {raw_ms:>8.2f} {added:>8.2f} "
-                  f"{100 * added / raw_ms:>7.0f}%  {'met' if ok else 'MISSED'}", flush=True)
+            print(
+                f"{name:<34} {len(calls):>7} {api_ms:>8.2f} {raw_ms:>8.2f} {added:>8.2f} "
+                f"{100 * added / raw_ms:>7.0f}%  {'met' if ok else 'MISSED'}",
+                flush=True,
+            )
     finally:
         driver.close()
 

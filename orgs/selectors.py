@@ -123,7 +123,8 @@ RETURN {columns}, score ORDER BY score DESC, o.name, o.uid SKIP $skip LIMIT $lim
     after, order = (("<", " DESC") if descending else (">", ""))
     return f"""
 MATCH (o:Organization)
-WHERE ($after_name IS NULL OR o.name {after} $after_name OR (o.name = $after_name AND o.uid {after} $after_uid))
+WHERE ($after_name IS NULL OR o.name {after} $after_name
+       OR (o.name = $after_name AND o.uid {after} $after_uid))
   AND {filters}
 RETURN {columns} ORDER BY o.name{order}, o.uid{order} LIMIT $limit
 """
@@ -131,7 +132,8 @@ RETURN {columns} ORDER BY o.name{order}, o.uid{order} LIMIT $limit
 
 def organization_list(*, q: str = "", kind: str | None = None, country: str | None = None,
                       rel_type: str | None = None, after: tuple[str, str] | None = None, skip: int = 0,
-                      limit: int = 50, as_of: str | None = None, descending: bool = False) -> list[dict[str, Any]]:
+                      limit: int = 50, as_of: str | None = None,
+                      descending: bool = False) -> list[dict[str, Any]]:
     """Return one page of organizations matching the filters.
 
     With `q` (name, acronym or alias; case- and accent-insensitive; words may be partial) the page is ranked
@@ -275,14 +277,18 @@ def hubs(*, limit: int = 10) -> list[dict[str, Any]]:
 
 # --- For the API (issue 4): node kinds, relationship lists, exports ---------------------------------------
 
-NODE_LABELS = f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {KIND_OF.format('n')} AS label"
+NODE_LABELS = (
+    f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {KIND_OF.format('n')} AS label"
+)
 SURVIVOR_OF = "MATCH (n:Organization) WHERE $uid IN n.former_uids RETURN n.uid AS uid LIMIT 1"
 TOMBSTONE = "MATCH (t:DeletedNode {uid: $uid}) RETURN t.label AS label, t.deleted_at AS deleted_at LIMIT 1"
 
 
 def node_labels(*, uids: list[str]) -> dict[str, str]:
     """Return {uid: label} for the nodes among `uids` that exist."""
-    return {row["uid"]: row["label"] for row in cypher(NODE_LABELS, {"uids": sorted(set(uids))})} if uids else {}
+    if not uids:
+        return {}
+    return {row["uid"]: row["label"] for row in cypher(NODE_LABELS, {"uids": sorted(set(uids))})}
 
 
 def node_fate(*, uid: str) -> dict[str, Any] | None:
@@ -369,7 +375,7 @@ RETURN {KIND_OF.format('n')} AS label, properties(n) AS props ORDER BY n.uid
 
 def graph_export(*, around: str | None = None, depth: int = 1, as_of: str | None = None,
                  limit: int = 500) -> dict[str, Any] | None:
-    """Return the whole graph, or the neighbourhood of `around`, as `{"nodes": {label: [props]}, "relationships"}`.
+    """Return the whole graph or the neighbourhood of `around`: `{"nodes": {label: [props]}, "relationships"}`.
 
     Node properties are as stored (derived ones included); relationship rows name their ends and source by
     uid. A neighbourhood export also holds the sources its relationships cite. None if `around` is unknown.
@@ -383,9 +389,10 @@ def graph_export(*, around: str | None = None, depth: int = 1, as_of: str | None
     found = neighbourhood(uid=around, depth=depth, as_of=as_of, limit=limit)
     if found is None:
         return None
-    ties = sorted(({"uid": e["uid"], "type": e["type"], "from": e["start"], "to": e["end"], "since": e["since"],
-                    "until": e["until"], "qualifier": e["qualifier"], "confidence": e["confidence"],
-                    "source": e["source_uid"], "evidence": e["evidence"]} for e in found["edges"]),
+    ties = sorted(({"uid": e["uid"], "type": e["type"], "from": e["start"], "to": e["end"],
+                    "since": e["since"], "until": e["until"], "qualifier": e["qualifier"],
+                    "confidence": e["confidence"], "source": e["source_uid"], "evidence": e["evidence"]}
+                   for e in found["edges"]),
                   key=lambda tie: (tie["type"], tie["uid"]))
     uids = {node["uid"] for node in found["nodes"]} | {tie["source"] for tie in ties if tie["source"]}
     for row in cypher(NODES_BY_UID, {"uids": sorted(uids)}):

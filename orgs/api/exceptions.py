@@ -32,8 +32,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, ValidationFailed):
         return Response(api_field_errors(exc.errors), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, GraphFileInvalid):
-        return Response({"detail": "The graph file is invalid; nothing was written.", "problems": exc.problems},
-                        status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"detail": "The graph file is invalid; nothing was written.", "problems": exc.problems},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, GraphFileUnreadable):
         return Response({"detail": str(exc), "problems": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, NotFound):
@@ -41,7 +43,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, AlreadyExists):
         return Response({"detail": str(exc), "code": "already_exists"}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, GraphUnavailable):
-        return Response({"detail": "The graph server is unavailable; try again shortly.",
-                         "code": "graph_unavailable"},
-                        status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": RETRY_AFTER_SECONDS})
+        return Response(
+            {"detail": "The graph server is unavailable; try again shortly.", "code": "graph_unavailable"},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
     return exception_handler(exc, context)

@@ -11,8 +11,8 @@ import csv
 import datetime
 import io
 import json
-import zipfile
 import xml.etree.ElementTree as ET
+import zipfile
 from typing import Any
 
 from orgs.loader import SECTIONS
@@ -22,7 +22,18 @@ from orgs.vocabulary import NodeLabel
 SECTION_OF = {label.value: section for section, label in SECTIONS.items()}
 NOT_EXPORTED = frozenset({"degree", "search_text", "former_uids"})  # derived again on import
 LIST_FIELDS = frozenset({"aliases"})
-EDGE_COLUMNS = ("uid", "type", "from", "to", "since", "until", "qualifier", "confidence", "source", "evidence")
+EDGE_COLUMNS = (
+    "uid",
+    "type",
+    "from",
+    "to",
+    "since",
+    "until",
+    "qualifier",
+    "confidence",
+    "source",
+    "evidence",
+)
 FORMAT_NAME = "atc-graph/1"
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 
@@ -39,11 +50,19 @@ def graph_file(export: dict[str, Any]) -> dict[str, Any]:
     }
     for label, section in SECTION_OF.items():
         data[section] = [
-            {"uid": props["uid"], **{k: v for k, v in sorted(props.items())
-                                     if k not in NOT_EXPORTED and k != "uid" and v is not None}}
+            {
+                "uid": props["uid"],
+                **{
+                    k: v
+                    for k, v in sorted(props.items())
+                    if k not in NOT_EXPORTED and k != "uid" and v is not None
+                },
+            }
             for props in sorted(export["nodes"].get(label, []), key=lambda p: p["uid"])
         ]
-    data["relationships"] = [{k: v for k, v in tie.items() if v is not None} for tie in export["relationships"]]
+    data["relationships"] = [
+        {k: v for k, v in tie.items() if v is not None} for tie in export["relationships"]
+    ]
     return data
 
 
@@ -114,12 +133,20 @@ def to_graphml(data: dict[str, Any]) -> bytes:
     root = ET.Element(f"{{{GRAPHML_NS}}}graphml")
     node_keys = _node_columns()[1:]
     for name in node_keys:
-        ET.SubElement(root, f"{{{GRAPHML_NS}}}key", id=f"n_{name}", attrib={"for": "node", "attr.name": name,
-                                                                               "attr.type": "string"})
+        ET.SubElement(
+            root,
+            f"{{{GRAPHML_NS}}}key",
+            id=f"n_{name}",
+            attrib={"for": "node", "attr.name": name, "attr.type": "string"},
+        )
     for name in EDGE_COLUMNS:
         if name not in ("from", "to"):
-            ET.SubElement(root, f"{{{GRAPHML_NS}}}key", id=f"e_{name}",
-                          attrib={"for": "edge", "attr.name": name, "attr.type": "string"})
+            ET.SubElement(
+                root,
+                f"{{{GRAPHML_NS}}}key",
+                id=f"e_{name}",
+                attrib={"for": "edge", "attr.name": name, "attr.type": "string"},
+            )
     graph = ET.SubElement(root, f"{{{GRAPHML_NS}}}graph", id="atc-graph", edgedefault="directed")
     for section, label in SECTIONS.items():
         for record in data.get(section, []):
@@ -129,7 +156,9 @@ def to_graphml(data: dict[str, Any]) -> bytes:
                     text = json.dumps(value, ensure_ascii=False) if key in LIST_FIELDS else str(value)
                     ET.SubElement(node, f"{{{GRAPHML_NS}}}data", key=f"n_{key}").text = text
     for tie in data.get("relationships", []):
-        edge = ET.SubElement(graph, f"{{{GRAPHML_NS}}}edge", id=tie["uid"], source=tie["from"], target=tie["to"])
+        edge = ET.SubElement(
+            graph, f"{{{GRAPHML_NS}}}edge", id=tie["uid"], source=tie["from"], target=tie["to"]
+        )
         for key, value in tie.items():
             if key not in ("from", "to") and value is not None:
                 ET.SubElement(edge, f"{{{GRAPHML_NS}}}data", key=f"e_{key}").text = str(value)

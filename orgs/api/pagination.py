@@ -16,7 +16,11 @@ MAX_PAGE_SIZE = 500
 
 def cursor_encode(*values: Any) -> str:
     """Return the opaque cursor for a keyset (e.g. the name and uid of a page's last row)."""
-    return base64.urlsafe_b64encode(json.dumps(list(values), separators=(",", ":")).encode()).decode().rstrip("=")
+    return (
+        base64.urlsafe_b64encode(json.dumps(list(values), separators=(",", ":")).encode())
+        .decode()
+        .rstrip("=")
+    )
 
 
 def cursor_decode(token: str | None, arity: int) -> list[Any] | None:
@@ -27,13 +31,18 @@ def cursor_decode(token: str | None, arity: int) -> list[Any] | None:
         values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
     except ValueError:
         values = None
-    if not isinstance(values, list) or len(values) != arity or not all(isinstance(v, str | int) for v in values):
+    if (
+        not isinstance(values, list)
+        or len(values) != arity
+        or not all(isinstance(v, str | int) for v in values)
+    ):
         raise ValidationError({"cursor": ["not a cursor this list handed out"]})
     return values
 
 
-def page(request: Request, results: list[dict[str, Any]], *, page_size: int,
-         next_keyset: tuple[Any, ...] | None) -> dict[str, Any]:
+def page(
+    request: Request, results: list[dict[str, Any]], *, page_size: int, next_keyset: tuple[Any, ...] | None
+) -> dict[str, Any]:
     """Return a page body: `results` and the absolute `next` link (null on the last page)."""
     next_url = None
     if next_keyset is not None and len(results) >= page_size:

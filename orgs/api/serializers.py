@@ -12,7 +12,14 @@ from rest_framework import serializers
 from orgs.dates import as_of_day, parse_partial_date
 from orgs.loader import UID_PATTERN
 from orgs.validation import editable_fields
-from orgs.vocabulary import RELATIONSHIP_TYPES, Confidence, DocumentKind, EventKind, NodeLabel, OrganizationKind
+from orgs.vocabulary import (
+    RELATIONSHIP_TYPES,
+    Confidence,
+    DocumentKind,
+    EventKind,
+    NodeLabel,
+    OrganizationKind,
+)
 
 REL_TYPE_CHOICES = sorted(RELATIONSHIP_TYPES)
 # Named enums of the schema (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
@@ -23,6 +30,7 @@ LABEL_CHOICES = [label.value for label in NodeLabel]
 
 
 # --- Fields --------------------------------------------------------------------------------------------
+
 
 class PartialDateField(serializers.CharField):
     """A date like 2003, 2003-02 or 2003-02-14."""
@@ -55,7 +63,9 @@ class CommaListField(serializers.CharField):
         items = [item.strip() for item in super().to_internal_value(data).split(",") if item.strip()]
         unknown = [item for item in items if item not in self.allowed]
         if unknown:
-            raise serializers.ValidationError(f"unknown: {', '.join(unknown)}; allowed: {', '.join(self.allowed)}")
+            raise serializers.ValidationError(
+                f"unknown: {', '.join(unknown)}; allowed: {', '.join(self.allowed)}"
+            )
         return items
 
 
@@ -76,21 +86,33 @@ class StrictSerializer(serializers.Serializer):
 
 # --- Query parameters ----------------------------------------------------------------------------------
 
+
 class PageQuery(serializers.Serializer):
     cursor = serializers.CharField(required=False, help_text="The `next` cursor of the previous page.")
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=500, default=50)
 
 
 class OrganizationListQuery(PageQuery):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200,
-                              help_text="Words of the name, acronym or an alias (prefixes match); ranked.")
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Words of the name, acronym or an alias (prefixes match); ranked.",
+    )
     kind = serializers.ChoiceField(choices=[k.value for k in OrganizationKind], required=False)
     country = uid_field(required=False, help_text="uid of the country the organization is located in.")
-    relationship_type = serializers.ChoiceField(choices=REL_TYPE_CHOICES, required=False,
-                                                help_text="Only organizations with a relationship of this type.")
+    relationship_type = serializers.ChoiceField(
+        choices=REL_TYPE_CHOICES,
+        required=False,
+        help_text="Only organizations with a relationship of this type.",
+    )
     as_of = AsOfField(required=False, help_text="Only organizations existing on that date.")
-    ordering = serializers.ChoiceField(choices=["name", "-name"], required=False, default="name",
-                                       help_text="By name; ignored with q (ranked by relevance).")
+    ordering = serializers.ChoiceField(
+        choices=["name", "-name"],
+        required=False,
+        default="name",
+        help_text="By name; ignored with q (ranked by relevance).",
+    )
 
 
 class AsOfQuery(serializers.Serializer):
@@ -98,8 +120,13 @@ class AsOfQuery(serializers.Serializer):
 
 
 class DetailQuery(AsOfQuery):
-    per_group = serializers.IntegerField(required=False, min_value=1, max_value=200, default=25,
-                                         help_text="Relationships shown per type and direction.")
+    per_group = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=200,
+        default=25,
+        help_text="Relationships shown per type and direction.",
+    )
 
 
 class TiesQuery(PageQuery, AsOfQuery):
@@ -111,8 +138,13 @@ class NetworkQuery(AsOfQuery):
     depth = serializers.IntegerField(required=False, min_value=1, max_value=3, default=1)
     types = CommaListField(choices=REL_TYPE_CHOICES, required=False)
     kinds = CommaListField(choices=LABEL_CHOICES, required=False, help_text="Node kinds to include.")
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=2000, default=500,
-                                     help_text="At most this many nodes; `truncated` says if the cap cut it.")
+    limit = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2000,
+        default=500,
+        help_text="At most this many nodes; `truncated` says if the cap cut it.",
+    )
 
 
 class PathsQuery(AsOfQuery):
@@ -163,11 +195,13 @@ class ExportQuery(AsOfQuery):
 
 
 class ImportQuery(serializers.Serializer):
-    dry_run = serializers.BooleanField(required=False, default=False,
-                                       help_text="Validate and report what would change; write nothing.")
+    dry_run = serializers.BooleanField(
+        required=False, default=False, help_text="Validate and report what would change; write nothing."
+    )
 
 
 # --- Nodes ---------------------------------------------------------------------------------------------
+
 
 def _field_for(name: str, prop: Any) -> serializers.Field:
     help_text = getattr(prop, "help_text", "") or ""
@@ -188,11 +222,14 @@ def node_serializer(label: str) -> type[serializers.Serializer]:
     fields: dict[str, Any] = {
         "uid": uid_field(required=False, help_text="Stable identifier; chosen from the name if not given."),
         **{name: _field_for(name, prop) for name, prop in editable_fields(label).items()},
-        "degree": serializers.IntegerField(read_only=True, allow_null=True, help_text="Number of relationships."),
+        "degree": serializers.IntegerField(
+            read_only=True, allow_null=True, help_text="Number of relationships."
+        ),
     }
     if label == NodeLabel.ORGANIZATION:
-        fields["former_uids"] = serializers.ListField(child=serializers.CharField(), read_only=True,
-                                                      help_text="uids merged into this one.")
+        fields["former_uids"] = serializers.ListField(
+            child=serializers.CharField(), read_only=True, help_text="uids merged into this one."
+        )
     return type(f"{label}Serializer", (StrictSerializer,), fields)
 
 
@@ -236,7 +273,9 @@ class EvidenceFieldsSerializer(serializers.Serializer):
     qualifier = serializers.CharField(allow_null=True)
     confidence = serializers.CharField(allow_null=True)
     source = serializers.CharField(allow_null=True, help_text="uid of the source of the evidence.")
-    evidence = serializers.CharField(allow_null=True, help_text="The sentence of the source that supports it.")
+    evidence = serializers.CharField(
+        allow_null=True, help_text="The sentence of the source that supports it."
+    )
 
 
 class TieSerializer(EvidenceFieldsSerializer):
@@ -346,8 +385,10 @@ class ImportResultSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField()
     written = serializers.BooleanField()
     counts = serializers.DictField(child=serializers.IntegerField(), help_text="Records per kind and type.")
-    changes = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()),
-                                    help_text="Per kind and type: how many would be (or were) created, updated.")
+    changes = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()),
+        help_text="Per kind and type: how many would be (or were) created, updated.",
+    )
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -356,10 +397,14 @@ class ErrorSerializer(serializers.Serializer):
 
 
 def page_serializer(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
-    return type(name, (serializers.Serializer,), {
-        "next": serializers.URLField(allow_null=True, help_text="The next page; null on the last one."),
-        "results": item(many=True),
-    })
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "next": serializers.URLField(allow_null=True, help_text="The next page; null on the last one."),
+            "results": item(many=True),
+        },
+    )
 
 
 # --- Responses ---------------------------------------------------------------------------------------
@@ -369,7 +414,7 @@ LIST_VALUED = frozenset({"aliases", "former_uids"})
 
 
 def node_out(label: str, props: dict[str, Any]) -> dict[str, Any]:
-    """Return a node's API body: every documented field (None or [] when unset); derived search text left out."""
+    """Return a node's API body: every documented field (None or [] when unset), no search text."""
     out: dict[str, Any] = {}
     for name in NODE_OUT_FIELDS[label]:
         value = props.get(name)
@@ -380,30 +425,61 @@ def node_out(label: str, props: dict[str, Any]) -> dict[str, Any]:
 
 
 def summary_out(node: dict[str, Any]) -> dict[str, Any]:
-    return {"uid": node["uid"], "name": node.get("name"), "acronym": node.get("acronym"), "kind": node.get("kind"),
-            "label": node.get("label"), "degree": node.get("degree")}
+    return {
+        "uid": node["uid"],
+        "name": node.get("name"),
+        "acronym": node.get("acronym"),
+        "kind": node.get("kind"),
+        "label": node.get("label"),
+        "degree": node.get("degree"),
+    }
 
 
 def tie_out(tie: dict[str, Any]) -> dict[str, Any]:
     """Return a relationship seen from one of its ends (selectors' tie rows)."""
-    return {"uid": tie["uid"], "type": tie["type"], "since": tie.get("since"), "until": tie.get("until"),
-            "qualifier": tie.get("qualifier"), "confidence": tie.get("confidence"),
-            "source": tie.get("source_uid"), "evidence": tie.get("evidence"),
-            "direction": "out" if tie["outgoing"] else "in", "other": summary_out(tie["other"])}
+    return {
+        "uid": tie["uid"],
+        "type": tie["type"],
+        "since": tie.get("since"),
+        "until": tie.get("until"),
+        "qualifier": tie.get("qualifier"),
+        "confidence": tie.get("confidence"),
+        "source": tie.get("source_uid"),
+        "evidence": tie.get("evidence"),
+        "direction": "out" if tie["outgoing"] else "in",
+        "other": summary_out(tie["other"]),
+    }
 
 
 def relationship_out(row: dict[str, Any]) -> dict[str, Any]:
     """Return a relationship body from a selector row (`from`/`to`) or a service result (`start`/`end`)."""
-    return {"uid": row["uid"], "type": row["type"], "from": row.get("from", row.get("start")),
-            "to": row.get("to", row.get("end")), "since": row.get("since"), "until": row.get("until"),
-            "qualifier": row.get("qualifier"), "confidence": row.get("confidence"),
-            "source": row.get("source", row.get("source_uid")), "evidence": row.get("evidence")}
+    return {
+        "uid": row["uid"],
+        "type": row["type"],
+        "from": row.get("from", row.get("start")),
+        "to": row.get("to", row.get("end")),
+        "since": row.get("since"),
+        "until": row.get("until"),
+        "qualifier": row.get("qualifier"),
+        "confidence": row.get("confidence"),
+        "source": row.get("source", row.get("source_uid")),
+        "evidence": row.get("evidence"),
+    }
 
 
 def organization_item_out(row: dict[str, Any]) -> dict[str, Any]:
-    return {"uid": row["uid"], "name": row["name"], "acronym": row.get("acronym"), "aliases": row.get("aliases") or [],
-            "kind": row.get("kind"), "degree": row.get("degree")}
+    return {
+        "uid": row["uid"],
+        "name": row["name"],
+        "acronym": row.get("acronym"),
+        "aliases": row.get("aliases") or [],
+        "kind": row.get("kind"),
+        "degree": row.get("degree"),
+    }
 
 
 def node_item_out(row: dict[str, Any]) -> dict[str, Any]:
-    return {key: row.get(key) for key in ("uid", "name", "kind", "degree", "date", "place", "iso_code", "publisher")}
+    return {
+        key: row.get(key)
+        for key in ("uid", "name", "kind", "degree", "date", "place", "iso_code", "publisher")
+    }

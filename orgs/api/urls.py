@@ -26,7 +26,10 @@ for label, plural in views.PATHS.items():
     urlpatterns += [
         path(f"{plural}/", node_views["list"].as_view(), name=f"{plural}-list"),
         path(f"{plural}/<str:uid>/", node_views["detail"].as_view(), name=f"{plural}-detail"),
-        path(f"{plural}/<str:uid>/relationships/", node_views["relationships"].as_view(),
-             name=f"{plural}-relationships"),
+        path(
+            f"{plural}/<str:uid>/relationships/",
+            node_views["relationships"].as_view(),
+            name=f"{plural}-relationships",
+        ),
         path(f"{plural}/<str:uid>/network/", node_views["network"].as_view(), name=f"{plural}-network"),
     ]

@@ -29,8 +29,11 @@ from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
 
 # --- Documented errors -------------------------------------------------------------------------------------
 
-FIELD_ERRORS = OpenApiResponse(OpenApiTypes.OBJECT, description="Bad input: each bad field (or `cursor`, "
-                               "`detail`) with its messages, e.g. `{\"until\": [\"is before since\"]}`.")
+FIELD_ERRORS = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Bad input: each bad field (or `cursor`, "
+    '`detail`) with its messages, e.g. `{"until": ["is before since"]}`.',
+)
 ERROR = s.ErrorSerializer
 READ_ERRORS: dict[int, Any] = {
     400: FIELD_ERRORS,
@@ -44,7 +47,9 @@ WRITE_ERRORS: dict[int, Any] = {
     403: OpenApiResponse(ERROR, description="The user lacks the Django permission for this write."),
 }
 GONE = {
-    308: OpenApiResponse(ERROR, description="Merged into another organization: `Location` names the survivor."),
+    308: OpenApiResponse(
+        ERROR, description="Merged into another organization: `Location` names the survivor."
+    ),
     404: OpenApiResponse(ERROR, description="No node with that uid."),
     410: OpenApiResponse(ERROR, description="The node was deleted."),
 }
@@ -76,33 +81,56 @@ def missing_node(request: Request, label: str, uid: str) -> Response:
     if fate and "merged_into" in fate:
         survivor = fate["merged_into"]
         location = request.build_absolute_uri(request.get_full_path().replace(f"/{uid}/", f"/{survivor}/", 1))
-        return Response({"detail": f"'{uid}' was merged into '{survivor}'.", "code": "merged"},
-                        status=status.HTTP_308_PERMANENT_REDIRECT, headers={"Location": location})
+        return Response(
+            {"detail": f"'{uid}' was merged into '{survivor}'.", "code": "merged"},
+            status=status.HTTP_308_PERMANENT_REDIRECT,
+            headers={"Location": location},
+        )
     if fate and "deleted" in fate:
-        return Response({"detail": f"'{uid}' was deleted on {fate['deleted_at']}.", "code": "deleted"},
-                        status=status.HTTP_410_GONE)
-    return Response({"detail": f"No {label.lower()} with uid '{uid}'.", "code": "not_found"},
-                    status=status.HTTP_404_NOT_FOUND)
+        return Response(
+            {"detail": f"'{uid}' was deleted on {fate['deleted_at']}.", "code": "deleted"},
+            status=status.HTTP_410_GONE,
+        )
+    return Response(
+        {"detail": f"No {label.lower()} with uid '{uid}'.", "code": "not_found"},
+        status=status.HTTP_404_NOT_FOUND,
+    )
 
 
 def wrong_label(label: str, uid: str) -> Response:
-    return Response({"detail": f"No {label.lower()} with uid '{uid}'.", "code": "not_found"},
-                    status=status.HTTP_404_NOT_FOUND)
+    return Response(
+        {"detail": f"No {label.lower()} with uid '{uid}'.", "code": "not_found"},
+        status=status.HTTP_404_NOT_FOUND,
+    )
 
 
 # --- API root ---------------------------------------------------------------------------------------------
+
 
 class ApiRootView(APIView):
     """The API's entry points."""
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
-        names = [*(f"{path}-list" for path in PATHS.values()), "relationships-list", "paths", "stats", "export",
-                 "import", "schema", "docs", "redoc", "token"]
-        return Response({name.removesuffix("-list"): api_reverse(f"api:{name}", request=request) for name in names})
+        names = [
+            *(f"{path}-list" for path in PATHS.values()),
+            "relationships-list",
+            "paths",
+            "stats",
+            "export",
+            "import",
+            "schema",
+            "docs",
+            "redoc",
+            "token",
+        ]
+        return Response(
+            {name.removesuffix("-list"): api_reverse(f"api:{name}", request=request) for name in names}
+        )
 
 
 # --- Nodes -------------------------------------------------------------------------------------------------
+
 
 def node_write_data(validated: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
     data = dict(validated)
@@ -125,28 +153,39 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
     class ListView(APIView):
         permission_model = model
 
-        @extend_schema(tags=tag, operation_id=f"{plural}_list",
-                       parameters=[s.OrganizationListQuery if is_org else s.PageQuery],
-                       responses={200: page_serializer, **READ_ERRORS},
-                       summary=f"List {plural}" + (" (search, filters, ordering)" if is_org else " by name"),
-                       description="Cursor-paged: follow `next`. The cursor is opaque and stays fast at any depth.")
+        @extend_schema(
+            tags=tag,
+            operation_id=f"{plural}_list",
+            parameters=[s.OrganizationListQuery if is_org else s.PageQuery],
+            responses={200: page_serializer, **READ_ERRORS},
+            summary=f"List {plural}" + (" (search, filters, ordering)" if is_org else " by name"),
+            description="Cursor-paged: follow `next`. The cursor is opaque and stays fast at any depth.",
+        )
         def get(self, request: Request) -> Response:
             if is_org:
                 return self.organizations(request)
             params = query_params(s.PageQuery, request)
             size = params["page_size"]
             after = cursor_decode(params.get("cursor"), 2)
-            rows = selectors.node_list(label=label.value, after=tuple(after) if after else None, limit=size + 1)
+            rows = selectors.node_list(
+                label=label.value, after=tuple(after) if after else None, limit=size + 1
+            )
             more = len(rows) > size
             rows = rows[:size]
             keyset = (rows[-1]["name"], rows[-1]["uid"]) if more else None
-            return Response(page(request, [s.node_item_out(row) for row in rows], page_size=size, next_keyset=keyset))
+            return Response(
+                page(request, [s.node_item_out(row) for row in rows], page_size=size, next_keyset=keyset)
+            )
 
         def organizations(self, request: Request) -> Response:
             params = query_params(s.OrganizationListQuery, request)
             size, text = params["page_size"], (params.get("q") or "").strip()
-            filters = {"kind": params.get("kind"), "country": params.get("country"),
-                       "rel_type": params.get("relationship_type"), "as_of": params.get("as_of")}
+            filters = {
+                "kind": params.get("kind"),
+                "country": params.get("country"),
+                "rel_type": params.get("relationship_type"),
+                "as_of": params.get("as_of"),
+            }
             if text:
                 skip = cursor_decode(params.get("cursor"), 1)
                 offset = int(skip[0]) if skip else 0
@@ -154,62 +193,94 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
                 keyset: tuple[Any, ...] | None = (offset + size,)
             else:
                 after = cursor_decode(params.get("cursor"), 2)
-                rows = selectors.organization_list(after=tuple(after) if after else None, limit=size + 1,
-                                                   descending=params["ordering"] == "-name", **filters)
+                rows = selectors.organization_list(
+                    after=tuple(after) if after else None,
+                    limit=size + 1,
+                    descending=params["ordering"] == "-name",
+                    **filters,
+                )
                 keyset = (rows[size - 1]["name"], rows[size - 1]["uid"]) if len(rows) > size else None
             more = len(rows) > size
             results = [s.organization_item_out(row) for row in rows[:size]]
             return Response(page(request, results, page_size=size, next_keyset=keyset if more else None))
 
-        @extend_schema(tags=tag, request=node_serializer,
-                       responses={201: node_serializer, 409: OpenApiResponse(ERROR, description=(
-                           "The uid or name is taken.")), **WRITE_ERRORS},
-                       summary=f"Create a {model}")
+        @extend_schema(
+            tags=tag,
+            request=node_serializer,
+            responses={
+                201: node_serializer,
+                409: OpenApiResponse(ERROR, description=("The uid or name is taken.")),
+                **WRITE_ERRORS,
+            },
+            summary=f"Create a {model}",
+        )
         def post(self, request: Request) -> Response:
             body = node_serializer(data=request.data)
             body.is_valid(raise_exception=True)
             uid, data = node_write_data(body.validated_data)
             props = services.node_create(label=label.value, data=data, uid=uid)
-            return Response(s.node_out(label.value, props), status=status.HTTP_201_CREATED,
-                            headers={"Location": node_url(request, label.value, props["uid"])})
+            return Response(
+                s.node_out(label.value, props),
+                status=status.HTTP_201_CREATED,
+                headers={"Location": node_url(request, label.value, props["uid"])},
+            )
 
     class DetailView(APIView):
         permission_model = model
 
-        @extend_schema(tags=tag, parameters=[UID, s.DetailQuery],
-                       responses={200: detail_serializer, **GONE, **READ_ERRORS},
-                       summary=f"One {model} with its relationships grouped by type and direction",
-                       description="Each group holds at most `per_group` relationships, with evidence; its `next` "
-                                   "link pages through the rest. `as_of` keeps those holding on that date.")
+        @extend_schema(
+            tags=tag,
+            parameters=[UID, s.DetailQuery],
+            responses={200: detail_serializer, **GONE, **READ_ERRORS},
+            summary=f"One {model} with its relationships grouped by type and direction",
+            description="Each group holds at most `per_group` relationships, with evidence; its `next` "
+            "link pages through the rest. `as_of` keeps those holding on that date.",
+        )
         def get(self, request: Request, uid: str) -> Response:
             params = query_params(s.DetailQuery, request)
-            profile = selectors.node_profile(uid=uid, as_of=params.get("as_of"), per_group=params["per_group"])
+            profile = selectors.node_profile(
+                uid=uid, as_of=params.get("as_of"), per_group=params["per_group"]
+            )
             if profile is None:
                 return missing_node(request, label.value, uid)
             if profile["label"] != label.value:
                 return wrong_label(label.value, uid)
             body = s.node_out(label.value, profile["node"])
             body["label"] = label.value
-            body["relationships"] = [self.group_out(request, uid, group, params) for group in profile["groups"]]
+            body["relationships"] = [
+                self.group_out(request, uid, group, params) for group in profile["groups"]
+            ]
             return Response(body)
 
         @staticmethod
-        def group_out(request: Request, uid: str, group: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        def group_out(
+            request: Request, uid: str, group: dict[str, Any], params: dict[str, Any]
+        ) -> dict[str, Any]:
             definition = RELATIONSHIP_TYPES[group["type"]]
             ties = [s.tie_out(tie) for tie in group["ties"]]
             next_url = None
             if group["total"] > len(ties) and ties:
-                query = {"type": group["type"], "direction": "out" if group["outgoing"] else "in",
-                         "page_size": params["per_group"],
-                         "cursor": cursor_encode(ties[-1]["other"]["name"], ties[-1]["other"]["uid"])}
+                query = {
+                    "type": group["type"],
+                    "direction": "out" if group["outgoing"] else "in",
+                    "page_size": params["per_group"],
+                    "cursor": cursor_encode(ties[-1]["other"]["name"], ties[-1]["other"]["uid"]),
+                }
                 if params.get("as_of"):
                     query["as_of"] = params["as_of"]
                 next_url = request.build_absolute_uri(
-                    reverse(f"api:{plural}-relationships", kwargs={"uid": uid}) + "?" + "&".join(
-                        f"{key}={value}" for key, value in query.items()))
-            return {"type": group["type"], "direction": "out" if group["outgoing"] else "in",
-                    "reads": definition.forward if group["outgoing"] else definition.backward,
-                    "total": group["total"], "ties": ties, "next": next_url}
+                    reverse(f"api:{plural}-relationships", kwargs={"uid": uid})
+                    + "?"
+                    + "&".join(f"{key}={value}" for key, value in query.items())
+                )
+            return {
+                "type": group["type"],
+                "direction": "out" if group["outgoing"] else "in",
+                "reads": definition.forward if group["outgoing"] else definition.backward,
+                "total": group["total"],
+                "ties": ties,
+                "next": next_url,
+            }
 
         def _update(self, request: Request, uid: str, *, partial: bool) -> Response:
             body = node_serializer(data=request.data, partial=partial)
@@ -220,20 +291,32 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
             props = services.node_update(label=label.value, uid=uid, data=data, partial=partial)
             return Response(s.node_out(label.value, props))
 
-        @extend_schema(tags=tag, parameters=[UID], request=node_serializer,
-                       responses={200: node_serializer, 404: ERROR, 409: ERROR, **WRITE_ERRORS},
-                       summary=f"Replace a {model}'s fields")
+        @extend_schema(
+            tags=tag,
+            parameters=[UID],
+            request=node_serializer,
+            responses={200: node_serializer, 404: ERROR, 409: ERROR, **WRITE_ERRORS},
+            summary=f"Replace a {model}'s fields",
+        )
         def put(self, request: Request, uid: str) -> Response:
             return self._update(request, uid, partial=False)
 
-        @extend_schema(tags=tag, parameters=[UID], request=node_serializer,
-                       responses={200: node_serializer, 404: ERROR, 409: ERROR, **WRITE_ERRORS},
-                       summary=f"Change some of a {model}'s fields")
+        @extend_schema(
+            tags=tag,
+            parameters=[UID],
+            request=node_serializer,
+            responses={200: node_serializer, 404: ERROR, 409: ERROR, **WRITE_ERRORS},
+            summary=f"Change some of a {model}'s fields",
+        )
         def patch(self, request: Request, uid: str) -> Response:
             return self._update(request, uid, partial=True)
 
-        @extend_schema(tags=tag, parameters=[UID], responses={204: None, 404: ERROR, **WRITE_ERRORS},
-                       summary=f"Delete a {model} and its relationships (its URL then answers 410)")
+        @extend_schema(
+            tags=tag,
+            parameters=[UID],
+            responses={204: None, 404: ERROR, **WRITE_ERRORS},
+            summary=f"Delete a {model} and its relationships (its URL then answers 410)",
+        )
         def delete(self, request: Request, uid: str) -> Response:
             labels = selectors.node_labels(uids=[uid])
             if labels.get(uid) != label.value:
@@ -244,10 +327,13 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
     class TiesView(APIView):
         permission_model = model
 
-        @extend_schema(tags=tag, parameters=[UID, s.TiesQuery],
-                       responses={200: tie_page_serializer, **GONE, **READ_ERRORS},
-                       summary=f"Page through one group of a {model}'s relationships",
-                       description="One type and direction, ordered by the other end's name.")
+        @extend_schema(
+            tags=tag,
+            parameters=[UID, s.TiesQuery],
+            responses={200: tie_page_serializer, **GONE, **READ_ERRORS},
+            summary=f"Page through one group of a {model}'s relationships",
+            description="One type and direction, ordered by the other end's name.",
+        )
         def get(self, request: Request, uid: str) -> Response:
             params = query_params(s.TiesQuery, request)
             size = params["page_size"]
@@ -256,9 +342,14 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
                 if not selectors.node_labels(uids=[uid]):
                     return missing_node(request, label.value, uid)
                 return wrong_label(label.value, uid)
-            rows = selectors.node_ties_page(uid=uid, rel_type=params["type"], outgoing=params["direction"] == "out",
-                                            after=tuple(after) if after else None, limit=size + 1,
-                                            as_of=params.get("as_of"))
+            rows = selectors.node_ties_page(
+                uid=uid,
+                rel_type=params["type"],
+                outgoing=params["direction"] == "out",
+                after=tuple(after) if after else None,
+                limit=size + 1,
+                as_of=params.get("as_of"),
+            )
             more = len(rows) > size
             ties = [s.tie_out(tie) for tie in rows[:size]]
             keyset = (ties[-1]["other"]["name"], ties[-1]["other"]["uid"]) if more else None
@@ -267,26 +358,40 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
     class NetworkView(APIView):
         permission_model = model
 
-        @extend_schema(tags=tag, parameters=[UID, s.NetworkQuery],
-                       responses={200: network_serializer, **GONE, **READ_ERRORS},
-                       summary=f"The neighbourhood of a {model}",
-                       description="Nodes within `depth` hops (1–3) and the relationships reaching them, filtered "
-                                   "by relationship type, node kind and `as_of`; at most `limit` nodes.")
+        @extend_schema(
+            tags=tag,
+            parameters=[UID, s.NetworkQuery],
+            responses={200: network_serializer, **GONE, **READ_ERRORS},
+            summary=f"The neighbourhood of a {model}",
+            description="Nodes within `depth` hops (1–3) and the relationships reaching them, filtered "
+            "by relationship type, node kind and `as_of`; at most `limit` nodes.",
+        )
         def get(self, request: Request, uid: str) -> Response:
             params = query_params(s.NetworkQuery, request)
-            found = selectors.neighbourhood(uid=uid, depth=params["depth"], types=params.get("types") or None,
-                                            labels=params.get("kinds") or None, as_of=params.get("as_of"),
-                                            limit=params["limit"])
+            found = selectors.neighbourhood(
+                uid=uid,
+                depth=params["depth"],
+                types=params.get("types") or None,
+                labels=params.get("kinds") or None,
+                as_of=params.get("as_of"),
+                limit=params["limit"],
+            )
             if found is None:
                 return missing_node(request, label.value, uid)
             if found["nodes"][0]["label"] != label.value:
                 return wrong_label(label.value, uid)
-            return Response({
-                "centre": uid, "depth": params["depth"], "limit": params["limit"], "truncated": found["truncated"],
-                "node_count": len(found["nodes"]), "edge_count": len(found["edges"]),
-                "nodes": [s.summary_out(node) for node in found["nodes"]],
-                "edges": [s.relationship_out(edge) for edge in found["edges"]],
-            })
+            return Response(
+                {
+                    "centre": uid,
+                    "depth": params["depth"],
+                    "limit": params["limit"],
+                    "truncated": found["truncated"],
+                    "node_count": len(found["nodes"]),
+                    "edge_count": len(found["edges"]),
+                    "nodes": [s.summary_out(node) for node in found["nodes"]],
+                    "edges": [s.relationship_out(edge) for edge in found["edges"]],
+                }
+            )
 
     for view in (ListView, DetailView, TiesView, NetworkView):
         view.__name__ = f"{label.value}{view.__name__}"
@@ -307,32 +412,50 @@ class RelationshipListView(APIView):
     permission_model = "organization"
     write_permissions = ["orgs.change_organization"]
 
-    @extend_schema(tags=REL_TAG, operation_id="relationships_list", parameters=[s.RelationshipListQuery],
-                   responses={200: RELATIONSHIP_PAGE, **READ_ERRORS},
-                   summary="List relationships, filtered by type, end, source, dates",
-                   description="Ordered by type then uid, cursor-paged. `type` takes several types, comma-separated.")
+    @extend_schema(
+        tags=REL_TAG,
+        operation_id="relationships_list",
+        parameters=[s.RelationshipListQuery],
+        responses={200: RELATIONSHIP_PAGE, **READ_ERRORS},
+        summary="List relationships, filtered by type, end, source, dates",
+        description="Ordered by type then uid, cursor-paged. `type` takes several types, comma-separated.",
+    )
     def get(self, request: Request) -> Response:
         params = query_params(s.RelationshipListQuery, request)
         since_after, until_before = params.get("since_after"), params.get("until_before")
-        if since_after and until_before and until_before < since_after[:len(until_before)]:
+        if since_after and until_before and until_before < since_after[: len(until_before)]:
             return Response({"until_before": ["is before since_after"]}, status=status.HTTP_400_BAD_REQUEST)
         size = params["page_size"]
         after = cursor_decode(params.get("cursor"), 2)
         rows = selectors.relationship_list(
-            types=params.get("type") or None, node=params.get("node"), from_uid=params.get("from"),
-            to_uid=params.get("to"), source=params.get("source"), since_after=since_after,
-            until_before=until_before, as_of=params.get("as_of"), after=tuple(after) if after else None,
-            limit=size + 1)
+            types=params.get("type") or None,
+            node=params.get("node"),
+            from_uid=params.get("from"),
+            to_uid=params.get("to"),
+            source=params.get("source"),
+            since_after=since_after,
+            until_before=until_before,
+            as_of=params.get("as_of"),
+            after=tuple(after) if after else None,
+            limit=size + 1,
+        )
         more = len(rows) > size
         rows = rows[:size]
         keyset = (rows[-1]["type"], rows[-1]["uid"]) if more else None
-        return Response(page(request, [s.relationship_out(row) for row in rows], page_size=size, next_keyset=keyset))
+        return Response(
+            page(request, [s.relationship_out(row) for row in rows], page_size=size, next_keyset=keyset)
+        )
 
-    @extend_schema(tags=REL_TAG, request=s.RelationshipWriteSerializer,
-                   responses={201: s.RelationshipSerializer,
-                              409: OpenApiResponse(ERROR, description="The same relationship is already recorded."),
-                              **WRITE_ERRORS},
-                   summary="Record a relationship with its evidence")
+    @extend_schema(
+        tags=REL_TAG,
+        request=s.RelationshipWriteSerializer,
+        responses={
+            201: s.RelationshipSerializer,
+            409: OpenApiResponse(ERROR, description="The same relationship is already recorded."),
+            **WRITE_ERRORS,
+        },
+        summary="Record a relationship with its evidence",
+    )
     def post(self, request: Request) -> Response:
         body = s.RelationshipWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -341,17 +464,24 @@ class RelationshipListView(APIView):
         data["source_uid"] = data.pop("source")
         tie = services.relationship_create(rel_type=rel_type, start_uid=start, end_uid=end, data=data)
         location = request.build_absolute_uri(reverse("api:relationships-detail", kwargs={"uid": tie["uid"]}))
-        return Response(s.relationship_out(tie), status=status.HTTP_201_CREATED, headers={"Location": location})
+        return Response(
+            s.relationship_out(tie), status=status.HTTP_201_CREATED, headers={"Location": location}
+        )
 
 
 class RelationshipDetailView(APIView):
     permission_model = "organization"
     write_permissions = ["orgs.change_organization"]
-    REL_UID = OpenApiParameter("uid", OpenApiTypes.STR, OpenApiParameter.PATH, description="The relationship's uid.")
+    REL_UID = OpenApiParameter(
+        "uid", OpenApiTypes.STR, OpenApiParameter.PATH, description="The relationship's uid."
+    )
 
-    @extend_schema(tags=REL_TAG, parameters=[REL_UID],
-                   responses={200: s.RelationshipSerializer, 404: ERROR, **READ_ERRORS},
-                   summary="One relationship with its evidence")
+    @extend_schema(
+        tags=REL_TAG,
+        parameters=[REL_UID],
+        responses={200: s.RelationshipSerializer, 404: ERROR, **READ_ERRORS},
+        summary="One relationship with its evidence",
+    )
     def get(self, request: Request, uid: str) -> Response:
         return Response(s.relationship_out(services.relationship_get(uid=uid)))
 
@@ -362,27 +492,40 @@ class RelationshipDetailView(APIView):
         if not partial:
             missing = [name for name in ("source", "evidence") if name not in data]
             if missing:
-                return Response({name: ["this field is required"] for name in missing},
-                                status=status.HTTP_400_BAD_REQUEST)
+                return Response(
+                    {name: ["this field is required"] for name in missing}, status=status.HTTP_400_BAD_REQUEST
+                )
             data = {"since": None, "until": None, "qualifier": None, "confidence": None, **data}
         if "source" in data:
             data["source_uid"] = data.pop("source")
         return Response(s.relationship_out(services.relationship_update(uid=uid, data=data)))
 
-    @extend_schema(tags=REL_TAG, parameters=[REL_UID], request=s.RelationshipUpdateSerializer,
-                   responses={200: s.RelationshipSerializer, 404: ERROR, **WRITE_ERRORS},
-                   summary="Replace a relationship's period, footing and evidence (type and ends stay)")
+    @extend_schema(
+        tags=REL_TAG,
+        parameters=[REL_UID],
+        request=s.RelationshipUpdateSerializer,
+        responses={200: s.RelationshipSerializer, 404: ERROR, **WRITE_ERRORS},
+        summary="Replace a relationship's period, footing and evidence (type and ends stay)",
+    )
     def put(self, request: Request, uid: str) -> Response:
         return self._update(request, uid, partial=False)
 
-    @extend_schema(tags=REL_TAG, parameters=[REL_UID], request=s.RelationshipUpdateSerializer,
-                   responses={200: s.RelationshipSerializer, 404: ERROR, **WRITE_ERRORS},
-                   summary="Change some of a relationship's period, footing and evidence")
+    @extend_schema(
+        tags=REL_TAG,
+        parameters=[REL_UID],
+        request=s.RelationshipUpdateSerializer,
+        responses={200: s.RelationshipSerializer, 404: ERROR, **WRITE_ERRORS},
+        summary="Change some of a relationship's period, footing and evidence",
+    )
     def patch(self, request: Request, uid: str) -> Response:
         return self._update(request, uid, partial=True)
 
-    @extend_schema(tags=REL_TAG, parameters=[REL_UID], responses={204: None, 404: ERROR, **WRITE_ERRORS},
-                   summary="Delete a relationship")
+    @extend_schema(
+        tags=REL_TAG,
+        parameters=[REL_UID],
+        responses={204: None, 404: ERROR, **WRITE_ERRORS},
+        summary="Delete a relationship",
+    )
     def delete(self, request: Request, uid: str) -> Response:
         services.relationship_delete(uid=uid)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -390,10 +533,14 @@ class RelationshipDetailView(APIView):
 
 # --- Graph questions ---------------------------------------------------------------------------------------
 
+
 class PathsView(APIView):
-    @extend_schema(tags=["graph"], parameters=[s.PathsQuery],
-                   responses={200: s.PathsSerializer, 404: ERROR, **READ_ERRORS},
-                   summary="Shortest paths between two nodes, each hop with its evidence")
+    @extend_schema(
+        tags=["graph"],
+        parameters=[s.PathsQuery],
+        responses={200: s.PathsSerializer, 404: ERROR, **READ_ERRORS},
+        summary="Shortest paths between two nodes, each hop with its evidence",
+    )
     def get(self, request: Request) -> Response:
         params = query_params(s.PathsQuery, request)
         start, end = params["from"], params["to"]
@@ -402,55 +549,104 @@ class PathsView(APIView):
         known = selectors.node_labels(uids=[start, end])
         missing = [uid for uid in (start, end) if uid not in known]
         if missing:
-            return Response({"detail": f"No node with uid {', '.join(repr(uid) for uid in missing)}.",
-                             "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
-        found = selectors.paths_between(from_uid=start, to_uid=end, k=params["k"], max_length=params["max_length"],
-                                        types=params.get("types") or None, as_of=params.get("as_of"))
-        return Response({"from": start, "to": end, "paths": [
-            {"length": len(path["ties"]), "nodes": [s.summary_out(node) for node in path["nodes"]],
-             "hops": [s.relationship_out(tie) for tie in path["ties"]]}
-            for path in found
-        ]})
+            return Response(
+                {
+                    "detail": f"No node with uid {', '.join(repr(uid) for uid in missing)}.",
+                    "code": "not_found",
+                },
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        found = selectors.paths_between(
+            from_uid=start,
+            to_uid=end,
+            k=params["k"],
+            max_length=params["max_length"],
+            types=params.get("types") or None,
+            as_of=params.get("as_of"),
+        )
+        return Response(
+            {
+                "from": start,
+                "to": end,
+                "paths": [
+                    {
+                        "length": len(path["ties"]),
+                        "nodes": [s.summary_out(node) for node in path["nodes"]],
+                        "hops": [s.relationship_out(tie) for tie in path["ties"]],
+                    }
+                    for path in found
+                ],
+            }
+        )
 
 
 class StatsView(APIView):
-    @extend_schema(tags=["graph"], parameters=[s.StatsQuery], responses={200: s.StatsSerializer, **READ_ERRORS},
-                   summary="Counts per kind and type, and the most connected organizations")
+    @extend_schema(
+        tags=["graph"],
+        parameters=[s.StatsQuery],
+        responses={200: s.StatsSerializer, **READ_ERRORS},
+        summary="Counts per kind and type, and the most connected organizations",
+    )
     def get(self, request: Request) -> Response:
         params = query_params(s.StatsQuery, request)
         counts = selectors.graph_counts()
         top = [{**row, "degree": row.get("degree") or 0} for row in selectors.hubs(limit=params["top"])]
-        return Response({"nodes": counts["nodes"], "relationships": counts["relationships"], "top_by_degree": top})
+        return Response(
+            {"nodes": counts["nodes"], "relationships": counts["relationships"], "top_by_degree": top}
+        )
 
 
 # --- Export and import --------------------------------------------------------------------------------------
 
-class ExportNegotiation(DefaultContentNegotiation):
-    """The export's `format` parameter names a file format, not a renderer: always answer with JSON renderer."""
 
-    def select_renderer(self, request: Request, renderers: list[Any], format_suffix: str | None = None) -> Any:
+class ExportNegotiation(DefaultContentNegotiation):
+    """The export's `format` parameter names a file format, not a renderer: always use the JSON one."""
+
+    def select_renderer(
+        self, request: Request, renderers: list[Any], format_suffix: str | None = None
+    ) -> Any:
         return renderers[0], renderers[0].media_type
 
 
 class ExportView(APIView):
     content_negotiation_class = ExportNegotiation
 
-    @extend_schema(tags=["export"], parameters=[s.ExportQuery], responses={
-        (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description=(
-            "The graph file: sections sources, countries, organizations, events, documents, relationships.")),
-        (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="nodes.csv and edges.csv."),
-        (200, "application/graphml+xml"): OpenApiResponse(OpenApiTypes.STR, description="GraphML."),
-        404: ERROR, **READ_ERRORS,
-    }, summary="Export the whole graph or a neighbourhood as JSON, CSV (zip) or GraphML",
-        description="The JSON is the import format: `POST /api/import/` of an export into an empty graph gives "
-                    "the same graph.")
+    @extend_schema(
+        tags=["export"],
+        parameters=[s.ExportQuery],
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description=(
+                    "The graph file: sections sources, countries, organizations, events, documents, "
+                    "relationships."
+                ),
+            ),
+            (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="nodes.csv and edges.csv."
+            ),
+            (200, "application/graphml+xml"): OpenApiResponse(OpenApiTypes.STR, description="GraphML."),
+            404: ERROR,
+            **READ_ERRORS,
+        },
+        summary="Export the whole graph or a neighbourhood as JSON, CSV (zip) or GraphML",
+        description="The JSON is the import format: `POST /api/import/` of an export into an empty "
+        "graph gives "
+        "the same graph.",
+    )
     def get(self, request: Request) -> Response | HttpResponse:
         params = query_params(s.ExportQuery, request)
-        export = selectors.graph_export(around=params.get("around"), depth=params["depth"],
-                                        as_of=params.get("as_of"), limit=params["limit"])
+        export = selectors.graph_export(
+            around=params.get("around"),
+            depth=params["depth"],
+            as_of=params.get("as_of"),
+            limit=params["limit"],
+        )
         if export is None:
-            return Response({"detail": f"No node with uid '{params['around']}'.", "code": "not_found"},
-                            status=status.HTTP_404_NOT_FOUND)
+            return Response(
+                {"detail": f"No node with uid '{params['around']}'.", "code": "not_found"},
+                status=status.HTTP_404_NOT_FOUND,
+            )
         data = formats.graph_file(export)
         name = f"atc-graph-{params['around']}" if params.get("around") else "atc-graph"
         if params["format"] == "csv":
@@ -482,29 +678,49 @@ class GraphMLParser(BaseParser):
         return formats.from_graphml(stream.read())
 
 
-IMPORT_PERMISSIONS = [f"orgs.{action}_{label.value.lower()}" for label in NodeLabel for action in ("add", "change")]
+IMPORT_PERMISSIONS = [
+    f"orgs.{action}_{label.value.lower()}" for label in NodeLabel for action in ("add", "change")
+]
 
 
 class ImportView(APIView):
     parser_classes = [JSONParser, ZipParser, GraphMLParser]
     write_permissions = IMPORT_PERMISSIONS
 
-    @extend_schema(tags=["export"], parameters=[s.ImportQuery], request={
-        "application/json": OpenApiTypes.OBJECT, "application/zip": OpenApiTypes.BINARY,
-        "application/graphml+xml": OpenApiTypes.STR,
-    }, responses={200: s.ImportResultSerializer, **WRITE_ERRORS},
+    @extend_schema(
+        tags=["export"],
+        parameters=[s.ImportQuery],
+        request={
+            "application/json": OpenApiTypes.OBJECT,
+            "application/zip": OpenApiTypes.BINARY,
+            "application/graphml+xml": OpenApiTypes.STR,
+        },
+        responses={200: s.ImportResultSerializer, **WRITE_ERRORS},
         summary="Import a graph file (any export format): validate all, then write in one transaction",
-        description="Nodes merge on uid, relationships on (from, type, to). Any problem: 400 listing every one, "
-                    "nothing written. `dry_run=true` reports what would be created and updated.")
+        description="Nodes merge on uid, relationships on (from, type, to). Any problem: 400 listing "
+        "every one, "
+        "nothing written. `dry_run=true` reports what would be created and updated.",
+    )
     def post(self, request: Request) -> Response:
         params = query_params(s.ImportQuery, request)
         data = request.data
         if not isinstance(data, dict):
-            return Response({"detail": "expected a graph file: a mapping of sections", "problems": [
-                "expected a mapping of sections at the top"]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {
+                    "detail": "expected a graph file: a mapping of sections",
+                    "problems": ["expected a mapping of sections at the top"],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         batch = validate_graph(dict(data))
         changes = graph_diff(batch)
         if not params["dry_run"]:
             write_graph(batch)
-        return Response({"dry_run": params["dry_run"], "written": not params["dry_run"], "counts": batch.counts(),
-                         "changes": changes})
+        return Response(
+            {
+                "dry_run": params["dry_run"],
+                "written": not params["dry_run"],
+                "counts": batch.counts(),
+                "changes": changes,
+            }
+        )

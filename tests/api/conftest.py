@@ -15,12 +15,14 @@ def graph_permission(codename: str) -> Permission:
     action, model = codename.split("_", 1)
     content_type, _ = ContentType.objects.get_or_create(app_label="orgs", model=model)
     permission, _ = Permission.objects.get_or_create(
-        content_type=content_type, codename=codename, defaults={"name": f"Can {action} {model}"})
+        content_type=content_type, codename=codename, defaults={"name": f"Can {action} {model}"}
+    )
     return permission
 
 
-ALL_WRITE_PERMISSIONS = [f"{action}_{label.value.lower()}" for label in NodeLabel
-                         for action in ("add", "change", "delete")]
+ALL_WRITE_PERMISSIONS = [
+    f"{action}_{label.value.lower()}" for label in NodeLabel for action in ("add", "change", "delete")
+]
 
 
 def user_with(username: str, *codenames: str) -> User:

@@ -19,9 +19,13 @@ CONTENT_TYPES = {"json": "application/json", "csv": "application/zip", "graphml"
 def graph_snapshot() -> dict:
     """Every node's and relationship's stored properties (derived degree included), for comparing graphs."""
     export = graph_export()
-    nodes = {label: sorted(({k: v for k, v in props.items() if k != "former_uids"} for props in rows),
-                           key=lambda props: props["uid"])
-             for label, rows in export["nodes"].items()}
+    nodes = {
+        label: sorted(
+            ({k: v for k, v in props.items() if k != "former_uids"} for props in rows),
+            key=lambda props: props["uid"],
+        )
+        for label, rows in export["nodes"].items()
+    }
     return {"nodes": nodes, "relationships": export["relationships"]}
 
 
@@ -32,16 +36,18 @@ def empty_the_graph() -> None:
 
 
 @pytest.mark.parametrize("export_format", ["json", "csv", "graphml"])
-def test_export_then_import_into_an_empty_graph_gives_the_same_graph(seed_graph, anonymous, client_as_editor,
-                                                                     export_format):
+def test_export_then_import_into_an_empty_graph_gives_the_same_graph(
+    seed_graph, anonymous, client_as_editor, export_format
+):
     before = graph_snapshot()
     exported = anonymous.get(f"/api/export/?format={export_format}")
     assert exported.status_code == 200
     assert exported["Content-Type"].startswith(CONTENT_TYPES[export_format])
 
     empty_the_graph()
-    imported = client_as_editor.generic("POST", "/api/import/", exported.content,
-                                        content_type=CONTENT_TYPES[export_format])
+    imported = client_as_editor.generic(
+        "POST", "/api/import/", exported.content, content_type=CONTENT_TYPES[export_format]
+    )
 
     assert imported.status_code == 200, imported.content[:2000]
     assert imported.json()["written"] is True
@@ -77,11 +83,16 @@ def test_the_graphml_export_declares_typed_keys(seed_graph, anonymous):
     assert len(root.findall("g:graph/g:node", ns)) == cypher("MATCH (n:Node) RETURN count(n) AS n")[0]["n"]
 
 
-def test_a_neighbourhood_export_holds_its_nodes_edges_and_cited_sources(seed_graph, anonymous, client_as_editor):
+def test_a_neighbourhood_export_holds_its_nodes_edges_and_cited_sources(
+    seed_graph, anonymous, client_as_editor
+):
     body = anonymous.get("/api/export/?around=attf&depth=1").json()
 
-    uids = {record["uid"] for section in ("organizations", "countries", "events", "documents")
-            for record in body[section]}
+    uids = {
+        record["uid"]
+        for section in ("organizations", "countries", "events", "documents")
+        for record in body[section]
+    }
     assert "attf" in uids
     assert all(tie["from"] in uids and tie["to"] in uids for tie in body["relationships"])
     assert {source["uid"] for source in body["sources"]} == {tie["source"] for tie in body["relationships"]}

@@ -19,11 +19,19 @@ def chain() -> None:
     for uid in "abcde":
         services.node_create(label="Organization", uid=uid, data={"name": uid.upper()})
     services.node_create(label="Event", uid="meeting", data={"name": "Meeting", "kind": "meeting"})
-    for rel, start, end, since in (("COLLABORATES_WITH", "a", "b", "2001"), ("COLLABORATES_WITH", "b", "c", "2005"),
-                                   ("COLLABORATES_WITH", "c", "d", "2001"), ("PART_OF", "b", "e", None),
-                                   ("ORGANIZED", "a", "meeting", None)):
-        services.relationship_create(rel_type=rel, start_uid=start, end_uid=end,
-                                     data={"source_uid": "page", "evidence": f"{start} and {end}", "since": since})
+    for rel, start, end, since in (
+        ("COLLABORATES_WITH", "a", "b", "2001"),
+        ("COLLABORATES_WITH", "b", "c", "2005"),
+        ("COLLABORATES_WITH", "c", "d", "2001"),
+        ("PART_OF", "b", "e", None),
+        ("ORGANIZED", "a", "meeting", None),
+    ):
+        services.relationship_create(
+            rel_type=rel,
+            start_uid=start,
+            end_uid=end,
+            data={"source_uid": "page", "evidence": f"{start} and {end}", "since": since},
+        )
 
 
 def node_uids(body: dict) -> set[str]:
@@ -59,8 +67,16 @@ def test_the_network_reports_when_its_size_cap_cut_it_short(chain, anonymous):
     assert body["node_count"] == 3 and body["limit"] == 3
 
 
-@pytest.mark.parametrize("query, field", [("depth=4", "depth"), ("types=LIKES", "types"), ("kinds=Planet", "kinds"),
-                                          ("limit=0", "limit"), ("as_of=yesterday", "as_of")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("depth=4", "depth"),
+        ("types=LIKES", "types"),
+        ("kinds=Planet", "kinds"),
+        ("limit=0", "limit"),
+        ("as_of=yesterday", "as_of"),
+    ],
+)
 def test_bad_network_parameters_are_a_400(chain, anonymous, query, field):
     response = anonymous.get(f"/api/organizations/a/network/?{query}")
 
@@ -120,6 +136,8 @@ def test_a_graph_server_that_is_down_gives_a_503_with_a_clear_body(anonymous):
         connect(settings.NEOMODEL_NEO4J_BOLT_URL)
 
     assert response.status_code == 503
-    assert response.json() == {"detail": "The graph server is unavailable; try again shortly.",
-                               "code": "graph_unavailable"}
+    assert response.json() == {
+        "detail": "The graph server is unavailable; try again shortly.",
+        "code": "graph_unavailable",
+    }
     assert response["Retry-After"]

@@ -15,7 +15,6 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
-
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -28,17 +27,26 @@ from schemathesis.specs.openapi.checks import (
 from orgs.graph import cypher
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
 
-
 # No server error, and every status, content type, header and body as the schema says. (Whether the API
 # accepts every schema-valid input is not checked: a cursor must be one the API handed out, and some
 # rules span fields, such as `until_before` not before `since_after`.)
-CONTRACT_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-                   response_headers_conformance, response_schema_conformance, ignored_auth]
+CONTRACT_CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    ignored_auth,
+]
 
 
 def post_json(url: str, body: dict, token: str) -> int:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={
-        "Content-Type": "application/json", "Authorization": f"Token {token}"})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status
@@ -54,8 +62,9 @@ def test_two_clients_creating_the_same_organization_at_once_leave_exactly_one(li
 
     def create() -> None:
         start.wait()
-        statuses.append(post_json(f"{live_server.url}/api/organizations/",
-                                  {"name": "Racing Body", "kind": "unit"}, token))
+        statuses.append(
+            post_json(f"{live_server.url}/api/organizations/", {"name": "Racing Body", "kind": "unit"}, token)
+        )
 
     threads = [threading.Thread(target=create) for _ in range(2)]
     for thread in threads:
@@ -79,8 +88,14 @@ def test_the_api_keeps_its_published_contract(live_server, seed_graph):
         if operation.path in {"/api/auth/token/"}:
             continue
 
-        @settings(max_examples=15, deadline=None, phases=[Phase.explicit, Phase.generate],
-                  suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+        @settings(
+            max_examples=15,
+            deadline=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
         @given(case=operation.as_strategy())
         def check(case) -> None:
             case.call_and_validate(base_url=live_server.url, checks=CONTRACT_CHECKS)

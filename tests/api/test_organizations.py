@@ -1,4 +1,4 @@
-"""The organizations resource: list, search, filters, cursor pages, detail, writes, merged and deleted uids."""
+"""The organizations resource: list, search, filters, pages, detail, writes, merged and deleted uids."""
 
 from __future__ import annotations
 
@@ -22,11 +22,16 @@ def source(uid: str = "page") -> None:
 
 
 def tie(rel: str, start: str, end: str, **fields) -> dict:
-    return services.relationship_create(rel_type=rel, start_uid=start, end_uid=end,
-                                        data={"source_uid": "page", "evidence": "A works with B.", **fields})
+    return services.relationship_create(
+        rel_type=rel,
+        start_uid=start,
+        end_uid=end,
+        data={"source_uid": "page", "evidence": "A works with B.", **fields},
+    )
 
 
 # --- Reading ---------------------------------------------------------------------------------------------
+
 
 def test_the_list_pages_by_name_with_an_opaque_cursor_until_the_last_page(anonymous):
     for index in range(7):
@@ -48,7 +53,12 @@ def test_the_list_orders_by_name_descending_on_request(anonymous):
     first = anonymous.get("/api/organizations/?ordering=-name&page_size=2").json()
     second = anonymous.get(first["next"]).json()
 
-    assert [row["uid"] for row in first["results"] + second["results"]] == ["org-3", "org-2", "org-1", "org-0"]
+    assert [row["uid"] for row in first["results"] + second["results"]] == [
+        "org-3",
+        "org-2",
+        "org-1",
+        "org-0",
+    ]
 
 
 def test_search_finds_an_organization_by_name_acronym_or_alias(seed_graph, anonymous):
@@ -67,11 +77,16 @@ def test_the_list_filters_by_kind_country_and_relationship_type(seed_graph, anon
 
     assert task_forces and all(row["kind"] == "task_force" for row in task_forces)
     assert in_turkey and all(
-        cypher("MATCH (:Organization {uid: $uid})-[:LOCATED_IN]->(:Country {uid: 'turkey'}) RETURN 1 AS x",
-               {"uid": row["uid"]}) for row in in_turkey)
+        cypher(
+            "MATCH (:Organization {uid: $uid})-[:LOCATED_IN]->(:Country {uid: 'turkey'}) RETURN 1 AS x",
+            {"uid": row["uid"]},
+        )
+        for row in in_turkey
+    )
     assert merged and all(
         cypher("MATCH (:Organization {uid: $uid})-[:MERGED_FROM]-() RETURN 1 AS x", {"uid": row["uid"]})
-        for row in merged)
+        for row in merged
+    )
 
 
 def test_the_list_as_of_a_date_leaves_out_bodies_not_yet_founded_or_dissolved(anonymous):
@@ -84,10 +99,17 @@ def test_the_list_as_of_a_date_leaves_out_bodies_not_yet_founded_or_dissolved(an
     assert uids == ["timeless"]
 
 
-@pytest.mark.parametrize("query, field", [
-    ("kind=spaceship", "kind"), ("relationship_type=LIKES", "relationship_type"), ("as_of=2003-13", "as_of"),
-    ("page_size=0", "page_size"), ("cursor=not-a-cursor", "cursor"), ("ordering=degree", "ordering"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("kind=spaceship", "kind"),
+        ("relationship_type=LIKES", "relationship_type"),
+        ("as_of=2003-13", "as_of"),
+        ("page_size=0", "page_size"),
+        ("cursor=not-a-cursor", "cursor"),
+        ("ordering=degree", "ordering"),
+    ],
+)
 def test_a_bad_list_parameter_is_a_400_naming_it(anonymous, query, field):
     response = anonymous.get(f"/api/organizations/?{query}")
 
@@ -109,7 +131,11 @@ def test_the_detail_embeds_relationships_grouped_by_type_and_direction_with_evid
     assert set(groups) == {("COLLABORATES_WITH", "in"), ("PART_OF", "out")}
     partner = groups[("COLLABORATES_WITH", "in")]["ties"][0]
     assert partner["other"]["uid"] == "a"
-    assert (partner["evidence"], partner["source"], partner["qualifier"]) == ("A works with B.", "page", "closely")
+    assert (partner["evidence"], partner["source"], partner["qualifier"]) == (
+        "A works with B.",
+        "page",
+        "closely",
+    )
     assert groups[("PART_OF", "out")]["reads"] == "is part of"
     assert body["name"] == "B" and body["label"] == "Organization"
 
@@ -182,10 +208,19 @@ def test_a_deleted_organization_answers_410(client_as_editor, anonymous):
 
 # --- Writing ---------------------------------------------------------------------------------------------
 
+
 def test_an_editor_creates_an_organization_and_gets_its_url(client_as_editor):
-    response = client_as_editor.post("/api/organizations/", {
-        "name": "Anti-Terrorism Unit", "acronym": "ATU", "aliases": ["Unit"], "kind": "unit", "founded": "2003-02",
-    }, format="json")
+    response = client_as_editor.post(
+        "/api/organizations/",
+        {
+            "name": "Anti-Terrorism Unit",
+            "acronym": "ATU",
+            "aliases": ["Unit"],
+            "kind": "unit",
+            "founded": "2003-02",
+        },
+        format="json",
+    )
 
     assert response.status_code == 201
     assert response["Location"].endswith("/api/organizations/atu/")
@@ -193,15 +228,18 @@ def test_an_editor_creates_an_organization_and_gets_its_url(client_as_editor):
     assert client_as_editor.get("/api/organizations/?q=unit").json()["results"][0]["uid"] == "atu"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({}, "name"),
-    ({"name": "X", "kind": "spaceship"}, "kind"),
-    ({"name": "X", "founded": "around 2003"}, "founded"),
-    ({"name": "X", "founded": "2005", "dissolved": "2001"}, "dissolved"),
-    ({"name": "X", "colour": "blue"}, "colour"),
-    ({"name": "X", "uid": "Not A Slug"}, "uid"),
-    ({"name": "X", "aliases": "not-a-list"}, "aliases"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "name"),
+        ({"name": "X", "kind": "spaceship"}, "kind"),
+        ({"name": "X", "founded": "around 2003"}, "founded"),
+        ({"name": "X", "founded": "2005", "dissolved": "2001"}, "dissolved"),
+        ({"name": "X", "colour": "blue"}, "colour"),
+        ({"name": "X", "uid": "Not A Slug"}, "uid"),
+        ({"name": "X", "aliases": "not-a-list"}, "aliases"),
+    ],
+)
 def test_a_bad_organization_is_a_400_naming_the_field_and_nothing_is_written(client_as_editor, body, field):
     response = client_as_editor.post("/api/organizations/", body, format="json")
 
@@ -224,13 +262,18 @@ def test_put_replaces_and_patch_changes_some_fields(client_as_editor):
     organization("atu", "Anti-Terrorism Unit", acronym="ATU", website="https://atu.example")
 
     patched = client_as_editor.patch("/api/organizations/atu/", {"kind": "unit"}, format="json").json()
-    put = client_as_editor.put("/api/organizations/atu/", {"name": "Anti-Terrorism Unit", "kind": "office"},
-                               format="json")
+    put = client_as_editor.put(
+        "/api/organizations/atu/", {"name": "Anti-Terrorism Unit", "kind": "office"}, format="json"
+    )
 
     assert (patched["kind"], patched["acronym"]) == ("unit", "ATU")
     assert put.status_code == 200 and put.json()["kind"] == "office"
-    assert client_as_editor.patch("/api/organizations/atu/", {"uid": "other"}, format="json").status_code == 400
-    assert client_as_editor.patch("/api/organizations/none/", {"kind": "unit"}, format="json").status_code == 404
+    assert (
+        client_as_editor.patch("/api/organizations/atu/", {"uid": "other"}, format="json").status_code == 400
+    )
+    assert (
+        client_as_editor.patch("/api/organizations/none/", {"kind": "unit"}, format="json").status_code == 404
+    )
 
 
 def test_renaming_to_a_taken_name_is_a_409(client_as_editor):
@@ -241,6 +284,7 @@ def test_renaming_to_a_taken_name_is_a_409(client_as_editor):
 
 
 # --- Who may do what -------------------------------------------------------------------------------------
+
 
 def test_anonymous_users_read_but_cannot_write(anonymous):
     assert anonymous.get("/api/organizations/").status_code == 200
@@ -260,8 +304,9 @@ def test_a_script_writes_with_a_token(editor):
 
 
 def test_a_token_is_handed_out_for_a_username_and_password(editor, anonymous):
-    response = anonymous.post("/api/auth/token/", {"username": "editor", "password": "correct-horse-battery"},
-                              format="json")
+    response = anonymous.post(
+        "/api/auth/token/", {"username": "editor", "password": "correct-horse-battery"}, format="json"
+    )
 
     assert response.status_code == 200 and response.json()["token"]
 

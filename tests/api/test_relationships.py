@@ -22,8 +22,12 @@ def small_graph() -> None:
         ("PART_OF", "b", "c", {"since": "2006"}),
         ("COORDINATES", "c", "a", {"source_uid": "other-page"}),
     ):
-        services.relationship_create(rel_type=rel, start_uid=start, end_uid=end,
-                                     data={"source_uid": "page", "evidence": "A works with B.", **fields})
+        services.relationship_create(
+            rel_type=rel,
+            start_uid=start,
+            end_uid=end,
+            data={"source_uid": "page", "evidence": "A works with B.", **fields},
+        )
 
 
 def uids_of(client, query: str) -> list[tuple[str, str, str]]:
@@ -35,7 +39,10 @@ def test_relationships_are_listed_by_type_and_filtered(small_graph, anonymous):
     everything = uids_of(anonymous, "")
 
     assert everything == [("COLLABORATES_WITH", "a", "b"), ("COORDINATES", "c", "a"), ("PART_OF", "b", "c")]
-    assert uids_of(anonymous, "type=PART_OF,COORDINATES") == [("COORDINATES", "c", "a"), ("PART_OF", "b", "c")]
+    assert uids_of(anonymous, "type=PART_OF,COORDINATES") == [
+        ("COORDINATES", "c", "a"),
+        ("PART_OF", "b", "c"),
+    ]
     assert uids_of(anonymous, "node=a") == [("COLLABORATES_WITH", "a", "b"), ("COORDINATES", "c", "a")]
     assert uids_of(anonymous, "from=b") == [("PART_OF", "b", "c")]
     assert uids_of(anonymous, "to=a") == [("COORDINATES", "c", "a")]
@@ -56,10 +63,15 @@ def test_the_relationship_list_pages_across_types_with_a_cursor(small_graph, ano
     assert seen == ["COLLABORATES_WITH", "COORDINATES", "PART_OF"]
 
 
-@pytest.mark.parametrize("query, field", [
-    ("type=LIKES", "type"), ("since_after=2003-02-30", "since_after"),
-    ("since_after=2005&until_before=2001", "until_before"), ("node=Not%20a%20uid", "node"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("type=LIKES", "type"),
+        ("since_after=2003-02-30", "since_after"),
+        ("since_after=2005&until_before=2001", "until_before"),
+        ("node=Not%20a%20uid", "node"),
+    ],
+)
 def test_a_bad_relationship_filter_is_a_400_naming_it(anonymous, query, field):
     response = anonymous.get(f"/api/relationships/?{query}")
 
@@ -68,10 +80,19 @@ def test_a_bad_relationship_filter_is_a_400_naming_it(anonymous, query, field):
 
 
 def test_an_editor_records_a_relationship_with_its_evidence(small_graph, client_as_editor):
-    response = client_as_editor.post("/api/relationships/", {
-        "type": "MEMBER_OF", "from": "turkey", "to": "a", "since": "2003", "qualifier": "founding member",
-        "source": "page", "evidence": "B is part of C.",
-    }, format="json")
+    response = client_as_editor.post(
+        "/api/relationships/",
+        {
+            "type": "MEMBER_OF",
+            "from": "turkey",
+            "to": "a",
+            "since": "2003",
+            "qualifier": "founding member",
+            "source": "page",
+            "evidence": "B is part of C.",
+        },
+        format="json",
+    )
 
     assert response.status_code == 201
     body = response.json()
@@ -79,23 +100,33 @@ def test_an_editor_records_a_relationship_with_its_evidence(small_graph, client_
     assert client_as_editor.get(response["Location"]).json() == body
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"type": "LIKES"}, "type"),
-    ({"to": "nobody"}, "to"),
-    ({"from": "nobody"}, "from"),
-    ({"to": "b"}, "to"),  # b → b: a relationship joins two different nodes
-    ({"since": "2005", "until": "2001"}, "until"),
-    ({"since": "May 2003"}, "since"),
-    ({"source": "nowhere"}, "source"),
-    ({"evidence": ""}, "evidence"),
-    ({"type": "LOCATED_IN", "to": "c"}, "to"),  # LOCATED_IN ends at a country
-    ({"confidence": "rumoured"}, "confidence"),
-    ({"colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"type": "LIKES"}, "type"),
+        ({"to": "nobody"}, "to"),
+        ({"from": "nobody"}, "from"),
+        ({"to": "b"}, "to"),  # b → b: a relationship joins two different nodes
+        ({"since": "2005", "until": "2001"}, "until"),
+        ({"since": "May 2003"}, "since"),
+        ({"source": "nowhere"}, "source"),
+        ({"evidence": ""}, "evidence"),
+        ({"type": "LOCATED_IN", "to": "c"}, "to"),  # LOCATED_IN ends at a country
+        ({"confidence": "rumoured"}, "confidence"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_a_bad_relationship_is_a_400_naming_the_field_and_nothing_is_written(
-        small_graph, client_as_editor, change, field):
-    body = {"type": "COLLABORATES_WITH", "from": "b", "to": "c", "source": "page", "evidence": "A works with B.",
-            **change}
+    small_graph, client_as_editor, change, field
+):
+    body = {
+        "type": "COLLABORATES_WITH",
+        "from": "b",
+        "to": "c",
+        "source": "page",
+        "evidence": "A works with B.",
+        **change,
+    }
 
     response = client_as_editor.post("/api/relationships/", body, format="json")
 
@@ -105,14 +136,23 @@ def test_a_bad_relationship_is_a_400_naming_the_field_and_nothing_is_written(
 
 
 def test_a_missing_endpoint_is_a_400(client_as_editor):
-    response = client_as_editor.post("/api/relationships/", {"type": "PART_OF", "to": "c", "source": "page",
-                                                              "evidence": "x"}, format="json")
+    response = client_as_editor.post(
+        "/api/relationships/",
+        {"type": "PART_OF", "to": "c", "source": "page", "evidence": "x"},
+        format="json",
+    )
 
     assert response.status_code == 400 and "from" in response.json()
 
 
 def test_recording_the_same_relationship_twice_is_a_409(small_graph, client_as_editor):
-    body = {"type": "COLLABORATES_WITH", "from": "b", "to": "a", "source": "page", "evidence": "A works with B."}
+    body = {
+        "type": "COLLABORATES_WITH",
+        "from": "b",
+        "to": "a",
+        "source": "page",
+        "evidence": "A works with B.",
+    }
 
     response = client_as_editor.post("/api/relationships/", body, format="json")
 
@@ -123,16 +163,22 @@ def test_recording_the_same_relationship_twice_is_a_409(small_graph, client_as_e
 def test_a_relationship_is_read_updated_and_deleted_by_uid(small_graph, client_as_editor):
     uid = client_as_editor.get("/api/relationships/?type=PART_OF").json()["results"][0]["uid"]
 
-    patched = client_as_editor.patch(f"/api/relationships/{uid}/", {"until": "2010", "qualifier": "organ"},
-                                     format="json")
+    patched = client_as_editor.patch(
+        f"/api/relationships/{uid}/", {"until": "2010", "qualifier": "organ"}, format="json"
+    )
     reversed_dates = client_as_editor.patch(f"/api/relationships/{uid}/", {"until": "2000"}, format="json")
     moved = client_as_editor.patch(f"/api/relationships/{uid}/", {"to": "a"}, format="json")
-    put = client_as_editor.put(f"/api/relationships/{uid}/", {"source": "page", "evidence": "B is part of C."},
-                               format="json")
+    put = client_as_editor.put(
+        f"/api/relationships/{uid}/", {"source": "page", "evidence": "B is part of C."}, format="json"
+    )
     deleted = client_as_editor.delete(f"/api/relationships/{uid}/")
 
     assert patched.status_code == 200
-    assert (patched.json()["since"], patched.json()["until"], patched.json()["qualifier"]) == ("2006", "2010", "organ")
+    assert (patched.json()["since"], patched.json()["until"], patched.json()["qualifier"]) == (
+        "2006",
+        "2010",
+        "organ",
+    )
     assert reversed_dates.status_code == 400 and "until" in reversed_dates.json()
     assert moved.status_code == 400 and "to" in moved.json()
     assert put.status_code == 200 and (put.json()["since"], put.json()["qualifier"]) == (None, None)
@@ -147,7 +193,13 @@ def test_an_unknown_relationship_uid_is_a_404(anonymous, client_as_editor):
 
 
 def test_relationship_writes_need_the_permission(small_graph, anonymous, client_as_reader):
-    body = {"type": "COLLABORATES_WITH", "from": "b", "to": "c", "source": "page", "evidence": "A works with B."}
+    body = {
+        "type": "COLLABORATES_WITH",
+        "from": "b",
+        "to": "c",
+        "source": "page",
+        "evidence": "A works with B.",
+    }
 
     assert anonymous.post("/api/relationships/", body, format="json").status_code == 401
     assert client_as_reader.post("/api/relationships/", body, format="json").status_code == 403
