@@ -131,6 +131,9 @@ def is_arcadedb() -> bool:
 SEARCH_LABEL = "Organization"
 SEARCH_PROPERTY = "search_text"
 NEO4J_FULLTEXT_INDEX = "organization_search"
+NEO4J_FULLTEXT_INDEX_DDL = (
+    f"CREATE FULLTEXT INDEX {NEO4J_FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{SEARCH_LABEL}) ON EACH [n.{SEARCH_PROPERTY}]"
+)
 
 
 def fulltext_index_name() -> str:
@@ -161,10 +164,7 @@ def install_fulltext_index() -> None:
         _arcadedb_sql(f"CREATE PROPERTY {SEARCH_LABEL}.{SEARCH_PROPERTY} IF NOT EXISTS STRING")
         _arcadedb_sql(f"CREATE INDEX IF NOT EXISTS ON {SEARCH_LABEL} ({SEARCH_PROPERTY}) FULL_TEXT")
     else:
-        cypher(
-            f"CREATE FULLTEXT INDEX {NEO4J_FULLTEXT_INDEX} IF NOT EXISTS "
-            f"FOR (n:{SEARCH_LABEL}) ON EACH [n.{SEARCH_PROPERTY}]"
-        )
+        cypher(NEO4J_FULLTEXT_INDEX_DDL)
 
 
 def install_schema() -> None:
