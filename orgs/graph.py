@@ -7,7 +7,6 @@ translated once (server down → GraphUnavailable, uniqueness → AlreadyExists)
 from __future__ import annotations
 
 import base64
-import io
 import json
 import logging
 import threading
@@ -168,12 +167,18 @@ def install_fulltext_index() -> None:
 
 
 def install_schema() -> None:
-    """Install every model's constraints and indexes, then the full-text index."""
-    from orgs import models  # noqa: F401  (registers the node classes with neomodel)
-    from orgs.cypher import tie_uid_index
+    """Install every node class's unique constraints and range indexes, the tie uid indexes and the full-text
+    index; safe to run again on a graph that has them."""
+    from orgs.cypher import range_index, tie_uid_index, unique_constraint
+    from orgs.models import NODE_CLASSES, GraphNode
     from orgs.vocabulary import RELATIONSHIP_TYPES
 
-    db.install_all_labels(stdout=io.StringIO())
+    for cls in (GraphNode, *NODE_CLASSES.values()):
+        for name, prop in cls.defined_properties(aliases=False, rels=False).items():
+            if prop.unique_index:
+                cypher(unique_constraint(cls.__label__, name))
+            elif prop.index:
+                cypher(range_index(cls.__label__, name))
     for rel in RELATIONSHIP_TYPES:
         cypher(tie_uid_index(rel))
     install_fulltext_index()

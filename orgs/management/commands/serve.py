@@ -1,6 +1,8 @@
 """`manage.py serve`: the one-machine install. Start the embedded graph server (unless NEO4J_BOLT_URL is
 set), install the schema, load the seed graph, and serve the app until Ctrl-C, which stops everything."""
 
+import signal
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # SIGTERM (a service manager, `timeout`) should stop the graph server too, as Ctrl-C does.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         server = None
         if settings.GRAPH_IS_EMBEDDED:
             config = embedded_config_from_settings()
