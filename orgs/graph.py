@@ -173,12 +173,14 @@ def install_schema() -> None:
     from orgs.models import NODE_CLASSES, GraphNode
     from orgs.vocabulary import RELATIONSHIP_TYPES
 
-    for cls in (GraphNode, *NODE_CLASSES.values()):
+    node_classes: list[type[GraphNode]] = [GraphNode, *NODE_CLASSES.values()]
+    for cls in node_classes:
+        label = str(cls.__label__)
         for name, prop in cls.defined_properties(aliases=False, rels=False).items():
             if prop.unique_index:
-                cypher(unique_constraint(cls.__label__, name))
+                cypher(unique_constraint(label, name))
             elif prop.index:
-                cypher(range_index(cls.__label__, name))
+                cypher(range_index(label, name))
     for rel in RELATIONSHIP_TYPES:
         cypher(tie_uid_index(rel))
     install_fulltext_index()

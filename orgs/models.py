@@ -16,10 +16,10 @@ from neomodel import (
     StructuredRel,
 )
 
-from orgs.vocabulary import Confidence, DocumentKind, EventKind, OrganizationKind
+from orgs.vocabulary import Choice, Confidence, DocumentKind, EventKind, OrganizationKind
 
 
-def choices_of(enum: type) -> dict[str, str]:
+def choices_of(enum: type[Choice]) -> dict[str, str]:
     return {member.value: member.label for member in enum}
 
 

@@ -77,7 +77,8 @@ def test_the_cis_atc_holds_the_interpol_i_24_7_contact_point(seed_graph):
 
 def test_the_cis_atc_collaborates_with_every_body_its_page_names(seed_graph):
     partners = {row["uid"]: row["qualifier"] for row in cypher(
-        "MATCH (:Organization {uid: 'cis-atc'})-[r:COLLABORATES_WITH]->(p) RETURN p.uid AS uid, r.qualifier AS qualifier"
+        "MATCH (:Organization {uid: 'cis-atc'})-[r:COLLABORATES_WITH]->(p) "
+        "RETURN p.uid AS uid, r.qualifier AS qualifier"
     )}
 
     assert len(partners) == 24
@@ -127,7 +128,8 @@ def test_the_declaration_and_resolution_stand_behind_the_task_force(seed_graph):
     rows = cypher("MATCH (:Organization {uid: 'attf'})-[:BASED_ON]->(d:Document)<-[:ADOPTED]-(j) "
                   "RETURN d.kind AS kind, j.uid AS adopted_by ORDER BY kind")
 
-    assert [(row["kind"], row["adopted_by"]) for row in rows] == [("declaration", "seci-jcc"), ("resolution", "seci-jcc")]
+    assert [(row["kind"], row["adopted_by"]) for row in rows] == [
+        ("declaration", "seci-jcc"), ("resolution", "seci-jcc")]
 
 
 def test_parent_bodies_a_reader_needs_are_linked_with_part_of(seed_graph):
