@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from neo4j.exceptions import (
+    AuthError,
     ClientError,
     DatabaseUnavailable,
     ServiceUnavailable,
@@ -32,7 +33,7 @@ from neomodel.exceptions import UniqueProperty
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-UNAVAILABLE_ERRORS = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, ConnectionError, OSError)
+UNAVAILABLE_ERRORS = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, ConnectionError, OSError, AuthError)
 UNIQUENESS_CODE = "Neo.ClientError.Schema.ConstraintValidationFailed"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from orgs.graph import connect
+from orgs.graph import GraphUnavailable, connect
 from orgs.graphserver import free_port
 
 
@@ -35,3 +35,16 @@ def test_a_graph_server_that_is_down_gives_a_clear_503_page(client, graph_server
     assert response.status_code == 503
     assert "The graph is unavailable" in response.content.decode()
     assert response["Retry-After"] == "30"
+
+
+def test_wrong_credentials_for_the_graph_give_the_503_page_too(client, graph_server):
+    if graph_server is None:
+        pytest.skip("runs against the embedded server")
+    with pytest.raises(GraphUnavailable, match="Authentication failed"):
+        connect(f"bolt://root:not-the-password@127.0.0.1:{graph_server.bolt_port}/graph")
+    try:
+        response = client.get("/")  # neomodel retries the connection lazily, with the same wrong password
+    finally:
+        connect(settings.NEOMODEL_NEO4J_BOLT_URL)
+
+    assert response.status_code == 503

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.graph import connect
+from orgs.graph import GraphUnavailable, connect
 from orgs.graphserver import EmbeddedServerProcess, GraphServerError
 from orgs.management.commands.graphserver import embedded_config_from_settings
 
@@ -33,7 +33,10 @@ class Command(BaseCommand):
             except GraphServerError as error:
                 raise CommandError(str(error)) from None
         try:
-            connect()
+            try:
+                connect()
+            except GraphUnavailable as error:
+                raise CommandError(f"The graph server cannot be reached: {error}") from None
             call_command("setup_graph")
             call_command("load_graph")
             self.stdout.write(
