@@ -70,12 +70,11 @@ def connect(url: str | None = None) -> None:
         raise GraphUnavailable(str(error)) from error
 
 
-def cypher(query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Run one parameterized query (inside the current transaction, if any) and return its rows as dicts."""
-    if getattr(_query_log, "queries", None) is not None:
-        _query_log.queries.append(query)
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """Raise GraphUnavailable for a server that cannot be reached and AlreadyExists for a uniqueness breach."""
     try:
-        rows, columns = db.cypher_query(query, params or {}, resolve_objects=False)
+        yield
     except UNAVAILABLE_ERRORS as error:
         raise GraphUnavailable(str(error)) from error
     except UniqueProperty as error:
@@ -84,6 +83,14 @@ def cypher(query: str, params: dict[str, Any] | None = None) -> list[dict[str, A
         if error.code == UNIQUENESS_CODE:
             raise AlreadyExists(error.message or str(error)) from error
         raise
+
+
+def cypher(query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Run one parameterized query (inside the current transaction, if any) and return its rows as dicts."""
+    if getattr(_query_log, "queries", None) is not None:
+        _query_log.queries.append(query)
+    with translated_errors():
+        rows, columns = db.cypher_query(query, params or {}, resolve_objects=False)
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
@@ -91,20 +98,12 @@ def write_transaction(work: Callable[[], T], *, attempts: int = 6) -> T:
     """Run `work` in one write transaction, retried on transient errors; roll back on any exception."""
     for attempt in range(1, attempts + 1):
         try:
-            with db.write_transaction:
+            with translated_errors(), db.write_transaction:
                 return work()
         except TransientError:
             if attempt == attempts:
                 raise
             time.sleep(0.02 * 2**attempt)
-        except UniqueProperty as error:
-            raise AlreadyExists(str(error)) from error
-        except ClientError as error:
-            if error.code == UNIQUENESS_CODE:
-                raise AlreadyExists(error.message or str(error)) from error
-            raise
-        except UNAVAILABLE_ERRORS as error:
-            raise GraphUnavailable(str(error)) from error
     raise AssertionError("unreachable")
 
 
