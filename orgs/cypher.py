@@ -139,3 +139,14 @@ def delete_tie(rel: str) -> str:
         f"MATCH (a:Node)-[r:{rel_type(rel)} {{uid: $uid}}]->(b:Node) DELETE r "
         "WITH a, b SET a.degree = COUNT { (a)--() }, b.degree = COUNT { (b)--() } RETURN count(*) AS deleted"
     )
+
+
+def unique_constraint(label: str, prop: str) -> str:
+    """Create the uniqueness constraint on `label`.`prop` unless it exists (neomodel's own DDL is not idempotent
+    on ArcadeDB)."""
+    return f"CREATE CONSTRAINT {label.lower()}_{prop}_unique IF NOT EXISTS FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
+
+
+def range_index(label: str, prop: str) -> str:
+    """Create the range index on `label`.`prop` unless it exists."""
+    return f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"

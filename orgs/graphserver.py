@@ -172,10 +172,14 @@ class EmbeddedServerProcess:
         output = subprocess.DEVNULL if self.quiet else None
         self.process = subprocess.Popen(command, env=env, stdout=output, stderr=output)
         try:
-            wait_for_bolt(self.config, timeout=timeout, is_alive=lambda: self.process is not None and self.process.poll() is None)
+            wait_for_bolt(self.config, timeout=timeout, is_alive=self.is_running)
         except GraphServerError:
             self.stop()
             raise
+
+    def is_running(self) -> bool:
+        """Return True while the child process is alive."""
+        return self.process is not None and self.process.poll() is None
 
     def stop(self, *, timeout: float = 30) -> None:
         """Ask the child to stop cleanly; kill it if it does not within `timeout` seconds."""

@@ -16,10 +16,10 @@ from neomodel import (
     StructuredRel,
 )
 
-from orgs.vocabulary import Confidence, DocumentKind, EventKind, OrganizationKind
+from orgs.vocabulary import Choice, Confidence, DocumentKind, EventKind, OrganizationKind
 
 
-def choices_of(enum: type) -> dict[str, str]:
+def choices_of(enum: type[Choice]) -> dict[str, str]:
     return {member.value: member.label for member in enum}
 
 
@@ -51,7 +51,7 @@ class GraphNode(DjangoNode):
     __label__ = "Node"
 
     uid = StringProperty(unique_index=True, required=True, help_text="Stable identifier used in URLs and the API.")
-    degree = IntegerProperty(default=0, help_text="Number of relationships, kept current by every write.")
+    degree = IntegerProperty(default=0, index=True, help_text="Number of relationships, kept current by every write.")
 
     class Meta:
         app_label = "orgs"
@@ -63,7 +63,7 @@ class Organization(GraphNode):
     name = StringProperty(unique_index=True, required=True, help_text="Full name, unique among organizations.")
     acronym = StringProperty(help_text="Usual short name, e.g. CODEXTER.")
     aliases = ArrayProperty(StringProperty(), default=list, help_text="Other names and spellings.")
-    kind = StringProperty(choices=choices_of(OrganizationKind), default=OrganizationKind.OTHER.value,
+    kind = StringProperty(choices=choices_of(OrganizationKind), default=OrganizationKind.OTHER.value, index=True,
                           help_text="What sort of body it is.")
     description = StringProperty(help_text="A sentence or two on what the body is.")
     founded = StringProperty(help_text="When it was founded: 2003, 2003-02 or 2003-02-14.")
@@ -106,7 +106,7 @@ class Country(GraphNode):
 class Event(GraphNode):
     """A meeting, workshop, training, investigation or attack."""
 
-    name = StringProperty(required=True, help_text="Title as the source gives it.")
+    name = StringProperty(required=True, index=True, help_text="Title as the source gives it.")
     kind = StringProperty(choices=choices_of(EventKind), default=EventKind.OTHER.value, help_text="What happened.")
     start = StringProperty(help_text="First day (or month, or year) of the event.")
     end = StringProperty(help_text="Last day, for events over several days.")
@@ -120,7 +120,7 @@ class Event(GraphNode):
 class Document(GraphNode):
     """A founding or policy document: declaration, resolution, agreement."""
 
-    name = StringProperty(required=True, help_text="Title of the document.")
+    name = StringProperty(required=True, index=True, help_text="Title of the document.")
     kind = StringProperty(choices=choices_of(DocumentKind), default=DocumentKind.OTHER.value,
                           help_text="What sort of document.")
     date = StringProperty(help_text="When it was adopted.")

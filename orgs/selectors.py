@@ -225,7 +225,8 @@ def paths_query(max_length: int) -> str:
     """Return the shortest-paths query for paths of at most `max_length` (1–10) hops."""
     hops = max(1, min(int(max_length), 10))
     return f"""
-MATCH (a:Node {{uid: $from}}), (b:Node {{uid: $to}})
+MATCH (a:Node {{uid: $from}})
+MATCH (b:Node {{uid: $to}})
 MATCH p = allShortestPaths((a)-[*..{hops}]-(b))
 WHERE all(r IN relationships(p) WHERE ($types IS NULL OR type(r) IN $types) AND {valid_on_clause('r')})
 WITH p LIMIT $k

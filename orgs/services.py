@@ -110,7 +110,9 @@ def relationship_create(*, rel_type: str, start_uid: str, end_uid: str, data: di
         existing = cypher(q.find_tie(rel_type), {"start": start_uid, "end": end_uid,
                                                  "both_ways": definition.symmetric})
         if existing:
-            raise AlreadyExists(f"{start_uid} {definition.forward} {end_uid} is already recorded ({existing[0]['uid']})")
+            raise AlreadyExists(
+                f"{start_uid} {definition.forward} {end_uid} is already recorded ({existing[0]['uid']})"
+            )
         props["uid"] = tie_uid(start_uid, rel_type, end_uid)
         tie = cypher(q.create_tie(rel_type), {"start": start_uid, "end": end_uid, "props": props})[0]["props"]
         return {**tie, "type": rel_type, "start": start_uid, "end": end_uid}

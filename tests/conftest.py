@@ -39,14 +39,16 @@ def graph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedS
     )
     server = EmbeddedServerProcess(config, settings_module="atc_graph.settings.test")
     server.start(timeout=90)
-    settings.GRAPH_SERVER.update(
-        BOLT_PORT=config.bolt_port, HTTP_PORT=config.http_port, PASSWORD=config.password,
-        DATA_DIR=config.data_dir,
-    )
-    settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
-    connect(config.neomodel_url)
-    yield config
-    server.stop()
+    try:
+        settings.GRAPH_SERVER.update(
+            BOLT_PORT=config.bolt_port, HTTP_PORT=config.http_port, PASSWORD=config.password,
+            DATA_DIR=config.data_dir,
+        )
+        settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
+        connect(config.neomodel_url)
+        yield config
+    finally:
+        server.stop()
 
 
 @pytest.fixture(autouse=True)
