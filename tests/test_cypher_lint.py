@@ -35,6 +35,8 @@ ARGUMENT_VALUES: dict[str, list[Any]] = {
     "name": list(RELATIONSHIP_TYPES),
     "searching": [True, False],
     "max_length": [1, 6],
+    "descending": [False, True],
+    "anchor": ["from", "to", "node"],
 }
 
 
