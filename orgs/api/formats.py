@@ -179,7 +179,7 @@ def from_graphml(content: bytes) -> dict[str, Any]:
     for node in root.iterfind("g:graph/g:node", ns):
         record: dict[str, Any] = {"uid": node.get("id")}
         for item in node.findall("g:data", ns):
-            name = names.get(item.get("key"), item.get("key"))
+            name = str(names.get(item.get("key")) or item.get("key"))
             record[name] = _json_list(item.text or "") if name in LIST_FIELDS else (item.text or "")
         section = SECTION_OF.get(record.pop("label", ""))
         if section is None:
@@ -188,6 +188,6 @@ def from_graphml(content: bytes) -> dict[str, Any]:
     for edge in root.iterfind("g:graph/g:edge", ns):
         tie: dict[str, Any] = {"from": edge.get("source"), "to": edge.get("target")}
         for item in edge.findall("g:data", ns):
-            tie[names.get(item.get("key"), item.get("key"))] = item.text or ""
+            tie[str(names.get(item.get("key")) or item.get("key"))] = item.text or ""
         data["relationships"].append(tie)
     return data

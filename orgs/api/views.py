@@ -180,7 +180,7 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
         def organizations(self, request: Request) -> Response:
             params = query_params(s.OrganizationListQuery, request)
             size, text = params["page_size"], (params.get("q") or "").strip()
-            filters = {
+            filters: dict[str, Any] = {
                 "kind": params.get("kind"),
                 "country": params.get("country"),
                 "rel_type": params.get("relationship_type"),
