@@ -211,7 +211,9 @@ def _field_for(name: str, prop: Any) -> serializers.Field:
         return serializers.IntegerField(required=False, allow_null=True, help_text=help_text)
     choices = getattr(prop, "choices", None)
     if choices:
-        return serializers.ChoiceField(choices=list(choices), required=False, help_text=help_text)
+        return serializers.ChoiceField(
+            choices=list(choices), required=False, allow_null=True, help_text=help_text
+        )
     if prop.required:
         return serializers.CharField(help_text=help_text)
     return serializers.CharField(required=False, allow_null=True, allow_blank=True, help_text=help_text)

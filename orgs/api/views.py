@@ -25,6 +25,7 @@ from orgs.api import formats
 from orgs.api import serializers as s
 from orgs.api.pagination import cursor_decode, cursor_encode, page
 from orgs.loader import graph_diff, validate_graph, write_graph
+from orgs.validation import editable_fields
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
 
 # --- Documented errors -------------------------------------------------------------------------------------
@@ -137,6 +138,19 @@ def node_write_data(validated: dict[str, Any]) -> tuple[str | None, dict[str, An
     return data.pop("uid", None), data
 
 
+def with_defaults(label: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Return `data` with the schema's default for each choice field left out (a new body is `other`)."""
+    defaults = {
+        name: prop.default
+        for name, prop in editable_fields(label).items()
+        if getattr(prop, "choices", None) and isinstance(getattr(prop, "default", None), str)
+    }
+    return {
+        **defaults,
+        **{key: value for key, value in data.items() if value is not None or key not in defaults},
+    }
+
+
 def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
     """Return the list, detail, relationships and network views of one node kind."""
     node_serializer = s.NODE_SERIALIZERS[label.value]
@@ -218,7 +232,7 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
             body = node_serializer(data=request.data)
             body.is_valid(raise_exception=True)
             uid, data = node_write_data(body.validated_data)
-            props = services.node_create(label=label.value, data=data, uid=uid)
+            props = services.node_create(label=label.value, data=with_defaults(label.value, data), uid=uid)
             return Response(
                 s.node_out(label.value, props),
                 status=status.HTTP_201_CREATED,

@@ -300,7 +300,10 @@ def test_a_script_writes_with_a_token(editor):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
 
-    assert client.post("/api/organizations/", {"name": "X"}, format="json").status_code == 201
+    response = client.post("/api/organizations/", {"name": "X"}, format="json")
+
+    assert response.status_code == 201
+    assert response.json()["kind"] == "other"  # the schema's default
 
 
 def test_a_token_is_handed_out_for_a_username_and_password(editor, anonymous):

@@ -1,0 +1,65 @@
+"""The published contract: an OpenAPI 3 schema with every endpoint, and its docs served by the app itself."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.no_graph
+
+ISSUE_PATHS = [
+    "/api/organizations/", "/api/organizations/{uid}/", "/api/organizations/{uid}/network/", "/api/relationships/",
+    "/api/relationships/{uid}/", "/api/paths/", "/api/stats/", "/api/export/", "/api/import/", "/api/countries/",
+    "/api/events/", "/api/documents/", "/api/sources/",
+]
+
+
+@pytest.fixture
+def schema(anonymous) -> dict:
+    response = anonymous.get("/api/schema/")
+    assert response.status_code == 200
+    return yaml.safe_load(response.content)
+
+
+def test_the_schema_is_openapi_3_and_lists_every_endpoint(schema):
+    assert schema["openapi"].startswith("3.")
+    assert set(ISSUE_PATHS) <= set(schema["paths"])
+
+
+def test_every_operation_documents_its_errors(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            if path.startswith("/api/auth/") or path in {"/api/", "/api/schema/"}:  # no graph behind them
+                continue
+            assert {"400", "503"} <= codes, (method, path)
+            if method in {"post", "put", "patch", "delete"}:
+                assert {"401", "403"} <= codes, (method, path)
+
+
+def test_relationship_types_are_the_graphs_names(schema):
+    parameters = schema["paths"]["/api/organizations/"]["get"]["parameters"]
+    relationship_type = next(p for p in parameters if p["name"] == "relationship_type")
+
+    assert {"COLLABORATES_WITH", "HAS_OBSERVER_STATUS_IN", "COORDINATES", "MERGED_FROM"} <= set(
+        relationship_type["schema"]["enum"])
+
+
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
+def test_swagger_ui_and_redoc_are_served_from_the_app_without_a_cdn(anonymous, url):
+    page = anonymous.get(url).content.decode()
+
+    assert "/static/drf_spectacular_sidecar/" in page
+    assert "cdn" not in page.lower() and "unpkg" not in page.lower()
+
+
+def test_the_browsable_api_stays(anonymous):
+    response = anonymous.get("/api/", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200 and b"Django REST framework" in response.content
+
+
+def test_no_cors_headers_are_sent(anonymous):
+    response = anonymous.get("/api/", HTTP_ORIGIN="https://elsewhere.example")
+
+    assert "Access-Control-Allow-Origin" not in response
