@@ -27,12 +27,30 @@ def merge_nodes(label: str) -> str:
     )
 
 
+def create_nodes(label: str) -> str:
+    """Create nodes of `label` from `$rows` of {uid, props} (none of whose uids exist); return how many."""
+    return (
+        f"UNWIND $rows AS row CREATE (n:Node:{node_label(label)} {{uid: row.uid}}) "
+        "SET n += row.props RETURN count(n) AS written"
+    )
+
+
+# Update existing nodes from `$rows` of {uid, props}, found through the one `Node(uid)` index.
+UPDATE_NODES = "UNWIND $rows AS row MATCH (n:Node {uid: row.uid}) SET n += row.props RETURN count(n) AS written"
+
+
 def merge_ties(rel: str, start_label: str, end_label: str) -> str:
-    """Create or update `rel` relationships from `$rows` of {start, end, uid, props}; return how many."""
+    """Create or update `rel` relationships from `$rows` of {start, end, uid, props}; return how many.
+
+    The ends are found by uid on the `Node` label alone: the loader has checked their kinds, and ArcadeDB
+    uses the `Node(uid)` index only for a single-label match (with both labels it scans every node of the
+    kind, which made a large import quadratic).
+    """
+    node_label(start_label), node_label(end_label)  # still only kinds the vocabulary knows
     return (
         f"UNWIND $rows AS row "
-        f"MATCH (a:Node:{node_label(start_label)} {{uid: row.start}}) "
-        f"MATCH (b:Node:{node_label(end_label)} {{uid: row.end}}) "
+        f"MATCH (a:Node {{uid: row.start}}) "
+        f"MATCH (b:Node {{uid: row.end}}) "
         f"MERGE (a)-[r:{rel_type(rel)}]->(b) ON CREATE SET r.uid = row.uid "
         "SET r += row.props RETURN count(r) AS written"
     )
@@ -40,11 +58,11 @@ def merge_ties(rel: str, start_label: str, end_label: str) -> str:
 
 def refresh_degrees(label: str) -> str:
     """Set `degree` to the live relationship count on the `$uids` nodes of `label`."""
+    node_label(label)
     return (
-        f"UNWIND $uids AS uid MATCH (n:Node:{node_label(label)} {{uid: uid}}) "
+        "UNWIND $uids AS uid MATCH (n:Node {uid: uid}) "
         "SET n.degree = COUNT { (n)--() } RETURN count(n) AS refreshed"
     )
-
 
 
 def existing_ties(rel: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from orgs import cypher as q
-from orgs.graph import cypher, write_transaction
+from orgs.graph import AlreadyExists, cypher, write_transaction
 from orgs.search import search_text_for
 from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, tie_uid
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
@@ -204,6 +204,24 @@ def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
         yield rows[start:start + BATCH_SIZE]
 
 
+def _write_nodes(label: NodeLabel, rows: list[dict[str, Any]]) -> None:
+    """Create the rows whose uid is new and update the others (a uid of another kind is refused).
+
+    Same effect as MERGE on (label, uid), but each lookup goes through the one `Node(uid)` index, which
+    ArcadeDB uses only for a single-label match.
+    """
+    existing = {row["uid"]: row["label"] for row in cypher(q.EXISTING_UIDS, {"uids": [r["uid"] for r in rows]})}
+    other_kind = sorted(uid for uid, found in existing.items() if found != label.value)
+    if other_kind:
+        raise AlreadyExists(f"uid(s) already used by a node of another kind: {', '.join(other_kind[:10])}")
+    new_rows = [row for row in rows if row["uid"] not in existing]
+    old_rows = [row for row in rows if row["uid"] in existing]
+    if new_rows:
+        cypher(q.create_nodes(label), {"rows": new_rows})
+    if old_rows:
+        cypher(q.UPDATE_NODES, {"rows": old_rows})
+
+
 def write_graph(batch: GraphBatch, *, progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
     """Write `batch` in one transaction with UNWIND batches; return rows written per label and type."""
 
@@ -215,7 +233,7 @@ def write_graph(batch: GraphBatch, *, progress: Callable[[str, int, int], None] 
         for label in SECTIONS.values():
             rows = batch.nodes.get(label, [])
             for done, chunk in enumerate(_batches(rows), start=1):
-                cypher(q.merge_nodes(label), {"rows": chunk})
+                _write_nodes(label, chunk)
                 report(label.value, min(done * BATCH_SIZE, len(rows)), len(rows))
         for (rel, start_label, end_label), rows in batch.ties.items():
             for done, chunk in enumerate(_batches(rows), start=1):
