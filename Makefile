@@ -47,3 +47,8 @@ test: install system-deps cypher-lint-deps
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy orgs atc_graph
+
+# API latency against the raw Cypher, and the bulk import, on a synthetic graph (SCALE=1 is 100k/500k).
+SCALE ?= 0.1
+bench-api: install
+	$(PY) benchmarks/api.py --scale $(SCALE)
