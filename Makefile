@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 ADDRPORT ?= 127.0.0.1:8000
 
-.PHONY: install system-deps cypher-lint-deps run seed test lint admin-user
+.PHONY: install system-deps cypher-lint-deps run seed test lint admin-user bench-api
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
