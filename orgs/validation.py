@@ -12,7 +12,7 @@ from orgs.models import NODE_CLASSES
 from orgs.vocabulary import RELATIONSHIP_TYPES, Confidence, NodeLabel
 
 DATE_FIELDS = frozenset({"founded", "dissolved", "start", "end", "date", "since", "until"})
-DERIVED_FIELDS = frozenset({"degree", "search_text", "former_uids"})
+DERIVED_FIELDS = frozenset({"uid", "degree", "search_text", "former_uids"})  # set by the code, not a person
 TIE_FIELDS = ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
 
 
