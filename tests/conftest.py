@@ -51,9 +51,13 @@ def graph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedS
 
 @pytest.fixture(autouse=True)
 def empty_graph(request: pytest.FixtureRequest) -> None:
-    """Give each test an empty graph with the schema installed (tests marked no_graph skip this)."""
+    """Give each test an empty graph with the schema installed (tests marked no_graph skip this).
+
+    Graph tests also get the SQL test database: every write through `orgs.services` records a change there.
+    """
     if request.node.get_closest_marker("no_graph"):
         return
+    request.getfixturevalue("db")
     request.getfixturevalue("graph_server")
     erase_graph()
     install_schema()
