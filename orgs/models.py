@@ -58,6 +58,9 @@ class GraphNode(DjangoNode):
     class Meta:
         app_label = "orgs"
 
+    def __str__(self) -> str:
+        return str(getattr(self, "name", None) or getattr(self, "title", None) or self.uid)
+
 
 class Organization(GraphNode):
     """A body: international organization, regional centre, council, task force, sub-group, agency."""

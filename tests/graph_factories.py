@@ -28,3 +28,20 @@ def tie(rel_type: str, start: str, end: str, source_uid: str = "partners", **dat
 
 def node(uid: str) -> dict[str, Any]:
     return services.node_get(uid=uid)[1]
+
+
+def form_data(response: Any) -> dict[str, Any]:
+    """Return what a browser would post back from an admin change page, unchanged (relationships included)."""
+    form = response.context["adminform"].form
+    forms = [form, *([form.relationships.management_form, *form.relationships.forms]
+                     if hasattr(form, "relationships") else [])]
+    data: dict[str, Any] = {}
+    for each in forms:
+        for bound in each:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, list):
+                value = "\n".join(value)
+            data[bound.html_name] = value
+    return data
