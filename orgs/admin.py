@@ -130,11 +130,11 @@ def relation_choices(label: str) -> list[tuple[str, str]]:
     choices = []
     for rel in RELATIONSHIP_TYPES.values():
         if label in rel.start_labels:
-            choices.append((f"{rel.name}>", f"{rel.forward} ({rel.name})"))
+            choices.append((f"{rel.name}>", rel.forward))
         if label in rel.end_labels:
-            reading = f"{rel.backward} ({rel.name}, recorded from the other end)" if rel.symmetric else (
-                f"{rel.backward} ({rel.name}, inverse)")
-            choices.append((f"{rel.name}<", reading))
+            choices.append(
+                (f"{rel.name}<", f"{rel.backward} (from the other end)" if rel.symmetric else rel.backward)
+            )
     return choices
 
 
@@ -143,18 +143,32 @@ class RelationshipForm(forms.Form):
 
     uid = forms.CharField(required=False, widget=forms.HiddenInput)
     relation = forms.ChoiceField(label="Relationship")
-    other = forms.CharField(label="Other end", help_text="Type a name, pick the uid.",
-                            widget=forms.TextInput(attrs={"class": "graph-autocomplete", "size": 22,
-                                                          "list": "graph-node-options", "autocomplete": "off"}))
+    other = forms.CharField(
+        label="Other end",
+        help_text="Type a name, pick the uid.",
+        widget=forms.TextInput(
+            attrs={
+                "class": "graph-autocomplete",
+                "size": 22,
+                "list": "graph-node-options",
+                "autocomplete": "off",
+            }
+        ),
+    )
     since = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 10, "placeholder": "2003"}))
     until = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 10}))
     qualifier = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 16}))
-    confidence = forms.ChoiceField(choices=[(c.value, c.label) for c in Confidence], initial=Confidence.STATED)
+    confidence = forms.ChoiceField(
+        choices=[(c.value, c.label) for c in Confidence], initial=Confidence.STATED
+    )
     source_uid = forms.ChoiceField(label="Source")
-    evidence = forms.CharField(label="Supporting sentence", widget=forms.Textarea(attrs={"rows": 2, "cols": 40}))
+    evidence = forms.CharField(
+        label="Supporting sentence", widget=forms.Textarea(attrs={"rows": 2, "cols": 40})
+    )
 
-    def __init__(self, *args: Any, relations: list[tuple[str, str]], sources: list[tuple[str, str]],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, relations: list[tuple[str, str]], sources: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["relation"].choices = [("", "---------"), *relations]
         self.fields["source_uid"].choices = [("", "---------"), *sources]
@@ -167,8 +181,10 @@ class RelationshipForm(forms.Form):
         return bool(self.initial.get("uid"))
 
     def tie_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data.get(name) for name in
-                ("since", "until", "qualifier", "confidence", "source_uid", "evidence")}
+        return {
+            name: self.cleaned_data.get(name)
+            for name in ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
+        }
 
 
 class BaseRelationshipFormSet(forms.BaseFormSet):
@@ -180,18 +196,31 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
         self.node_uid, self.label = node_uid, label
         self.ties = admin_selectors.node_ties(uid=node_uid) if node_uid else []
         kwargs["initial"] = [
-            {"uid": tie["props"].get("uid"), "relation": f"{tie['type']}{'>' if tie['outgoing'] else '<'}",
-             "other": tie["other"], "other_name": tie["other_name"],
-             **{name: tie["props"].get(name) for name in ("since", "until", "qualifier", "confidence",
-                                                           "source_uid", "evidence")}}
+            {
+                "uid": tie["props"].get("uid"),
+                "relation": f"{tie['type']}{'>' if tie['outgoing'] else '<'}",
+                "other": tie["other"],
+                "other_name": tie["other_name"],
+                **{
+                    name: tie["props"].get(name)
+                    for name in ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
+                },
+            }
             for tie in self.ties
         ]
-        kwargs["form_kwargs"] = {"relations": relation_choices(label), "sources": admin_selectors.source_choices()}
+        kwargs["form_kwargs"] = {
+            "relations": relation_choices(label),
+            "sources": admin_selectors.source_choices(),
+        }
         super().__init__(*args, prefix="relationships", **kwargs)
 
     def rows(self) -> list[RelationshipForm]:
         """Return the forms that ask for a write: new rows filled in, recorded rows changed or ticked."""
-        return [form for form in self.forms if form.has_changed() or (form.existing and self._should_delete_form(form))]
+        return [
+            form
+            for form in self.forms
+            if form.has_changed() or (form.existing and self._should_delete_form(form))
+        ]
 
     def clean(self) -> None:
         if any(self.errors):
@@ -204,8 +233,11 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
             rel_type, direction = form.cleaned_data["relation"][:-1], form.cleaned_data["relation"][-1]
             other = form.cleaned_data["other"].strip()
             start, end = (node_uid, other) if direction == ">" else (other, node_uid)
-            key = (rel_type, *sorted((start, end))) if RELATIONSHIP_TYPES[rel_type].symmetric else (
-                rel_type, start, end)
+            key = (
+                (rel_type, *sorted((start, end)))
+                if RELATIONSHIP_TYPES[rel_type].symmetric
+                else (rel_type, start, end)
+            )
             if key in seen:
                 form.add_error("other", "The same relationship is listed twice.")
                 continue
@@ -217,7 +249,9 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
             except services.NotFound:
                 form.add_error("other", f"No node has the uid '{other}'.")
                 continue
-            start_label, end_label = (self.label, other_label) if direction == ">" else (other_label, self.label)
+            start_label, end_label = (
+                (self.label, other_label) if direction == ">" else (other_label, self.label)
+            )
             try:
                 clean_tie(rel_type, start_label, end_label, start or "(new)", end or "(new)", form.tie_data())
             except ValidationFailed as error:
@@ -234,18 +268,30 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
                 if form.existing and self._should_delete_form(form):
                     services.relationship_delete(uid=form.initial["uid"], actor=request.user)
                 elif form.existing:
-                    services.relationship_update(uid=form.initial["uid"], data=form.tie_data(), actor=request.user)
+                    services.relationship_update(
+                        uid=form.initial["uid"], data=form.tie_data(), actor=request.user
+                    )
                 else:
-                    rel_type, direction = form.cleaned_data["relation"][:-1], form.cleaned_data["relation"][-1]
+                    rel_type, direction = (
+                        form.cleaned_data["relation"][:-1],
+                        form.cleaned_data["relation"][-1],
+                    )
                     other = other.strip()
                     start, end = (node_uid, other) if direction == ">" else (other, node_uid)
-                    services.relationship_create(rel_type=rel_type, start_uid=start, end_uid=end,
-                                                 data=form.tie_data(), actor=request.user)
+                    services.relationship_create(
+                        rel_type=rel_type,
+                        start_uid=start,
+                        end_uid=end,
+                        data=form.tie_data(),
+                        actor=request.user,
+                    )
             except SERVICE_ERRORS as error:
                 raise GraphWriteRefused({"__all__": [f"Relationship with '{other}': {error}"]}) from error
 
 
-RelationshipFormSet = formset_factory(RelationshipForm, formset=BaseRelationshipFormSet, extra=2, can_delete=True)
+RelationshipFormSet = formset_factory(
+    RelationshipForm, formset=BaseRelationshipFormSet, extra=2, can_delete=True
+)
 
 
 class OrganizationForm(NodeForm):
@@ -253,15 +299,18 @@ class OrganizationForm(NodeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.relationships = RelationshipFormSet(self.data if self.is_bound else None,
-                                                 node_uid=self.instance.uid, label=NodeLabel.ORGANIZATION.value)
+        self.relationships = RelationshipFormSet(
+            self.data if self.is_bound else None,
+            node_uid=self.instance.uid,
+            label=NodeLabel.ORGANIZATION.value,
+        )
         self.nested_formsets = [self.relationships]
 
     def has_changed(self) -> bool:
         return super().has_changed() or bool(self.relationships.rows())
 
 
-# --- The admin classes ---------------------------------------------------------------------------------------
+# --- The admin classes -------------------------------------------------------------------------------------
 
 
 @admin.register(Organization)
@@ -274,8 +323,19 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
     search_fields = ("name", "acronym", "aliases")
     ordering = ("name",)
     sortable_by = ("name", "acronym", "kind", "founded", "degree", "uid")
-    fields = ("uid", "name", "acronym", "aliases", "kind", "description", "founded", "dissolved", "website",
-              "degree", "former_uids")
+    fields = (
+        "uid",
+        "name",
+        "acronym",
+        "aliases",
+        "kind",
+        "description",
+        "founded",
+        "dissolved",
+        "website",
+        "degree",
+        "former_uids",
+    )
     readonly_fields = ("uid", "degree", "former_uids")
     actions = ["delete_selected", "merge_organizations"]
 
@@ -285,10 +345,16 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
     def get_urls(self) -> list:
         info = self.opts.app_label, self.opts.model_name
         return [
-            path("graph-search/", self.admin_site.admin_view(self.graph_search_view),
-                 name=f"{info[0]}_{info[1]}_graph_search"),
-            path("relationships/", self.admin_site.admin_view(self.relationship_list_view),
-                 name=f"{info[0]}_{info[1]}_relationships"),
+            path(
+                "graph-search/",
+                self.admin_site.admin_view(self.graph_search_view),
+                name=f"{info[0]}_{info[1]}_graph_search",
+            ),
+            path(
+                "relationships/",
+                self.admin_site.admin_view(self.relationship_list_view),
+                name=f"{info[0]}_{info[1]}_relationships",
+            ),
             *super().get_urls(),
         ]
 
@@ -310,14 +376,24 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
         page_number = max(1, int(request.GET.get("p", "1"))) if request.GET.get("p", "1").isdigit() else 1
         per_page = 100
         total, rows = admin_selectors.relationship_page(
-            rel_type=filters["type"], source_uid=filters["source"], confidence=filters["confidence"],
-            node_uid=filters["node"], offset=(page_number - 1) * per_page, limit=per_page)
+            rel_type=filters["type"],
+            source_uid=filters["source"],
+            confidence=filters["confidence"],
+            node_uid=filters["node"],
+            offset=(page_number - 1) * per_page,
+            limit=per_page,
+        )
         paginator = Paginator(range(total), per_page)
         context = {
             **self.admin_site.each_context(request),
-            "title": "Relationships", "opts": self.opts, "rows": rows, "total": total,
-            "page": paginator.get_page(page_number), "filters": filters,
-            "types": list(RELATIONSHIP_TYPES), "sources": admin_selectors.source_choices(),
+            "title": "Relationships",
+            "opts": self.opts,
+            "rows": rows,
+            "total": total,
+            "page": paginator.get_page(page_number),
+            "filters": filters,
+            "types": list(RELATIONSHIP_TYPES),
+            "sources": admin_selectors.source_choices(),
             "confidences": [c.value for c in Confidence],
             "query": {name: value for name, value in filters.items() if value},
         }
@@ -337,10 +413,16 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
         loser = next(uid for uid in uids if uid != survivor)
         try:
             if request.POST.get("confirm") == "yes":
-                plan = services.organizations_merge(survivor_uid=survivor, loser_uid=loser, actor=request.user)
-                self.message_user(request, f"Merged '{plan['loser']['name']}' into '{plan['survivor']['name']}': "
-                                           f"{len(plan['moved'])} relationship(s) moved, "
-                                           f"{len(plan['dropped'])} dropped as duplicates.", messages.SUCCESS)
+                plan = services.organizations_merge(
+                    survivor_uid=survivor, loser_uid=loser, actor=request.user
+                )
+                self.message_user(
+                    request,
+                    f"Merged '{plan['loser']['name']}' into '{plan['survivor']['name']}': "
+                    f"{len(plan['moved'])} relationship(s) moved, "
+                    f"{len(plan['dropped'])} dropped as duplicates.",
+                    messages.SUCCESS,
+                )
                 return None
             plan = services.organizations_merge_preview(survivor_uid=survivor, loser_uid=loser)
         except SERVICE_ERRORS as error:
@@ -348,8 +430,12 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Merge two organizations", "opts": self.opts, "plan": plan, "uids": uids,
-            "survivor": survivor, "loser": loser,
+            "title": "Merge two organizations",
+            "opts": self.opts,
+            "plan": plan,
+            "uids": uids,
+            "survivor": survivor,
+            "loser": loser,
             "moved": [tie_sentence(plan["survivor"]["name"], tie) for tie in plan["moved"]],
             "dropped": [(tie_sentence(plan["loser"]["name"], tie), tie["reason"]) for tie in plan["dropped"]],
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,

@@ -38,8 +38,22 @@ from neomodel.properties import Property
 from orgs.graph import cypher, write_transaction
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-LOOKUPS = frozenset({"exact", "iexact", "contains", "icontains", "startswith", "istartswith", "in", "isnull",
-                     "gt", "gte", "lt", "lte"})
+LOOKUPS = frozenset(
+    {
+        "exact",
+        "iexact",
+        "contains",
+        "icontains",
+        "startswith",
+        "istartswith",
+        "in",
+        "isnull",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+    }
+)
 
 
 # --- Fields and options ------------------------------------------------------------------------------------
@@ -73,10 +87,10 @@ class GraphField:
     hidden = False
     serialize = True
     column = None
-    empty_values = [None, "", [], (), {}]
+    empty_values: list[Any] = [None, "", [], (), {}]
     _counter = 0
 
-    def __init__(self, model: type, name: str, prop: Property, *, primary_key: bool = False):
+    def __init__(self, model: Any, name: str, prop: Property, *, primary_key: bool = False):
         self.model = model
         self.prop = prop
         self.name = self.attname = name
@@ -126,8 +140,11 @@ class GraphField:
 
     def formfield(self, **kwargs: Any) -> forms.Field:
         """Return the form field for this property: a choice, a number, lines of text, or text."""
-        defaults: dict[str, Any] = {"label": capfirst(self.verbose_name), "help_text": self.help_text,
-                                    "required": self.required}
+        defaults: dict[str, Any] = {
+            "label": capfirst(self.verbose_name),
+            "help_text": self.help_text,
+            "required": self.required,
+        }
         if self.has_default() and not self.is_list:
             defaults["initial"] = self.get_default()
         if self.choices:
@@ -148,7 +165,9 @@ class GraphField:
         return field_class(**defaults)
 
 
-def install_graph_options(model: type, *, pk_name: str = "uid", verbose_name_plural: str | None = None) -> Options:
+def install_graph_options(
+    model: Any, *, pk_name: str = "uid", verbose_name_plural: str | None = None
+) -> Options:
     """Give the node class `model` a `_meta` the admin can work with, and `pk` as its `pk_name` property.
 
     Idempotent: a class already set up keeps its options.
@@ -185,7 +204,7 @@ class GraphQuerySet:
     placed in the query text are known ones) and values are always parameters. `pk` means the uid.
     """
 
-    def __init__(self, model: type, *, pk_name: str = "uid") -> None:
+    def __init__(self, model: Any, *, pk_name: str = "uid") -> None:
         self.model = model
         self.pk_name = pk_name
         self.query = _Query()
@@ -285,7 +304,7 @@ class GraphQuerySet:
 
     def __getitem__(self, key: int | slice) -> Any:
         if isinstance(key, int):
-            return self._fetch()[key] if self._result_cache is not None else list(self[key:key + 1])[0]
+            return self._fetch()[key] if self._result_cache is not None else list(self[key : key + 1])[0]
         if key.step not in (None, 1) or (key.start or 0) < 0 or (key.stop is not None and key.stop < 0):
             raise ValueError("graph querysets take plain, non-negative slices")
         clone = self._clone()
@@ -363,16 +382,27 @@ class GraphQuerySet:
         p = f"${self._param(list(value) if operator == 'in' else value)}"
         if is_list:
             # A list property matches when one of its items does.
-            item = {"exact": f"x = {p}", "iexact": f"toLower(x) = toLower({p})", "contains": f"x CONTAINS {p}",
-                    "icontains": f"toLower(x) CONTAINS toLower({p})", "in": f"x IN {p}"}.get(operator)
+            item = {
+                "exact": f"x = {p}",
+                "iexact": f"toLower(x) = toLower({p})",
+                "contains": f"x CONTAINS {p}",
+                "icontains": f"toLower(x) CONTAINS toLower({p})",
+                "in": f"x IN {p}",
+            }.get(operator)
             if item is None:
                 raise FieldError(f"unsupported lookup {lookup!r} on a list")
             return f"any(x IN coalesce({prop}, []) WHERE {item})"
         return {
-            "exact": f"{prop} = {p}", "iexact": f"toLower({prop}) = toLower({p})",
-            "contains": f"{prop} CONTAINS {p}", "icontains": f"toLower({prop}) CONTAINS toLower({p})",
-            "startswith": f"{prop} STARTS WITH {p}", "istartswith": f"toLower({prop}) STARTS WITH toLower({p})",
-            "in": f"{prop} IN {p}", "gt": f"{prop} > {p}", "gte": f"{prop} >= {p}", "lt": f"{prop} < {p}",
+            "exact": f"{prop} = {p}",
+            "iexact": f"toLower({prop}) = toLower({p})",
+            "contains": f"{prop} CONTAINS {p}",
+            "icontains": f"toLower({prop}) CONTAINS toLower({p})",
+            "startswith": f"{prop} STARTS WITH {p}",
+            "istartswith": f"toLower({prop}) STARTS WITH toLower({p})",
+            "in": f"{prop} IN {p}",
+            "gt": f"{prop} > {p}",
+            "gte": f"{prop} >= {p}",
+            "lt": f"{prop} < {p}",
             "lte": f"{prop} <= {p}",
         }[operator]
 
@@ -381,12 +411,11 @@ class GraphQuerySet:
 
 
 class GraphWriteRefused(Exception):
-    """A write hook refused the change (nothing was saved); `errors` maps form fields (or `__all__`) to why."""
+    """A write hook refused the change, so nothing was saved; `errors` maps form fields to why."""
 
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__("; ".join(" ".join(messages_) for messages_ in errors.values()))
         self.errors = errors
-
 
 
 class GraphNodeForm(forms.ModelForm):
@@ -396,6 +425,7 @@ class GraphNodeForm(forms.ModelForm):
     `GraphNodeAdmin` in the node's transaction; each has `save_for(node_uid, request)`.
     """
 
+    instance: Any
     nested_formsets: list[Any]
     refusal_errors: dict[str, list[str]] = {}  # set by the admin when a save was refused: shown as errors
 
@@ -405,7 +435,9 @@ class GraphNodeForm(forms.ModelForm):
 
     def node_data(self) -> dict[str, Any]:
         """Return the submitted properties, as the node's write functions take them."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data}
+        return {
+            name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data
+        }
 
     def validate_node(self, data: dict[str, Any]) -> dict[str, list[str]]:
         """Return errors per field for `data` (none by default: the write checks it again)."""
@@ -416,8 +448,10 @@ class GraphNodeForm(forms.ModelForm):
         self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
         for field, messages_ in self.validate_node(self.node_data()).items():
             for message in messages_:
-                self.add_error(field if field in self.fields else None,
-                               message if field in self.fields else f"{field}: {message}")
+                self.add_error(
+                    field if field in self.fields else None,
+                    message if field in self.fields else f"{field}: {message}",
+                )
         for field, messages_ in self.refusal_errors.items():
             for message in messages_:
                 self.add_error(field if field in self.fields else None, message)
@@ -427,8 +461,6 @@ class GraphNodeForm(forms.ModelForm):
 
 
 # --- The admin ---------------------------------------------------------------------------------------------
-
-
 
 
 class GraphNodeAdmin(admin.ModelAdmin):
@@ -446,7 +478,7 @@ class GraphNodeAdmin(admin.ModelAdmin):
     show_full_result_count = False  # one count query per page is enough
     object_history_template = "admin/orgs/graph_history.html"
 
-    def __init__(self, model: type, admin_site: admin.AdminSite) -> None:
+    def __init__(self, model: Any, admin_site: admin.AdminSite) -> None:
         install_graph_options(model, pk_name=self.pk_name, verbose_name_plural=self.verbose_name_plural)
         super().__init__(model, admin_site)
 
@@ -475,8 +507,9 @@ class GraphNodeAdmin(admin.ModelAdmin):
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
         name = lookup.split("__")[0]
-        return name == "pk" or name in self.model.defined_properties(aliases=False, rels=False) or super(
-        ).lookup_allowed(lookup, value, request)
+        if name == "pk" or name in self.model.defined_properties(aliases=False, rels=False):
+            return True
+        return super().lookup_allowed(lookup, value, request)
 
     # -- writing: hooks
 
@@ -525,8 +558,13 @@ class GraphNodeAdmin(admin.ModelAdmin):
             form = type(form.__name__, (form,), {"refusal_errors": refusal.errors})
         return form
 
-    def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
-                        extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         """Show the form again, with the reasons as errors, when the graph refuses the save."""
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -541,10 +579,16 @@ class GraphNodeAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         pks = [obj.pk for obj in queryset]
-        write_transaction(lambda: [self.node_delete(request, pk) for pk in pks])
 
-    def delete_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
-                    ) -> HttpResponse:
+        def work() -> None:
+            for pk in pks:
+                self.node_delete(request, pk)
+
+        write_transaction(work)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         try:
             return super().delete_view(request, object_id, extra_context)
         except GraphWriteRefused as refusal:
@@ -552,7 +596,7 @@ class GraphNodeAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list, dict, set, list]:
-        """List each node with what goes with it (see `deletion_preview`), as Django's confirmation pages want."""
+        """List each node with what goes with it (`deletion_preview`), for Django's confirmation pages."""
         nodes = list(objs)
         deleted: list[Any] = []
         for node in nodes:
@@ -573,8 +617,9 @@ class GraphNodeAdmin(admin.ModelAdmin):
         """Return the recorded changes of node `pk`, newest first (none by default)."""
         return []
 
-    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
-                     ) -> HttpResponse:
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         obj = self.get_object(request, object_id)
         if obj is not None and not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied

@@ -1,4 +1,4 @@
-"""Reads the admin needs beyond its change lists: autocomplete, a node's relationships, the relationship list."""
+"""Reads the admin needs beyond its change lists: node search, a node's relationships, all relationships."""
 
 from __future__ import annotations
 
@@ -26,12 +26,15 @@ WHERE ($type IS NULL OR type(r) = $type) AND ($source IS NULL OR r.source_uid = 
   AND ($node IS NULL OR a.uid = $node OR b.uid = $node)
 """
 RELATIONSHIP_COUNT = RELATIONSHIP_FILTER + "RETURN count(r) AS count"
-RELATIONSHIP_PAGE = RELATIONSHIP_FILTER + """
+RELATIONSHIP_PAGE = (
+    RELATIONSHIP_FILTER
+    + """
 RETURN type(r) AS type, properties(r) AS props, a.uid AS start, coalesce(a.name, a.title) AS start_name,
        b.uid AS end, coalesce(b.name, b.title) AS end_name
 ORDER BY type, start_name, end_name
 SKIP $offset LIMIT $limit
 """
+)
 
 
 def nodes_named_like(*, term: str, label: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
@@ -49,9 +52,15 @@ def node_ties(*, uid: str) -> list[dict[str, Any]]:
     return cypher(q.TIES_OF_NODE, {"uid": uid})
 
 
-def relationship_page(*, rel_type: str | None = None, source_uid: str | None = None,
-                      confidence: str | None = None, node_uid: str | None = None,
-                      offset: int = 0, limit: int = 100) -> tuple[int, list[dict[str, Any]]]:
+def relationship_page(
+    *,
+    rel_type: str | None = None,
+    source_uid: str | None = None,
+    confidence: str | None = None,
+    node_uid: str | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[int, list[dict[str, Any]]]:
     """Return how many relationships match the filters, and the `limit` of them from `offset`."""
     params = {"type": rel_type, "source": source_uid, "confidence": confidence, "node": node_uid}
     total = cypher(RELATIONSHIP_COUNT, params)[0]["count"]

@@ -145,7 +145,8 @@ ORDER BY type, other
 """
 
 REFRESH_DEGREES_OF_UIDS = (
-    "UNWIND $uids AS uid MATCH (n:Node {uid: uid}) SET n.degree = COUNT { (n)--() } RETURN count(n) AS refreshed"
+    "UNWIND $uids AS uid MATCH (n:Node {uid: uid}) "
+    "SET n.degree = COUNT { (n)--() } RETURN count(n) AS refreshed"
 )
 
 # Remove a merged-away organization (no tombstone: its uid lives on in the survivor's former_uids).

@@ -11,9 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from orgs.graph import after_commit
-from orgs.models import ChangeRecord
-
-Action = ChangeRecord.Action
+from orgs.models import ChangeAction, ChangeRecord
 
 
 def changed_values(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -22,17 +20,33 @@ def changed_values(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[
     return {name: before.get(name) for name in names}, {name: after.get(name) for name in names}
 
 
-def change_record(*, action: str, label: str, node_uid: str, summary: str, actor: Any = None,
-                  other_uid: str = "", relationship_uid: str = "",
-                  before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
+def change_record(
+    *,
+    action: ChangeAction,
+    label: str,
+    node_uid: str,
+    summary: str,
+    actor: Any = None,
+    other_uid: str = "",
+    relationship_uid: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
     """Record a change to the graph once the current graph transaction commits (at once outside one)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
 
     def save() -> None:
         ChangeRecord.objects.create(
-            action=action, label=label, node_uid=node_uid, other_uid=other_uid or "",
-            relationship_uid=relationship_uid or "", summary=summary[:300], before=before, after=after,
-            actor=user, actor_name=user.get_username() if user else "",
+            action=action,
+            label=label,
+            node_uid=node_uid,
+            other_uid=other_uid or "",
+            relationship_uid=relationship_uid or "",
+            summary=summary[:300],
+            before=before,
+            after=after,
+            actor=user,
+            actor_name=user.get_username() if user else "",
         )
 
     after_commit(save)

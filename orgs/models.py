@@ -7,6 +7,8 @@ which validate and keep `search_text` and `degree` current; these classes only d
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.conf import settings
 from django.db import models
 from django_neomodel import DjangoNode
@@ -150,24 +152,33 @@ NODE_CLASSES: dict[str, type[GraphNode]] = {
 
 # --- The change log (a regular Django model, kept in the SQL database beside users and sessions) ---------
 
+class ChangeAction(StrEnum):
+    """What a recorded change did."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    MERGE = "merge"
+    RELATIONSHIP_ADD = "relationship_add"
+    RELATIONSHIP_CHANGE = "relationship_change"
+    RELATIONSHIP_REMOVE = "relationship_remove"
+
+    @property
+    def label(self) -> str:
+        verb = {"create": "created", "update": "changed", "delete": "deleted", "merge": "merged",
+                "add": "added", "change": "changed", "remove": "removed"}[self.value.rpartition("_")[2]]
+        return f"relationship {verb}" if self.value.startswith("relationship") else verb
+
+
 class ChangeRecord(models.Model):
     """One change to the graph made through `orgs.services`: who, when, what, the values before and after."""
-
-    class Action(models.TextChoices):
-        CREATE = "create", "created"
-        UPDATE = "update", "changed"
-        DELETE = "delete", "deleted"
-        MERGE = "merge", "merged"
-        RELATIONSHIP_ADD = "relationship_add", "relationship added"
-        RELATIONSHIP_CHANGE = "relationship_change", "relationship changed"
-        RELATIONSHIP_REMOVE = "relationship_remove", "relationship removed"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True, help_text="When the change was committed.")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="graph_changes", help_text="Who made it (empty for scripts).")
     actor_name = models.CharField(max_length=150, blank=True,
                                   help_text="The actor's username, kept if the account is deleted.")
-    action = models.CharField(max_length=32, choices=Action.choices)
+    action = models.CharField(max_length=32, choices=[(each.value, each.label) for each in ChangeAction])
     label = models.CharField(max_length=40, help_text="Node label, or relationship type for relationships.")
     node_uid = models.CharField(max_length=200, db_index=True,
                                 help_text="The node changed; a relationship's start; a merge's survivor.")

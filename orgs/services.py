@@ -13,7 +13,8 @@ from django.utils.text import slugify
 
 from orgs import cypher as q
 from orgs.graph import AlreadyExists, cypher, write_transaction
-from orgs.history import Action, change_record, changed_values
+from orgs.history import change_record, changed_values
+from orgs.models import ChangeAction
 from orgs.search import search_text_for
 from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, rel_type_of_tie_uid, tie_uid
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
@@ -71,7 +72,7 @@ def node_create(*, label: str, data: dict[str, Any], uid: str | None = None,
         new_uid = uid or _new_uid(label, props)
         created = cypher(q.create_node(label), {"uid": new_uid, "props": _with_search_text(label, props, {})})
         after = created[0]["props"]
-        change_record(action=Action.CREATE, label=label, node_uid=new_uid, actor=actor, after=after,
+        change_record(action=ChangeAction.CREATE, label=label, node_uid=new_uid, actor=actor, after=after,
                       summary=f"created {label} '{_display_name(after)}'")
         return after
 
@@ -92,8 +93,9 @@ def node_update(*, label: str, uid: str, data: dict[str, Any], partial: bool = T
         after = cypher(q.update_node(label), {"uid": uid, "props": changes})[0]["props"]
         old, new = changed_values(current, after)
         if new:
-            change_record(action=Action.UPDATE, label=label, node_uid=uid, actor=actor, before=old, after=new,
-                          summary=f"changed {', '.join(name for name in new if name != 'search_text')}")
+            changed = ", ".join(name for name in new if name != "search_text")
+            change_record(action=ChangeAction.UPDATE, label=label, node_uid=uid, actor=actor,
+                          before=old, after=new, summary=f"changed {changed}")
         return after
 
     return write_transaction(work)
@@ -105,7 +107,7 @@ def node_delete(*, uid: str, actor: Any = None) -> None:
     def work() -> None:
         label, before = node_get(uid=uid)
         cypher(q.DELETE_NODE, {"uid": uid, "label": label, "deleted_at": _now()})
-        change_record(action=Action.DELETE, label=label, node_uid=uid, actor=actor, before=before,
+        change_record(action=ChangeAction.DELETE, label=label, node_uid=uid, actor=actor, before=before,
                       summary=f"deleted {label} '{_display_name(before)}' and its relationships")
 
     write_transaction(work)
@@ -130,8 +132,8 @@ def relationship_create(*, rel_type: str, start_uid: str, end_uid: str, data: di
             raise AlreadyExists(f"{start_uid} {definition.forward} {end_uid} is already recorded ({existing[0]['uid']})")
         props["uid"] = tie_uid(start_uid, rel_type, end_uid)
         tie = cypher(q.create_tie(rel_type), {"start": start_uid, "end": end_uid, "props": props})[0]["props"]
-        change_record(action=Action.RELATIONSHIP_ADD, label=rel_type, node_uid=start_uid, other_uid=end_uid,
-                      relationship_uid=props["uid"], actor=actor, after=tie,
+        change_record(action=ChangeAction.RELATIONSHIP_ADD, label=rel_type, node_uid=start_uid,
+                      other_uid=end_uid, relationship_uid=props["uid"], actor=actor, after=tie,
                       summary=f"added: {start_uid} {definition.forward} {end_uid}")
         return {**tie, "type": rel_type, "start": start_uid, "end": end_uid}
 
@@ -164,8 +166,9 @@ def relationship_update(*, uid: str, data: dict[str, Any], actor: Any = None) ->
         old, new = changed_values({name: current.get(name) for name in tie}, tie)
         if new:
             forward = RELATIONSHIP_TYPES[current["type"]].forward
-            change_record(action=Action.RELATIONSHIP_CHANGE, label=current["type"], node_uid=current["start"],
-                          other_uid=current["end"], relationship_uid=uid, actor=actor, before=old, after=new,
+            change_record(action=ChangeAction.RELATIONSHIP_CHANGE, label=current["type"],
+                          node_uid=current["start"], other_uid=current["end"], relationship_uid=uid,
+                          actor=actor, before=old, after=new,
                           summary=f"changed {', '.join(new)}: {current['start']} {forward} {current['end']}")
         return {**tie, "type": current["type"], "start": current["start"], "end": current["end"]}
 
@@ -180,8 +183,9 @@ def relationship_delete(*, uid: str, actor: Any = None) -> None:
         cypher(q.delete_tie(current["type"]), {"uid": uid})
         before = {name: value for name, value in current.items() if name not in {"start_label", "end_label"}}
         forward = RELATIONSHIP_TYPES[current["type"]].forward
-        change_record(action=Action.RELATIONSHIP_REMOVE, label=current["type"], node_uid=current["start"],
-                      other_uid=current["end"], relationship_uid=uid, actor=actor, before=before,
+        change_record(action=ChangeAction.RELATIONSHIP_REMOVE, label=current["type"],
+                      node_uid=current["start"], other_uid=current["end"], relationship_uid=uid,
+                      actor=actor, before=before,
                       summary=f"removed: {current['start']} {forward} {current['end']}")
 
     write_transaction(work)
@@ -253,7 +257,7 @@ def organizations_merge(*, survivor_uid: str, loser_uid: str, actor: Any = None)
         cypher(q.REFRESH_DEGREES_OF_UIDS, {"uids": [survivor_uid, *neighbours]})
         old, new = changed_values(survivor, after[0]["props"])
         change_record(
-            action=Action.MERGE, label=NodeLabel.ORGANIZATION.value, node_uid=survivor_uid,
+            action=ChangeAction.MERGE, label=NodeLabel.ORGANIZATION.value, node_uid=survivor_uid,
             other_uid=loser_uid, actor=actor, before={**old, "merged_away": plan["loser"]}, after=new,
             summary=f"merged '{plan['loser']['name']}' ({loser_uid}) into '{survivor['name']}': "
                     f"{len(plan['moved'])} relationship(s) moved, {len(plan['dropped'])} dropped",

@@ -22,7 +22,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Give graph tests the SQL test database too: every write through `orgs.services` records a change there."""
+    """Give graph tests the SQL test database too: each write through `orgs.services` records a change."""
     for item in items:
         if not item.get_closest_marker("no_graph"):
             item.add_marker(pytest.mark.django_db)

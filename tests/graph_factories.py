@@ -22,8 +22,12 @@ def country(uid: str, name: str, **data: Any) -> str:
 
 
 def tie(rel_type: str, start: str, end: str, source_uid: str = "partners", **data: Any) -> dict[str, Any]:
-    return services.relationship_create(rel_type=rel_type, start_uid=start, end_uid=end,
-                                        data={"source_uid": source_uid, "evidence": EVIDENCE, **data})
+    return services.relationship_create(
+        rel_type=rel_type,
+        start_uid=start,
+        end_uid=end,
+        data={"source_uid": source_uid, "evidence": EVIDENCE, **data},
+    )
 
 
 def node(uid: str) -> dict[str, Any]:
@@ -33,8 +37,14 @@ def node(uid: str) -> dict[str, Any]:
 def form_data(response: Any) -> dict[str, Any]:
     """Return what a browser would post back from an admin change page, unchanged (relationships included)."""
     form = response.context["adminform"].form
-    forms = [form, *([form.relationships.management_form, *form.relationships.forms]
-                     if hasattr(form, "relationships") else [])]
+    forms = [
+        form,
+        *(
+            [form.relationships.management_form, *form.relationships.forms]
+            if hasattr(form, "relationships")
+            else []
+        ),
+    ]
     data: dict[str, Any] = {}
     for each in forms:
         for bound in each:

@@ -25,7 +25,10 @@ def test_a_node_class_gets_options_the_admin_can_read():
 
     assert opts.pk.name == "uid" and not opts.pk.editable
     assert opts.get_field("name").unique and not opts.get_field("acronym").unique
-    assert opts.get_field("kind").flatchoices[0] == ("international_organization", "International organization")
+    assert opts.get_field("kind").flatchoices[0] == (
+        "international_organization",
+        "International organization",
+    )
     assert opts.get_field("kind").remote_field is None and not opts.get_field("kind").is_relation
     assert Organization(uid="x", name="X").pk == "x"
 
@@ -38,8 +41,9 @@ def test_the_queryset_filters_excludes_orders_and_counts_in_the_graph():
     assert names(organizations.order_by("-name")) == ["SECI Center", "OSCE", "INTERPOL"]
     assert names(organizations.filter(kind__exact="regional_centre")) == ["SECI Center"]
     assert names(organizations.exclude(kind="regional_centre").order_by("name")) == ["INTERPOL", "OSCE"]
-    assert names(organizations.filter(Q(name__icontains="sce") | Q(aliases__icontains="icpo")).order_by("uid")) == [
-        "INTERPOL", "OSCE"]
+    assert names(
+        organizations.filter(Q(name__icontains="sce") | Q(aliases__icontains="icpo")).order_by("uid")
+    ) == ["INTERPOL", "OSCE"]
     assert names(organizations.filter(pk__in=["osce", "seci"]).order_by("pk")) == ["OSCE", "SECI Center"]
     assert names(organizations.filter(founded__isnull=False)) == ["OSCE"]
     assert organizations.filter(name__startswith="S").count() == 1

@@ -14,10 +14,20 @@ LIST = "/admin/orgs/organization/"
 def organizations() -> None:
     source()
     country("tr", "Turkey")
-    organization("interpol", "International Criminal Police Organization", acronym="INTERPOL",
-                 aliases=["ICPO"], kind="international_organization")
-    organization("selec", "Southeast European Law Enforcement Center", acronym="SELEC",
-                 aliases=["SECI Center"], kind="regional_centre")
+    organization(
+        "interpol",
+        "International Criminal Police Organization",
+        acronym="INTERPOL",
+        aliases=["ICPO"],
+        kind="international_organization",
+    )
+    organization(
+        "selec",
+        "Southeast European Law Enforcement Center",
+        acronym="SELEC",
+        aliases=["SECI Center"],
+        kind="regional_centre",
+    )
     organization("tnp", "Türk Ulusal Polisi", acronym="TNP", kind="national_agency")
     tie("LOCATED_IN", "tnp", "tr")
     tie("COLLABORATES_WITH", "selec", "interpol")
@@ -48,13 +58,16 @@ def test_the_list_pages_through_the_graph(admin_client, monkeypatch):
 
 
 @pytest.mark.usefixtures("organizations")
-@pytest.mark.parametrize(("query", "found"), [
-    ("selec", ["selec"]),  # acronym
-    ("SECI center", ["selec"]),  # alias, any case
-    ("turk ulusal", ["tnp"]),  # name without its accent
-    ("police", ["interpol"]),  # part of the name
-    ("nothing like it", []),
-])
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("selec", ["selec"]),  # acronym
+        ("SECI center", ["selec"]),  # alias, any case
+        ("turk ulusal", ["tnp"]),  # name without its accent
+        ("police", ["interpol"]),  # part of the name
+        ("nothing like it", []),
+    ],
+)
 def test_search_looks_at_name_acronym_and_aliases(admin_client, query, found):
     assert listed(admin_client.get(LIST, {"q": query})) == found
 
@@ -73,30 +86,51 @@ def test_the_list_orders_by_a_column_either_way(admin_client):
 
 
 def test_adding_an_organization_writes_it_through_the_services_and_records_who(admin_client, admin_user):
-    response = admin_client.post(f"{LIST}add/", {
-        "name": "Council of Europe", "acronym": "CoE", "aliases": "Conseil de l'Europe\nCOE",
-        "kind": "regional_organization", "founded": "1949",
-        "relationships-TOTAL_FORMS": "0", "relationships-INITIAL_FORMS": "0",
-    })
+    response = admin_client.post(
+        f"{LIST}add/",
+        {
+            "name": "Council of Europe",
+            "acronym": "CoE",
+            "aliases": "Conseil de l'Europe\nCOE",
+            "kind": "regional_organization",
+            "founded": "1949",
+            "relationships-TOTAL_FORMS": "0",
+            "relationships-INITIAL_FORMS": "0",
+        },
+    )
 
     assert response.status_code == 302
     created = node("coe")
     assert (created["name"], created["aliases"], created["founded"]) == (
-        "Council of Europe", ["Conseil de l'Europe", "COE"], "1949")
+        "Council of Europe",
+        ["Conseil de l'Europe", "COE"],
+        "1949",
+    )
     assert "conseil de l europe" in created["search_text"]
     record = ChangeRecord.objects.get(node_uid="coe")
     assert (record.action, record.actor) == ("create", admin_user)
 
 
-@pytest.mark.parametrize(("field", "value", "error"), [
-    ("founded", "19x9", "is not a date like 2003"),
-    ("dissolved", "1900", "is before founded"),
-    ("name", "", "This field is required."),
-    ("kind", "secret_society", "Select a valid choice"),
-])
-def test_an_invalid_organization_is_shown_again_with_the_error_and_not_saved(admin_client, field, value, error):
-    data = {"name": "Council of Europe", "kind": "other", "founded": "1949",
-            "relationships-TOTAL_FORMS": "0", "relationships-INITIAL_FORMS": "0", field: value}
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("founded", "19x9", "is not a date like 2003"),
+        ("dissolved", "1900", "is before founded"),
+        ("name", "", "This field is required."),
+        ("kind", "secret_society", "Select a valid choice"),
+    ],
+)
+def test_an_invalid_organization_is_shown_again_with_the_error_and_not_saved(
+    admin_client, field, value, error
+):
+    data = {
+        "name": "Council of Europe",
+        "kind": "other",
+        "founded": "1949",
+        "relationships-TOTAL_FORMS": "0",
+        "relationships-INITIAL_FORMS": "0",
+        field: value,
+    }
 
     response = admin_client.post(f"{LIST}add/", data)
 
@@ -108,9 +142,15 @@ def test_an_invalid_organization_is_shown_again_with_the_error_and_not_saved(adm
 def test_a_second_organization_with_the_same_name_is_refused_on_the_name_field(admin_client):
     organization("coe", "Council of Europe")
 
-    response = admin_client.post(f"{LIST}add/", {"name": "Council of Europe", "kind": "other",
-                                                  "relationships-TOTAL_FORMS": "0",
-                                                  "relationships-INITIAL_FORMS": "0"})
+    response = admin_client.post(
+        f"{LIST}add/",
+        {
+            "name": "Council of Europe",
+            "kind": "other",
+            "relationships-TOTAL_FORMS": "0",
+            "relationships-INITIAL_FORMS": "0",
+        },
+    )
 
     assert response.status_code == 200
     assert "already exists" in str(response.context["adminform"].form.errors["name"])
@@ -139,7 +179,9 @@ def test_the_delete_page_lists_the_relationships_that_go_with_the_organization(a
     response = admin_client.get(f"{LIST}selec/delete/")
 
     content = response.content.decode()
-    assert "Southeast European Law Enforcement Center collaborates with International Criminal Police" in content
+    assert (
+        "Southeast European Law Enforcement Center collaborates with International Criminal Police" in content
+    )
     assert node("selec")  # nothing happened yet
 
 
@@ -173,14 +215,27 @@ def test_a_missing_organization_redirects_with_a_message(admin_client):
     assert "doesn’t exist" in response.content.decode()
 
 
-@pytest.mark.parametrize(("model", "data", "uid"), [
-    ("country", {"name": "Turkey", "iso_code": "TR", "aliases": "Türkiye"}, "turkey"),
-    ("event", {"name": "Workshop on terrorist financing", "kind": "workshop", "start": "2019-05"},
-     "workshop-on-terrorist-financing"),
-    ("document", {"name": "Bucharest Declaration", "kind": "declaration", "date": "2008"},
-     "bucharest-declaration"),
-    ("source", {"title": "SECI Center history", "url": "https://example.org/seci"}, "seci-center-history"),
-])
+@pytest.mark.parametrize(
+    ("model", "data", "uid"),
+    [
+        ("country", {"name": "Turkey", "iso_code": "TR", "aliases": "Türkiye"}, "turkey"),
+        (
+            "event",
+            {"name": "Workshop on terrorist financing", "kind": "workshop", "start": "2019-05"},
+            "workshop-on-terrorist-financing",
+        ),
+        (
+            "document",
+            {"name": "Bucharest Declaration", "kind": "declaration", "date": "2008"},
+            "bucharest-declaration",
+        ),
+        (
+            "source",
+            {"title": "SECI Center history", "url": "https://example.org/seci"},
+            "seci-center-history",
+        ),
+    ],
+)
 def test_every_node_type_can_be_added_listed_and_changed(admin_client, model, data, uid):
     assert admin_client.post(f"/admin/orgs/{model}/add/", data).status_code == 302
     assert uid in admin_client.get(f"/admin/orgs/{model}/").content.decode()

@@ -24,7 +24,9 @@ def groups() -> None:
 
 
 def test_the_graph_models_have_permission_rows_after_migrate():
-    codenames = set(Permission.objects.filter(content_type__app_label="orgs").values_list("codename", flat=True))
+    codenames = set(
+        Permission.objects.filter(content_type__app_label="orgs").values_list("codename", flat=True)
+    )
 
     for model in GRAPH_MODELS:
         assert {f"{action}_{model}" for action in ("view", "add", "change", "delete")} <= codenames
@@ -40,8 +42,7 @@ def test_create_groups_makes_a_viewer_and_an_editor_group_and_can_run_again():
     viewer = set(Group.objects.get(name="viewer").permissions.values_list("codename", flat=True))
     editor = set(Group.objects.get(name="editor").permissions.values_list("codename", flat=True))
     assert viewer == {f"view_{model}" for model in (*GRAPH_MODELS, "changerecord")}
-    assert {"add_organization", "change_country", "delete_source",
-            "merge_organization"} <= editor
+    assert {"add_organization", "change_country", "delete_source", "merge_organization"} <= editor
     assert not any(codename.startswith(("add_", "change_", "delete_")) for codename in viewer)
 
 
@@ -77,8 +78,16 @@ def test_a_staff_user_without_permissions_is_refused_not_shown_an_error(client, 
     organization("coe", "Council of Europe")
     client.force_login(staff)
 
-    for url in (LIST, f"{LIST}coe/change/", f"{LIST}add/", f"{LIST}coe/delete/", f"{LIST}coe/history/",
-                f"{LIST}graph-search/?q=council", f"{LIST}relationships/", "/admin/orgs/country/"):
+    for url in (
+        LIST,
+        f"{LIST}coe/change/",
+        f"{LIST}add/",
+        f"{LIST}coe/delete/",
+        f"{LIST}coe/history/",
+        f"{LIST}graph-search/?q=council",
+        f"{LIST}relationships/",
+        "/admin/orgs/country/",
+    ):
         assert client.get(url).status_code == 403, url
     assert "Organizations" not in client.get("/admin/").content.decode()
     assert cypher("MATCH (n:Organization) RETURN count(n) AS n")[0]["n"] == 1

@@ -32,8 +32,17 @@ def page_with_new_rows(client, *rows: dict) -> dict:
     data["relationships-TOTAL_FORMS"] = str(first_empty + len(rows))
     for offset, row in enumerate(rows):
         prefix = f"relationships-{first_empty + offset}-"
-        data.update({f"{prefix}{name}": value for name, value in
-                     {"confidence": "stated", "source_uid": "partners", "evidence": EVIDENCE, **row}.items()})
+        data.update(
+            {
+                f"{prefix}{name}": value
+                for name, value in {
+                    "confidence": "stated",
+                    "source_uid": "partners",
+                    "evidence": EVIDENCE,
+                    **row,
+                }.items()
+            }
+        )
     return data
 
 
@@ -45,8 +54,15 @@ def test_the_change_page_shows_the_relationships_with_their_footing(admin_client
 
 
 def test_a_relationship_with_evidence_is_added_from_the_table(admin_client, admin_user):
-    data = page_with_new_rows(admin_client, {"relation": "HAS_OBSERVER_STATUS_IN>", "other": "interpol",
-                                             "since": "2005", "qualifier": "observer status"})
+    data = page_with_new_rows(
+        admin_client,
+        {
+            "relation": "HAS_OBSERVER_STATUS_IN>",
+            "other": "interpol",
+            "since": "2005",
+            "qualifier": "observer status",
+        },
+    )
 
     assert admin_client.post(URL, data).status_code == 302
 
@@ -66,11 +82,15 @@ def test_the_inverse_direction_makes_the_other_node_the_start(admin_client):
 
 def test_one_save_edits_removes_and_adds_relationships_and_changes_the_node(admin_client):
     data = page_with_new_rows(admin_client, {"relation": "PART_OF>", "other": "interpol"})
-    data.update({"acronym": "ATC", "relationships-0-until": "2020", "relationships-0-qualifier": "close ties"})
+    data.update(
+        {"acronym": "ATC", "relationships-0-until": "2020", "relationships-0-qualifier": "close ties"}
+    )
     admin_client.post(URL, data)
     assert ties() == {("COLLABORATES_WITH", "cis-atc", "csto"), ("PART_OF", "cis-atc", "interpol")}
     assert cypher("MATCH ()-[r:COLLABORATES_WITH]->() RETURN r.until AS u, r.qualifier AS q")[0] == {
-        "u": "2020", "q": "close ties"}
+        "u": "2020",
+        "q": "close ties",
+    }
 
     data = form_data(admin_client.get(URL))
     removed = next(key for key, value in data.items() if value == "csto").replace("other", "DELETE")
@@ -81,16 +101,24 @@ def test_one_save_edits_removes_and_adds_relationships_and_changes_the_node(admi
     assert node("cis-atc")["acronym"] == "ATC" and node("csto")["degree"] == 0
 
 
-@pytest.mark.parametrize(("rows", "message"), [
-    ([{"relation": "PART_OF>", "other": "interpol"}, {"relation": "PART_OF>", "other": "interpol"}],
-     "The same relationship is listed twice."),
-    ([{"relation": "COLLABORATES_WITH<", "other": "csto"}], "The same relationship is listed twice."),
-    ([{"relation": "PART_OF>", "other": "interpol", "since": "2010", "until": "2003"}], "is before since"),
-    ([{"relation": "PART_OF>", "other": "nobody"}], "No node has the uid &#x27;nobody&#x27;."),
-    ([{"relation": "LOCATED_IN>", "other": "interpol"}], "LOCATED_IN cannot end at a Organization"),
-    ([{"relation": "PART_OF>", "other": "interpol", "evidence": ""}], "This field is required."),
-    ([{"relation": "PART_OF>", "other": "cis-atc"}], "a relationship must join two different nodes"),
-])
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            [{"relation": "PART_OF>", "other": "interpol"}, {"relation": "PART_OF>", "other": "interpol"}],
+            "The same relationship is listed twice.",
+        ),
+        ([{"relation": "COLLABORATES_WITH<", "other": "csto"}], "The same relationship is listed twice."),
+        (
+            [{"relation": "PART_OF>", "other": "interpol", "since": "2010", "until": "2003"}],
+            "is before since",
+        ),
+        ([{"relation": "PART_OF>", "other": "nobody"}], "No node has the uid &#x27;nobody&#x27;."),
+        ([{"relation": "LOCATED_IN>", "other": "interpol"}], "LOCATED_IN cannot end at a Organization"),
+        ([{"relation": "PART_OF>", "other": "interpol", "evidence": ""}], "This field is required."),
+        ([{"relation": "PART_OF>", "other": "cis-atc"}], "a relationship must join two different nodes"),
+    ],
+)
 def test_a_relationship_that_makes_no_sense_is_refused_and_nothing_is_saved(admin_client, rows, message):
     data = page_with_new_rows(admin_client, *rows)
     data["acronym"] = "CHANGED"
@@ -122,13 +150,21 @@ def test_a_refusal_at_save_time_rolls_back_the_whole_form(admin_client, monkeypa
 
 
 def test_a_new_organization_can_be_added_with_its_relationships(admin_client):
-    response = admin_client.post("/admin/orgs/organization/add/", {
-        "name": "OSCE Anti-Terrorism Unit", "acronym": "ATU", "kind": "unit",
-        "relationships-TOTAL_FORMS": "1", "relationships-INITIAL_FORMS": "0",
-        "relationships-0-relation": "COLLABORATES_WITH>", "relationships-0-other": "cis-atc",
-        "relationships-0-confidence": "stated", "relationships-0-source_uid": "partners",
-        "relationships-0-evidence": EVIDENCE,
-    })
+    response = admin_client.post(
+        "/admin/orgs/organization/add/",
+        {
+            "name": "OSCE Anti-Terrorism Unit",
+            "acronym": "ATU",
+            "kind": "unit",
+            "relationships-TOTAL_FORMS": "1",
+            "relationships-INITIAL_FORMS": "0",
+            "relationships-0-relation": "COLLABORATES_WITH>",
+            "relationships-0-other": "cis-atc",
+            "relationships-0-confidence": "stated",
+            "relationships-0-source_uid": "partners",
+            "relationships-0-evidence": EVIDENCE,
+        },
+    )
 
     assert response.status_code == 302
     assert ("COLLABORATES_WITH", "atu", "cis-atc") in ties()
@@ -137,11 +173,21 @@ def test_a_new_organization_can_be_added_with_its_relationships(admin_client):
 def test_the_node_search_answers_the_other_end_field_by_name(admin_client, client):
     found = admin_client.get("/admin/orgs/organization/graph-search/", {"q": "collective"}).json()["results"]
 
-    assert found == [{"uid": "csto", "name": "Collective Security Treaty Organization", "acronym": "CSTO",
-                      "label": "Organization"}]
-    assert [row["uid"] for row in admin_client.get("/admin/orgs/organization/graph-search/",
-                                                   {"q": "russ"}).json()["results"]] == ["ru"]
-    assert client.get("/admin/orgs/organization/graph-search/", {"q": "collective"}).status_code == 302  # login
+    assert found == [
+        {
+            "uid": "csto",
+            "name": "Collective Security Treaty Organization",
+            "acronym": "CSTO",
+            "label": "Organization",
+        }
+    ]
+    assert [
+        row["uid"]
+        for row in admin_client.get("/admin/orgs/organization/graph-search/", {"q": "russ"}).json()["results"]
+    ] == ["ru"]
+    assert (
+        client.get("/admin/orgs/organization/graph-search/", {"q": "collective"}).status_code == 302
+    )  # login
 
 
 def test_the_relationship_list_shows_every_relationship_and_filters_it(admin_client):

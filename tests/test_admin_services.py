@@ -20,13 +20,20 @@ def org(uid: str, name: str, **data) -> str:
 
 
 def tie(rel_type: str, start: str, end: str, source: str, **data) -> dict:
-    return services.relationship_create(rel_type=rel_type, start_uid=start, end_uid=end,
-                                        data={"source_uid": source, "evidence": EVIDENCE, **data})
+    return services.relationship_create(
+        rel_type=rel_type,
+        start_uid=start,
+        end_uid=end,
+        data={"source_uid": source, "evidence": EVIDENCE, **data},
+    )
 
 
 def ties_of(uid: str) -> set[tuple[str, str, str]]:
-    rows = cypher("MATCH (a:Node)-[r]->(b:Node) WHERE a.uid = $uid OR b.uid = $uid "
-                  "RETURN type(r) AS type, a.uid AS start, b.uid AS end", {"uid": uid})
+    rows = cypher(
+        "MATCH (a:Node)-[r]->(b:Node) WHERE a.uid = $uid OR b.uid = $uid "
+        "RETURN type(r) AS type, a.uid AS start, b.uid AS end",
+        {"uid": uid},
+    )
     return {(row["type"], row["start"], row["end"]) for row in rows}
 
 
@@ -39,8 +46,11 @@ def test_each_write_is_recorded_with_its_actor_and_the_values_before_and_after(d
 
     create, update, delete = ChangeRecord.objects.order_by("id")
     assert (create.action, create.actor, create.after["name"]) == ("create", editor, "Council of Europe")
-    assert (update.before, update.after["acronym"], update.actor_name) == ({"acronym": None, "search_text":
-                                                                          "council of europe"}, "CoE", "editor")
+    assert (update.before, update.after["acronym"], update.actor_name) == (
+        {"acronym": None, "search_text": "council of europe"},
+        "CoE",
+        "editor",
+    )
     assert (delete.action, delete.actor, delete.before["acronym"]) == ("delete", None, "CoE")
 
 
@@ -80,13 +90,18 @@ def test_merging_moves_relationships_keeps_names_and_uid_and_drops_duplicates(so
 
     preview = services.organizations_merge_preview(survivor_uid="atc", loser_uid="atc-dup")
     assert [(t["type"], t["other"]) for t in preview["moved"]] == [("HAS_OBSERVER_STATUS_IN", "csto")]
-    assert sorted(t["reason"] for t in preview["dropped"]) == ["it joins the two organizations",
-                                                              "the survivor already has it"]
+    assert sorted(t["reason"] for t in preview["dropped"]) == [
+        "it joins the two organizations",
+        "the survivor already has it",
+    ]
     assert ties_of("atc-dup")  # a preview changes nothing
 
     services.organizations_merge(survivor_uid="atc", loser_uid="atc-dup")
 
-    assert ties_of("atc") == {("COLLABORATES_WITH", "atc", "interpol"), ("HAS_OBSERVER_STATUS_IN", "atc", "csto")}
+    assert ties_of("atc") == {
+        ("COLLABORATES_WITH", "atc", "interpol"),
+        ("HAS_OBSERVER_STATUS_IN", "atc", "csto"),
+    }
     _, survivor = services.node_get(uid="atc")
     assert survivor["aliases"] == ["Anti-Terrorism Centre of the CIS", "ATC CIS", "ATC"]
     assert survivor["former_uids"] == ["atc-dup"]
@@ -96,7 +111,10 @@ def test_merging_moves_relationships_keeps_names_and_uid_and_drops_duplicates(so
         services.node_get(uid="atc-dup")
     merge = ChangeRecord.objects.get(action="merge")
     assert (merge.node_uid, merge.other_uid, merge.before["merged_away"]["name"]) == (
-        "atc", "atc-dup", "Anti-Terrorism Centre of the CIS")
+        "atc",
+        "atc-dup",
+        "Anti-Terrorism Centre of the CIS",
+    )
 
 
 def test_an_organization_cannot_be_merged_into_itself_or_into_a_country():

@@ -1,11 +1,11 @@
-"""`manage.py create_groups`: create the "viewer" and "editor" groups with their permissions (safe to rerun)."""
+"""`manage.py create_groups`: create the "viewer" and "editor" groups and their permissions (rerunnable)."""
 
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 
-GRAPH_MODELS = ("organization", "country", "event", "document", "source")
+from orgs.permissions import GRAPH_MODELS
 
 GROUPS: dict[str, list[str]] = {
     # Sees everything in the admin, changes nothing.
@@ -20,7 +20,9 @@ GROUPS: dict[str, list[str]] = {
 
 
 class Command(BaseCommand):
-    help = 'Create the groups "viewer" (read-only admin) and "editor" (edit and merge), with their permissions.'
+    help = (
+        'Create the groups "viewer" (read-only admin) and "editor" (edit and merge), with their permissions.'
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for name, codenames in GROUPS.items():
@@ -28,8 +30,11 @@ class Command(BaseCommand):
             permissions = Permission.objects.filter(content_type__app_label="orgs", codename__in=codenames)
             missing = set(codenames) - set(permissions.values_list("codename", flat=True))
             if missing:
-                self.stderr.write(f"Missing permissions (run `manage.py migrate` first): {', '.join(sorted(missing))}")
+                self.stderr.write(
+                    f"Missing permissions (run `manage.py migrate` first): {', '.join(sorted(missing))}"
+                )
             group.permissions.set(permissions)
-            self.stdout.write(f"{'Created' if created else 'Updated'} group '{name}' with {len(permissions)} "
-                              "permissions.")
+            self.stdout.write(
+                f"{'Created' if created else 'Updated'} group '{name}' with {len(permissions)} permissions."
+            )
         self.stdout.write("Give a staff user a group in the admin (Users → the user → Groups).")
