@@ -80,7 +80,7 @@ def test_a_service_inside_an_outer_transaction_joins_it_and_records_only_if_it_c
 
 def test_merging_moves_relationships_keeps_names_and_uid_and_drops_duplicates(source):
     org("atc", "CIS Anti-Terrorism Center", acronym="CIS ATC")
-    org("atc-dup", "Anti-Terrorism Centre of the CIS", acronym="ATC CIS", aliases=["ATC"])
+    org("atc-dup", "Anti-Terrorism Centre of the CIS", acronym="ATC CIS", aliases=["ATC"], founded="2000")
     org("interpol", "INTERPOL")
     org("csto", "Collective Security Treaty Organization")
     tie("COLLABORATES_WITH", "atc", "interpol", source)
@@ -105,6 +105,7 @@ def test_merging_moves_relationships_keeps_names_and_uid_and_drops_duplicates(so
     _, survivor = services.node_get(uid="atc")
     assert survivor["aliases"] == ["Anti-Terrorism Centre of the CIS", "ATC CIS", "ATC"]
     assert survivor["former_uids"] == ["atc-dup"]
+    assert (survivor["acronym"], survivor["founded"]) == ("CIS ATC", "2000")  # only empty fields are filled
     assert survivor["degree"] == 2 and "anti terrorism centre of the cis" in survivor["search_text"]
     assert cypher("MATCH ()-[r:HAS_OBSERVER_STATUS_IN]->() RETURN r.since AS since")[0]["since"] == "2005"
     with pytest.raises(services.NotFound):
