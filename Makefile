@@ -39,6 +39,7 @@ seed: install
 
 admin-user: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py create_groups
 	$(PY) manage.py createsuperuser
 
 test: install system-deps cypher-lint-deps

@@ -95,22 +95,53 @@ def cypher(query: str, params: dict[str, Any] | None = None) -> list[dict[str, A
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
+_after_commit = threading.local()
+
+
+def in_transaction() -> bool:
+    """Return True when this thread is inside a graph transaction."""
+    return getattr(db, "_active_transaction", None) is not None
+
+
+def after_commit(callback: Callable[[], Any]) -> None:
+    """Run `callback` once the current graph transaction commits (at once outside one; never on rollback)."""
+    pending = getattr(_after_commit, "callbacks", None)
+    if pending is None:
+        callback()
+    else:
+        pending.append(callback)
+
+
 def write_transaction(work: Callable[[], T], *, attempts: int = 6) -> T:
-    """Run `work` in one write transaction, retried on transient errors; roll back on any exception."""
+    """Run `work` in one write transaction, retried on transient errors; roll back on any exception.
+
+    Inside a transaction already open in this thread (neomodel's cannot nest), `work` joins it: the outer
+    call commits, retries or rolls back everything together.
+    """
+    if in_transaction():
+        return work()
     for attempt in range(1, attempts + 1):
+        _after_commit.callbacks = []
         try:
             with translated_errors(), db.write_transaction:
-                return work()
+                result = work()
+            callbacks = _after_commit.callbacks
         except TransientError:
             if attempt == attempts:
                 raise
             time.sleep(0.02 * 2**attempt)
+            continue
         except ClientError as error:
             # ArcadeDB sometimes reports two transactions creating one unique key at once as a bare
             # SemanticError on the CREATE; run the work once more, where its own checks see the winner's write.
             if error.code == RACE_ON_ARCADEDB_CODE and attempt == 1:
                 continue
             raise
+        finally:
+            _after_commit.callbacks = None
+        for callback in callbacks:
+            callback()
+        return result
     raise AssertionError("unreachable")
 
 

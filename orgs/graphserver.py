@@ -62,8 +62,7 @@ def check_can_start(config: EmbeddedServerConfig) -> None:
     """Raise GraphServerError if the ports are taken or the data directory cannot be written."""
     for name, port in (("Bolt", config.bolt_port), ("HTTP", config.http_port)):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            # As the JVM's listeners do: a port held only by closed connections (TIME_WAIT, e.g. right after
-            # a restart) is free; one with a listener still is not.
+            # As the server itself does: connections of a stopped server in TIME_WAIT do not block the port.
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind((config.host, port))

@@ -7,6 +7,10 @@ which validate and keep `search_text` and `degree` current; these classes only d
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import models
 from django_neomodel import DjangoNode
 from neomodel import (
     ArrayProperty,
@@ -55,6 +59,9 @@ class GraphNode(DjangoNode):
 
     class Meta:
         app_label = "orgs"
+
+    def __str__(self) -> str:
+        return str(getattr(self, "name", None) or getattr(self, "title", None) or self.uid)
 
 
 class Organization(GraphNode):
@@ -141,3 +148,51 @@ class Source(GraphNode):
 NODE_CLASSES: dict[str, type[GraphNode]] = {
     cls.__name__: cls for cls in (Organization, Country, Event, Document, Source)
 }
+
+
+# --- The change log (a regular Django model, kept in the SQL database beside users and sessions) ---------
+
+class ChangeAction(StrEnum):
+    """What a recorded change did."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    MERGE = "merge"
+    RELATIONSHIP_ADD = "relationship_add"
+    RELATIONSHIP_CHANGE = "relationship_change"
+    RELATIONSHIP_REMOVE = "relationship_remove"
+
+    @property
+    def label(self) -> str:
+        verb = {"create": "created", "update": "changed", "delete": "deleted", "merge": "merged",
+                "add": "added", "change": "changed", "remove": "removed"}[self.value.rpartition("_")[2]]
+        return f"relationship {verb}" if self.value.startswith("relationship") else verb
+
+
+class ChangeRecord(models.Model):
+    """One change to the graph made through `orgs.services`: who, when, what, the values before and after."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True, help_text="When the change was committed.")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="graph_changes", help_text="Who made it (empty for scripts).")
+    actor_name = models.CharField(max_length=150, blank=True,
+                                  help_text="The actor's username, kept if the account is deleted.")
+    action = models.CharField(max_length=32, choices=[(each.value, each.label) for each in ChangeAction])
+    label = models.CharField(max_length=40, help_text="Node label, or relationship type for relationships.")
+    node_uid = models.CharField(max_length=200, db_index=True,
+                                help_text="The node changed; a relationship's start; a merge's survivor.")
+    other_uid = models.CharField(max_length=200, blank=True, db_index=True,
+                                 help_text="A relationship's end, or the organization merged away.")
+    relationship_uid = models.CharField(max_length=200, blank=True,
+                                        help_text="The relationship changed, if any.")
+    summary = models.CharField(max_length=300, help_text="One line an admin reads in the history.")
+    before = models.JSONField(null=True, blank=True, help_text="Changed values before (none when created).")
+    after = models.JSONField(null=True, blank=True, help_text="Changed values after (none when deleted).")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["node_uid", "at"]), models.Index(fields=["other_uid", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'}: {self.summary}"

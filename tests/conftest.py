@@ -21,6 +21,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "no_graph: the test does not touch the graph server")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give graph tests the SQL test database too: each write through `orgs.services` records a change."""
+    for item in items:
+        if not item.get_closest_marker("no_graph"):
+            item.add_marker(pytest.mark.django_db)
+
+
 @pytest.fixture(scope="session")
 def graph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServerConfig | None]:
     """Start the embedded graph server for the session, or connect to NEO4J_TEST_URL; yield its config."""
@@ -53,9 +60,13 @@ def graph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedS
 
 @pytest.fixture(autouse=True)
 def empty_graph(request: pytest.FixtureRequest) -> None:
-    """Give each test an empty graph with the schema installed (tests marked no_graph skip this)."""
+    """Give each test an empty graph with the schema installed (tests marked no_graph skip this).
+
+    Graph tests also get the SQL test database: every write through `orgs.services` records a change there.
+    """
     if request.node.get_closest_marker("no_graph"):
         return
+    request.getfixturevalue("db")
     request.getfixturevalue("graph_server")
     erase_graph()
     install_schema()
