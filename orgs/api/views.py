@@ -232,7 +232,9 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
             body = node_serializer(data=request.data)
             body.is_valid(raise_exception=True)
             uid, data = node_write_data(body.validated_data)
-            props = services.node_create(label=label.value, data=with_defaults(label.value, data), uid=uid)
+            props = services.node_create(
+                label=label.value, data=with_defaults(label.value, data), uid=uid, actor=request.user
+            )
             return Response(
                 s.node_out(label.value, props),
                 status=status.HTTP_201_CREATED,
@@ -302,7 +304,9 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
             new_uid, data = node_write_data(body.validated_data)
             if new_uid is not None and new_uid != uid:
                 return Response({"uid": ["a uid cannot be changed"]}, status=status.HTTP_400_BAD_REQUEST)
-            props = services.node_update(label=label.value, uid=uid, data=data, partial=partial)
+            props = services.node_update(
+                label=label.value, uid=uid, data=data, partial=partial, actor=request.user
+            )
             return Response(s.node_out(label.value, props))
 
         @extend_schema(
@@ -335,7 +339,7 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
             labels = selectors.node_labels(uids=[uid])
             if labels.get(uid) != label.value:
                 return wrong_label(label.value, uid)
-            services.node_delete(uid=uid)
+            services.node_delete(uid=uid, actor=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
 
     class TiesView(APIView):
@@ -476,7 +480,9 @@ class RelationshipListView(APIView):
         data = dict(body.validated_data)
         rel_type, start, end = data.pop("type"), data.pop("from"), data.pop("to")
         data["source_uid"] = data.pop("source")
-        tie = services.relationship_create(rel_type=rel_type, start_uid=start, end_uid=end, data=data)
+        tie = services.relationship_create(
+            rel_type=rel_type, start_uid=start, end_uid=end, data=data, actor=request.user
+        )
         location = request.build_absolute_uri(reverse("api:relationships-detail", kwargs={"uid": tie["uid"]}))
         return Response(
             s.relationship_out(tie), status=status.HTTP_201_CREATED, headers={"Location": location}
@@ -512,7 +518,9 @@ class RelationshipDetailView(APIView):
             data = {"since": None, "until": None, "qualifier": None, "confidence": None, **data}
         if "source" in data:
             data["source_uid"] = data.pop("source")
-        return Response(s.relationship_out(services.relationship_update(uid=uid, data=data)))
+        return Response(
+            s.relationship_out(services.relationship_update(uid=uid, data=data, actor=request.user))
+        )
 
     @extend_schema(
         tags=REL_TAG,
@@ -541,7 +549,7 @@ class RelationshipDetailView(APIView):
         summary="Delete a relationship",
     )
     def delete(self, request: Request, uid: str) -> Response:
-        services.relationship_delete(uid=uid)
+        services.relationship_delete(uid=uid, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
