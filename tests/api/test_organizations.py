@@ -318,3 +318,12 @@ def test_a_token_is_handed_out_for_a_username_and_password(editor, anonymous):
 def test_reading_can_be_closed_to_anonymous_users(anonymous, client_as_reader):
     assert anonymous.get("/api/organizations/").status_code == 401
     assert client_as_reader.get("/api/organizations/").status_code == 200
+
+
+def test_an_api_write_is_recorded_in_the_change_history_with_its_user(client_as_editor, editor):
+    from orgs.history import change_records_of
+
+    client_as_editor.post("/api/organizations/", {"name": "Recorded Body", "uid": "recorded"}, format="json")
+
+    [record] = change_records_of(uid="recorded")
+    assert record.actor == editor
