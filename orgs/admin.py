@@ -15,9 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.forms import formset_factory
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 
 from orgs import admin_selectors, services
 from orgs.admin_graph import GraphNodeAdmin, GraphNodeForm, GraphQuerySet, GraphWriteRefused
@@ -341,6 +341,21 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
     )
     readonly_fields = ("uid", "degree", "former_uids")
     actions = ["delete_selected", "merge_organizations"]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """Send the address of an organization merged away to the organization it was merged into."""
+        if request.method == "GET" and self.get_object(request, object_id) is None:
+            survivor = admin_selectors.survivor_of(uid=object_id)
+            if survivor:
+                self.message_user(request, f"'{object_id}' was merged into this organization.", messages.INFO)
+                return HttpResponseRedirect(reverse("admin:orgs_organization_change", args=[survivor]))
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_merge_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(f"{self.opts.app_label}.merge_organization")

@@ -42,6 +42,12 @@ def nodes_named_like(*, term: str, label: str | None = None, limit: int = 20) ->
     return cypher(NODES_NAMED_LIKE, {"term": term.strip().lower(), "label": label, "limit": limit})
 
 
+def survivor_of(*, uid: str) -> str | None:
+    """Return the uid of the organization that `uid` was merged into, if it was."""
+    rows = cypher(q.SURVIVOR_OF, {"uid": uid})
+    return rows[0]["uid"] if rows else None
+
+
 def source_choices() -> list[tuple[str, str]]:
     """Return every source as (uid, title), by title."""
     return [(row["uid"], row["title"]) for row in cypher(SOURCES)]
