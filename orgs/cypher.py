@@ -183,19 +183,17 @@ LIMIT $limit
 
 SOURCES = "MATCH (s:Source) RETURN s.uid AS uid, s.title AS title ORDER BY s.title, s.uid"
 
-RELATIONSHIP_FILTER = """
-MATCH (a:Node)-[r]->(b:Node)
+# Which relationships the admin's list shows (a fragment: the queries below complete it).
+RELATIONSHIPS_MATCHING = """
 WHERE ($type IS NULL OR type(r) = $type) AND ($source IS NULL OR r.source_uid = $source)
   AND ($confidence IS NULL OR r.confidence = $confidence)
   AND ($node IS NULL OR a.uid = $node OR b.uid = $node)
 """
-RELATIONSHIP_COUNT = RELATIONSHIP_FILTER + "RETURN count(r) AS count"
-RELATIONSHIP_PAGE = (
-    RELATIONSHIP_FILTER
-    + """
+RELATIONSHIP_COUNT = f"MATCH (a:Node)-[r]->(b:Node) {RELATIONSHIPS_MATCHING} RETURN count(r) AS count"
+RELATIONSHIP_PAGE = f"""
+MATCH (a:Node)-[r]->(b:Node) {RELATIONSHIPS_MATCHING}
 RETURN type(r) AS type, properties(r) AS props, a.uid AS start, coalesce(a.name, a.title) AS start_name,
        b.uid AS end, coalesce(b.name, b.title) AS end_name
 ORDER BY type, start_name, end_name
 SKIP $offset LIMIT $limit
 """
-)
