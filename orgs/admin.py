@@ -1,7 +1,8 @@
 """The admin for the graph: one `GraphNodeAdmin` per node type, writing through `orgs.services`.
 
-Organizations also get their relationships as a table on the change page (saved in the node's transaction),
-a merge action with a preview, a node search for the "other end" field, and a list of all relationships.
+A node's relationships are a table on its change page (saved in the node's transaction); organizations also
+get a merge action with a preview, the node search behind the "other end" field, and a list of all
+relationships.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.forms import formset_factory
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 
 from orgs import admin_selectors, services
 from orgs.admin_graph import GraphNodeAdmin, GraphNodeForm, GraphQuerySet, GraphWriteRefused
@@ -25,7 +26,7 @@ from orgs.history import change_records_of
 from orgs.models import ChangeRecord, Country, Document, Event, Organization, Source
 from orgs.search import fold
 from orgs.validation import ValidationFailed, clean_node_properties, clean_tie
-from orgs.vocabulary import RELATIONSHIP_TYPES, Confidence, NodeLabel
+from orgs.vocabulary import RELATIONSHIP_TYPES, Confidence
 
 admin.site.site_header = "ATC Graph administration"
 admin.site.site_title = "ATC Graph admin"
@@ -33,11 +34,12 @@ admin.site.site_title = "ATC Graph admin"
 SERVICE_ERRORS = (ValidationFailed, AlreadyExists, services.NotFound)
 
 
-def refusal(error: Exception, *, field: str = "__all__") -> GraphWriteRefused:
-    """Return the admin's refusal for an error raised by a service (field errors kept per field)."""
+def refusal(error: Exception) -> GraphWriteRefused:
+    """Return the admin's refusal for an error raised by a node write (field errors kept per field)."""
     if isinstance(error, ValidationFailed):
         return GraphWriteRefused(error.errors)
-    return GraphWriteRefused({field: [str(error)]})
+    # A node's only uniqueness rule a person can break is its name.
+    return GraphWriteRefused({"name" if isinstance(error, AlreadyExists) else "__all__": [str(error)]})
 
 
 # --- Nodes -------------------------------------------------------------------------------------------------
@@ -69,13 +71,13 @@ class NodeAdmin(GraphNodeAdmin):
         try:
             return services.node_create(label=self.label, data=data, actor=request.user)["uid"]
         except SERVICE_ERRORS as error:
-            raise refusal(error, field="name") from error
+            raise refusal(error) from error
 
     def node_update(self, request: HttpRequest, pk: str, data: dict[str, Any]) -> None:
         try:
             services.node_update(label=self.label, uid=pk, data=data, actor=request.user)
         except SERVICE_ERRORS as error:
-            raise refusal(error, field="name") from error
+            raise refusal(error) from error
 
     def node_delete(self, request: HttpRequest, pk: str) -> None:
         try:
@@ -294,15 +296,16 @@ RelationshipFormSet = formset_factory(
 )
 
 
-class OrganizationForm(NodeForm):
-    """An organization's form with its relationships as a nested formset."""
+class NodeWithRelationshipsForm(NodeForm):
+    """A node's form with its relationships as a nested formset (for organizations, countries, events and
+    documents: sources are cited, not related)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.relationships = RelationshipFormSet(
             self.data if self.is_bound else None,
             node_uid=self.instance.uid,
-            label=NodeLabel.ORGANIZATION.value,
+            label=self._meta.model.__name__,
         )
         self.nested_formsets = [self.relationships]
 
@@ -315,8 +318,8 @@ class OrganizationForm(NodeForm):
 
 @admin.register(Organization)
 class OrganizationAdmin(NameSearchMixin, NodeAdmin):
-    form = OrganizationForm
-    change_form_template = "admin/orgs/organization/change_form.html"
+    form = NodeWithRelationshipsForm
+    change_form_template = "admin/orgs/node_change_form.html"
     change_list_template = "admin/orgs/organization/change_list.html"
     list_display = ("name", "acronym", "kind", "founded", "degree", "uid")
     list_filter = ("kind", CountryFilter)
@@ -338,6 +341,21 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
     )
     readonly_fields = ("uid", "degree", "former_uids")
     actions = ["delete_selected", "merge_organizations"]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """Send the address of an organization merged away to the organization it was merged into."""
+        if request.method == "GET" and self.get_object(request, object_id) is None:
+            survivor = admin_selectors.survivor_of(uid=object_id)
+            if survivor:
+                self.message_user(request, f"'{object_id}' was merged into this organization.", messages.INFO)
+                return HttpResponseRedirect(reverse("admin:orgs_organization_change", args=[survivor]))
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_merge_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(f"{self.opts.app_label}.merge_organization")
@@ -445,6 +463,8 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
 
 @admin.register(Country)
 class CountryAdmin(NameSearchMixin, NodeAdmin):
+    form = NodeWithRelationshipsForm
+    change_form_template = "admin/orgs/node_change_form.html"
     verbose_name_plural = "countries"
     list_display = ("name", "iso_code", "official_name", "degree", "uid")
     search_fields = ("name", "iso_code", "aliases")
@@ -459,6 +479,8 @@ class CountryAdmin(NameSearchMixin, NodeAdmin):
 
 @admin.register(Event)
 class EventAdmin(NodeAdmin):
+    form = NodeWithRelationshipsForm
+    change_form_template = "admin/orgs/node_change_form.html"
     list_display = ("name", "kind", "start", "place", "degree", "uid")
     list_filter = ("kind",)
     search_fields = ("name", "place")
@@ -470,6 +492,8 @@ class EventAdmin(NodeAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(NodeAdmin):
+    form = NodeWithRelationshipsForm
+    change_form_template = "admin/orgs/node_change_form.html"
     list_display = ("name", "kind", "date", "degree", "uid")
     list_filter = ("kind",)
     search_fields = ("name",)

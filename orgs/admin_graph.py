@@ -35,6 +35,7 @@ from django.utils.text import capfirst
 from neomodel import ArrayProperty, IntegerProperty
 from neomodel.properties import Property
 
+from orgs.cypher import rel_type as known_rel_type
 from orgs.graph import cypher, write_transaction
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -241,11 +242,6 @@ class GraphQuerySet:
     def select_related(self, *fields: str) -> GraphQuerySet:
         return self._clone()
 
-    def none(self) -> GraphQuerySet:
-        clone = self._clone()
-        clone._conditions.append("false")
-        return clone
-
     def filter(self, *args: Q, **kwargs: Any) -> GraphQuerySet:
         return self._where(Q(*args, **kwargs), negate=False)
 
@@ -254,8 +250,6 @@ class GraphQuerySet:
 
     def where_related(self, rel_type: str, other_uid: str) -> GraphQuerySet:
         """Return the nodes with a `rel_type` relationship (either way) to the node `other_uid`."""
-        from orgs.cypher import rel_type as known_rel_type
-
         clone = self._clone()
         name = clone._param(other_uid)
         clone._conditions.append(f"EXISTS {{ (n)-[:{known_rel_type(rel_type)}]-(:Node {{uid: ${name}}}) }}")
@@ -278,9 +272,6 @@ class GraphQuerySet:
         total = rows[0]["count"] - self._low
         return max(0, min(total, self._high - self._low) if self._high is not None else total)
 
-    def exists(self) -> bool:
-        return self[:1].count() > 0
-
     def get(self, *args: Q, **kwargs: Any) -> Any:
         found = list(self.filter(*args, **kwargs)[:2])
         if not found:
@@ -288,10 +279,6 @@ class GraphQuerySet:
         if len(found) > 1:
             raise self.model.MultipleObjectsReturned(f"more than one {self.model.__name__} matches")
         return found[0]
-
-    def first(self) -> Any:
-        found = list(self[:1])
-        return found[0] if found else None
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._fetch())

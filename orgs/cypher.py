@@ -189,11 +189,47 @@ REFRESH_DEGREES_OF_UIDS = (
 DELETE_MERGED_ORGANIZATION = "MATCH (n:Organization {uid: $uid}) DETACH DELETE n RETURN count(*) AS deleted"
 
 
-def copy_ties(rel: str, *, outgoing: bool) -> str:
-    """Create `rel` relationships between `$node` and each `$rows` {other, props}: from `$node` when
-    `outgoing`, towards it otherwise."""
-    pattern = f"(n)-[r:{rel_type(rel)}]->(o)" if outgoing else f"(o)-[r:{rel_type(rel)}]->(n)"
+def copy_ties_from(rel: str) -> str:
+    """Create a `rel` relationship from `$node` to each of `$rows` {other, props}."""
     return (
         "MATCH (n:Node {uid: $node}) UNWIND $rows AS row MATCH (o:Node {uid: row.other}) "
-        f"CREATE {pattern} SET r += row.props RETURN count(r) AS created"
+        f"CREATE (n)-[r:{rel_type(rel)}]->(o) SET r += row.props RETURN count(r) AS created"
     )
+
+
+def copy_ties_to(rel: str) -> str:
+    """Create a `rel` relationship from each of `$rows` {other, props} to `$node`."""
+    return (
+        "MATCH (n:Node {uid: $node}) UNWIND $rows AS row MATCH (o:Node {uid: row.other}) "
+        f"CREATE (o)-[r:{rel_type(rel)}]->(n) SET r += row.props RETURN count(r) AS created"
+    )
+
+
+# --- The admin's reads (orgs.admin_selectors) -------------------------------------------------------------
+
+NODES_NAMED_LIKE = f"""
+MATCH (n:Node)
+WHERE ($label IS NULL OR $label IN labels(n))
+  AND (toLower(coalesce(n.name, n.title, '')) CONTAINS $term OR toLower(n.acronym) CONTAINS $term
+       OR n.uid STARTS WITH $term)
+RETURN n.uid AS uid, coalesce(n.name, n.title) AS name, n.acronym AS acronym, {KIND_OF_N} AS label
+ORDER BY name, uid
+LIMIT $limit
+"""
+
+SOURCES = "MATCH (s:Source) RETURN s.uid AS uid, s.title AS title ORDER BY s.title, s.uid"
+
+# Which relationships the admin's list shows (a fragment: the queries below complete it).
+RELATIONSHIPS_MATCHING = """
+WHERE ($type IS NULL OR type(r) = $type) AND ($source IS NULL OR r.source_uid = $source)
+  AND ($confidence IS NULL OR r.confidence = $confidence)
+  AND ($node IS NULL OR a.uid = $node OR b.uid = $node)
+"""
+RELATIONSHIP_COUNT = f"MATCH (a:Node)-[r]->(b:Node) {RELATIONSHIPS_MATCHING} RETURN count(r) AS count"
+RELATIONSHIP_PAGE = f"""
+MATCH (a:Node)-[r]->(b:Node) {RELATIONSHIPS_MATCHING}
+RETURN type(r) AS type, properties(r) AS props, a.uid AS start, coalesce(a.name, a.title) AS start_name,
+       b.uid AS end, coalesce(b.name, b.title) AS end_name
+ORDER BY type, start_name, end_name
+SKIP $offset LIMIT $limit
+"""

@@ -250,7 +250,8 @@ def organizations_merge(*, survivor_uid: str, loser_uid: str, actor: Any = None)
         neighbours = sorted({tie["other"] for tie in plan["moved"] + plan["dropped"]} - {survivor_uid})
         cypher(q.DELETE_MERGED_ORGANIZATION, {"uid": loser_uid})
         for (rel, outgoing), rows in by_type.items():
-            cypher(q.copy_ties(rel, outgoing=outgoing), {"node": survivor_uid, "rows": rows})
+            query = q.copy_ties_from(rel) if outgoing else q.copy_ties_to(rel)
+            cypher(query, {"node": survivor_uid, "rows": rows})
         survivor = plan["survivor"]
         aliases = [*(survivor.get("aliases") or []), *plan["aliases_added"]]
         changes = {**plan["filled"], "aliases": aliases, "former_uids": plan["former_uids"]}

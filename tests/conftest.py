@@ -8,7 +8,10 @@ same tests run against that server instead, which they empty before each test.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -29,7 +32,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def graph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServerConfig | None]:
+def graph_server() -> Iterator[EmbeddedServerConfig | None]:
     """Start the embedded graph server for the session, or connect to NEO4J_TEST_URL; yield its config."""
     external_url = os.environ.get("NEO4J_TEST_URL")
     if external_url:
@@ -38,8 +41,10 @@ def graph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedS
         connect(external_url)
         yield None
         return
+    # A directory of its own: pytest prunes old basetemp folders, which a parallel run could take from under us.
+    data_dir = Path(tempfile.mkdtemp(prefix="atc-graph-test-"))
     config = EmbeddedServerConfig(
-        data_dir=tmp_path_factory.mktemp("graph"),
+        data_dir=data_dir,
         bolt_port=free_port(),
         http_port=free_port(),
         password="atcgraph-test",
@@ -56,6 +61,7 @@ def graph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedS
         yield config
     finally:
         server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

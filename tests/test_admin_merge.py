@@ -80,3 +80,12 @@ def test_only_users_with_the_merge_permission_are_offered_the_action(client, dja
 
     editor.user_permissions.add(Permission.objects.get(codename="merge_organization"))
     assert "merge_organizations" in client.get(LIST).content.decode()
+
+
+def test_the_admin_address_of_a_merged_away_organization_leads_to_the_survivor(admin_client):
+    admin_client.post(LIST, {**MERGE, "survivor": "atc", "confirm": "yes"})
+
+    response = admin_client.get(f"{LIST}atc-dup/change/", follow=True)
+
+    assert response.redirect_chain[-1][0] == f"{LIST}atc/change/"
+    assert "was merged into this organization" in response.content.decode()

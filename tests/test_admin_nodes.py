@@ -237,7 +237,8 @@ def test_a_missing_organization_redirects_with_a_message(admin_client):
     ],
 )
 def test_every_node_type_can_be_added_listed_and_changed(admin_client, model, data, uid):
-    assert admin_client.post(f"/admin/orgs/{model}/add/", data).status_code == 302
+    no_relationship_rows = {"relationships-TOTAL_FORMS": "0", "relationships-INITIAL_FORMS": "0"}
+    assert admin_client.post(f"/admin/orgs/{model}/add/", {**data, **no_relationship_rows}).status_code == 302
     assert uid in admin_client.get(f"/admin/orgs/{model}/").content.decode()
 
     url = f"/admin/orgs/{model}/{uid}/change/"

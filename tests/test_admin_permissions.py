@@ -97,3 +97,17 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
     response = client.get(LIST)
 
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.usefixtures("groups")
+def test_a_viewer_reads_the_change_log_which_nobody_can_edit(client, staff, admin_client):
+    organization("coe", "Council of Europe")
+    staff.groups.add(Group.objects.get(name="viewer"))
+    client.force_login(staff)
+
+    log = client.get("/admin/orgs/changerecord/")
+    assert (
+        log.status_code == 200
+        and "created Organization &#x27;Council of Europe&#x27;" in log.content.decode()
+    )
+    assert admin_client.get("/admin/orgs/changerecord/add/").status_code == 403

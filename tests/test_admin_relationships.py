@@ -202,3 +202,28 @@ def test_the_relationship_list_shows_every_relationship_and_filters_it(admin_cli
     assert inferred.context["total"] == 1
     of_csto = admin_client.get("/admin/orgs/organization/relationships/", {"node": "csto"})
     assert [row["type"] for row in of_csto.context["rows"]] == ["COLLABORATES_WITH"]
+
+
+def test_a_country_page_has_its_own_relationship_table(admin_client):
+    url = "/admin/orgs/country/ru/change/"
+    data = form_data(admin_client.get(url))
+    data.update(
+        {
+            "relationships-TOTAL_FORMS": "1",
+            "relationships-0-relation": "MEMBER_OF>",
+            "relationships-0-other": "csto",
+            "relationships-0-confidence": "stated",
+            "relationships-0-source_uid": "partners",
+            "relationships-0-evidence": EVIDENCE,
+        }
+    )
+
+    assert admin_client.post(url, data).status_code == 302
+    assert ("MEMBER_OF", "ru", "csto") in ties()
+
+
+def test_a_source_page_has_no_relationship_table(admin_client):
+    assert (
+        "relationships-TOTAL_FORMS"
+        not in admin_client.get("/admin/orgs/source/partners/change/").content.decode()
+    )
