@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 ADDRPORT ?= 127.0.0.1:8000
 
-.PHONY: install system-deps run serve seed test lint admin-user clean-graph
+.PHONY: install system-deps vendor run serve seed test lint admin-user clean-graph
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,16 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
+# Browser libraries (Cytoscape.js + fcose) from npm, copied into static/vendor/ (git-ignored).
+VENDORED := static/vendor/.installed-$(shell cat package-lock.json | cksum | cut -d' ' -f1)
+
+$(VENDORED): package.json package-lock.json scripts/vendor.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent vendor
+	rm -f static/vendor/.installed-* && touch $@
+
+vendor: $(VENDORED)
+
 # Headless Chromium for the browser tests, from Debian's packages.
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -22,7 +32,7 @@ system-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-run: install
+run: install vendor
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py serve $(ADDRPORT)
 
@@ -33,7 +43,7 @@ admin-user: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createsuperuser
 
-test: install system-deps
+test: install system-deps vendor
 	$(PY) -m pytest
 
 lint: install
