@@ -19,7 +19,7 @@ KIND_OF = "[label IN labels({0}) WHERE label <> 'Node'][0]"
 # The fields a page or the API shows of the node at the other end of a relationship.
 OTHER_END = (
     "uid: m.uid, name: coalesce(m.name, m.title), acronym: m.acronym, kind: m.kind, "
-    f"label: {KIND_OF.format('m')}, degree: m.degree"
+    f"label: {KIND_OF.format('m')}, degree: m.degree, date: coalesce(m.start, m.date)"
 )
 TIE_FIELDS = (
     "uid: r.uid, type: type(r), since: r.since, until: r.until, qualifier: r.qualifier, "
@@ -89,6 +89,29 @@ SOURCE_TITLES = "UNWIND $uids AS uid MATCH (s:Source {uid: uid}) RETURN s.uid AS
 def source_titles(*, uids: list[str]) -> dict[str, dict[str, Any]]:
     """Return {uid: {"uid", "title", "url"}} for the sources among `uids`."""
     return {row["uid"]: row for row in cypher(SOURCE_TITLES, {"uids": sorted(set(uids))})} if uids else {}
+
+
+SOURCE_FACTS = f"""
+MATCH (s:Source {{uid: $uid}})
+OPTIONAL MATCH (a:Node)-[r]->(m:Node) WHERE r.source_uid = s.uid
+WITH s, a, r, m ORDER BY coalesce(a.name, a.title), type(r), coalesce(m.name, m.title)
+WITH s, count(r) AS total,
+     collect(CASE WHEN r IS NULL THEN NULL ELSE {{{TIE_FIELDS},
+       start: {{uid: a.uid, name: coalesce(a.name, a.title), acronym: a.acronym,
+                label: {KIND_OF.format('a')}}},
+       end: {{{OTHER_END}}}}} END) AS facts
+RETURN properties(s) AS source, total, facts[0..$limit] AS facts
+"""
+
+
+def source_facts(*, uid: str, limit: int = 1000) -> dict[str, Any] | None:
+    """Return a source with every relationship it is the evidence for (the provenance view), or None.
+
+    One query: `{"source", "total", "facts"}`; `facts` holds at most `limit` ties ordered by their start
+    node's name, each with its `start` and `end` nodes.
+    """
+    rows = cypher(SOURCE_FACTS, {"uid": uid, "limit": limit})
+    return rows[0] if rows else None
 
 
 # --- Lists and search -----------------------------------------------------------------------------------
@@ -176,6 +199,12 @@ RETURN {{{OTHER_END}}} AS node
 """
 
 
+def node_summary(*, uid: str) -> dict[str, Any] | None:
+    """Return the short description of node `uid` (uid, name, kind, label, degree, date), or None."""
+    rows = cypher(NODE_SUMMARY, {"uid": uid})
+    return rows[0]["node"] if rows else None
+
+
 def neighbourhood(*, uid: str, depth: int = 1, types: list[str] | None = None, labels: list[str] | None = None,
                   as_of: str | None = None, limit: int = 500) -> dict[str, Any] | None:
     """Return the nodes within `depth` hops of `uid` (at most `limit`) and the relationships that reach them.
@@ -183,10 +212,10 @@ def neighbourhood(*, uid: str, depth: int = 1, types: list[str] | None = None, l
     `{"nodes", "edges", "truncated"}`; `truncated` is True when the cap cut the neighbourhood short. One
     query per hop (at most 3 hops), each capped, so a hub cannot blow up the answer. None if no such node.
     """
-    centre = cypher(NODE_SUMMARY, {"uid": uid})
-    if not centre:
+    centre = node_summary(uid=uid)
+    if centre is None:
         return None
-    nodes = {uid: centre[0]["node"]}
+    nodes = {uid: centre}
     edges: dict[str, dict[str, Any]] = {}
     frontier, truncated = [uid], False
     for _ in range(max(1, min(depth, 3))):
