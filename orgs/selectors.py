@@ -121,26 +121,35 @@ def fulltext_query(text: str) -> str:
     return " ".join(f"+{word}*" for word in fold(text).split())
 
 
-def organization_list_query(*, searching: bool) -> str:
-    """Return the organization list query: full-text ranked when `searching`, else by name with a keyset."""
-    filters = """
-  ($kind IS NULL OR o.kind = $kind)
-  AND ($country IS NULL OR EXISTS { (o)-[:LOCATED_IN]->(:Country {uid: $country}) })
-  AND ($rel_type IS NULL OR COUNT { (o)-[t]-() WHERE type(t) = $rel_type } > 0)"""
+def organization_list_query(*, searching: bool, kind: bool = True, country: bool = True,
+                            rel_type: bool = True, keyset: bool = True) -> str:
+    """Return the organization list query: full-text ranked when `searching`, else by name with a keyset.
+
+    Only the filters asked for (`kind`, `country`, `rel_type`, and `keyset` for a page after the first) are
+    written into the query, so an unfiltered list is a plain walk of the name index.
+    """
+    clauses = [
+        *(["o.kind = $kind"] if kind else []),
+        *(["EXISTS { (o)-[:LOCATED_IN]->(:Country {uid: $country}) }"] if country else []),
+        *(["COUNT { (o)-[t]-() WHERE type(t) = $rel_type } > 0"] if rel_type else []),
+    ]
     columns = (
         "o.uid AS uid, o.name AS name, o.acronym AS acronym, o.aliases AS aliases, o.kind AS kind, "
         "o.degree AS degree"
     )
     if searching:
+        where = " AND ".join(["o:Organization", *clauses])
         return f"""
 CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
-WITH node AS o, score WHERE o:Organization AND {filters}
+WITH node AS o, score WHERE {where}
 RETURN {columns}, score ORDER BY score DESC, o.name, o.uid SKIP $skip LIMIT $limit
 """
+    if keyset:
+        clauses.insert(0, "(o.name > $after_name OR (o.name = $after_name AND o.uid > $after_uid))")
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     return f"""
 MATCH (o:Organization)
-WHERE ($after_name IS NULL OR o.name > $after_name OR (o.name = $after_name AND o.uid > $after_uid))
-  AND {filters}
+{where}
 RETURN {columns} ORDER BY o.name, o.uid LIMIT $limit
 """
 
@@ -156,12 +165,13 @@ def organization_list(*, q: str = "", kind: str | None = None, country: str | No
     """
     query_text = fulltext_query(q) if q else ""
     params = {"kind": kind, "country": country, "rel_type": rel_type, "limit": limit}
+    used = {"kind": kind is not None, "country": country is not None, "rel_type": rel_type is not None}
     if query_text:
         params.update(index=fulltext_index_name(), query=query_text, skip=skip)
-        return cypher(organization_list_query(searching=True), params)
+        return cypher(organization_list_query(searching=True, **used), params)
     after_name, after_uid = after or (None, None)
     params.update(after_name=after_name, after_uid=after_uid)
-    return cypher(organization_list_query(searching=False), params)
+    return cypher(organization_list_query(searching=False, keyset=after is not None, **used), params)
 
 
 def node_list_query(label: str) -> str:
