@@ -56,6 +56,14 @@ def _first_page_query(request: HttpRequest) -> str:
     return urlencode({key: value for key, value in request.GET.items() if key not in paging})
 
 
+def _depth(request: HttpRequest) -> int:
+    """Return the explorer's `depth` parameter: 1 to 3 hops, 2 unless said otherwise."""
+    try:
+        return min(max(int(request.GET.get("depth", 2)), 1), 3)
+    except ValueError:
+        return 2
+
+
 def _types(request: HttpRequest) -> list[str] | None:
     """Return the relationship types chosen in `type` parameters (known ones only), or None for all."""
     chosen = [name for name in request.GET.getlist("type") if name in RELATIONSHIP_TYPES]
@@ -210,13 +218,15 @@ def explorer(request: HttpRequest, uid: str) -> HttpResponse:
     node = selectors.node_summary(uid=uid)
     if node is None:
         raise Http404(f"There is nothing called '{uid}' in the graph.")
+    depth = _depth(request)
     return render(request, "orgs/explorer.html", {
         "node": node,
+        "depth": depth,
         "node_url": presenters.node_url(node["label"], uid),
         "relationship_types": RELATIONSHIP_TYPES.values(),
         "labels": [label for label in NodeLabel if label != NodeLabel.SOURCE],
         "config": {
-            "network": reverse("orgs:explorer-json", kwargs={"uid": uid}),
+            "network": reverse("orgs:explorer-json", kwargs={"uid": uid}) + f"?depth={depth}",
             "groups": reverse("orgs:explorer-groups", kwargs={"uid": "UID"}),
             "ties": reverse("orgs:explorer-ties", kwargs={"uid": "UID"}),
             "centre": uid,
@@ -226,11 +236,11 @@ def explorer(request: HttpRequest, uid: str) -> HttpResponse:
 
 def explorer_json(request: HttpRequest, uid: str) -> JsonResponse:
     """A node's neighbourhood as nodes and edges, capped at `limit` (≤ 500) nodes; says when it was cut."""
+    depth = _depth(request)
     try:
-        depth = min(max(int(request.GET.get("depth", 2)), 1), 3)
         limit = min(max(int(request.GET.get("limit", EXPLORER_NODE_LIMIT)), 1), EXPLORER_NODE_LIMIT)
     except ValueError:
-        depth, limit = 2, EXPLORER_NODE_LIMIT
+        limit = EXPLORER_NODE_LIMIT
     labels = [label for label in request.GET.getlist("label") if label in NodeLabel.__members__.values()]
     network = selectors.neighbourhood(uid=uid, depth=depth, types=_types(request), labels=labels or None,
                                       as_of=_as_of(request), limit=limit)

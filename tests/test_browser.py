@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from orgs.graph import cypher
+from tests.factories import make_hub
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -48,8 +49,9 @@ def test_an_analyst_goes_from_search_to_evidence_to_the_explorer_and_the_path_fi
     assert before > 10
     screenshot("04-explorer")
 
-    # Expand INTERPOL: its tie counts come first, then (it has few) its neighbours are loaded.
-    page.evaluate("window.ATCExplorer.cy.getElementById('interpol').emit('tap'); null")
+    # Expand INTERPOL (picked from the list, as a keyboard user would): its tie counts come first, then,
+    # as it has few, its neighbours are loaded.
+    page.get_by_label("Select a body on the map").select_option("interpol")
     expect(page.get_by_role("heading", name="International Criminal Police Organization")).to_be_visible()
     page.get_by_role("button", name="Expand").click()
     expect(page.locator("#explorer-panel ul.groups li")).not_to_have_count(0)
@@ -89,6 +91,24 @@ def test_an_analyst_goes_from_search_to_evidence_to_the_explorer_and_the_path_fi
     expect(first.locator("blockquote").first).to_be_visible()
     expect(page.locator("#path-network[data-ready=true]")).to_have_count(1)
     screenshot("06-paths")
+
+
+def test_expanding_a_hub_in_the_explorer_loads_its_neighbours_a_page_at_a_time(live_server, page, screenshot):
+    make_hub(partners=180)
+    page.goto(live_server.url + "/explore/partner-1001/?depth=1")
+    expect(page.locator("#explorer-map[data-ready=true]")).to_have_count(1)
+    status = page.locator("#explorer-status")
+
+    page.get_by_label("Select a body on the map").select_option("hub")
+    page.get_by_role("button", name="Expand").click()
+    load = page.locator("#explorer-panel ul.groups button")
+    expect(page.locator("#explorer-panel ul.groups li")).to_have_text(re.compile(r"has as a member · 180"))
+    expect(load).to_have_text("Load 50")
+    shown = int(status.get_attribute("data-nodes"))
+    load.click()
+    expect(load).to_have_text("Load more (130 left)")
+    assert int(status.get_attribute("data-nodes")) > shown
+    screenshot("09-explorer-hub-paged")
 
 
 def test_the_pages_read_well_on_a_phone(live_server, browser, seed_graph):

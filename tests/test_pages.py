@@ -11,29 +11,13 @@ from django.conf import settings
 from orgs import views
 from orgs.graph import GraphUnavailable, connect, cypher, recorded_queries
 from orgs.graphserver import free_port
+from tests.factories import make_hub
 
 
 def text_of(response) -> str:
     """Return a page's visible text with tags removed and runs of space collapsed."""
     body = re.sub(r"<script.*?</script>", " ", response.content.decode(), flags=re.S)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body)))
-
-
-def make_hub(*, partners: int) -> None:
-    """Create the organization `hub` with `partners` members, each with evidence, in one UNWIND query."""
-    cypher(
-        """
-        CREATE (:Node:Source {uid: 'register', title: 'Register of members'})
-        CREATE (hub:Node:Organization {uid: 'hub', name: 'Hub Organization',
-                                       kind: 'international_organization', degree: $partners})
-        WITH hub UNWIND range(1, $partners) AS i
-        CREATE (p:Node:Organization {uid: 'partner-' + toString(1000 + i),
-                                     name: 'Partner ' + toString(1000 + i), kind: 'unit', degree: 1})
-        CREATE (p)-[:MEMBER_OF {uid: 'membership-' + toString(i), since: '2010', source_uid: 'register',
-                                evidence: 'Partner ' + toString(1000 + i) + ' joined the Hub.'}]->(hub)
-        """,
-        {"partners": partners},
-    )
 
 
 # --- Home ------------------------------------------------------------------------------------------

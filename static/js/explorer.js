@@ -10,6 +10,7 @@
   var controls = document.getElementById("explorer-controls");
   var yearInput = document.getElementById("as-of-year");
   var yearOutput = document.getElementById("as-of-value");
+  var picker = document.getElementById("explorer-pick");
   var AUTO_EXPAND_LIMIT = 50;
   var asOf = null;
   var truncated = false;
@@ -64,6 +65,16 @@
     statusBox.textContent = nodes + " bodies and " + edges + " ties shown" +
       (asOf !== null ? " as of " + asOf : "") +
       (truncated ? ". The neighbourhood was cut at " + config.limit + " nodes: expand a node to see more." : ".");
+    listBodies();
+  }
+
+  // The keyboard's way onto the map: every body shown, by name, in a list.
+  function listBodies() {
+    var chosen = picker.value;
+    var shown = cy.nodes().not(".hidden").sort(function (a, b) { return a.data("name").localeCompare(b.data("name")); });
+    picker.replaceChildren(element("option", { value: "" }, "—"));
+    shown.forEach(function (node) { picker.appendChild(element("option", { value: node.id() }, node.data("name"))); });
+    picker.value = chosen;
   }
 
   function addElements(data, around) {
@@ -77,7 +88,8 @@
       return item;
     }));
     if (added.nodes().length) {
-      cy.layout(window.ATCGraph.layout({ randomize: false, quality: "draft", fit: false })).run();
+      // fcose refines existing positions only at "default" quality ("draft" needs randomize).
+      cy.layout(window.ATCGraph.layout({ randomize: false, quality: "default" })).run();
     }
     applyFilters();
     return added;
@@ -150,6 +162,14 @@
 
   function wire() {
     cy.on("tap", "node", function (event) { showPanel(event.target); });
+    picker.addEventListener("change", function () {
+      var node = cy.getElementById(picker.value);
+      if (node.empty()) { return; }
+      cy.nodes().unselect();
+      node.select();
+      cy.animate({ center: { eles: node }, duration: 200 });
+      showPanel(node);
+    });
     cy.on("dbltap", "node", function (event) {
       if (event.target.data("url")) { window.location.href = event.target.data("url"); }
     });
