@@ -121,9 +121,16 @@ def fulltext_query(text: str) -> str:
     return " ".join(f"+{word}*" for word in fold(text).split())
 
 
+SEARCH_ORDERS = {
+    "relevance": "score DESC, o.name, o.uid",
+    "name": "o.name, o.uid",
+    "ties": "o.degree DESC, o.name, o.uid",
+}
+
+
 def organization_list_query(*, searching: bool, kind: bool = True, country: bool = True,
-                            rel_type: bool = True, keyset: bool = True) -> str:
-    """Return the organization list query: full-text ranked when `searching`, else by name with a keyset.
+                            rel_type: bool = True, keyset: bool = True, sort: str = "relevance") -> str:
+    """Return the organization list query: full-text when `searching` (in `sort` order), else by name.
 
     Only the filters asked for (`kind`, `country`, `rel_type`, and `keyset` for a page after the first) are
     written into the query, so an unfiltered list is a plain walk of the name index.
@@ -142,7 +149,7 @@ def organization_list_query(*, searching: bool, kind: bool = True, country: bool
         return f"""
 CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
 WITH node AS o, score WHERE {where}
-RETURN {columns}, score ORDER BY score DESC, o.name, o.uid SKIP $skip LIMIT $limit
+RETURN {columns}, score ORDER BY {SEARCH_ORDERS[sort]} SKIP $skip LIMIT $limit
 """
     if keyset:
         clauses.insert(0, "(o.name > $after_name OR (o.name = $after_name AND o.uid > $after_uid))")
@@ -156,19 +163,20 @@ RETURN {columns} ORDER BY o.name, o.uid LIMIT $limit
 
 def organization_list(*, q: str = "", kind: str | None = None, country: str | None = None,
                       rel_type: str | None = None, after: tuple[str, str] | None = None, skip: int = 0,
-                      limit: int = 50) -> list[dict[str, Any]]:
+                      limit: int = 50, sort: str = "relevance") -> list[dict[str, Any]]:
     """Return one page of organizations matching the filters.
 
     With `q` (name, acronym or alias; case- and accent-insensitive; words may be partial) the page is ranked
-    by relevance and paged with `skip`; without it, ordered by name and paged by the keyset `after`
-    = (name, uid) of the last row of the previous page, which stays fast at any depth.
+    by relevance (or by name, or most ties first: `sort`) and paged with `skip`; without it, ordered by name
+    and paged by the keyset `after` = (name, uid) of the last row of the previous page, which stays fast at
+    any depth.
     """
     query_text = fulltext_query(q) if q else ""
     params = {"kind": kind, "country": country, "rel_type": rel_type, "limit": limit}
     used = {"kind": kind is not None, "country": country is not None, "rel_type": rel_type is not None}
     if query_text:
         params.update(index=fulltext_index_name(), query=query_text, skip=skip)
-        return cypher(organization_list_query(searching=True, **used), params)
+        return cypher(organization_list_query(searching=True, sort=sort, **used), params)
     after_name, after_uid = after or (None, None)
     params.update(after_name=after_name, after_uid=after_uid)
     return cypher(organization_list_query(searching=False, keyset=after is not None, **used), params)

@@ -91,12 +91,13 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or None
     country = request.GET.get("country") or None
     rel_type = request.GET.get("rel_type") if request.GET.get("rel_type") in RELATIONSHIP_TYPES else None
+    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SEARCH_ORDERS else "relevance"
     try:
         skip = max(0, int(request.GET.get("skip", 0)))
     except ValueError:
         skip = 0
     rows = selectors.organization_list(q=q, kind=kind, country=country, rel_type=rel_type,
-                                       after=_keyset(request), skip=skip, limit=PAGE_SIZE + 1)
+                                       after=_keyset(request), skip=skip, limit=PAGE_SIZE + 1, sort=sort)
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     if q:
@@ -106,7 +107,8 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         next_query = _next_page_query(request, rows[-1] if has_more else None)
     return render(request, "orgs/organization_list.html", {
         "organizations": [{**row, "kind_label": presenters.kind_label(row["kind"])} for row in rows],
-        "q": q, "kind": kind, "country": country, "rel_type": rel_type,
+        "q": q, "kind": kind, "country": country, "rel_type": rel_type, "sort": sort,
+        "sorts": [("relevance", "Best match"), ("name", "Name"), ("ties", "Most ties")],
         "kinds": list(OrganizationKind),
         "countries": selectors.node_list(label=NodeLabel.COUNTRY, limit=500),
         "relationship_types": RELATIONSHIP_TYPES.values(),

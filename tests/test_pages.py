@@ -56,6 +56,17 @@ def test_search_finds_organizations_by_partial_words_whatever_the_case_and_accen
     assert expected in text_of(response)
 
 
+@pytest.mark.parametrize(("sort", "first"), [("name", "CIS Anti-Terrorism Center"),
+                                            ("ties", "CIS Anti-Terrorism Center")])
+def test_search_results_can_be_sorted_by_name_or_ties(client, seed_graph, sort, first):
+    body = client.get("/organizations/", {"q": "anti-terror", "sort": sort}).content.decode()
+
+    names = re.findall(r'<td><a href="/organizations/[^/]+/">([^<]+)</a>', body)
+    assert names[0] == first
+    if sort == "name":
+        assert names == sorted(names)
+
+
 def test_a_search_that_finds_nothing_says_so(client, seed_graph):
     assert "No organization matches “zzyzx”" in text_of(client.get("/organizations/", {"q": "zzyzx"}))
 
