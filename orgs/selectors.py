@@ -128,8 +128,8 @@ SEARCH_ORDERS = {
 }
 
 
-def organization_list_query(*, searching: bool, kind: bool = True, country: bool = True,
-                            rel_type: bool = True, keyset: bool = True, sort: str = "relevance") -> str:
+def organization_list_query(*, searching: bool, sort: str = "relevance", kind: bool = True,
+                            country: bool = True, rel_type: bool = True, keyset: bool = True) -> str:
     """Return the organization list query: full-text when `searching` (in `sort` order), else by name.
 
     Only the filters asked for (`kind`, `country`, `rel_type`, and `keyset` for a page after the first) are
@@ -173,13 +173,16 @@ def organization_list(*, q: str = "", kind: str | None = None, country: str | No
     """
     query_text = fulltext_query(q) if q else ""
     params = {"kind": kind, "country": country, "rel_type": rel_type, "limit": limit}
-    used = {"kind": kind is not None, "country": country is not None, "rel_type": rel_type is not None}
+    after_name, after_uid = after or (None, None)
     if query_text:
         params.update(index=fulltext_index_name(), query=query_text, skip=skip)
-        return cypher(organization_list_query(searching=True, sort=sort, **used), params)
-    after_name, after_uid = after or (None, None)
-    params.update(after_name=after_name, after_uid=after_uid)
-    return cypher(organization_list_query(searching=False, keyset=after is not None, **used), params)
+    else:
+        params.update(after_name=after_name, after_uid=after_uid)
+    query = organization_list_query(
+        searching=bool(query_text), sort=sort, kind=kind is not None, country=country is not None,
+        rel_type=rel_type is not None, keyset=after is not None,
+    )
+    return cypher(query, params)
 
 
 def node_list_query(label: str) -> str:

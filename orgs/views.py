@@ -325,7 +325,6 @@ def paths(request: HttpRequest) -> HttpResponse:
             drawing_edges[tie["uid"]] = presenters.graph_edge(tie, tie["start"], tie["end"])
     return render(request, "orgs/paths.html", {
         "from_text": from_text, "to_text": to_text, "start": start, "end": end,
-        "start_name": start and start["name"], "end_name": end and end["name"],
         "from_missing": bool(from_text) and start is None, "to_missing": bool(to_text) and end is None,
         "same": bool(start and end and start["uid"] == end["uid"]),
         "asked": asked,
