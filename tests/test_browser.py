@@ -115,11 +115,14 @@ def test_the_pages_read_well_on_a_phone(live_server, browser, seed_graph):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     phone = context.new_page()
     try:
-        for name, address in (("07-phone-organization", "/organizations/seci-center/"),
-                              ("08-phone-source", "/sources/cis-atc-partners/")):
+        for name, address, whole in (("07-phone-organization", "/organizations/seci-center/", True),
+                                     ("08-phone-source", "/sources/cis-atc-partners/", False),
+                                     ("10-phone-explorer", "/explore/seci-center/", False)):
             phone.goto(live_server.url + address)
+            expect(phone.locator("[data-graph], #explorer-map").and_(phone.locator(":not([data-ready])"))
+                   ).to_have_count(0)
             width = phone.evaluate("document.documentElement.scrollWidth")
             assert width <= 400, f"{address} scrolls sideways on a phone ({width}px)"
-            phone.screenshot(path=f"test-artifacts/{name}.png", full_page=True)
+            phone.screenshot(path=f"test-artifacts/{name}.png", full_page=whole)
     finally:
         context.close()
