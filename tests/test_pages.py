@@ -158,6 +158,12 @@ def test_an_organization_page_shows_a_timeline_of_dated_ties(client, seed_graph)
     assert "2019 Ended: has observer status in INTERPOL" in page
 
 
+def test_a_timeline_lists_the_dated_events_a_node_is_tied_to(client, seed_graph):
+    page = text_of(client.get("/countries/turkey/"))
+
+    assert "2013-11-04 Hosted Workshop addressing the links between Terrorism and Organized Crime" in page
+
+
 def test_as_of_a_year_the_page_leaves_out_ties_not_yet_begun(client, seed_graph):
     cypher("MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) "
            "SET r.since = '2005'")
