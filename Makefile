@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 ADDRPORT ?= 127.0.0.1:8000
 
-.PHONY: install system-deps vendor run serve seed test lint admin-user clean-graph
+.PHONY: install system-deps vendor cypher-lint-deps run seed test lint admin-user
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ system-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
+# Neo4j's own Cypher linter (npm), used by the test that lints every query of the project.
+CYPHER_LINT := tools/cypher-lint/node_modules/.installed
+$(CYPHER_LINT): tools/cypher-lint/package-lock.json
+	cd tools/cypher-lint && npm ci --no-audit --no-fund --silent
+	touch $@
+
+cypher-lint-deps: $(CYPHER_LINT)
+
 run: install vendor
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py serve $(ADDRPORT)
@@ -41,9 +49,10 @@ seed: install
 
 admin-user: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py create_groups
 	$(PY) manage.py createsuperuser
 
-test: install system-deps vendor
+test: install system-deps vendor cypher-lint-deps
 	$(PY) -m pytest
 
 lint: install

@@ -1,7 +1,22 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db.models.signals import post_migrate
+
+
+def _graph_permissions_after_migrate(sender: AppConfig, apps: Any = global_apps, **kwargs: Any) -> None:
+    from orgs.permissions import graph_permissions_ensure
+
+    # `migrate` passes the migrated state's registry; a test database flush passes none.
+    graph_permissions_ensure(apps)
 
 
 class OrgsConfig(AppConfig):
     name = "orgs"
     verbose_name = "Organizations graph"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Django re-creates permissions after migrate and test flushes for registered models only.
+        post_migrate.connect(_graph_permissions_after_migrate, sender=self)

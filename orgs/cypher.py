@@ -132,3 +132,43 @@ def delete_tie(rel: str) -> str:
         f"MATCH (a:Node)-[r:{rel_type(rel)} {{uid: $uid}}]->(b:Node) DELETE r "
         "WITH a, b SET a.degree = COUNT { (a)--() }, b.degree = COUNT { (b)--() } RETURN count(*) AS deleted"
     )
+
+
+def unique_constraint(label: str, prop: str) -> str:
+    """Create the uniqueness constraint on `label`.`prop` unless it exists (neomodel's own DDL is not idempotent
+    on ArcadeDB)."""
+    return f"CREATE CONSTRAINT {label.lower()}_{prop}_unique IF NOT EXISTS FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
+
+
+def range_index(label: str, prop: str) -> str:
+    """Create the range index on `label`.`prop` unless it exists."""
+    return f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+
+
+# --- Merging two organizations ---------------------------------------------------------------------------
+
+# Every relationship of `$uid`, either way: its type, whether it starts at the node, and the other end.
+TIES_OF_NODE = """
+MATCH (n:Node {uid: $uid})-[r]-(o:Node)
+RETURN type(r) AS type, startNode(r) = n AS outgoing, o.uid AS other,
+       coalesce(o.name, o.title, o.uid) AS other_name, properties(r) AS props
+ORDER BY type, other
+"""
+
+REFRESH_DEGREES_OF_UIDS = (
+    "UNWIND $uids AS uid MATCH (n:Node {uid: uid}) "
+    "SET n.degree = COUNT { (n)--() } RETURN count(n) AS refreshed"
+)
+
+# Remove a merged-away organization (no tombstone: its uid lives on in the survivor's former_uids).
+DELETE_MERGED_ORGANIZATION = "MATCH (n:Organization {uid: $uid}) DETACH DELETE n RETURN count(*) AS deleted"
+
+
+def copy_ties(rel: str, *, outgoing: bool) -> str:
+    """Create `rel` relationships between `$node` and each `$rows` {other, props}: from `$node` when
+    `outgoing`, towards it otherwise."""
+    pattern = f"(n)-[r:{rel_type(rel)}]->(o)" if outgoing else f"(o)-[r:{rel_type(rel)}]->(n)"
+    return (
+        "MATCH (n:Node {uid: $node}) UNWIND $rows AS row MATCH (o:Node {uid: row.other}) "
+        f"CREATE {pattern} SET r += row.props RETURN count(r) AS created"
+    )

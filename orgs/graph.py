@@ -7,7 +7,6 @@ translated once (server down → GraphUnavailable, uniqueness → AlreadyExists)
 from __future__ import annotations
 
 import base64
-import io
 import json
 import logging
 import threading
@@ -20,6 +19,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from neo4j.exceptions import (
+    AuthError,
     ClientError,
     DatabaseUnavailable,
     ServiceUnavailable,
@@ -33,7 +33,7 @@ from neomodel.exceptions import UniqueProperty
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-UNAVAILABLE_ERRORS = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, ConnectionError, OSError)
+UNAVAILABLE_ERRORS = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, ConnectionError, OSError, AuthError)
 UNIQUENESS_CODE = "Neo.ClientError.Schema.ConstraintValidationFailed"
 
 
@@ -70,12 +70,11 @@ def connect(url: str | None = None) -> None:
         raise GraphUnavailable(str(error)) from error
 
 
-def cypher(query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Run one parameterized query (inside the current transaction, if any) and return its rows as dicts."""
-    if getattr(_query_log, "queries", None) is not None:
-        _query_log.queries.append(query)
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """Raise GraphUnavailable for a server that cannot be reached and AlreadyExists for a uniqueness breach."""
     try:
-        rows, columns = db.cypher_query(query, params or {}, resolve_objects=False)
+        yield
     except UNAVAILABLE_ERRORS as error:
         raise GraphUnavailable(str(error)) from error
     except UniqueProperty as error:
@@ -84,27 +83,58 @@ def cypher(query: str, params: dict[str, Any] | None = None) -> list[dict[str, A
         if error.code == UNIQUENESS_CODE:
             raise AlreadyExists(error.message or str(error)) from error
         raise
+
+
+def cypher(query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Run one parameterized query (inside the current transaction, if any) and return its rows as dicts."""
+    if getattr(_query_log, "queries", None) is not None:
+        _query_log.queries.append(query)
+    with translated_errors():
+        rows, columns = db.cypher_query(query, params or {}, resolve_objects=False)
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
+_after_commit = threading.local()
+
+
+def in_transaction() -> bool:
+    """Return True when this thread is inside a graph transaction."""
+    return getattr(db, "_active_transaction", None) is not None
+
+
+def after_commit(callback: Callable[[], Any]) -> None:
+    """Run `callback` once the current graph transaction commits (at once outside one; never on rollback)."""
+    pending = getattr(_after_commit, "callbacks", None)
+    if pending is None:
+        callback()
+    else:
+        pending.append(callback)
+
+
 def write_transaction(work: Callable[[], T], *, attempts: int = 6) -> T:
-    """Run `work` in one write transaction, retried on transient errors; roll back on any exception."""
+    """Run `work` in one write transaction, retried on transient errors; roll back on any exception.
+
+    Inside a transaction already open in this thread (neomodel's cannot nest), `work` joins it: the outer
+    call commits, retries or rolls back everything together.
+    """
+    if in_transaction():
+        return work()
     for attempt in range(1, attempts + 1):
+        _after_commit.callbacks = []
         try:
-            with db.write_transaction:
-                return work()
+            with translated_errors(), db.write_transaction:
+                result = work()
+            callbacks = _after_commit.callbacks
         except TransientError:
             if attempt == attempts:
                 raise
             time.sleep(0.02 * 2**attempt)
-        except UniqueProperty as error:
-            raise AlreadyExists(str(error)) from error
-        except ClientError as error:
-            if error.code == UNIQUENESS_CODE:
-                raise AlreadyExists(error.message or str(error)) from error
-            raise
-        except UNAVAILABLE_ERRORS as error:
-            raise GraphUnavailable(str(error)) from error
+            continue
+        finally:
+            _after_commit.callbacks = None
+        for callback in callbacks:
+            callback()
+        return result
     raise AssertionError("unreachable")
 
 
@@ -131,6 +161,9 @@ def is_arcadedb() -> bool:
 SEARCH_LABEL = "Organization"
 SEARCH_PROPERTY = "search_text"
 NEO4J_FULLTEXT_INDEX = "organization_search"
+NEO4J_FULLTEXT_INDEX_DDL = (
+    f"CREATE FULLTEXT INDEX {NEO4J_FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{SEARCH_LABEL}) ON EACH [n.{SEARCH_PROPERTY}]"
+)
 
 
 def fulltext_index_name() -> str:
@@ -161,19 +194,24 @@ def install_fulltext_index() -> None:
         _arcadedb_sql(f"CREATE PROPERTY {SEARCH_LABEL}.{SEARCH_PROPERTY} IF NOT EXISTS STRING")
         _arcadedb_sql(f"CREATE INDEX IF NOT EXISTS ON {SEARCH_LABEL} ({SEARCH_PROPERTY}) FULL_TEXT")
     else:
-        cypher(
-            f"CREATE FULLTEXT INDEX {NEO4J_FULLTEXT_INDEX} IF NOT EXISTS "
-            f"FOR (n:{SEARCH_LABEL}) ON EACH [n.{SEARCH_PROPERTY}]"
-        )
+        cypher(NEO4J_FULLTEXT_INDEX_DDL)
 
 
 def install_schema() -> None:
-    """Install every model's constraints and indexes, then the full-text index."""
-    from orgs import models  # noqa: F401  (registers the node classes with neomodel)
-    from orgs.cypher import tie_uid_index
+    """Install every node class's unique constraints and range indexes, the tie uid indexes and the full-text
+    index; safe to run again on a graph that has them."""
+    from orgs.cypher import range_index, tie_uid_index, unique_constraint
+    from orgs.models import NODE_CLASSES, GraphNode
     from orgs.vocabulary import RELATIONSHIP_TYPES
 
-    db.install_all_labels(stdout=io.StringIO())
+    node_classes: list[type[GraphNode]] = [GraphNode, *NODE_CLASSES.values()]
+    for cls in node_classes:
+        label = str(cls.__label__)
+        for name, prop in cls.defined_properties(aliases=False, rels=False).items():
+            if prop.unique_index:
+                cypher(unique_constraint(label, name))
+            elif prop.index:
+                cypher(range_index(label, name))
     for rel in RELATIONSHIP_TYPES:
         cypher(tie_uid_index(rel))
     install_fulltext_index()

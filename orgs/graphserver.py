@@ -62,6 +62,8 @@ def check_can_start(config: EmbeddedServerConfig) -> None:
     """Raise GraphServerError if the ports are taken or the data directory cannot be written."""
     for name, port in (("Bolt", config.bolt_port), ("HTTP", config.http_port)):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            # As the server itself does: connections of a stopped server in TIME_WAIT do not block the port.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind((config.host, port))
             except OSError as error:
@@ -172,10 +174,14 @@ class EmbeddedServerProcess:
         output = subprocess.DEVNULL if self.quiet else None
         self.process = subprocess.Popen(command, env=env, stdout=output, stderr=output)
         try:
-            wait_for_bolt(self.config, timeout=timeout, is_alive=lambda: self.process is not None and self.process.poll() is None)
+            wait_for_bolt(self.config, timeout=timeout, is_alive=self.is_running)
         except GraphServerError:
             self.stop()
             raise
+
+    def is_running(self) -> bool:
+        """Return True while the child process is alive."""
+        return self.process is not None and self.process.poll() is None
 
     def stop(self, *, timeout: float = 30) -> None:
         """Ask the child to stop cleanly; kill it if it does not within `timeout` seconds."""

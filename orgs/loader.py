@@ -121,33 +121,29 @@ def validate_graph(data: dict[str, Any]) -> GraphBatch:
     _check_unique_names(batch, problems)
 
     raw_ties = list(_records(data, "relationships", problems))
-    outside = {
-        uid for record in raw_ties for uid in (record.get("from"), record.get("to"))
-        if isinstance(uid, str) and uid not in label_of
-    } | {
-        record.get("source") for record in raw_ties if isinstance(record.get("source"), str)
-    } - set(label_of)
+    referenced = {record.get(field) for record in raw_ties for field in ("from", "to", "source")}
+    outside = {uid for uid in referenced if isinstance(uid, str)} - set(label_of)
     label_of.update(_labels_in_graph(outside))
 
     seen: set[tuple[str, str, str]] = set()
     for index, record in enumerate(raw_ties):
-        rel, start, end = record.get("type"), record.get("from"), record.get("to")
+        rel, start, end, source = (str(record.get(field) or "") for field in ("type", "from", "to", "source"))
         where = f"relationships[{index}] ({start} -{rel}-> {end})"
         bad = False
         for name, uid in (("from", start), ("to", end)):
-            if not isinstance(uid, str) or uid not in label_of:
-                problems.append(f"{where}: field '{name}': no node with uid {uid!r}")
+            if uid not in label_of:
+                problems.append(f"{where}: field '{name}': no node with uid {record.get(name)!r}")
                 bad = True
-        source = record.get("source")
-        if source is not None and label_of.get(source) is not NodeLabel.SOURCE:
+        if source and label_of.get(source) is not NodeLabel.SOURCE:
             problems.append(f"{where}: field 'source': no source with uid {source!r}")
             bad = True
         if bad:
             continue
-        properties = {key: value for key, value in record.items() if key not in {"type", "from", "to", "source", "uid"}}
-        properties["source_uid"] = source
+        properties = {key: value for key, value in record.items()
+                      if key not in {"type", "from", "to", "source", "uid"}}
+        properties["source_uid"] = source or None
         try:
-            props = clean_tie(str(rel), label_of[start], label_of[end], start, end, properties)
+            props = clean_tie(rel, label_of[start], label_of[end], start, end, properties)
         except ValidationFailed as error:
             problems += [f"{where}: field '{_file_field(name)}': {' '.join(m)}" for name, m in error.errors.items()]
             continue
@@ -161,7 +157,7 @@ def validate_graph(data: dict[str, Any]) -> GraphBatch:
         if text is not None and WHITESPACE.sub(" ", props["evidence"]) not in text:
             problems.append(f"{where}: field 'evidence': not found word for word in source '{source}'")
             continue
-        row = {"start": start, "end": end, "uid": record.get("uid") or tie_uid(start, rel, end), "props": props}
+        row = {"start": start, "end": end, "uid": tie_uid(start, rel, end), "props": props}
         batch.ties[(rel, label_of[start].value, label_of[end].value)].append(row)
 
     if problems:
@@ -230,10 +226,10 @@ def write_graph(batch: GraphBatch, *, progress: Callable[[str, int, int], None] 
             for row in rows:
                 touched[start_label].add(row["start"])
                 touched[end_label].add(row["end"])
-        for label, uids in touched.items():
+        for touched_label, uids in touched.items():
             ordered = sorted(uids)
-            for start in range(0, len(ordered), BATCH_SIZE):
-                cypher(q.refresh_degrees(label), {"uids": ordered[start:start + BATCH_SIZE]})
+            for offset in range(0, len(ordered), BATCH_SIZE):
+                cypher(q.refresh_degrees(touched_label), {"uids": ordered[offset:offset + BATCH_SIZE]})
         return batch.counts()
 
     return write_transaction(work)

@@ -7,6 +7,10 @@ which validate and keep `search_text` and `degree` current; these classes only d
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import models
 from django_neomodel import DjangoNode
 from neomodel import (
     ArrayProperty,
@@ -16,10 +20,10 @@ from neomodel import (
     StructuredRel,
 )
 
-from orgs.vocabulary import Confidence, DocumentKind, EventKind, OrganizationKind
+from orgs.vocabulary import Choice, Confidence, DocumentKind, EventKind, OrganizationKind
 
 
-def choices_of(enum: type) -> dict[str, str]:
+def choices_of(enum: type[Choice]) -> dict[str, str]:
     return {member.value: member.label for member in enum}
 
 
@@ -51,10 +55,13 @@ class GraphNode(DjangoNode):
     __label__ = "Node"
 
     uid = StringProperty(unique_index=True, required=True, help_text="Stable identifier used in URLs and the API.")
-    degree = IntegerProperty(default=0, help_text="Number of relationships, kept current by every write.")
+    degree = IntegerProperty(default=0, index=True, help_text="Number of relationships, kept current by every write.")
 
     class Meta:
         app_label = "orgs"
+
+    def __str__(self) -> str:
+        return str(getattr(self, "name", None) or getattr(self, "title", None) or self.uid)
 
 
 class Organization(GraphNode):
@@ -63,7 +70,7 @@ class Organization(GraphNode):
     name = StringProperty(unique_index=True, required=True, help_text="Full name, unique among organizations.")
     acronym = StringProperty(help_text="Usual short name, e.g. CODEXTER.")
     aliases = ArrayProperty(StringProperty(), default=list, help_text="Other names and spellings.")
-    kind = StringProperty(choices=choices_of(OrganizationKind), default=OrganizationKind.OTHER.value,
+    kind = StringProperty(choices=choices_of(OrganizationKind), default=OrganizationKind.OTHER.value, index=True,
                           help_text="What sort of body it is.")
     description = StringProperty(help_text="A sentence or two on what the body is.")
     founded = StringProperty(help_text="When it was founded: 2003, 2003-02 or 2003-02-14.")
@@ -106,7 +113,7 @@ class Country(GraphNode):
 class Event(GraphNode):
     """A meeting, workshop, training, investigation or attack."""
 
-    name = StringProperty(required=True, help_text="Title as the source gives it.")
+    name = StringProperty(required=True, index=True, help_text="Title as the source gives it.")
     kind = StringProperty(choices=choices_of(EventKind), default=EventKind.OTHER.value, help_text="What happened.")
     start = StringProperty(help_text="First day (or month, or year) of the event.")
     end = StringProperty(help_text="Last day, for events over several days.")
@@ -120,7 +127,7 @@ class Event(GraphNode):
 class Document(GraphNode):
     """A founding or policy document: declaration, resolution, agreement."""
 
-    name = StringProperty(required=True, help_text="Title of the document.")
+    name = StringProperty(required=True, index=True, help_text="Title of the document.")
     kind = StringProperty(choices=choices_of(DocumentKind), default=DocumentKind.OTHER.value,
                           help_text="What sort of document.")
     date = StringProperty(help_text="When it was adopted.")
@@ -141,3 +148,51 @@ class Source(GraphNode):
 NODE_CLASSES: dict[str, type[GraphNode]] = {
     cls.__name__: cls for cls in (Organization, Country, Event, Document, Source)
 }
+
+
+# --- The change log (a regular Django model, kept in the SQL database beside users and sessions) ---------
+
+class ChangeAction(StrEnum):
+    """What a recorded change did."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    MERGE = "merge"
+    RELATIONSHIP_ADD = "relationship_add"
+    RELATIONSHIP_CHANGE = "relationship_change"
+    RELATIONSHIP_REMOVE = "relationship_remove"
+
+    @property
+    def label(self) -> str:
+        verb = {"create": "created", "update": "changed", "delete": "deleted", "merge": "merged",
+                "add": "added", "change": "changed", "remove": "removed"}[self.value.rpartition("_")[2]]
+        return f"relationship {verb}" if self.value.startswith("relationship") else verb
+
+
+class ChangeRecord(models.Model):
+    """One change to the graph made through `orgs.services`: who, when, what, the values before and after."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True, help_text="When the change was committed.")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="graph_changes", help_text="Who made it (empty for scripts).")
+    actor_name = models.CharField(max_length=150, blank=True,
+                                  help_text="The actor's username, kept if the account is deleted.")
+    action = models.CharField(max_length=32, choices=[(each.value, each.label) for each in ChangeAction])
+    label = models.CharField(max_length=40, help_text="Node label, or relationship type for relationships.")
+    node_uid = models.CharField(max_length=200, db_index=True,
+                                help_text="The node changed; a relationship's start; a merge's survivor.")
+    other_uid = models.CharField(max_length=200, blank=True, db_index=True,
+                                 help_text="A relationship's end, or the organization merged away.")
+    relationship_uid = models.CharField(max_length=200, blank=True,
+                                        help_text="The relationship changed, if any.")
+    summary = models.CharField(max_length=300, help_text="One line an admin reads in the history.")
+    before = models.JSONField(null=True, blank=True, help_text="Changed values before (none when created).")
+    after = models.JSONField(null=True, blank=True, help_text="Changed values after (none when deleted).")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["node_uid", "at"]), models.Index(fields=["other_uid", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'}: {self.summary}"

@@ -128,17 +128,17 @@ SEARCH_ORDERS = {
 }
 
 
-def organization_list_query(*, searching: bool, sort: str = "relevance", kind: bool = True,
-                            country: bool = True, rel_type: bool = True, keyset: bool = True) -> str:
+def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind: bool = True,
+                            by_country: bool = True, by_rel_type: bool = True, keyset: bool = True) -> str:
     """Return the organization list query: full-text when `searching` (in `sort` order), else by name.
 
-    Only the filters asked for (`kind`, `country`, `rel_type`, and `keyset` for a page after the first) are
-    written into the query, so an unfiltered list is a plain walk of the name index.
+    Only the filters in use (`by_kind`, `by_country`, `by_rel_type`, and `keyset` for a page after the first)
+    are written into the query, so an unfiltered list is a plain walk of the name index.
     """
     clauses = [
-        *(["o.kind = $kind"] if kind else []),
-        *(["EXISTS { (o)-[:LOCATED_IN]->(:Country {uid: $country}) }"] if country else []),
-        *(["COUNT { (o)-[t]-() WHERE type(t) = $rel_type } > 0"] if rel_type else []),
+        *(["o.kind = $kind"] if by_kind else []),
+        *(["EXISTS { (o)-[:LOCATED_IN]->(:Country {uid: $country}) }"] if by_country else []),
+        *(["COUNT { (o)-[t]-() WHERE type(t) = $rel_type } > 0"] if by_rel_type else []),
     ]
     columns = (
         "o.uid AS uid, o.name AS name, o.acronym AS acronym, o.aliases AS aliases, o.kind AS kind, "
@@ -179,8 +179,8 @@ def organization_list(*, q: str = "", kind: str | None = None, country: str | No
     else:
         params.update(after_name=after_name, after_uid=after_uid)
     query = organization_list_query(
-        searching=bool(query_text), sort=sort, kind=kind is not None, country=country is not None,
-        rel_type=rel_type is not None, keyset=after is not None,
+        searching=bool(query_text), sort=sort, by_kind=kind is not None, by_country=country is not None,
+        by_rel_type=rel_type is not None, keyset=after is not None,
     )
     return cypher(query, params)
 
@@ -266,7 +266,8 @@ def paths_query(max_length: int) -> str:
     """Return the shortest-paths query for paths of at most `max_length` (1–10) hops."""
     hops = max(1, min(int(max_length), 10))
     return f"""
-MATCH (a:Node {{uid: $from}}), (b:Node {{uid: $to}})
+MATCH (a:Node {{uid: $from}})
+MATCH (b:Node {{uid: $to}})
 MATCH p = allShortestPaths((a)-[*..{hops}]-(b))
 WHERE all(r IN relationships(p) WHERE ($types IS NULL OR type(r) IN $types) AND {valid_on_clause('r')})
 WITH p LIMIT $k

@@ -13,6 +13,8 @@ from django.utils.text import slugify
 
 from orgs import cypher as q
 from orgs.graph import AlreadyExists, cypher, write_transaction
+from orgs.history import change_record, changed_values
+from orgs.models import ChangeAction
 from orgs.search import search_text_for
 from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, rel_type_of_tie_uid, tie_uid
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
@@ -50,28 +52,35 @@ def _check_name_free(label: str, uid: str, props: dict[str, Any]) -> None:
 def _new_uid(label: str, props: dict[str, Any]) -> str:
     base = slugify(props.get("acronym") or props.get("name") or props.get("title") or label)[:60] or label.lower()
     candidate, suffix = base, 2
-    while cypher(q.NODE_BY_UID, {"uid": candidate}) or cypher(q.TOMBSTONE_BY_UID, {"uid": candidate}):
+    while (cypher(q.NODE_BY_UID, {"uid": candidate}) or cypher(q.TOMBSTONE_BY_UID, {"uid": candidate})
+           or cypher(q.SURVIVOR_OF, {"uid": candidate})):
         candidate, suffix = f"{base}-{suffix}", suffix + 1
     return candidate
 
 
-def node_create(*, label: str, data: dict[str, Any], uid: str | None = None) -> dict[str, Any]:
+def node_create(*, label: str, data: dict[str, Any], uid: str | None = None,
+                actor: Any = None) -> dict[str, Any]:
     """Create a `label` node from `data` (uid chosen from its name unless given); return its properties.
 
-    Raise ValidationFailed for bad fields and AlreadyExists for a taken uid or name.
+    Raise ValidationFailed for bad fields and AlreadyExists for a taken uid or name. `actor` (a user or
+    None) is recorded in the change log, as in every write below.
     """
     props = clean_node_properties(label, data)
 
     def work() -> dict[str, Any]:
         _check_name_free(label, uid or "", props)
         new_uid = uid or _new_uid(label, props)
-        rows = cypher(q.create_node(label), {"uid": new_uid, "props": _with_search_text(label, props, {})})
-        return rows[0]["props"]
+        created = cypher(q.create_node(label), {"uid": new_uid, "props": _with_search_text(label, props, {})})
+        after = created[0]["props"]
+        change_record(action=ChangeAction.CREATE, label=label, node_uid=new_uid, actor=actor, after=after,
+                      summary=f"created {label} '{_display_name(after)}'")
+        return after
 
     return write_transaction(work)
 
 
-def node_update(*, label: str, uid: str, data: dict[str, Any], partial: bool = True) -> dict[str, Any]:
+def node_update(*, label: str, uid: str, data: dict[str, Any], partial: bool = True,
+                actor: Any = None) -> dict[str, Any]:
     """Change the `label` node `uid` with `data`; return its properties. Raise NotFound, ValidationFailed."""
     props = clean_node_properties(label, data, partial=partial)
 
@@ -80,22 +89,32 @@ def node_update(*, label: str, uid: str, data: dict[str, Any], partial: bool = T
         if found_label != label:
             raise NotFound(f"no {label.lower()} with uid '{uid}'")
         _check_name_free(label, uid, props)
-        return cypher(q.update_node(label), {"uid": uid, "props": _with_search_text(label, props, current)})[0]["props"]
+        changes = _with_search_text(label, props, current)
+        after = cypher(q.update_node(label), {"uid": uid, "props": changes})[0]["props"]
+        old, new = changed_values(current, after)
+        if new:
+            changed = ", ".join(name for name in new if name != "search_text")
+            change_record(action=ChangeAction.UPDATE, label=label, node_uid=uid, actor=actor,
+                          before=old, after=new, summary=f"changed {changed}")
+        return after
 
     return write_transaction(work)
 
 
-def node_delete(*, uid: str) -> None:
+def node_delete(*, uid: str, actor: Any = None) -> None:
     """Delete the node `uid` and its relationships, leaving a tombstone; raise NotFound."""
 
     def work() -> None:
-        label, _ = node_get(uid=uid)
+        label, before = node_get(uid=uid)
         cypher(q.DELETE_NODE, {"uid": uid, "label": label, "deleted_at": _now()})
+        change_record(action=ChangeAction.DELETE, label=label, node_uid=uid, actor=actor, before=before,
+                      summary=f"deleted {label} '{_display_name(before)}' and its relationships")
 
     write_transaction(work)
 
 
-def relationship_create(*, rel_type: str, start_uid: str, end_uid: str, data: dict[str, Any]) -> dict[str, Any]:
+def relationship_create(*, rel_type: str, start_uid: str, end_uid: str, data: dict[str, Any],
+                        actor: Any = None) -> dict[str, Any]:
     """Create the `rel_type` relationship from `start_uid` to `end_uid`; return its properties with its ends.
 
     Raise ValidationFailed (unknown type, missing or wrong-kind endpoint, reversed dates, no evidence,
@@ -110,9 +129,14 @@ def relationship_create(*, rel_type: str, start_uid: str, end_uid: str, data: di
         existing = cypher(q.find_tie(rel_type), {"start": start_uid, "end": end_uid,
                                                  "both_ways": definition.symmetric})
         if existing:
-            raise AlreadyExists(f"{start_uid} {definition.forward} {end_uid} is already recorded ({existing[0]['uid']})")
+            raise AlreadyExists(
+                f"{start_uid} {definition.forward} {end_uid} is already recorded ({existing[0]['uid']})"
+            )
         props["uid"] = tie_uid(start_uid, rel_type, end_uid)
         tie = cypher(q.create_tie(rel_type), {"start": start_uid, "end": end_uid, "props": props})[0]["props"]
+        change_record(action=ChangeAction.RELATIONSHIP_ADD, label=rel_type, node_uid=start_uid,
+                      other_uid=end_uid, relationship_uid=props["uid"], actor=actor, after=tie,
+                      summary=f"added: {start_uid} {definition.forward} {end_uid}")
         return {**tie, "type": rel_type, "start": start_uid, "end": end_uid}
 
     return write_transaction(work)
@@ -129,7 +153,7 @@ def relationship_get(*, uid: str) -> dict[str, Any]:
             "start_label": row["start_label"], "end_label": row["end_label"]}
 
 
-def relationship_update(*, uid: str, data: dict[str, Any]) -> dict[str, Any]:
+def relationship_update(*, uid: str, data: dict[str, Any], actor: Any = None) -> dict[str, Any]:
     """Change the period, footing or evidence of relationship `uid` (its type and ends stay); return it."""
 
     def work() -> dict[str, Any]:
@@ -141,20 +165,115 @@ def relationship_update(*, uid: str, data: dict[str, Any]) -> dict[str, Any]:
                           current["start"], current["end"], merged)
         _check_source(props)
         tie = cypher(q.update_tie(current["type"]), {"uid": uid, "props": props})[0]["props"]
+        old, new = changed_values({name: current.get(name) for name in tie}, tie)
+        if new:
+            forward = RELATIONSHIP_TYPES[current["type"]].forward
+            change_record(action=ChangeAction.RELATIONSHIP_CHANGE, label=current["type"],
+                          node_uid=current["start"], other_uid=current["end"], relationship_uid=uid,
+                          actor=actor, before=old, after=new,
+                          summary=f"changed {', '.join(new)}: {current['start']} {forward} {current['end']}")
         return {**tie, "type": current["type"], "start": current["start"], "end": current["end"]}
 
     return write_transaction(work)
 
 
-def relationship_delete(*, uid: str) -> None:
+def relationship_delete(*, uid: str, actor: Any = None) -> None:
     """Delete the relationship `uid`; raise NotFound."""
 
     def work() -> None:
-        rel = rel_type_of_tie_uid(uid)
-        if not rel or not cypher(q.delete_tie(rel), {"uid": uid})[0]["deleted"]:
-            raise NotFound(f"no relationship with uid '{uid}'")
+        current = relationship_get(uid=uid)
+        cypher(q.delete_tie(current["type"]), {"uid": uid})
+        before = {name: value for name, value in current.items() if name not in {"start_label", "end_label"}}
+        forward = RELATIONSHIP_TYPES[current["type"]].forward
+        change_record(action=ChangeAction.RELATIONSHIP_REMOVE, label=current["type"],
+                      node_uid=current["start"], other_uid=current["end"], relationship_uid=uid,
+                      actor=actor, before=before,
+                      summary=f"removed: {current['start']} {forward} {current['end']}")
 
     write_transaction(work)
+
+
+MERGE_FILLED_FIELDS = ("acronym", "description", "founded", "dissolved", "website")
+
+
+def organizations_merge_preview(*, survivor_uid: str, loser_uid: str) -> dict[str, Any]:
+    """Return what merging organization `loser_uid` into `survivor_uid` would do, without doing it.
+
+    The answer holds both organizations' properties, the relationships that would `move` to the survivor,
+    those `dropped` (with the reason: the survivor already has it, or it joins the two), the `aliases_added`,
+    the empty fields of the survivor `filled` from the loser, and the `former_uids` the survivor would keep.
+    Raise NotFound or ValidationFailed (not two different organizations).
+    """
+    if survivor_uid == loser_uid:
+        raise ValidationFailed({"loser": ["an organization cannot be merged into itself"]})
+    survivor, loser = _organization(survivor_uid, "survivor"), _organization(loser_uid, "loser")
+    kept = {(tie["type"], tie["outgoing"], tie["other"])
+            for tie in cypher(q.TIES_OF_NODE, {"uid": survivor_uid})}
+    moved: list[dict[str, Any]] = []
+    dropped: list[dict[str, Any]] = []
+    for tie in cypher(q.TIES_OF_NODE, {"uid": loser_uid}):
+        symmetric = RELATIONSHIP_TYPES[tie["type"]].symmetric
+        if tie["other"] == survivor_uid:
+            dropped.append({**tie, "reason": "it joins the two organizations"})
+        elif (tie["type"], tie["outgoing"], tie["other"]) in kept or (
+                symmetric and (tie["type"], not tie["outgoing"], tie["other"]) in kept):
+            dropped.append({**tie, "reason": "the survivor already has it"})
+        else:
+            moved.append(tie)
+            kept.add((tie["type"], tie["outgoing"], tie["other"]))
+    own_names = {survivor["name"], survivor.get("acronym"), *(survivor.get("aliases") or [])}
+    loser_names = [loser["name"], loser.get("acronym"), *(loser.get("aliases") or [])]
+    aliases_added = [name for name in dict.fromkeys(loser_names) if name and name not in own_names]
+    filled = {name: loser[name] for name in MERGE_FILLED_FIELDS if loser.get(name) and not survivor.get(name)}
+    former_uids = list(dict.fromkeys([*(survivor.get("former_uids") or []), loser_uid,
+                                      *(loser.get("former_uids") or [])]))
+    return {"survivor": survivor, "loser": loser, "moved": moved, "dropped": dropped,
+            "aliases_added": aliases_added, "filled": filled, "former_uids": former_uids}
+
+
+def organizations_merge(*, survivor_uid: str, loser_uid: str, actor: Any = None) -> dict[str, Any]:
+    """Merge organization `loser_uid` into `survivor_uid` in one transaction; return the plan carried out.
+
+    The loser's relationships move to the survivor (except those it already has or that join the two), its
+    names become the survivor's aliases, its uid joins the survivor's `former_uids` so old links resolve, and
+    it is deleted. Raise NotFound or ValidationFailed.
+    """
+
+    def work() -> dict[str, Any]:
+        plan = organizations_merge_preview(survivor_uid=survivor_uid, loser_uid=loser_uid)
+        by_type: dict[tuple[str, bool], list[dict[str, Any]]] = {}
+        for tie in plan["moved"]:
+            start, end = (survivor_uid, tie["other"]) if tie["outgoing"] else (tie["other"], survivor_uid)
+            props = {**tie["props"], "uid": tie_uid(start, tie["type"], end)}
+            row = {"other": tie["other"], "props": props}
+            by_type.setdefault((tie["type"], tie["outgoing"]), []).append(row)
+        neighbours = sorted({tie["other"] for tie in plan["moved"] + plan["dropped"]} - {survivor_uid})
+        cypher(q.DELETE_MERGED_ORGANIZATION, {"uid": loser_uid})
+        for (rel, outgoing), rows in by_type.items():
+            cypher(q.copy_ties(rel, outgoing=outgoing), {"node": survivor_uid, "rows": rows})
+        survivor = plan["survivor"]
+        aliases = [*(survivor.get("aliases") or []), *plan["aliases_added"]]
+        changes = {**plan["filled"], "aliases": aliases, "former_uids": plan["former_uids"]}
+        changes = _with_search_text(NodeLabel.ORGANIZATION.value, changes, survivor)
+        after = cypher(q.update_node(NodeLabel.ORGANIZATION.value), {"uid": survivor_uid, "props": changes})
+        cypher(q.REFRESH_DEGREES_OF_UIDS, {"uids": [survivor_uid, *neighbours]})
+        old, new = changed_values(survivor, after[0]["props"])
+        change_record(
+            action=ChangeAction.MERGE, label=NodeLabel.ORGANIZATION.value, node_uid=survivor_uid,
+            other_uid=loser_uid, actor=actor, before={**old, "merged_away": plan["loser"]}, after=new,
+            summary=f"merged '{plan['loser']['name']}' ({loser_uid}) into '{survivor['name']}': "
+                    f"{len(plan['moved'])} relationship(s) moved, {len(plan['dropped'])} dropped",
+        )
+        return plan
+
+    return write_transaction(work)
+
+
+def _organization(uid: str, role: str) -> dict[str, Any]:
+    label, props = node_get(uid=uid)
+    if label != NodeLabel.ORGANIZATION.value:
+        raise ValidationFailed({role: [f"'{uid}' is a {label.lower()}, not an organization"]})
+    return props
 
 
 def _labels_of(*uids: str) -> dict[str, str]:
@@ -165,6 +284,10 @@ def _check_source(props: dict[str, Any]) -> None:
     labels = _labels_of(props["source_uid"])
     if labels.get(props["source_uid"]) != NodeLabel.SOURCE.value:
         raise ValidationFailed({"source_uid": [f"no source with uid '{props['source_uid']}'"]})
+
+
+def _display_name(props: dict[str, Any]) -> str:
+    return str(props.get("name") or props.get("title") or props.get("uid"))
 
 
 def _now() -> str:

@@ -20,7 +20,15 @@ class NodeLabel(StrEnum):
     SOURCE = "Source"
 
 
-class OrganizationKind(StrEnum):
+class Choice(StrEnum):
+    """A stored value with the words a person reads for it."""
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class OrganizationKind(Choice):
     """What sort of body an organization is."""
 
     INTERNATIONAL_ORGANIZATION = "international_organization"
@@ -38,10 +46,10 @@ class OrganizationKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").replace(" or ", " / ").capitalize()
+        return super().label.replace(" or ", " / ")
 
 
-class EventKind(StrEnum):
+class EventKind(Choice):
     """What sort of event an event is."""
 
     MEETING = "meeting"
@@ -52,12 +60,8 @@ class EventKind(StrEnum):
     ATTACK = "attack"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
-
-class DocumentKind(StrEnum):
+class DocumentKind(Choice):
     """What sort of founding or policy document a document is."""
 
     DECLARATION = "declaration"
@@ -65,20 +69,12 @@ class DocumentKind(StrEnum):
     AGREEMENT = "agreement"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
-
-class Confidence(StrEnum):
+class Confidence(Choice):
     """How directly the evidence states a relationship."""
 
     STATED = "stated"  # the sentence says it in so many words
     INFERRED = "inferred"  # follows from the sentence and its context on the page
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 ORG = NodeLabel.ORGANIZATION

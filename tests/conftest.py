@@ -23,6 +23,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "no_graph: the test does not touch the graph server")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give graph tests the SQL test database too: each write through `orgs.services` records a change."""
+    for item in items:
+        if not item.get_closest_marker("no_graph"):
+            item.add_marker(pytest.mark.django_db)
+
+
 @pytest.fixture(scope="session")
 def graph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServerConfig | None]:
     """Start the embedded graph server for the session, or connect to NEO4J_TEST_URL; yield its config."""
@@ -41,14 +48,16 @@ def graph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedS
     )
     server = EmbeddedServerProcess(config, settings_module="atc_graph.settings.test")
     server.start(timeout=90)
-    settings.GRAPH_SERVER.update(
-        BOLT_PORT=config.bolt_port, HTTP_PORT=config.http_port, PASSWORD=config.password,
-        DATA_DIR=config.data_dir,
-    )
-    settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
-    connect(config.neomodel_url)
-    yield config
-    server.stop()
+    try:
+        settings.GRAPH_SERVER.update(
+            BOLT_PORT=config.bolt_port, HTTP_PORT=config.http_port, PASSWORD=config.password,
+            DATA_DIR=config.data_dir,
+        )
+        settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
+        connect(config.neomodel_url)
+        yield config
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -64,9 +73,13 @@ def graph_server_before_live_server(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(autouse=True)
 def empty_graph(request: pytest.FixtureRequest) -> None:
-    """Give each test an empty graph with the schema installed (tests marked no_graph skip this)."""
+    """Give each test an empty graph with the schema installed (tests marked no_graph skip this).
+
+    Graph tests also get the SQL test database: every write through `orgs.services` records a change there.
+    """
     if request.node.get_closest_marker("no_graph"):
         return
+    request.getfixturevalue("db")
     request.getfixturevalue("graph_server")
     erase_graph()
     install_schema()

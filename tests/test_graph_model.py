@@ -3,7 +3,7 @@
 import pytest
 from neomodel.exceptions import UniqueProperty
 
-from orgs.graph import AlreadyExists, cypher, is_arcadedb, write_transaction
+from orgs.graph import AlreadyExists, cypher, install_schema, is_arcadedb, write_transaction
 from orgs.models import Organization
 
 
@@ -61,3 +61,12 @@ def test_a_failed_write_transaction_leaves_the_graph_as_it_was():
 
 def test_the_server_identifies_itself(graph_server):
     assert is_arcadedb() is (graph_server is not None)
+
+
+def test_installing_the_schema_again_on_a_graph_that_has_it_changes_nothing():
+    install_schema()
+    install_schema()
+
+    Organization(uid="a", name="A").save()
+    with pytest.raises((UniqueProperty, AlreadyExists)):
+        write_transaction(lambda: Organization(uid="b", name="A").save())

@@ -61,10 +61,11 @@ TEMPLATES = [
     },
 ]
 
+VAR_DIR = BASE_DIR / "var"  # local state: the SQLite file, the embedded graph's data
+if "DATABASE_URL" not in os.environ:
+    VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'django.sqlite3'}")
-    )
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'django.sqlite3'}"))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -82,7 +83,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = VAR_DIR / "staticfiles"
 
 # --- The graph -------------------------------------------------------------------------------------------
 # The embedded server (ArcadeDB's Bolt endpoint), used when NEO4J_BOLT_URL is not set.
@@ -90,7 +91,7 @@ GRAPH_SERVER = {
     "HOST": "127.0.0.1",
     "BOLT_PORT": int(os.environ.get("GRAPH_BOLT_PORT", "7687")),
     "HTTP_PORT": int(os.environ.get("GRAPH_HTTP_PORT", "2480")),
-    "DATA_DIR": Path(os.environ.get("GRAPH_DATA_DIR", BASE_DIR / "var" / "graph")),
+    "DATA_DIR": Path(os.environ.get("GRAPH_DATA_DIR", VAR_DIR / "graph")),
     "USER": "root",
     "PASSWORD": os.environ.get("GRAPH_PASSWORD", "atcgraph-local"),
     "DATABASE": "graph",

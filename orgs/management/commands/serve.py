@@ -1,13 +1,15 @@
 """`manage.py serve`: the one-machine install. Start the embedded graph server (unless NEO4J_BOLT_URL is
 set), install the schema, load the seed graph, and serve the app until Ctrl-C, which stops everything."""
 
+import signal
+import sys
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.graph import connect
+from orgs.graph import GraphUnavailable, connect
 from orgs.graphserver import EmbeddedServerProcess, GraphServerError
 from orgs.management.commands.graphserver import embedded_config_from_settings
 
@@ -19,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # SIGTERM (a service manager, `timeout`) should stop the graph server too, as Ctrl-C does.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         server = None
         if settings.GRAPH_IS_EMBEDDED:
             config = embedded_config_from_settings()
@@ -29,7 +33,10 @@ class Command(BaseCommand):
             except GraphServerError as error:
                 raise CommandError(str(error)) from None
         try:
-            connect()
+            try:
+                connect()
+            except GraphUnavailable as error:
+                raise CommandError(f"The graph server cannot be reached: {error}") from None
             call_command("setup_graph")
             call_command("load_graph")
             self.stdout.write(

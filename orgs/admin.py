@@ -1,0 +1,508 @@
+"""The admin for the graph: one `GraphNodeAdmin` per node type, writing through `orgs.services`.
+
+Organizations also get their relationships as a table on the change page (saved in the node's transaction),
+a merge action with a preview, a node search for the "other end" field, and a list of all relationships.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.forms import formset_factory
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from orgs import admin_selectors, services
+from orgs.admin_graph import GraphNodeAdmin, GraphNodeForm, GraphQuerySet, GraphWriteRefused
+from orgs.graph import AlreadyExists
+from orgs.history import change_records_of
+from orgs.models import ChangeRecord, Country, Document, Event, Organization, Source
+from orgs.search import fold
+from orgs.validation import ValidationFailed, clean_node_properties, clean_tie
+from orgs.vocabulary import RELATIONSHIP_TYPES, Confidence, NodeLabel
+
+admin.site.site_header = "ATC Graph administration"
+admin.site.site_title = "ATC Graph admin"
+
+SERVICE_ERRORS = (ValidationFailed, AlreadyExists, services.NotFound)
+
+
+def refusal(error: Exception, *, field: str = "__all__") -> GraphWriteRefused:
+    """Return the admin's refusal for an error raised by a service (field errors kept per field)."""
+    if isinstance(error, ValidationFailed):
+        return GraphWriteRefused(error.errors)
+    return GraphWriteRefused({field: [str(error)]})
+
+
+# --- Nodes -------------------------------------------------------------------------------------------------
+
+
+class NodeForm(GraphNodeForm):
+    """A node's form, checked by the same rules as every other write (`orgs.validation`)."""
+
+    def validate_node(self, data: dict[str, Any]) -> dict[str, list[str]]:
+        try:
+            clean_node_properties(self._meta.model.__name__, data, partial=True)
+        except ValidationFailed as error:
+            return error.errors
+        return {}
+
+
+class NodeAdmin(GraphNodeAdmin):
+    """What every node admin shares: writes through services, deletion preview, recorded history."""
+
+    form = NodeForm
+    textarea_fields = ("description", "text")
+    list_per_page = 50
+
+    @property
+    def label(self) -> str:
+        return self.model.__name__
+
+    def node_create(self, request: HttpRequest, data: dict[str, Any]) -> str:
+        try:
+            return services.node_create(label=self.label, data=data, actor=request.user)["uid"]
+        except SERVICE_ERRORS as error:
+            raise refusal(error, field="name") from error
+
+    def node_update(self, request: HttpRequest, pk: str, data: dict[str, Any]) -> None:
+        try:
+            services.node_update(label=self.label, uid=pk, data=data, actor=request.user)
+        except SERVICE_ERRORS as error:
+            raise refusal(error, field="name") from error
+
+    def node_delete(self, request: HttpRequest, pk: str) -> None:
+        try:
+            services.node_delete(uid=pk, actor=request.user)
+        except SERVICE_ERRORS as error:
+            raise refusal(error) from error
+
+    def deletion_preview(self, node: Any) -> list[str]:
+        return [f"Relationship: {tie_sentence(node, tie)}" for tie in admin_selectors.node_ties(uid=node.uid)]
+
+    def history_records(self, pk: str) -> list[ChangeRecord]:
+        return list(change_records_of(uid=pk))
+
+
+def tie_sentence(node: Any, tie: dict[str, Any]) -> str:
+    """Return how a relationship of `node` reads from its side: 'X is part of Y'."""
+    definition = RELATIONSHIP_TYPES[tie["type"]]
+    if tie["outgoing"]:
+        return f"{node} {definition.forward} {tie['other_name']}"
+    return f"{node} {definition.backward} {tie['other_name']}"
+
+
+class NameSearchMixin:
+    """Search the folded `search_text` (name, acronym, aliases) as the public search does, or the name."""
+
+    def search_condition(self, term: str) -> Q:
+        return Q(search_text__contains=fold(term)) | Q(name__icontains=term) | Q(uid__startswith=term.lower())
+
+
+class CountryFilter(admin.SimpleListFilter):
+    """Organizations located in one country."""
+
+    title = "country"
+    parameter_name = "country"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        countries = GraphQuerySet(Country).order_by("name")
+        return [(country.uid, country.name) for country in countries]
+
+    def queryset(self, request: HttpRequest, queryset: GraphQuerySet) -> GraphQuerySet:
+        return queryset.where_related("LOCATED_IN", self.value()) if self.value() else queryset
+
+
+# --- Relationships on an organization's change page ---------------------------------------------------------
+
+
+def relation_choices(label: str) -> list[tuple[str, str]]:
+    """Return (type and direction, reading) for every relationship a `label` node can take part in.
+
+    `TYPE>` means the node is the start ("is part of"), `TYPE<` that it is the end ("includes").
+    """
+    choices = []
+    for rel in RELATIONSHIP_TYPES.values():
+        if label in rel.start_labels:
+            choices.append((f"{rel.name}>", rel.forward))
+        if label in rel.end_labels:
+            choices.append(
+                (f"{rel.name}<", f"{rel.backward} (from the other end)" if rel.symmetric else rel.backward)
+            )
+    return choices
+
+
+class RelationshipForm(forms.Form):
+    """One relationship of the node: its type and direction, the other end, period, footing and evidence."""
+
+    uid = forms.CharField(required=False, widget=forms.HiddenInput)
+    relation = forms.ChoiceField(label="Relationship")
+    other = forms.CharField(
+        label="Other end",
+        help_text="Type a name, pick the uid.",
+        widget=forms.TextInput(
+            attrs={
+                "class": "graph-autocomplete",
+                "size": 22,
+                "list": "graph-node-options",
+                "autocomplete": "off",
+            }
+        ),
+    )
+    since = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 10, "placeholder": "2003"}))
+    until = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 10}))
+    qualifier = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 16}))
+    confidence = forms.ChoiceField(
+        choices=[(c.value, c.label) for c in Confidence], initial=Confidence.STATED
+    )
+    source_uid = forms.ChoiceField(label="Source")
+    evidence = forms.CharField(
+        label="Supporting sentence", widget=forms.Textarea(attrs={"rows": 2, "cols": 40})
+    )
+
+    def __init__(
+        self, *args: Any, relations: list[tuple[str, str]], sources: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["relation"].choices = [("", "---------"), *relations]
+        self.fields["source_uid"].choices = [("", "---------"), *sources]
+        if self.initial.get("uid"):
+            # A recorded relationship keeps its type and ends: remove it and add another to change them.
+            self.fields["relation"].disabled = self.fields["other"].disabled = True
+
+    @property
+    def existing(self) -> bool:
+        return bool(self.initial.get("uid"))
+
+    def tie_data(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data.get(name)
+            for name in ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
+        }
+
+
+class BaseRelationshipFormSet(forms.BaseFormSet):
+    """The node's relationships: rows to change, remove (tick) or add, checked together, saved together."""
+
+    title = "Relationships"
+
+    def __init__(self, *args: Any, node_uid: str | None, label: str, **kwargs: Any) -> None:
+        self.node_uid, self.label = node_uid, label
+        self.ties = admin_selectors.node_ties(uid=node_uid) if node_uid else []
+        kwargs["initial"] = [
+            {
+                "uid": tie["props"].get("uid"),
+                "relation": f"{tie['type']}{'>' if tie['outgoing'] else '<'}",
+                "other": tie["other"],
+                "other_name": tie["other_name"],
+                **{
+                    name: tie["props"].get(name)
+                    for name in ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
+                },
+            }
+            for tie in self.ties
+        ]
+        kwargs["form_kwargs"] = {
+            "relations": relation_choices(label),
+            "sources": admin_selectors.source_choices(),
+        }
+        super().__init__(*args, prefix="relationships", **kwargs)
+
+    def rows(self) -> list[RelationshipForm]:
+        """Return the forms that ask for a write: new rows filled in, recorded rows changed or ticked."""
+        return [
+            form
+            for form in self.forms
+            if form.has_changed() or (form.existing and self._should_delete_form(form))
+        ]
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        node_uid = self.node_uid or ""
+        seen: dict[tuple[str, str, str], RelationshipForm] = {}
+        for form in self.forms:
+            if not form.has_changed() and not form.existing or self._should_delete_form(form):
+                continue
+            rel_type, direction = form.cleaned_data["relation"][:-1], form.cleaned_data["relation"][-1]
+            other = form.cleaned_data["other"].strip()
+            start, end = (node_uid, other) if direction == ">" else (other, node_uid)
+            key = (
+                (rel_type, *sorted((start, end)))
+                if RELATIONSHIP_TYPES[rel_type].symmetric
+                else (rel_type, start, end)
+            )
+            if key in seen:
+                form.add_error("other", "The same relationship is listed twice.")
+                continue
+            seen[key] = form
+            if form.existing and not form.has_changed():
+                continue
+            try:
+                other_label, _ = services.node_get(uid=other)
+            except services.NotFound:
+                form.add_error("other", f"No node has the uid '{other}'.")
+                continue
+            start_label, end_label = (
+                (self.label, other_label) if direction == ">" else (other_label, self.label)
+            )
+            try:
+                clean_tie(rel_type, start_label, end_label, start or "(new)", end or "(new)", form.tie_data())
+            except ValidationFailed as error:
+                for field, messages_ in error.errors.items():
+                    target = {"type": "relation", "from": "other", "to": "other"}.get(field, field)
+                    for message in messages_:
+                        form.add_error(target if target in form.fields else None, message)
+
+    def save_for(self, node_uid: str, request: HttpRequest) -> None:
+        """Write the rows through the services (inside the caller's transaction); raise GraphWriteRefused."""
+        for form in self.rows():
+            other = form.initial.get("other") or form.cleaned_data.get("other", "")
+            try:
+                if form.existing and self._should_delete_form(form):
+                    services.relationship_delete(uid=form.initial["uid"], actor=request.user)
+                elif form.existing:
+                    services.relationship_update(
+                        uid=form.initial["uid"], data=form.tie_data(), actor=request.user
+                    )
+                else:
+                    rel_type, direction = (
+                        form.cleaned_data["relation"][:-1],
+                        form.cleaned_data["relation"][-1],
+                    )
+                    other = other.strip()
+                    start, end = (node_uid, other) if direction == ">" else (other, node_uid)
+                    services.relationship_create(
+                        rel_type=rel_type,
+                        start_uid=start,
+                        end_uid=end,
+                        data=form.tie_data(),
+                        actor=request.user,
+                    )
+            except SERVICE_ERRORS as error:
+                raise GraphWriteRefused({"__all__": [f"Relationship with '{other}': {error}"]}) from error
+
+
+RelationshipFormSet = formset_factory(
+    RelationshipForm, formset=BaseRelationshipFormSet, extra=2, can_delete=True
+)
+
+
+class OrganizationForm(NodeForm):
+    """An organization's form with its relationships as a nested formset."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.relationships = RelationshipFormSet(
+            self.data if self.is_bound else None,
+            node_uid=self.instance.uid,
+            label=NodeLabel.ORGANIZATION.value,
+        )
+        self.nested_formsets = [self.relationships]
+
+    def has_changed(self) -> bool:
+        return super().has_changed() or bool(self.relationships.rows())
+
+
+# --- The admin classes -------------------------------------------------------------------------------------
+
+
+@admin.register(Organization)
+class OrganizationAdmin(NameSearchMixin, NodeAdmin):
+    form = OrganizationForm
+    change_form_template = "admin/orgs/organization/change_form.html"
+    change_list_template = "admin/orgs/organization/change_list.html"
+    list_display = ("name", "acronym", "kind", "founded", "degree", "uid")
+    list_filter = ("kind", CountryFilter)
+    search_fields = ("name", "acronym", "aliases")
+    ordering = ("name",)
+    sortable_by = ("name", "acronym", "kind", "founded", "degree", "uid")
+    fields = (
+        "uid",
+        "name",
+        "acronym",
+        "aliases",
+        "kind",
+        "description",
+        "founded",
+        "dissolved",
+        "website",
+        "degree",
+        "former_uids",
+    )
+    readonly_fields = ("uid", "degree", "former_uids")
+    actions = ["delete_selected", "merge_organizations"]
+
+    def has_merge_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(f"{self.opts.app_label}.merge_organization")
+
+    def get_urls(self) -> list:
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "graph-search/",
+                self.admin_site.admin_view(self.graph_search_view),
+                name=f"{info[0]}_{info[1]}_graph_search",
+            ),
+            path(
+                "relationships/",
+                self.admin_site.admin_view(self.relationship_list_view),
+                name=f"{info[0]}_{info[1]}_relationships",
+            ),
+            *super().get_urls(),
+        ]
+
+    def graph_search_view(self, request: HttpRequest) -> JsonResponse:
+        """Answer the "other end" field: nodes whose name, acronym or uid contains `q`, as JSON."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("q", "").strip()
+        results = admin_selectors.nodes_named_like(term=term) if len(term) >= 2 else []
+        return JsonResponse({"results": results})
+
+    def relationship_list_view(self, request: HttpRequest) -> HttpResponse:
+        """List every relationship in the graph, filtered by type, source, confidence or node."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        filters = {name: request.GET.get(name) or None for name in ("type", "source", "confidence", "node")}
+        if filters["type"] not in (None, *RELATIONSHIP_TYPES):
+            filters["type"] = None
+        page_number = max(1, int(request.GET.get("p", "1"))) if request.GET.get("p", "1").isdigit() else 1
+        per_page = 100
+        total, rows = admin_selectors.relationship_page(
+            rel_type=filters["type"],
+            source_uid=filters["source"],
+            confidence=filters["confidence"],
+            node_uid=filters["node"],
+            offset=(page_number - 1) * per_page,
+            limit=per_page,
+        )
+        paginator = Paginator(range(total), per_page)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Relationships",
+            "opts": self.opts,
+            "rows": rows,
+            "total": total,
+            "page": paginator.get_page(page_number),
+            "filters": filters,
+            "types": list(RELATIONSHIP_TYPES),
+            "sources": admin_selectors.source_choices(),
+            "confidences": [c.value for c in Confidence],
+            "query": {name: value for name, value in filters.items() if value},
+        }
+        return TemplateResponse(request, "admin/orgs/relationship_list.html", context)
+
+    @admin.action(permissions=["merge"], description="Merge the two selected organizations")
+    def merge_organizations(self, request: HttpRequest, queryset: GraphQuerySet) -> HttpResponse | None:
+        """Show what merging two organizations would do; merge them once the admin confirms."""
+        chosen = list(queryset)
+        if len(chosen) != 2:
+            self.message_user(request, "Select exactly two organizations to merge.", messages.WARNING)
+            return None
+        uids = [node.uid for node in chosen]
+        survivor = request.POST.get("survivor")
+        if survivor not in uids:
+            survivor = max(chosen, key=lambda node: (node.degree or 0, node.uid == uids[0])).uid
+        loser = next(uid for uid in uids if uid != survivor)
+        try:
+            if request.POST.get("confirm") == "yes":
+                plan = services.organizations_merge(
+                    survivor_uid=survivor, loser_uid=loser, actor=request.user
+                )
+                self.message_user(
+                    request,
+                    f"Merged '{plan['loser']['name']}' into '{plan['survivor']['name']}': "
+                    f"{len(plan['moved'])} relationship(s) moved, "
+                    f"{len(plan['dropped'])} dropped as duplicates.",
+                    messages.SUCCESS,
+                )
+                return None
+            plan = services.organizations_merge_preview(survivor_uid=survivor, loser_uid=loser)
+        except SERVICE_ERRORS as error:
+            self.message_user(request, f"Nothing was merged: {error}", messages.ERROR)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge two organizations",
+            "opts": self.opts,
+            "plan": plan,
+            "uids": uids,
+            "survivor": survivor,
+            "loser": loser,
+            "moved": [tie_sentence(plan["survivor"]["name"], tie) for tie in plan["moved"]],
+            "dropped": [(tie_sentence(plan["loser"]["name"], tie), tie["reason"]) for tie in plan["dropped"]],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/orgs/organization/merge_preview.html", context)
+
+
+@admin.register(Country)
+class CountryAdmin(NameSearchMixin, NodeAdmin):
+    verbose_name_plural = "countries"
+    list_display = ("name", "iso_code", "official_name", "degree", "uid")
+    search_fields = ("name", "iso_code", "aliases")
+    ordering = ("name",)
+    sortable_by = ("name", "iso_code", "degree", "uid")
+    fields = ("uid", "name", "official_name", "iso_code", "aliases", "degree")
+    readonly_fields = ("uid", "degree")
+
+    def search_condition(self, term: str) -> Q:
+        return super().search_condition(term) | Q(iso_code__iexact=term)
+
+
+@admin.register(Event)
+class EventAdmin(NodeAdmin):
+    list_display = ("name", "kind", "start", "place", "degree", "uid")
+    list_filter = ("kind",)
+    search_fields = ("name", "place")
+    ordering = ("-start", "name")
+    sortable_by = ("name", "kind", "start", "place", "degree")
+    fields = ("uid", "name", "kind", "start", "end", "place", "description", "degree")
+    readonly_fields = ("uid", "degree")
+
+
+@admin.register(Document)
+class DocumentAdmin(NodeAdmin):
+    list_display = ("name", "kind", "date", "degree", "uid")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    ordering = ("name",)
+    sortable_by = ("name", "kind", "date", "degree")
+    fields = ("uid", "name", "kind", "date", "description", "degree")
+    readonly_fields = ("uid", "degree")
+
+
+@admin.register(Source)
+class SourceAdmin(NodeAdmin):
+    list_display = ("title", "publisher", "url", "uid")
+    search_fields = ("title", "publisher")
+    ordering = ("title",)
+    sortable_by = ("title", "publisher", "uid")
+    fields = ("uid", "title", "publisher", "url", "text")
+    readonly_fields = ("uid",)
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(admin.ModelAdmin):
+    """Every recorded change, newest first; read-only."""
+
+    list_display = ("at", "actor_name", "action", "label", "node_uid", "other_uid", "summary")
+    list_filter = ("action", "label")
+    search_fields = ("node_uid", "other_uid", "summary", "actor_name")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,57 @@
+"""The change log: each write through `orgs.services` leaves a `ChangeRecord` once its transaction commits.
+
+Records are written after the graph commits (a rolled-back change leaves none, a retried one leaves one),
+and read back for an object's history page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from orgs.graph import after_commit
+from orgs.models import ChangeAction, ChangeRecord
+
+
+def changed_values(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the values that differ between `before` and `after`, as (old values, new values)."""
+    names = sorted(name for name in {*before, *after} if before.get(name) != after.get(name))
+    return {name: before.get(name) for name in names}, {name: after.get(name) for name in names}
+
+
+def change_record(
+    *,
+    action: ChangeAction,
+    label: str,
+    node_uid: str,
+    summary: str,
+    actor: Any = None,
+    other_uid: str = "",
+    relationship_uid: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Record a change to the graph once the current graph transaction commits (at once outside one)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+
+    def save() -> None:
+        ChangeRecord.objects.create(
+            action=action,
+            label=label,
+            node_uid=node_uid,
+            other_uid=other_uid or "",
+            relationship_uid=relationship_uid or "",
+            summary=summary[:300],
+            before=before,
+            after=after,
+            actor=user,
+            actor_name=user.get_username() if user else "",
+        )
+
+    after_commit(save)
+
+
+def change_records_of(*, uid: str) -> QuerySet[ChangeRecord]:
+    """Return the changes to node `uid`, its relationships and merges into it, newest first."""
+    return ChangeRecord.objects.filter(Q(node_uid=uid) | Q(other_uid=uid)).select_related("actor")

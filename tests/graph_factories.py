@@ -1,0 +1,57 @@
+"""Small builders for admin tests: nodes and relationships written through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orgs import services
+
+EVIDENCE = "The two bodies closely collaborate."
+
+
+def source(uid: str = "partners", title: str = "Partners page") -> str:
+    return services.node_create(label="Source", data={"title": title}, uid=uid)["uid"]
+
+
+def organization(uid: str, name: str, **data: Any) -> str:
+    return services.node_create(label="Organization", data={"name": name, **data}, uid=uid)["uid"]
+
+
+def country(uid: str, name: str, **data: Any) -> str:
+    return services.node_create(label="Country", data={"name": name, **data}, uid=uid)["uid"]
+
+
+def tie(rel_type: str, start: str, end: str, source_uid: str = "partners", **data: Any) -> dict[str, Any]:
+    return services.relationship_create(
+        rel_type=rel_type,
+        start_uid=start,
+        end_uid=end,
+        data={"source_uid": source_uid, "evidence": EVIDENCE, **data},
+    )
+
+
+def node(uid: str) -> dict[str, Any]:
+    return services.node_get(uid=uid)[1]
+
+
+def form_data(response: Any) -> dict[str, Any]:
+    """Return what a browser would post back from an admin change page, unchanged (relationships included)."""
+    form = response.context["adminform"].form
+    forms = [
+        form,
+        *(
+            [form.relationships.management_form, *form.relationships.forms]
+            if hasattr(form, "relationships")
+            else []
+        ),
+    ]
+    data: dict[str, Any] = {}
+    for each in forms:
+        for bound in each:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, list):
+                value = "\n".join(value)
+            data[bound.html_name] = value
+    return data

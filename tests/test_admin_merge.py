@@ -1,0 +1,82 @@
+"""Merging duplicate organizations from the admin: a preview first, then one transaction."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from orgs.graph import cypher
+from orgs.models import ChangeRecord
+from tests.graph_factories import node, organization, source, tie
+
+LIST = "/admin/orgs/organization/"
+MERGE = {"action": "merge_organizations", "_selected_action": ["atc", "atc-dup"]}
+
+
+@pytest.fixture(autouse=True)
+def duplicates() -> None:
+    source()
+    organization("atc", "CIS Anti-Terrorism Center", acronym="CIS ATC")
+    organization("atc-dup", "Anti-Terrorism Centre of the CIS")
+    organization("interpol", "INTERPOL")
+    organization("csto", "Collective Security Treaty Organization")
+    tie("COLLABORATES_WITH", "atc", "interpol")
+    tie("COLLABORATES_WITH", "atc-dup", "interpol")
+    tie("COLLABORATES_WITH", "atc-dup", "csto")
+
+
+def test_the_merge_action_proposes_the_better_connected_organization_as_survivor(admin_client):
+    assert admin_client.post(LIST, MERGE).context["survivor"] == "atc-dup"
+
+
+def test_the_merge_action_shows_what_would_happen_and_changes_nothing(admin_client):
+    response = admin_client.post(LIST, {**MERGE, "survivor": "atc"})
+
+    content = response.content.decode()
+    assert response.status_code == 200 and "Nothing has changed yet" in content
+    assert "CIS Anti-Terrorism Center collaborates with Collective Security Treaty Organization" in content
+    assert "the survivor already has it" in content and "Anti-Terrorism Centre of the CIS" in content
+    assert node("atc-dup")
+
+
+def test_confirming_merges_into_the_survivor_and_records_it(admin_client, admin_user):
+    response = admin_client.post(LIST, {**MERGE, "survivor": "atc", "confirm": "yes"}, follow=True)
+
+    assert "1 relationship(s) moved, 1 dropped" in response.content.decode()
+    assert cypher("MATCH (n:Organization {uid: 'atc-dup'}) RETURN n") == []
+    survivor = node("atc")
+    assert survivor["aliases"] == ["Anti-Terrorism Centre of the CIS"] and survivor["former_uids"] == [
+        "atc-dup"
+    ]
+    assert survivor["degree"] == 2
+    assert ChangeRecord.objects.get(action="merge").actor == admin_user
+    assert "merged" in admin_client.get(f"{LIST}atc/history/").content.decode()
+
+
+def test_the_admin_chooses_which_organization_survives(admin_client):
+    preview = admin_client.post(LIST, {**MERGE, "survivor": "atc-dup", "confirm": "preview"})
+    assert preview.context["survivor"] == "atc-dup"
+
+    admin_client.post(LIST, {**MERGE, "survivor": "atc-dup", "confirm": "yes"})
+
+    assert node("atc-dup")["former_uids"] == ["atc"]
+
+
+def test_merging_needs_exactly_two_organizations(admin_client):
+    response = admin_client.post(LIST, {**MERGE, "_selected_action": ["atc"]}, follow=True)
+
+    assert "Select exactly two organizations to merge." in response.content.decode()
+    assert node("atc-dup")
+
+
+def test_only_users_with_the_merge_permission_are_offered_the_action(client, django_user_model):
+    editor = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    editor.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_organization", "change_organization"])
+    )
+    client.force_login(editor)
+
+    assert "merge_organizations" not in client.get(LIST).content.decode()
+    client.post(LIST, {**MERGE, "survivor": "atc", "confirm": "yes"})
+    assert node("atc-dup")  # refused: not merged
+
+    editor.user_permissions.add(Permission.objects.get(codename="merge_organization"))
+    assert "merge_organizations" in client.get(LIST).content.decode()

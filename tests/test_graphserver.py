@@ -1,0 +1,83 @@
+"""The embedded graph server: clear one-line errors, and data that survives a restart or a crash."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import neo4j
+import pytest
+from django.core.management import CommandError, call_command
+
+from orgs.graphserver import (
+    EmbeddedServerConfig,
+    EmbeddedServerProcess,
+    GraphServerError,
+    check_can_start,
+    free_port,
+    wait_for_bolt,
+)
+
+pytestmark = pytest.mark.no_graph
+
+
+def config_in(directory: Path, **overrides) -> EmbeddedServerConfig:
+    values = {"data_dir": directory, "bolt_port": free_port(), "http_port": free_port(), "password": "atcgraph-test"}
+    return EmbeddedServerConfig(**{**values, **overrides})
+
+
+def count_marks(config: EmbeddedServerConfig) -> int:
+    with neo4j.GraphDatabase.driver(config.bolt_url, auth=(config.user, config.password)) as driver:
+        records, _, _ = driver.execute_query("MATCH (m:Mark) RETURN count(m) AS n", database_=config.database)
+    return records[0]["n"]
+
+
+def test_a_taken_port_is_reported_in_one_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        with pytest.raises(CommandError, match=f"Bolt port {port} on 127.0.0.1 is already in use"):
+            call_command("graphserver", "--data-dir", str(tmp_path), "--bolt-port", str(port))
+
+
+def test_a_data_directory_that_cannot_be_created_is_reported(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+
+    with pytest.raises(GraphServerError, match="Cannot create the data directory"):
+        check_can_start(config_in(blocker / "graph"))
+
+
+def test_a_server_that_never_answers_is_reported_after_the_timeout(tmp_path):
+    with pytest.raises(GraphServerError, match="did not answer on bolt://127.0.0.1:.* within 1 s"):
+        wait_for_bolt(config_in(tmp_path), timeout=1)
+
+
+def test_wrong_credentials_are_reported_as_such(graph_server, tmp_path):
+    if graph_server is None:
+        pytest.skip("runs against the embedded server")
+    wrong = EmbeddedServerConfig(data_dir=tmp_path, bolt_port=graph_server.bolt_port, password="not-the-password")
+
+    with pytest.raises(GraphServerError, match="wrong password"):
+        wait_for_bolt(wrong, timeout=10)
+
+
+@pytest.mark.slow
+def test_data_survives_a_clean_restart_and_a_crash(tmp_path):
+    config = config_in(tmp_path / "graph")
+    server = EmbeddedServerProcess(config)
+    server.start(timeout=90)
+    try:
+        with neo4j.GraphDatabase.driver(config.bolt_url, auth=(config.user, config.password)) as driver:
+            driver.execute_query("CREATE (:Mark {n: 1})", database_=config.database)
+        server.stop()
+        server.start(timeout=90)
+        assert count_marks(config) == 1
+
+        server.kill()  # as a power cut would
+        server.start(timeout=90)
+        assert count_marks(config) == 1
+    finally:
+        server.stop()

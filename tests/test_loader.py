@@ -1,0 +1,144 @@
+"""The loader validates a whole graph file before writing any of it, and says what is wrong where."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+
+from orgs.graph import AlreadyExists, cypher
+from orgs.loader import GraphFileInvalid, load_graph_file, read_graph_file, validate_graph, write_graph
+
+SOURCE_TEXT = "The CIS ATC is granted an observer status in the INTERPOL and CODEXTER."
+SMALL_GRAPH = {
+    "sources": [{"uid": "src", "title": "A page", "text": SOURCE_TEXT}],
+    "countries": [{"uid": "turkey", "name": "Turkey", "iso_code": "TR"}],
+    "organizations": [
+        {"uid": "cis-atc", "name": "CIS Anti-Terrorism Center", "kind": "regional_centre", "aliases": ["ATC"]},
+        {"uid": "interpol", "name": "INTERPOL", "kind": "international_organization", "founded": "1923"},
+    ],
+    "relationships": [
+        {"type": "HAS_OBSERVER_STATUS_IN", "from": "cis-atc", "to": "interpol", "since": "2005",
+         "source": "src", "evidence": SOURCE_TEXT},
+    ],
+}
+
+
+def node_count() -> int:
+    return cypher("MATCH (n) RETURN count(n) AS n")[0]["n"]
+
+
+def graph_with(**changes) -> dict:
+    graph = copy.deepcopy(SMALL_GRAPH)
+    for path, value in changes.items():
+        section, index, field = path.split("__")
+        graph[section][int(index)][field] = value
+    return graph
+
+
+def test_a_valid_file_is_written_with_degrees_and_search_text():
+    write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
+
+    rows = cypher("MATCH (o:Organization) RETURN o.uid AS uid, o.degree AS degree, o.search_text AS text ORDER BY uid")
+    assert [(row["uid"], row["degree"]) for row in rows] == [("cis-atc", 1), ("interpol", 1)]
+    assert "cis anti terrorism center" in rows[0]["text"]
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({"relationships__0__type": "LIKES"}, "relationships[0] (cis-atc -LIKES-> interpol): field 'type': unknown"),
+    ({"relationships__0__to": "nobody"}, "field 'to': no node with uid 'nobody'"),
+    ({"relationships__0__since": "2005-13"}, "field 'since': '2005-13' has no month 13"),
+    ({"relationships__0__until": "2001"}, "field 'until': is before since"),
+    ({"relationships__0__to": "cis-atc"}, "field 'to': a relationship must join two different nodes"),
+    ({"relationships__0__to": "turkey"}, "field 'to': HAS_OBSERVER_STATUS_IN cannot end at a Country"),
+    ({"relationships__0__evidence": "Something else."}, "field 'evidence': not found word for word"),
+    ({"relationships__0__source": "elsewhere"}, "field 'source': no source with uid 'elsewhere'"),
+    ({"organizations__1__kind": "club"}, "organizations[1] (interpol): field 'kind': 'club' is not one of"),
+    ({"organizations__1__founded": "last year"}, "field 'founded': 'last year' is not a date"),
+    ({"organizations__1__uid": "cis-atc"}, "field 'uid': 'cis-atc' is used twice"),
+    ({"organizations__1__name": "CIS Anti-Terrorism Center"}, "field 'name'"),
+    ({"organizations__1__colour": "blue"}, "field 'colour': unknown field"),
+])
+def test_a_bad_record_is_named_with_its_field_and_nothing_is_written(changes, expected):
+    with pytest.raises(GraphFileInvalid) as raised:
+        validate_graph(graph_with(**changes))
+
+    assert any(expected in problem for problem in raised.value.problems), raised.value.problems
+    assert node_count() == 0
+
+
+def test_every_problem_of_a_file_is_reported_at_once():
+    graph = graph_with(organizations__1__kind="club", relationships__0__since="soon")
+
+    with pytest.raises(GraphFileInvalid) as raised:
+        validate_graph(graph)
+
+    assert len(raised.value.problems) == 2
+
+
+def test_the_same_symmetric_relationship_stated_both_ways_is_refused():
+    graph = copy.deepcopy(SMALL_GRAPH)
+    for start, end in (("cis-atc", "interpol"), ("interpol", "cis-atc")):
+        graph["relationships"].append({"type": "COLLABORATES_WITH", "from": start, "to": end, "source": "src",
+                                       "evidence": SOURCE_TEXT})
+
+    with pytest.raises(GraphFileInvalid, match="stated twice"):
+        validate_graph(graph)
+
+
+def test_a_write_that_fails_halfway_leaves_the_graph_as_it_was():
+    write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
+    before = cypher("MATCH (n) RETURN n.uid AS uid ORDER BY uid")
+    clash = {"organizations": [
+        {"uid": "new-body", "name": "A new body"},
+        {"uid": "interpol-copy", "name": "INTERPOL"},  # the name is taken in the graph: the write fails
+    ]}
+
+    with pytest.raises(AlreadyExists):
+        write_graph(validate_graph(clash))
+
+    assert cypher("MATCH (n) RETURN n.uid AS uid ORDER BY uid") == before
+
+
+def test_relationships_may_point_at_nodes_already_in_the_graph():
+    write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
+    addition = {"relationships": [{"type": "LOCATED_IN", "from": "cis-atc", "to": "turkey", "source": "src",
+                                   "evidence": "The CIS ATC", "confidence": "inferred"}]}
+
+    write_graph(validate_graph(addition))
+
+    located = cypher("MATCH (:Organization {uid: 'cis-atc'})-[:LOCATED_IN]->(c) RETURN c.uid AS uid")
+    assert located[0]["uid"] == "turkey"
+
+
+def test_a_file_that_is_not_yaml_is_refused_with_its_path(tmp_path: Path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("organizations: [unclosed", encoding="utf-8")
+
+    with pytest.raises(GraphFileInvalid, match="not valid YAML/JSON"):
+        read_graph_file(path)
+
+
+def test_the_load_command_reports_problems_and_writes_nothing(tmp_path: Path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(graph_with(relationships__0__type="LIKES")), encoding="utf-8")
+
+    with pytest.raises(CommandError, match=r"(?s)nothing was written.*field 'type'"):
+        call_command("load_graph", str(path))
+
+    assert node_count() == 0
+
+
+def test_the_load_command_dry_run_validates_without_writing(tmp_path: Path, capsys):
+    path = tmp_path / "good.yaml"
+    path.write_text(yaml.safe_dump(SMALL_GRAPH), encoding="utf-8")
+
+    call_command("load_graph", str(path), "--dry-run")
+
+    assert "is valid" in capsys.readouterr().out
+    assert node_count() == 0
+    load_graph_file(path)
+    assert node_count() == 4

@@ -1,0 +1,144 @@
+"""The seed graph holds what the two source documents state, fact by fact, and loads idempotently."""
+
+from __future__ import annotations
+
+import pytest
+
+from orgs import cypher as q
+from orgs.graph import cypher
+from orgs.loader import load_graph_file
+
+EXPECTED_NODES = {"Organization": 44, "Country": 6, "Event": 15, "Document": 2, "Source": 2}
+EXPECTED_RELATIONSHIPS = {
+    "PART_OF": 25, "COLLABORATES_WITH": 24, "ORGANIZED": 8, "COORDINATES": 7, "HELD_IN": 6, "CONCERNS": 4,
+    "TOOK_PART_IN": 3, "LOCATED_IN": 2, "HAS_OBSERVER_STATUS_IN": 2, "MERGED_FROM": 2, "ADOPTED": 2,
+    "BASED_ON": 2, "HAS_CONTACT_POINT_IN": 1,
+}
+
+
+def graph_snapshot() -> tuple[dict[str, int], dict[str, int], list[tuple]]:
+    nodes = {row["label"]: row["count"] for row in cypher(q.COUNT_NODES_BY_LABEL)}
+    ties = {row["type"]: row["count"] for row in cypher(q.COUNT_RELATIONSHIPS_BY_TYPE)}
+    facts = cypher("MATCH (a:Node)-[r]->(b:Node) RETURN a.uid AS a, type(r) AS t, b.uid AS b, properties(r) AS p, "
+                   "a.degree AS da ORDER BY a, t, b")
+    return nodes, ties, [(f["a"], f["t"], f["b"], sorted(f["p"].items()), f["da"]) for f in facts]
+
+
+def tie(start: str, rel: str, end: str) -> dict | None:
+    rows = cypher(f"MATCH (:Node {{uid: $a}})-[r:{rel}]->(:Node {{uid: $b}}) RETURN properties(r) AS p",
+                  {"a": start, "b": end})
+    return rows[0]["p"] if rows else None
+
+
+def test_the_seed_graph_has_every_node_and_relationship_the_sources_state(seed_graph):
+    nodes, ties, _ = graph_snapshot()
+
+    assert nodes == EXPECTED_NODES
+    assert ties == EXPECTED_RELATIONSHIPS
+
+
+def test_loading_the_seed_twice_leaves_the_same_graph(seed_graph, settings):
+    before = graph_snapshot()
+
+    load_graph_file(settings.SEED_GRAPH_FILE)
+
+    assert graph_snapshot() == before
+
+
+def test_every_relationship_carries_its_source_and_supporting_sentence(seed_graph):
+    rows = cypher("MATCH (a)-[r]->(b) RETURN r.source_uid AS source, r.evidence AS evidence, r.uid AS uid")
+
+    assert all(row["source"] in {"cis-atc-partners", "seci-attf"} for row in rows)
+    assert all(row["evidence"] and len(row["evidence"]) > 10 for row in rows)
+    assert len({row["uid"] for row in rows}) == len(rows)
+
+
+def test_the_sources_keep_their_full_text(seed_graph):
+    texts = {row["uid"]: row["text"] for row in cypher("MATCH (s:Source) RETURN s.uid AS uid, s.text AS text")}
+
+    assert "I-24/7 contact point" in texts["cis-atc-partners"]
+    assert "born by merging" in texts["seci-attf"]
+
+
+@pytest.mark.parametrize("partner", ["interpol", "codexter"])
+def test_the_cis_atc_has_observer_status_in_interpol_and_codexter(seed_graph, partner):
+    observer = tie("cis-atc", "HAS_OBSERVER_STATUS_IN", partner)
+
+    assert observer is not None
+    assert "observer status in the INTERPOL and CODEXTER" in observer["evidence"]
+
+
+def test_the_cis_atc_holds_the_interpol_i_24_7_contact_point(seed_graph):
+    contact = tie("cis-atc", "HAS_CONTACT_POINT_IN", "interpol")
+
+    assert contact["qualifier"] == "I-24/7"
+    assert "I-24/7 contact point" in contact["evidence"]
+
+
+def test_the_cis_atc_collaborates_with_every_body_its_page_names(seed_graph):
+    partners = {row["uid"]: row["qualifier"] for row in cypher(
+        "MATCH (:Organization {uid: 'cis-atc'})-[r:COLLABORATES_WITH]->(p) "
+        "RETURN p.uid AS uid, r.qualifier AS qualifier"
+    )}
+
+    assert len(partners) == 24
+    assert partners["csto"].startswith("working contacts")
+    assert partners["sco-rats"].startswith("working contacts")
+    assert partners["interpol"] == "close ties"
+    assert partners["cis-executive-committee"] == "closely collaborates"
+    assert {"acsrt", "searcct", "cicte"} <= set(partners)
+
+
+def test_the_anti_terrorism_task_force_was_merged_from_two_task_forces_and_is_coordinated_by_turkey(seed_graph):
+    merged_from = cypher("MATCH (:Organization {uid: 'attf'})-[:MERGED_FROM]->(o)<-[:COORDINATES]-(c:Country) "
+                         "RETURN c.uid AS coordinator ORDER BY coordinator")
+    coordinators = cypher("MATCH (c)-[:COORDINATES]->(:Organization {uid: 'attf'}) RETURN c.uid AS uid ORDER BY uid")
+
+    assert [row["coordinator"] for row in merged_from] == ["albania", "romania"]
+    assert [row["uid"] for row in coordinators] == ["turkey", "turkish-national-police"]
+
+
+def test_each_sub_group_of_the_task_force_is_led_by_the_country_the_page_names(seed_graph):
+    rows = cypher("MATCH (c:Country)-[:COORDINATES]->(s:Organization {kind: 'sub_group'})-[:PART_OF]->"
+                  "(:Organization {uid: 'attf'}) RETURN s.name AS name, c.uid AS country ORDER BY name")
+
+    assert [(row["name"], row["country"]) for row in rows] == [
+        ("ATTF Sub-group on Terrorist Groups", "turkey"),
+        ("ATTF Sub-group on Trafficking in Small Arms and Light Weapons", "albania"),
+        ("ATTF Sub-group on Trafficking in Weapons of Mass Destruction", "romania"),
+    ]
+
+
+def test_events_keep_the_dates_and_places_the_page_gives_and_no_invented_year(seed_graph):
+    events = {row["name"]: row for row in cypher(
+        "MATCH (e:Event) OPTIONAL MATCH (e)-[:HELD_IN]->(c:Country) "
+        "RETURN e.name AS name, e.start AS start, e.end AS end, e.place AS place, c.uid AS country"
+    )}
+
+    workshop = events["Workshop addressing the links between Terrorism and Organized Crime"]
+    assert (workshop["start"], workshop["end"], workshop["place"], workshop["country"]) == (
+        "2013-11-04", "2013-11-05", "Antalya", "turkey")
+    fourth = events["4th Anti-Terrorism Task Force Meeting"]
+    assert (fourth["start"], fourth["place"], fourth["country"]) == (None, "Bucharest", "romania")
+    training = events["Training on Operations against Hi-jacked Planes"]
+    assert (training["start"], training["place"], training["country"]) == ("2008", "Ankara", "turkey")
+
+
+def test_the_declaration_and_resolution_stand_behind_the_task_force(seed_graph):
+    rows = cypher("MATCH (:Organization {uid: 'attf'})-[:BASED_ON]->(d:Document)<-[:ADOPTED]-(j) "
+                  "RETURN d.kind AS kind, j.uid AS adopted_by ORDER BY kind")
+
+    assert [(row["kind"], row["adopted_by"]) for row in rows] == [
+        ("declaration", "seci-jcc"), ("resolution", "seci-jcc")]
+
+
+def test_parent_bodies_a_reader_needs_are_linked_with_part_of(seed_graph):
+    parents = {row["child"]: row["parent"] for row in cypher(
+        "MATCH (c:Organization)-[:PART_OF]->(p:Organization) RETURN c.uid AS child, p.uid AS parent")}
+
+    assert parents["codexter"] == "council-of-europe"
+    assert parents["sco-rats"] == "sco"
+    assert parents["cicte"] == "oas"
+    assert parents["rilo-moscow"] == "wco"
+    assert parents["cis-atc"] == "cis"
+    assert parents["attf"] == "seci-center"

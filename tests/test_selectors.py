@@ -1,0 +1,128 @@
+"""Reads answer their question in one query (or one per hop), on the seed graph and on hubs."""
+
+from __future__ import annotations
+
+from orgs import selectors
+from orgs.graph import cypher, recorded_queries
+
+
+def make_hub(uid: str, partners: int) -> None:
+    """Create an organization with `partners` COLLABORATES_WITH ties, half of them ended in 2000."""
+    cypher(
+        "CREATE (h:Node:Organization {uid: $uid, name: $uid, degree: $n}) WITH h "
+        "UNWIND range(1, $n) AS i "
+        "CREATE (p:Node:Organization {uid: $uid + '-p' + toString(i), name: 'Partner ' + toString(100000 + i), "
+        "degree: 1}) "
+        "CREATE (h)-[:COLLABORATES_WITH {uid: 'collaborates-with-' + toString(100000000000 + i), source_uid: 's', "
+        "evidence: 'e', until: CASE WHEN i % 2 = 0 THEN '2000' ELSE NULL END}]->(p)",
+        {"uid": uid, "n": partners},
+    )
+
+
+def test_a_profile_groups_relationships_by_type_and_direction(seed_graph):
+    profile = selectors.node_profile(uid="attf")
+
+    groups = {(g["type"], g["outgoing"]): g for g in profile["groups"]}
+    assert profile["label"] == "Organization"
+    assert groups[("MERGED_FROM", True)]["total"] == 2
+    assert {t["other"]["uid"] for t in groups[("COORDINATES", False)]["ties"]} == {"turkey", "turkish-national-police"}
+    assert groups[("PART_OF", False)]["total"] == 3  # its three sub-groups
+
+
+def test_a_profile_of_an_unknown_uid_is_none(seed_graph):
+    assert selectors.node_profile(uid="no-such-body") is None
+
+
+def test_a_hub_profile_is_one_query_that_counts_every_tie_but_returns_a_page(seed_graph):
+    make_hub("hub", 500)
+
+    with recorded_queries() as queries:
+        profile = selectors.node_profile(uid="hub", per_group=25)
+
+    assert len(queries) == 1
+    [group] = profile["groups"]
+    assert (group["total"], len(group["ties"])) == (500, 25)
+
+
+def test_as_of_hides_relationships_that_had_ended(seed_graph):
+    make_hub("hub", 10)
+
+    [group] = selectors.node_profile(uid="hub", as_of="2005-06-30")["groups"]
+
+    assert group["total"] == 5
+    assert selectors.node_profile(uid="hub", as_of="2000-06-30")["groups"][0]["total"] == 10
+
+
+def test_tie_pages_continue_after_the_last_name_seen(seed_graph):
+    make_hub("hub", 30)
+    first = selectors.node_ties_page(uid="hub", rel_type="COLLABORATES_WITH", outgoing=True, limit=20)
+    last = first[-1]["other"]
+
+    rest = selectors.node_ties_page(uid="hub", rel_type="COLLABORATES_WITH", outgoing=True, limit=20,
+                                    after=(last["name"], last["uid"]))
+
+    names = [t["other"]["name"] for t in first + rest]
+    assert len(names) == 30 and names == sorted(names)
+
+
+def test_search_finds_bodies_by_partial_name_acronym_or_alias_whatever_the_case_or_accents(seed_graph):
+    def found(text: str) -> list[str]:
+        return [row["uid"] for row in selectors.organization_list(q=text)]
+
+    assert found("interpol")[0] == "interpol"
+    assert "un-ctc" in found("ctc")
+    assert {"cis-atc", "attf"} <= set(found("anti-terror"))
+    assert "turkish-national-police" in found("TÜRKISH NAT")
+
+
+def test_the_list_by_name_pages_with_a_keyset(seed_graph):
+    first = selectors.organization_list(limit=10)
+    second = selectors.organization_list(limit=10, after=(first[-1]["name"], first[-1]["uid"]))
+
+    everything = selectors.organization_list(limit=20)
+    assert first + second == everything
+
+
+def test_the_list_filters_by_kind_country_and_relationship_type(seed_graph):
+    assert len(selectors.organization_list(kind="sub_group")) == 3
+    in_turkey = {row["uid"] for row in selectors.organization_list(country="turkey")}
+    assert in_turkey == {"coe-dat", "turkish-national-police"}
+    assert {row["uid"] for row in selectors.organization_list(rel_type="MERGED_FROM")} == {
+        "attf", "small-light-weapons-task-force", "nuclear-strategic-materials-task-force"}
+
+
+def test_a_neighbourhood_reports_when_its_cap_cut_it_short(seed_graph):
+    small = selectors.neighbourhood(uid="cis-atc", depth=1, limit=10)
+    full = selectors.neighbourhood(uid="cis-atc", depth=1, limit=500)
+
+    assert (len(small["nodes"]), small["truncated"]) == (10, True)
+    assert (len(full["nodes"]), full["truncated"]) == (26, False)  # itself, 24 partners, the CIS
+
+
+def test_a_neighbourhood_can_keep_only_some_relationship_types(seed_graph):
+    result = selectors.neighbourhood(uid="cis-atc", depth=1, types=["HAS_OBSERVER_STATUS_IN"])
+
+    assert {node["uid"] for node in result["nodes"]} == {"cis-atc", "interpol", "codexter"}
+
+
+def test_paths_between_two_bodies_go_step_by_step_with_evidence(seed_graph):
+    paths = selectors.paths_between(from_uid="codexter", to_uid="interpol", k=5)
+
+    assert paths and all(len(path["ties"]) == 2 for path in paths)
+    assert all(path["nodes"][0]["uid"] == "codexter" and path["nodes"][-1]["uid"] == "interpol" for path in paths)
+    assert all(tie["evidence"] for path in paths for tie in path["ties"])
+    assert len({tuple(t["uid"] for t in path["ties"]) for path in paths}) == len(paths)
+
+
+def test_paths_can_be_limited_to_some_relationship_types(seed_graph):
+    paths = selectors.paths_between(from_uid="codexter", to_uid="interpol", types=["HAS_OBSERVER_STATUS_IN"])
+
+    assert [[t["type"] for t in p["ties"]] for p in paths] == [["HAS_OBSERVER_STATUS_IN", "HAS_OBSERVER_STATUS_IN"]]
+
+
+def test_counts_and_hubs_come_from_the_graph(seed_graph):
+    counts = selectors.graph_counts()
+
+    assert counts["nodes"]["Organization"] == 44
+    assert counts["relationships"]["MERGED_FROM"] == 2
+    assert selectors.hubs(limit=1)[0]["uid"] == "cis-atc"

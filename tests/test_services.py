@@ -1,0 +1,129 @@
+"""Writes through the services: validated once for every caller, transactional, degrees kept current."""
+
+from __future__ import annotations
+
+import pytest
+
+from orgs import services
+from orgs.graph import AlreadyExists, cypher
+from orgs.validation import ValidationFailed
+
+EVIDENCE = {"source_uid": "src", "evidence": "They work together."}
+
+
+@pytest.fixture
+def two_bodies():
+    services.node_create(label="Source", uid="src", data={"title": "A page"})
+    services.node_create(label="Organization", data={"name": "CIS Anti-Terrorism Center", "acronym": "CIS ATC"})
+    services.node_create(label="Organization", data={"name": "International Criminal Police Organization",
+                                                     "acronym": "INTERPOL"})
+    services.node_create(label="Country", uid="turkey", data={"name": "Turkey"})
+
+
+def degree(uid: str) -> int:
+    return cypher("MATCH (n:Node {uid: $uid}) RETURN n.degree AS d", {"uid": uid})[0]["d"]
+
+
+def test_a_new_organization_gets_a_readable_uid_and_search_text():
+    created = services.node_create(label="Organization", data={"name": "Council of Europe", "aliases": ["CoE"]})
+
+    assert created["uid"] == "council-of-europe"
+    assert "coe" in created["search_text"]
+
+
+def test_a_second_organization_with_the_same_acronym_gets_another_uid():
+    first = services.node_create(label="Organization", data={"name": "Alpha Centre", "acronym": "AC"})
+    second = services.node_create(label="Organization", data={"name": "Another Centre", "acronym": "AC"})
+
+    assert (first["uid"], second["uid"]) == ("ac", "ac-2")
+
+
+def test_an_organization_name_is_unique():
+    services.node_create(label="Organization", data={"name": "INTERPOL"})
+
+    with pytest.raises(AlreadyExists):
+        services.node_create(label="Organization", data={"name": "INTERPOL"})
+
+
+def test_bad_fields_are_all_named_at_once():
+    with pytest.raises(ValidationFailed) as raised:
+        services.node_create(label="Organization", data={"kind": "club", "founded": "someday"})
+
+    assert set(raised.value.errors) == {"name", "kind", "founded"}
+
+
+def test_a_relationship_raises_the_degree_of_both_ends(two_bodies):
+    services.relationship_create(rel_type="HAS_OBSERVER_STATUS_IN", start_uid="cis-atc", end_uid="interpol",
+                                 data={**EVIDENCE, "since": "2005"})
+
+    assert (degree("cis-atc"), degree("interpol")) == (1, 1)
+
+
+@pytest.mark.parametrize(("rel_type", "end", "data", "field"), [
+    ("LIKES", "interpol", EVIDENCE, "type"),
+    ("COLLABORATES_WITH", "nobody", EVIDENCE, "to"),
+    ("COLLABORATES_WITH", "cis-atc", EVIDENCE, "to"),
+    ("LOCATED_IN", "interpol", EVIDENCE, "to"),
+    ("COLLABORATES_WITH", "interpol", {**EVIDENCE, "since": "2010", "until": "2009"}, "until"),
+    ("COLLABORATES_WITH", "interpol", {**EVIDENCE, "since": "2010-02-30"}, "since"),
+    ("COLLABORATES_WITH", "interpol", {"source_uid": "src"}, "evidence"),
+    ("COLLABORATES_WITH", "interpol", {**EVIDENCE, "source_uid": "nowhere"}, "source_uid"),
+])
+def test_a_relationship_that_makes_no_sense_is_refused_naming_the_field(two_bodies, rel_type, end, data, field):
+    with pytest.raises(ValidationFailed) as raised:
+        services.relationship_create(rel_type=rel_type, start_uid="cis-atc", end_uid=end, data=data)
+
+    assert field in raised.value.errors
+    assert cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"] == 0
+
+
+def test_a_symmetric_relationship_is_not_recorded_twice_in_either_direction(two_bodies):
+    services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol",
+                                 data=EVIDENCE)
+
+    with pytest.raises(AlreadyExists):
+        services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="interpol", end_uid="cis-atc",
+                                     data=EVIDENCE)
+
+
+def test_a_relationship_can_be_read_updated_and_deleted_by_its_uid(two_bodies):
+    created = services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol",
+                                           data=EVIDENCE)
+
+    updated = services.relationship_update(uid=created["uid"], data={"until": "2020", "qualifier": "close ties"})
+    assert (updated["until"], updated["qualifier"]) == ("2020", "close ties")
+    assert updated["evidence"] == "They work together."
+    assert services.relationship_get(uid=created["uid"])["start_label"] == "Organization"
+
+    services.relationship_delete(uid=created["uid"])
+    assert (degree("cis-atc"), degree("interpol")) == (0, 0)
+    with pytest.raises(services.NotFound):
+        services.relationship_get(uid=created["uid"])
+
+
+def test_an_update_that_breaks_a_rule_changes_nothing(two_bodies):
+    created = services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol",
+                                           data={**EVIDENCE, "since": "2010"})
+
+    with pytest.raises(ValidationFailed):
+        services.relationship_update(uid=created["uid"], data={"until": "2001"})
+
+    assert services.relationship_get(uid=created["uid"]).get("until") is None
+
+
+def test_renaming_an_organization_refreshes_its_search_text(two_bodies):
+    services.node_update(label="Organization", uid="interpol", data={"aliases": ["ICPO"]})
+
+    assert "icpo" in cypher("MATCH (o:Organization {uid: 'interpol'}) RETURN o.search_text AS t")[0]["t"]
+
+
+def test_deleting_a_node_removes_its_relationships_and_leaves_a_tombstone(two_bodies):
+    services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol",
+                                 data=EVIDENCE)
+
+    services.node_delete(uid="interpol")
+
+    assert degree("cis-atc") == 0
+    assert cypher("MATCH (t:DeletedNode {uid: 'interpol'}) RETURN t.label AS label")[0]["label"] == "Organization"
+    with pytest.raises(services.NotFound):
+        services.node_get(uid="interpol")
