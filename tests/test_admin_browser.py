@@ -68,6 +68,6 @@ def test_an_admin_edits_an_organization_and_adds_a_relationship_with_evidence(pa
     assert (tie["since"], tie["evidence"]) == ("2005", SENTENCE)
     assert node("cis-atc")["acronym"] == "CIS ATC"
 
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/organizations/")  # "/" became the home page (issue 3)
     row = page.locator("tr", has_text="CIS Anti-Terrorism Center")
     assert "CIS ATC" in row.inner_text() and row.locator("td").nth(3).inner_text() == "1"
