@@ -66,6 +66,14 @@ def org_name(i: int) -> str:
     return f"{rng.choice(SCOPES)} {rng.choice(TOPICS)} {rng.choice(BODIES)} {i}"
 
 
+def create_nodes(label: str) -> str:
+    """Return the query creating `label` nodes from `$rows` of {uid, props} (a new graph: CREATE)."""
+    return (
+        f"UNWIND $rows AS row CREATE (n:Node:{q.node_label(label)} {{uid: row.uid}}) SET n += row.props "
+        "RETURN count(n) AS written"
+    )
+
+
 def create_ties(rel: str) -> str:
     """Return the query creating `rel` ties from `$rows` (a new graph: CREATE, not the loader's MERGE)."""
     return (
@@ -105,11 +113,11 @@ def generate(organizations: int, relationships: int) -> None:
         acronym = "".join(word[0] for word in name.split()[:-1]).upper() + str(i)
         orgs.append({"uid": f"org-{i}", "props": {"name": name, "acronym": acronym, "kind": "other",
                                                   "search_text": search_text_for(name, acronym)}})
-    print("writing nodes …", flush=True)
+    print(f"writing nodes … ({time.strftime('%X')})", flush=True)
     for label, rows in ((NodeLabel.SOURCE, sources), (NodeLabel.COUNTRY, countries),
                         (NodeLabel.ORGANIZATION, orgs)):
         for chunk in batches(rows):
-            write(q.merge_nodes(label), {"rows": chunk})
+            write(create_nodes(label), {"rows": chunk})
 
     def tie(start: str, end: str, index: int) -> dict[str, Any]:
         since = str(rng.randint(1990, 2024)) if rng.random() < 0.6 else None
@@ -117,7 +125,7 @@ def generate(organizations: int, relationships: int) -> None:
             "since": since, "source_uid": f"source-{rng.randrange(SOURCES)}",
             "evidence": f"Evidence sentence number {index}.", "confidence": "stated"}}
 
-    print("writing LOCATED_IN …", flush=True)
+    print(f"writing LOCATED_IN … ({time.strftime('%X')})", flush=True)
     located = [tie(f"org-{i}", f"country-{rng.randrange(COUNTRIES)}", i) for i in range(organizations)]
     for chunk in batches(located):
         write(create_ties("LOCATED_IN"), {"rows": chunk})
@@ -134,11 +142,11 @@ def generate(organizations: int, relationships: int) -> None:
             seen.add((a, b))
             index += 1
             by_type[rng.choice(ORG_TYPES)].append(tie(f"org-{a}", f"org-{b}", index))
-    print("writing ties between organizations …", flush=True)
+    print(f"writing ties between organizations … ({time.strftime('%X')})", flush=True)
     for rel, rows in by_type.items():
         for chunk in batches(rows):
             write(create_ties(rel), {"rows": chunk})
-    print("refreshing degrees …", flush=True)
+    print(f"refreshing degrees … ({time.strftime('%X')})", flush=True)
     for label, rows in ((NodeLabel.ORGANIZATION, orgs), (NodeLabel.COUNTRY, countries)):
         for chunk in batches(rows):
             write(q.refresh_degrees(label), {"uids": [row["uid"] for row in chunk]})
