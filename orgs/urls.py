@@ -17,6 +17,7 @@ urlpatterns = [
     path("events/", views.node_list, {"section": "events"}, name="event-list"),
     path("documents/", views.node_list, {"section": "documents"}, name="document-list"),
     path("sources/", views.node_list, {"section": "sources"}, name="source-list"),
+    path("nodes/<str:uid>/", views.node_redirect, name="node"),
     path("ties/<str:uid>/<str:rel_type>/<str:direction>/", views.node_ties, name="node-ties"),
     path("explore/<str:uid>/", views.explorer, name="explorer"),
     path("explore/<str:uid>.json", views.explorer_json, name="explorer-json"),

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from orgs import presenters, selectors
+from orgs import history, presenters, selectors
 from orgs.dates import as_of_day
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel, OrganizationKind
 
@@ -82,7 +82,16 @@ def home(request: HttpRequest) -> HttpResponse:
                                 for name, count in counts["relationships"].items() if count],
         "hubs": selectors.hubs(limit=10),
         "sources": selectors.node_list(label=NodeLabel.SOURCE, limit=10),
+        "changes": history.recent_changes(limit=8),
     })
+
+
+def node_redirect(request: HttpRequest, uid: str) -> HttpResponse:
+    """Send a link that knows only a node's uid (as the change log does) to the page of its kind."""
+    node = selectors.node_summary(uid=uid)
+    if node is None:
+        raise Http404(f"There is nothing called '{uid}' in the graph (it may have been deleted or merged).")
+    return redirect(presenters.node_url(node["label"], uid))
 
 
 def organization_list(request: HttpRequest) -> HttpResponse:

@@ -8,10 +8,12 @@ from html import unescape
 import pytest
 from django.conf import settings
 
-from orgs import views
+from orgs import services, views
 from orgs.graph import GraphUnavailable, connect, cypher, recorded_queries
 from orgs.graphserver import free_port
 from tests.factories import make_hub
+
+pytestmark = pytest.mark.django_db  # the home page reads the change log from Django's database
 
 
 def text_of(response) -> str:
@@ -37,6 +39,17 @@ def test_the_home_page_of_an_empty_graph_says_how_to_fill_it(client):
 
     assert "The graph holds no organizations yet" in page
     assert "No relationships yet." in page
+    assert "No edits recorded yet" in page
+
+
+def test_the_home_page_lists_recent_changes_with_links_to_what_changed(client, seed_graph):
+    created = services.node_create(label="Organization", data={"name": "Baltic Sea Task Force"})
+
+    response = client.get("/")
+    link = re.search(r'<a href="(/nodes/[^"]+/)">([^<]+)</a>', response.content.decode())
+
+    assert "Baltic Sea Task Force" in link.group(2)
+    assert client.get(link.group(1))["Location"] == f"/organizations/{created['uid']}/"
 
 
 # --- Search and lists ------------------------------------------------------------------------------
