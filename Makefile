@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 ADDRPORT ?= 127.0.0.1:8000
 
-.PHONY: install system-deps cypher-lint-deps run seed test lint admin-user bench-api
+.PHONY: install system-deps vendor cypher-lint-deps run seed test lint admin-user bench-api
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,16 @@ $(INSTALLED): pyproject.toml
 	rm -f $(VENV)/.installed-* && touch $@
 
 install: $(INSTALLED)
+
+# Browser libraries (Cytoscape.js + fcose) from npm, copied into static/vendor/ (git-ignored).
+VENDORED := static/vendor/.installed-$(shell cat package-lock.json | cksum | cut -d' ' -f1)
+
+$(VENDORED): package.json package-lock.json scripts/vendor.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent vendor
+	rm -f static/vendor/.installed-* && touch $@
+
+vendor: $(VENDORED)
 
 # Headless Chromium for the browser tests, from Debian's packages.
 system-deps:
@@ -30,7 +40,7 @@ $(CYPHER_LINT): tools/cypher-lint/package-lock.json
 
 cypher-lint-deps: $(CYPHER_LINT)
 
-run: install
+run: install vendor
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py serve $(ADDRPORT)
 
@@ -42,7 +52,7 @@ admin-user: install
 	$(PY) manage.py create_groups
 	$(PY) manage.py createsuperuser
 
-test: install system-deps cypher-lint-deps
+test: install system-deps vendor cypher-lint-deps
 	$(PY) -m pytest
 
 lint: install

@@ -55,3 +55,8 @@ def change_record(
 def change_records_of(*, uid: str) -> QuerySet[ChangeRecord]:
     """Return the changes to node `uid`, its relationships and merges into it, newest first."""
     return ChangeRecord.objects.filter(Q(node_uid=uid) | Q(other_uid=uid)).select_related("actor")
+
+
+def recent_changes(*, limit: int = 8) -> QuerySet[ChangeRecord]:
+    """Return the latest `limit` changes to the graph, newest first (for the home page)."""
+    return ChangeRecord.objects.order_by("-at", "-id")[:limit]

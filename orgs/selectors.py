@@ -19,7 +19,7 @@ KIND_OF = "[label IN labels({0}) WHERE label <> 'Node'][0]"
 # The fields a page or the API shows of the node at the other end of a relationship.
 OTHER_END = (
     "uid: m.uid, name: coalesce(m.name, m.title), acronym: m.acronym, kind: m.kind, "
-    f"label: {KIND_OF.format('m')}, degree: m.degree"
+    f"label: {KIND_OF.format('m')}, degree: m.degree, date: coalesce(m.start, m.date)"
 )
 TIE_FIELDS = (
     "uid: r.uid, type: type(r), since: r.since, until: r.until, qualifier: r.qualifier, "
@@ -91,6 +91,29 @@ def source_titles(*, uids: list[str]) -> dict[str, dict[str, Any]]:
     return {row["uid"]: row for row in cypher(SOURCE_TITLES, {"uids": sorted(set(uids))})} if uids else {}
 
 
+SOURCE_FACTS = f"""
+MATCH (s:Source {{uid: $uid}})
+OPTIONAL MATCH (a:Node)-[r]->(m:Node) WHERE r.source_uid = s.uid
+WITH s, a, r, m ORDER BY coalesce(a.name, a.title), type(r), coalesce(m.name, m.title)
+WITH s, count(r) AS total,
+     collect(CASE WHEN r IS NULL THEN NULL ELSE {{{TIE_FIELDS},
+       start: {{uid: a.uid, name: coalesce(a.name, a.title), acronym: a.acronym,
+                label: {KIND_OF.format('a')}}},
+       end: {{{OTHER_END}}}}} END) AS facts
+RETURN properties(s) AS source, total, facts[0..$limit] AS facts
+"""
+
+
+def source_facts(*, uid: str, limit: int = 1000) -> dict[str, Any] | None:
+    """Return a source with every relationship it is the evidence for (the provenance view), or None.
+
+    One query: `{"source", "total", "facts"}`; `facts` holds at most `limit` ties ordered by their start
+    node's name, each with its `start` and `end` nodes.
+    """
+    rows = cypher(SOURCE_FACTS, {"uid": uid, "limit": limit})
+    return rows[0] if rows else None
+
+
 # --- Lists and search -----------------------------------------------------------------------------------
 
 def fulltext_query(text: str) -> str:
@@ -98,56 +121,78 @@ def fulltext_query(text: str) -> str:
     return " ".join(f"+{word}*" for word in fold(text).split())
 
 
-def organization_list_query(*, searching: bool, descending: bool = False) -> str:
-    """Return the organization list query: full-text ranked when `searching`, else by name with a keyset.
+SEARCH_ORDERS = {
+    "relevance": "score DESC, o.name, o.uid",
+    "name": "o.name, o.uid",
+    "ties": "o.degree DESC, o.name, o.uid",
+}
+AS_OF_CLAUSE = (
+    "(o.founded IS NULL OR o.founded <= $as_of) "
+    "AND (o.dissolved IS NULL OR substring($as_of, 0, size(o.dissolved)) <= o.dissolved)"
+)
 
-    `descending` orders by name from Z to A (the keyset then continues below `after`). `$as_of` (a full
-    ISO day, or null) leaves out bodies founded later or dissolved earlier.
+
+def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind: bool = True,
+                            by_country: bool = True, by_rel_type: bool = True, by_as_of: bool = True,
+                            keyset: bool = True, descending: bool = False) -> str:
+    """Return the organization list query: full-text when `searching` (in `sort` order), else by name.
+
+    Only the filters in use (`by_kind`, `by_country`, `by_rel_type`, `by_as_of` — bodies founded by and not
+    dissolved before `$as_of` — and `keyset` for a page after the first) are written into the query, so an
+    unfiltered list is a plain walk of the name index. `descending` lists by name from Z to A.
     """
-    filters = """
-  ($kind IS NULL OR o.kind = $kind)
-  AND ($country IS NULL OR EXISTS { (o)-[:LOCATED_IN]->(:Country {uid: $country}) })
-  AND ($rel_type IS NULL OR COUNT { (o)-[t]-() WHERE type(t) = $rel_type } > 0)
-  AND ($as_of IS NULL OR ((o.founded IS NULL OR o.founded <= $as_of)
-       AND (o.dissolved IS NULL OR substring($as_of, 0, size(o.dissolved)) <= o.dissolved)))"""
+    clauses = [
+        *(["o.kind = $kind"] if by_kind else []),
+        *(["EXISTS { (o)-[:LOCATED_IN]->(:Country {uid: $country}) }"] if by_country else []),
+        *(["COUNT { (o)-[t]-() WHERE type(t) = $rel_type } > 0"] if by_rel_type else []),
+        *([AS_OF_CLAUSE] if by_as_of else []),
+    ]
     columns = (
         "o.uid AS uid, o.name AS name, o.acronym AS acronym, o.aliases AS aliases, o.kind AS kind, "
         "o.degree AS degree"
     )
     if searching:
+        where = " AND ".join(["o:Organization", *clauses])
         return f"""
 CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
-WITH node AS o, score WHERE o:Organization AND {filters}
-RETURN {columns}, score ORDER BY score DESC, o.name, o.uid SKIP $skip LIMIT $limit
+WITH node AS o, score WHERE {where}
+RETURN {columns}, score ORDER BY {SEARCH_ORDERS[sort]} SKIP $skip LIMIT $limit
 """
-    after, order = (("<", " DESC") if descending else (">", ""))
+    after, order = ("<", " DESC") if descending else (">", "")
+    if keyset:
+        clauses.insert(0, f"(o.name {after} $after_name OR (o.name = $after_name AND o.uid {after} $after_uid))")
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     return f"""
 MATCH (o:Organization)
-WHERE ($after_name IS NULL OR o.name {after} $after_name
-       OR (o.name = $after_name AND o.uid {after} $after_uid))
-  AND {filters}
+{where}
 RETURN {columns} ORDER BY o.name{order}, o.uid{order} LIMIT $limit
 """
 
 
 def organization_list(*, q: str = "", kind: str | None = None, country: str | None = None,
                       rel_type: str | None = None, after: tuple[str, str] | None = None, skip: int = 0,
-                      limit: int = 50, as_of: str | None = None,
+                      limit: int = 50, sort: str = "relevance", as_of: str | None = None,
                       descending: bool = False) -> list[dict[str, Any]]:
     """Return one page of organizations matching the filters.
 
     With `q` (name, acronym or alias; case- and accent-insensitive; words may be partial) the page is ranked
-    by relevance and paged with `skip`; without it, ordered by name and paged by the keyset `after`
-    = (name, uid) of the last row of the previous page, which stays fast at any depth.
+    by relevance (or by name, or most ties first: `sort`) and paged with `skip`; without it, ordered by name
+    and paged by the keyset `after` = (name, uid) of the last row of the previous page, which stays fast at
+    any depth.
     """
     query_text = fulltext_query(q) if q else ""
     params = {"kind": kind, "country": country, "rel_type": rel_type, "limit": limit, "as_of": as_of}
+    after_name, after_uid = after or (None, None)
     if query_text:
         params.update(index=fulltext_index_name(), query=query_text, skip=skip)
-        return cypher(organization_list_query(searching=True), params)
-    after_name, after_uid = after or (None, None)
-    params.update(after_name=after_name, after_uid=after_uid)
-    return cypher(organization_list_query(searching=False, descending=descending), params)
+    else:
+        params.update(after_name=after_name, after_uid=after_uid)
+    query = organization_list_query(
+        searching=bool(query_text), sort=sort, by_kind=kind is not None, by_country=country is not None,
+        by_rel_type=rel_type is not None, by_as_of=as_of is not None, keyset=after is not None,
+        descending=descending,
+    )
+    return cypher(query, params)
 
 
 def node_list_query(label: str) -> str:
@@ -185,6 +230,12 @@ RETURN {{{OTHER_END}}} AS node
 """
 
 
+def node_summary(*, uid: str) -> dict[str, Any] | None:
+    """Return the short description of node `uid` (uid, name, kind, label, degree, date), or None."""
+    rows = cypher(NODE_SUMMARY, {"uid": uid})
+    return rows[0]["node"] if rows else None
+
+
 def neighbourhood(*, uid: str, depth: int = 1, types: list[str] | None = None, labels: list[str] | None = None,
                   as_of: str | None = None, limit: int = 500) -> dict[str, Any] | None:
     """Return the nodes within `depth` hops of `uid` (at most `limit`) and the relationships that reach them.
@@ -192,10 +243,10 @@ def neighbourhood(*, uid: str, depth: int = 1, types: list[str] | None = None, l
     `{"nodes", "edges", "truncated"}`; `truncated` is True when the cap cut the neighbourhood short. One
     query per hop (at most 3 hops), each capped, so a hub cannot blow up the answer. None if no such node.
     """
-    centre = cypher(NODE_SUMMARY, {"uid": uid})
-    if not centre:
+    centre = node_summary(uid=uid)
+    if centre is None:
         return None
-    nodes = {uid: centre[0]["node"]}
+    nodes = {uid: centre}
     edges: dict[str, dict[str, Any]] = {}
     frontier, truncated = [uid], False
     for _ in range(max(1, min(depth, 3))):

@@ -1,19 +1,346 @@
-"""HTML pages: each view calls a selector and renders a template."""
+"""HTML pages and the JSON their scripts fetch: each view reads its parameters, calls selectors, renders."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from __future__ import annotations
 
-from orgs import selectors
+from typing import Any
+from urllib.parse import urlencode
 
-PAGE_SIZE = 100
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from orgs import history, presenters, selectors
+from orgs.dates import as_of_day
+from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel, OrganizationKind
+
+PAGE_SIZE = 50
+TIES_PER_GROUP = 25
+EXPLORER_NODE_LIMIT = 500
+LIST_LABELS = {
+    "countries": NodeLabel.COUNTRY,
+    "events": NodeLabel.EVENT,
+    "documents": NodeLabel.DOCUMENT,
+    "sources": NodeLabel.SOURCE,
+}
+
+
+# --- Reading request parameters ----------------------------------------------------------------------
+
+
+def _as_of(request: HttpRequest) -> str | None:
+    """Return the full day the `as_of` parameter (a year, month or day) means; ignore what is not a date."""
+    try:
+        return as_of_day(request.GET.get("as_of", "").strip())
+    except ValueError:
+        return None
+
+
+def _keyset(request: HttpRequest) -> tuple[str, str] | None:
+    """Return the (name, uid) keyset from `after` and `after_uid`, or None on the first page."""
+    after, after_uid = request.GET.get("after"), request.GET.get("after_uid")
+    return (after, after_uid) if after and after_uid else None
+
+
+def _next_page_query(request: HttpRequest, last: dict[str, Any] | None, **extra: Any) -> str | None:
+    """Return the query string of the page after the row `last`, keeping the other parameters."""
+    if last is None:
+        return None
+    params = {key: value for key, value in request.GET.items() if key not in {"after", "after_uid", "skip"}}
+    params.update(after=last["name"], after_uid=last["uid"], **extra)
+    return urlencode(params)
+
+
+def _first_page_query(request: HttpRequest) -> str:
+    """Return the query string of the first page, keeping every parameter but the paging ones."""
+    paging = {"after", "after_uid", "skip"}
+    return urlencode({key: value for key, value in request.GET.items() if key not in paging})
+
+
+def _depth(request: HttpRequest) -> int:
+    """Return the explorer's `depth` parameter: 1 to 3 hops, 2 unless said otherwise."""
+    try:
+        return min(max(int(request.GET.get("depth", 2)), 1), 3)
+    except ValueError:
+        return 2
+
+
+def _types(request: HttpRequest) -> list[str] | None:
+    """Return the relationship types chosen in `type` parameters (known ones only), or None for all."""
+    chosen = [name for name in request.GET.getlist("type") if name in RELATIONSHIP_TYPES]
+    return chosen or None
+
+
+# --- Home, search and lists --------------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """What the graph holds, its most connected bodies, a search box and the sources behind it."""
+    counts = selectors.graph_counts()
+    return render(request, "orgs/home.html", {
+        "node_counts": presenters.node_counts_view(counts["nodes"]),
+        "relationship_counts": [(RELATIONSHIP_TYPES[name], count)
+                                for name, count in counts["relationships"].items() if count],
+        "hubs": selectors.hubs(limit=10),
+        "sources": selectors.node_list(label=NodeLabel.SOURCE, limit=10),
+        "changes": history.recent_changes(limit=8),
+    })
+
+
+def node_redirect(request: HttpRequest, uid: str) -> HttpResponse:
+    """Send a link that knows only a node's uid (as the change log does) to the page of its kind."""
+    node = selectors.node_summary(uid=uid)
+    if node is None:
+        raise Http404(f"There is nothing called '{uid}' in the graph (it may have been deleted or merged).")
+    return redirect(presenters.node_url(node["label"], uid))
 
 
 def organization_list(request: HttpRequest) -> HttpResponse:
-    """The organizations in the graph by name, a page at a time (keyset on name and uid)."""
-    after_name, after_uid = request.GET.get("after_name"), request.GET.get("after_uid")
-    after = (after_name, after_uid) if after_name and after_uid else None
-    organizations = selectors.organization_list(after=after, limit=PAGE_SIZE + 1)
-    next_page = organizations[PAGE_SIZE - 1] if len(organizations) > PAGE_SIZE else None
+    """Search organizations by name, acronym or alias, or browse them by name; facets: kind, country, tie."""
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind") or None
+    country = request.GET.get("country") or None
+    rel_type = request.GET.get("rel_type") if request.GET.get("rel_type") in RELATIONSHIP_TYPES else None
+    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SEARCH_ORDERS else "relevance"
+    try:
+        skip = max(0, int(request.GET.get("skip", 0)))
+    except ValueError:
+        skip = 0
+    rows = selectors.organization_list(q=q, kind=kind, country=country, rel_type=rel_type,
+                                       after=_keyset(request), skip=skip, limit=PAGE_SIZE + 1, sort=sort)
+    has_more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    if q:
+        base = {key: value for key, value in request.GET.items() if key != "skip"}
+        next_query = urlencode({**base, "skip": skip + PAGE_SIZE}) if has_more else None
+    else:
+        next_query = _next_page_query(request, rows[-1] if has_more else None)
     return render(request, "orgs/organization_list.html", {
-        "organizations": organizations[:PAGE_SIZE], "next_page": next_page,
+        "organizations": [{**row, "kind_label": presenters.kind_label(row["kind"])} for row in rows],
+        "q": q, "kind": kind, "country": country, "rel_type": rel_type, "sort": sort,
+        "sorts": [("relevance", "Best match"), ("name", "Name"), ("ties", "Most ties")],
+        "kinds": list(OrganizationKind),
+        "countries": selectors.node_list(label=NodeLabel.COUNTRY, limit=500),
+        "relationship_types": RELATIONSHIP_TYPES.values(),
+        "next_query": next_query,
+        "is_first_page": not skip and _keyset(request) is None,
+        "first_query": _first_page_query(request),
+    })
+
+
+def node_list(request: HttpRequest, section: str) -> HttpResponse:
+    """Browse countries, events, documents or sources by name, a page at a time."""
+    label = LIST_LABELS[section]
+    rows = selectors.node_list(label=label, after=_keyset(request), limit=PAGE_SIZE + 1)
+    has_more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return render(request, "orgs/node_list.html", {
+        "section": section,
+        "label": label,
+        "rows": [{**row, "url": presenters.node_url(label, row["uid"]),
+                  "kind_label": presenters.kind_label(row["kind"])} for row in rows],
+        "next_query": _next_page_query(request, rows[-1] if has_more else None),
+        "is_first_page": _keyset(request) is None,
+        "first_query": _first_page_query(request),
+    })
+
+
+def autocomplete(request: HttpRequest) -> JsonResponse:
+    """Up to 8 organizations matching what is typed so far, for the path finder and the search box."""
+    q = request.GET.get("q", "").strip()
+    rows = selectors.organization_list(q=q, limit=8) if q else []
+    return JsonResponse({"results": [
+        {"uid": row["uid"], "name": row["name"], "acronym": row["acronym"]} for row in rows
+    ]})
+
+
+# --- One node ----------------------------------------------------------------------------------------
+
+
+def node_detail(request: HttpRequest, uid: str, label: NodeLabel) -> HttpResponse:
+    """A node's facts, its relationships as sentences with evidence, its family, timeline and drawing.
+
+    Two graph queries whatever the number of relationships: the profile (each group capped) and the
+    titles of the sources its evidence cites.
+    """
+    as_of = _as_of(request)
+    profile = selectors.node_profile(uid=uid, as_of=as_of, per_group=TIES_PER_GROUP)
+    if profile is None:
+        raise Http404(f"There is no {label.value.lower()} '{uid}' in the graph.")
+    if profile["label"] != label:
+        return redirect(presenters.node_url(profile["label"], uid))
+    titles = selectors.source_titles(uids=presenters.evidence_sources(presenters.profile_ties(profile)))
+    return render(request, "orgs/node_detail.html", {
+        "page": presenters.profile_view(profile, titles),
+        "as_of": request.GET.get("as_of", "").strip() if as_of else "",
+    })
+
+
+def node_ties(request: HttpRequest, uid: str, rel_type: str, direction: str) -> HttpResponse:
+    """Every tie of one type and direction of a node, a page at a time (for bodies with hundreds of them)."""
+    if rel_type not in RELATIONSHIP_TYPES or direction not in {"out", "in"}:
+        raise Http404("No such group of relationships.")
+    node = selectors.node_summary(uid=uid)
+    if node is None:
+        raise Http404(f"There is nothing called '{uid}' in the graph.")
+    outgoing = direction == "out"
+    ties = selectors.node_ties_page(uid=uid, rel_type=rel_type, outgoing=outgoing, after=_keyset(request),
+                                    limit=PAGE_SIZE + 1, as_of=_as_of(request))
+    has_more = len(ties) > PAGE_SIZE
+    ties = ties[:PAGE_SIZE]
+    titles = selectors.source_titles(uids=presenters.evidence_sources(ties))
+    last = {"name": ties[-1]["other"]["name"], "uid": ties[-1]["other"]["uid"]} if has_more else None
+    return render(request, "orgs/node_ties.html", {
+        "node": node,
+        "subject": presenters.display_name(node),
+        "node_url": presenters.node_url(node["label"], uid),
+        "heading": presenters.verb(rel_type, outgoing).capitalize(),
+        "ties": [presenters.tie_view(tie, titles) for tie in ties],
+        "next_query": _next_page_query(request, last),
+        "is_first_page": _keyset(request) is None,
+        "first_query": _first_page_query(request),
+    })
+
+
+def source_detail(request: HttpRequest, uid: str) -> HttpResponse:
+    """A source document with every fact it supports: the provenance view."""
+    found = selectors.source_facts(uid=uid)
+    if found is None:
+        raise Http404(f"There is no source '{uid}' in the graph.")
+    facts = [{
+        **fact,
+        "start_name": presenters.display_name(fact["start"]),
+        "start_url": presenters.node_url(fact["start"]["label"], fact["start"]["uid"]),
+        "verb": RELATIONSHIP_TYPES[fact["type"]].forward,
+        "end_name": presenters.display_name(fact["end"]),
+        "end_url": presenters.node_url(fact["end"]["label"], fact["end"]["uid"]),
+        "period": presenters.period(fact),
+    } for fact in found["facts"]]
+    return render(request, "orgs/source_detail.html", {
+        "source": found["source"], "total": found["total"], "facts": facts,
+        "facts_list": presenters.facts(NodeLabel.SOURCE, found["source"]),
+    })
+
+
+# --- Network explorer --------------------------------------------------------------------------------
+
+
+def explorer(request: HttpRequest, uid: str) -> HttpResponse:
+    """The interactive map of a node's neighbourhood (drawn by static/js/explorer.js from the JSON below)."""
+    node = selectors.node_summary(uid=uid)
+    if node is None:
+        raise Http404(f"There is nothing called '{uid}' in the graph.")
+    depth = _depth(request)
+    return render(request, "orgs/explorer.html", {
+        "node": node,
+        "depth": depth,
+        "node_url": presenters.node_url(node["label"], uid),
+        "relationship_types": RELATIONSHIP_TYPES.values(),
+        "labels": [label for label in NodeLabel if label != NodeLabel.SOURCE],
+        "config": {
+            "network": reverse("orgs:explorer-json", kwargs={"uid": uid}) + f"?depth={depth}",
+            "groups": reverse("orgs:explorer-groups", kwargs={"uid": "UID"}),
+            "ties": reverse("orgs:explorer-ties", kwargs={"uid": "UID"}),
+            "centre": uid,
+        },
+    })
+
+
+def explorer_json(request: HttpRequest, uid: str) -> JsonResponse:
+    """A node's neighbourhood as nodes and edges, capped at `limit` (≤ 500) nodes; says when it was cut."""
+    depth = _depth(request)
+    try:
+        limit = min(max(int(request.GET.get("limit", EXPLORER_NODE_LIMIT)), 1), EXPLORER_NODE_LIMIT)
+    except ValueError:
+        limit = EXPLORER_NODE_LIMIT
+    labels = [label for label in request.GET.getlist("label") if label in NodeLabel.__members__.values()]
+    network = selectors.neighbourhood(uid=uid, depth=depth, types=_types(request), labels=labels or None,
+                                      as_of=_as_of(request), limit=limit)
+    if network is None:
+        return JsonResponse({"detail": f"There is nothing called '{uid}' in the graph."}, status=404)
+    return JsonResponse({**presenters.network_view(network), "limit": limit, "depth": depth})
+
+
+def explorer_groups(request: HttpRequest, uid: str) -> JsonResponse:
+    """A node's relationship counts by type and direction, so the explorer can page a hub's neighbours."""
+    profile = selectors.node_profile(uid=uid, per_group=0)
+    if profile is None:
+        return JsonResponse({"detail": f"There is nothing called '{uid}' in the graph."}, status=404)
+    return JsonResponse({
+        "node": presenters.graph_node({**profile["node"], "label": profile["label"]}),
+        "groups": [{
+            "type": group["type"], "outgoing": group["outgoing"], "total": group["total"],
+            "reading": presenters.verb(group["type"], group["outgoing"]),
+        } for group in profile["groups"]],
+    })
+
+
+def explorer_ties(request: HttpRequest, uid: str) -> JsonResponse:
+    """One page of a node's ties of one type and direction, as explorer nodes and edges."""
+    rel_type = request.GET.get("type", "")
+    if rel_type not in RELATIONSHIP_TYPES:
+        return JsonResponse({"detail": "Unknown relationship type."}, status=400)
+    outgoing = request.GET.get("outgoing") == "1"
+    ties = selectors.node_ties_page(uid=uid, rel_type=rel_type, outgoing=outgoing, after=_keyset(request),
+                                    limit=PAGE_SIZE + 1)
+    has_more = len(ties) > PAGE_SIZE
+    ties = ties[:PAGE_SIZE]
+    last = ties[-1]["other"] if has_more else None
+    return JsonResponse({
+        "nodes": [presenters.graph_node(tie["other"]) for tie in ties],
+        "edges": [presenters.graph_edge(tie, *ends) for tie in ties
+                  for ends in [(uid, tie["other"]["uid"]) if outgoing else (tie["other"]["uid"], uid)]],
+        "next": {"after": last["name"], "after_uid": last["uid"]} if last else None,
+    })
+
+
+# --- Path finder ------------------------------------------------------------------------------------
+
+
+def _resolve_organization(text: str) -> dict[str, Any] | None:
+    """Return the node a path finder field names: a uid, or else the best full-text match of the words."""
+    if not text:
+        return None
+    node = selectors.node_summary(uid=text)
+    if node is not None:
+        return node
+    found = selectors.organization_list(q=text, limit=1)
+    return selectors.node_summary(uid=found[0]["uid"]) if found else None
+
+
+def paths(request: HttpRequest) -> HttpResponse:
+    """The shortest connections between two organizations, as sentences with evidence and a small drawing."""
+    from_text, to_text = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
+    start, end = _resolve_organization(from_text), _resolve_organization(to_text)
+    types = _types(request)
+    as_of = _as_of(request)
+    try:
+        max_length = min(max(int(request.GET.get("max_length", 6)), 1), 10)
+    except ValueError:
+        max_length = 6
+    found: list[dict[str, Any]] = []
+    asked = bool(start and end)
+    if start and end:
+        found = selectors.paths_between(from_uid=start["uid"], to_uid=end["uid"], k=3, max_length=max_length,
+                                        types=types, as_of=as_of)
+    titles = selectors.source_titles(
+        uids=presenters.evidence_sources([tie for path in found for tie in path["ties"]])
+    )
+    drawing_nodes: dict[str, dict[str, Any]] = {}
+    drawing_edges: dict[str, dict[str, Any]] = {}
+    for path in found:
+        for node in path["nodes"]:
+            drawing_nodes[node["uid"]] = presenters.graph_node(node)
+        for tie in path["ties"]:
+            drawing_edges[tie["uid"]] = presenters.graph_edge(tie, tie["start"], tie["end"])
+    return render(request, "orgs/paths.html", {
+        "from_text": from_text, "to_text": to_text, "start": start, "end": end,
+        "from_missing": bool(from_text) and start is None, "to_missing": bool(to_text) and end is None,
+        "same": bool(start and end and start["uid"] == end["uid"]),
+        "asked": asked,
+        "paths": [presenters.path_view(path, titles) for path in found],
+        "drawing": {"nodes": list(drawing_nodes.values()), "edges": list(drawing_edges.values())},
+        "relationship_types": RELATIONSHIP_TYPES.values(),
+        "chosen_types": types or [],
+        "as_of": request.GET.get("as_of", "").strip() if as_of else "",
+        "max_length": max_length,
     })

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -64,6 +65,17 @@ def graph_server() -> Iterator[EmbeddedServerConfig | None]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def graph_server_before_live_server(request: pytest.FixtureRequest) -> None:
+    """Start the graph server first when a test uses the live server.
+
+    pytest-django's live server overrides the settings during each of its tests and restores them afterwards,
+    so the graph URL `graph_server` writes must be written before that, or it is lost after the first test.
+    """
+    if any("live_server" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        request.getfixturevalue("graph_server")
+
+
 @pytest.fixture(autouse=True)
 def empty_graph(request: pytest.FixtureRequest) -> None:
     """Give each test an empty graph with the schema installed (tests marked no_graph skip this).
@@ -84,3 +96,52 @@ def seed_graph() -> dict[str, int]:
     from orgs.loader import load_graph_file
 
     return load_graph_file(settings.SEED_GRAPH_FILE)
+
+
+# --- Headless Chromium for the browser tests ---------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Start one headless Chromium (the Debian package, never a downloaded one) for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread; the live server's views touch the graph from theirs.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """Give a test a fresh laptop-sized browser tab; its console errors fail the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    yield tab
+    context.close()
+    assert not errors, f"the page reported errors: {errors}"
+
+
+@pytest.fixture
+def screenshot(page: Any) -> Callable[[str], Path]:
+    """Return a function that saves a full-page screenshot of the tab under test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def save(name: str) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save

@@ -1,6 +1,5 @@
 """A person in a real browser: log in, edit an organization, add a relationship with its evidence."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -9,29 +8,15 @@ from orgs.graph import cypher
 from tests.graph_factories import node, organization, source
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SENTENCE = "With that the CIS ATC is granted an observer status in the INTERPOL."
 
 
 @pytest.fixture
-def page():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the live server's ORM calls from Playwright's loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser.new_page()
-        browser.close()
+def page(browser):
+    # The session's one Chromium (tests/conftest.py): a second sync_playwright() in this thread would fail.
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 @pytest.mark.browser
@@ -68,6 +53,6 @@ def test_an_admin_edits_an_organization_and_adds_a_relationship_with_evidence(pa
     assert (tie["since"], tie["evidence"]) == ("2005", SENTENCE)
     assert node("cis-atc")["acronym"] == "CIS ATC"
 
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/organizations/")  # "/" became the home page (issue 3)
     row = page.locator("tr", has_text="CIS Anti-Terrorism Center")
     assert "CIS ATC" in row.inner_text() and row.locator("td").nth(3).inner_text() == "1"

@@ -9,6 +9,7 @@ from orgs.graph import GraphUnavailable, connect
 from orgs.graphserver import free_port
 
 
+@pytest.mark.django_db  # the home page also shows the change log
 def test_the_home_page_lists_the_seed_organizations(client, seed_graph):
     response = client.get("/")
 
@@ -18,6 +19,7 @@ def test_the_home_page_lists_the_seed_organizations(client, seed_graph):
         assert name in response.content.decode()
 
 
+@pytest.mark.django_db
 def test_the_home_page_says_when_the_graph_is_empty(client):
     assert "holds no organizations yet" in client.get("/").content.decode()
 

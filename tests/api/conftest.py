@@ -59,12 +59,3 @@ def client_as_reader(reader) -> APIClient:
     client.force_authenticate(reader)
     return client
 
-
-@pytest.fixture(scope="session", autouse=True)
-def graph_server_before_live_server(graph_server):
-    """Start the graph server before pytest-django's live-server settings override begins.
-
-    `graph_server` writes the server's URL into the settings; written while the live server's override is
-    active, it would be undone when that override ends.
-    """
-    return graph_server

@@ -1,0 +1,238 @@
+"""Turn what the selectors return into what the pages show: sentences, links, timelines, drawings.
+
+No queries here: every function takes selector results and returns plain data for a template or JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from orgs.vocabulary import RELATIONSHIP_TYPES, DocumentKind, EventKind, NodeLabel, OrganizationKind
+
+DETAIL_ROUTES = {
+    NodeLabel.ORGANIZATION: "orgs:organization-detail",
+    NodeLabel.COUNTRY: "orgs:country-detail",
+    NodeLabel.EVENT: "orgs:event-detail",
+    NodeLabel.DOCUMENT: "orgs:document-detail",
+    NodeLabel.SOURCE: "orgs:source-detail",
+}
+LIST_ROUTES = {
+    NodeLabel.ORGANIZATION: ("Organizations", "orgs:organization-list"),
+    NodeLabel.COUNTRY: ("Countries", "orgs:country-list"),
+    NodeLabel.EVENT: ("Events", "orgs:event-list"),
+    NodeLabel.DOCUMENT: ("Documents", "orgs:document-list"),
+    NodeLabel.SOURCE: ("Sources", "orgs:source-list"),
+}
+KIND_LABELS = {
+    kind.value: kind.label for kinds in (OrganizationKind, EventKind, DocumentKind) for kind in kinds
+}
+# The facts a detail page lists for each kind of node, in order, with their headings.
+FACTS = {
+    NodeLabel.ORGANIZATION: [("acronym", "Acronym"), ("aliases", "Also known as"), ("kind", "Kind"),
+                             ("founded", "Founded"), ("dissolved", "Dissolved"), ("website", "Website")],
+    NodeLabel.COUNTRY: [("official_name", "Official name"), ("iso_code", "ISO code"),
+                        ("aliases", "Also known as")],
+    NodeLabel.EVENT: [("kind", "Kind"), ("start", "Began"), ("end", "Ended"), ("place", "Place")],
+    NodeLabel.DOCUMENT: [("kind", "Kind"), ("date", "Date")],
+    NodeLabel.SOURCE: [("publisher", "Publisher"), ("url", "Address")],
+}
+# Drawings on the detail page stay small; the explorer is there for more.
+DRAWING_NODE_LIMIT = 60
+
+
+def node_url(label: str, uid: str) -> str:
+    """Return the address of the page of node `uid` of kind `label`."""
+    return reverse(DETAIL_ROUTES[NodeLabel(label)], kwargs={"uid": uid})
+
+
+def node_counts_view(counts: dict[str, int]) -> list[dict[str, Any]]:
+    """Return the node counts per kind with each kind's plural name and list address."""
+    return [{"plural": plural, "url": reverse(route), "count": counts.get(label.value, 0)}
+            for label, (plural, route) in LIST_ROUTES.items()]
+
+
+def kind_label(kind: str | None) -> str:
+    """Return how a page names a node `kind` ("regional_centre" → "Regional centre")."""
+    return KIND_LABELS.get(kind or "", (kind or "").replace("_", " ").capitalize())
+
+
+def display_name(node: dict[str, Any]) -> str:
+    """Return the name a sentence uses for a node: its acronym when it has one, else its name or title."""
+    return node.get("acronym") or node.get("name") or node.get("title") or node.get("uid", "")
+
+
+def period(tie: dict[str, Any]) -> str:
+    """Return a tie's period in words: "since 2005", "2003 – 2008", "until 2010", or ""."""
+    since, until = tie.get("since"), tie.get("until")
+    if since and until:
+        return f"{since} – {until}"
+    if since:
+        return f"since {since}"
+    if until:
+        return f"until {until}"
+    return ""
+
+
+def verb(rel_type: str, outgoing: bool) -> str:
+    """Return how a tie reads from the node at its start (`outgoing`) or at its end."""
+    rel = RELATIONSHIP_TYPES[rel_type]
+    return rel.forward if outgoing else rel.backward
+
+
+def tie_view(tie: dict[str, Any], titles: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Return a tie (as `node_profile` or `node_ties_page` give it) ready for a sentence with its evidence."""
+    other = tie["other"]
+    return {
+        **tie,
+        "verb": verb(tie["type"], tie["outgoing"]),
+        "other_name": display_name(other),
+        "other_url": node_url(other["label"], other["uid"]),
+        "period": period(tie),
+        "source": titles.get(tie.get("source_uid") or "", {"uid": tie.get("source_uid"), "title": None}),
+    }
+
+
+def evidence_sources(ties: list[dict[str, Any]]) -> list[str]:
+    """Return the source uids the `ties` cite, for one `source_titles` call."""
+    return sorted({tie["source_uid"] for tie in ties if tie.get("source_uid")})
+
+
+def profile_ties(profile: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return every tie a profile holds, across its groups."""
+    return [tie for group in profile["groups"] for tie in group["ties"]]
+
+
+def profile_view(profile: dict[str, Any], titles: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Return a node profile as its page shows it: facts, groups of sentences, family, timeline, drawing."""
+    node, label = profile["node"], profile["label"]
+    groups = []
+    for group in profile["groups"]:
+        rel = RELATIONSHIP_TYPES[group["type"]]
+        ties = [tie_view(tie, titles) for tie in group["ties"]]
+        groups.append({
+            "type": group["type"],
+            "outgoing": group["outgoing"],
+            "direction": "out" if group["outgoing"] else "in",
+            "heading": (rel.forward if group["outgoing"] else rel.backward).capitalize(),
+            "total": group["total"],
+            "ties": ties,
+            "more": group["total"] - len(ties),
+        })
+    return {
+        "node": node,
+        "label": label,
+        "name": node.get("name") or node.get("title"),
+        "subject": display_name(node),
+        "facts": facts(label, node),
+        "groups": groups,
+        "total": sum(group["total"] for group in groups),
+        "parents": [t for g in groups if g["type"] == "PART_OF" and g["outgoing"] for t in g["ties"]],
+        "children": [t for g in groups if g["type"] == "PART_OF" and not g["outgoing"] for t in g["ties"]],
+        "timeline": timeline(node, label, [tie for group in groups for tie in group["ties"]]),
+        "drawing": drawing(node, label, [tie for group in groups for tie in group["ties"]]),
+    }
+
+
+def facts(label: str, node: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Return (heading, value) pairs of the node's facts that have a value; kinds and lists made readable."""
+    shown = []
+    for key, heading in FACTS[NodeLabel(label)]:
+        value = node.get(key)
+        if not value:
+            continue
+        if key == "kind":
+            value = kind_label(value)
+        elif isinstance(value, list):
+            value = ", ".join(value)
+        shown.append((heading, value))
+    return shown
+
+
+def timeline(node: dict[str, Any], label: str, ties: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the node's dated moments in order: its own dates, dated ties, and events it is tied to."""
+    moments = []
+    own = {"founded": "Founded", "dissolved": "Dissolved", "start": "Began", "end": "Ended", "date": "Dated"}
+    for key, what in own.items():
+        if node.get(key):
+            moments.append({"date": node[key], "text": what, "url": None})
+    for tie in ties:
+        sentence = f"{tie['verb']} {tie['other_name']}"
+        if tie.get("since"):
+            moments.append({"date": tie["since"], "text": f"Began: {sentence}", "url": tie["other_url"]})
+        if tie.get("until"):
+            moments.append({"date": tie["until"], "text": f"Ended: {sentence}", "url": tie["other_url"]})
+        other = tie["other"]
+        if other["label"] == NodeLabel.EVENT and other.get("date") and not tie.get("since"):
+            moments.append({"date": other["date"], "text": f"{tie['verb'].capitalize()} {other['name']}",
+                            "url": tie["other_url"]})
+    return sorted(moments, key=lambda moment: moment["date"])
+
+
+def graph_node(node: dict[str, Any]) -> dict[str, Any]:
+    """Return a node as the network drawings take it (Cytoscape's `data`)."""
+    return {
+        "id": node["uid"],
+        "name": node.get("name"),
+        "short": display_name(node),
+        "label": node.get("label"),
+        "kind": kind_label(node.get("kind")),
+        "degree": node.get("degree") or 0,
+        "date": node.get("date"),
+        "url": node_url(node["label"], node["uid"]) if node.get("label") else None,
+    }
+
+
+def graph_edge(tie: dict[str, Any], start: str, end: str) -> dict[str, Any]:
+    """Return a tie as the network drawings take it, with its forward sentence and period."""
+    return {
+        "id": tie["uid"],
+        "source": start,
+        "target": end,
+        "type": tie["type"],
+        "reading": RELATIONSHIP_TYPES[tie["type"]].forward,
+        "since": tie.get("since"),
+        "until": tie.get("until"),
+        "qualifier": tie.get("qualifier"),
+        "evidence": tie.get("evidence"),
+        "source_uid": tie.get("source_uid"),
+    }
+
+
+def drawing(node: dict[str, Any], label: str, ties: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the small drawing of a detail page: the node and the other ends of (some of) its ties."""
+    nodes = {node["uid"]: graph_node({**node, "label": label})}
+    edges = []
+    for tie in ties:
+        other = tie["other"]
+        if other["uid"] not in nodes:
+            if len(nodes) >= DRAWING_NODE_LIMIT:
+                continue
+            nodes[other["uid"]] = graph_node(other)
+        start, end = (node["uid"], other["uid"]) if tie["outgoing"] else (other["uid"], node["uid"])
+        edges.append(graph_edge(tie, start, end))
+    return {"nodes": list(nodes.values()), "edges": edges}
+
+
+def network_view(network: dict[str, Any]) -> dict[str, Any]:
+    """Return a `neighbourhood` (or path) result as the explorer's JSON: nodes and edges with links."""
+    return {
+        "nodes": [graph_node(node) for node in network["nodes"]],
+        "edges": [graph_edge(tie, tie["start"], tie["end"]) for tie in network["edges"]],
+        "truncated": network.get("truncated", False),
+    }
+
+
+def path_view(path: dict[str, Any], titles: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return a path's steps as sentences in walking order, each with its evidence."""
+    steps = []
+    for index, tie in enumerate(path["ties"]):
+        here, there = path["nodes"][index], path["nodes"][index + 1]
+        outgoing = tie["start"] == here["uid"]
+        steps.append({
+            **tie_view({**tie, "outgoing": outgoing, "other": there}, titles),
+            "from_name": display_name(here),
+            "from_url": node_url(here["label"], here["uid"]),
+        })
+    return steps

@@ -1,0 +1,76 @@
+// Shared drawing helpers for ATC Graph's network pictures (Cytoscape.js + fcose, served from static/vendor/).
+(function () {
+  "use strict";
+  if (window.cytoscapeFcose && window.cytoscape) {
+    window.cytoscape.use(window.cytoscapeFcose);
+  }
+
+  // One colour per kind of node and per relationship type; site.css repeats them for the legend swatches.
+  var NODE_COLOURS = {
+    Organization: "#1f5fa8", Country: "#2e8540", Event: "#c05621", Document: "#6b46c1", Source: "#718096"
+  };
+  var EDGE_COLOURS = {
+    COLLABORATES_WITH: "#2b6cb0", HAS_OBSERVER_STATUS_IN: "#d69e2e", COORDINATES: "#c53030",
+    MERGED_FROM: "#805ad5", PART_OF: "#4a5568", MEMBER_OF: "#38a169", HAS_CONTACT_POINT_IN: "#dd6b20",
+    LOCATED_IN: "#81e6d9", ORGANIZED: "#ed64a6", TOOK_PART_IN: "#f6ad55", HELD_IN: "#9ae6b4",
+    ADOPTED: "#b794f4", BASED_ON: "#a0aec0", CONCERNS: "#fc8181"
+  };
+
+  function style() {
+    return [
+      { selector: "node", style: {
+        "background-color": function (n) { return NODE_COLOURS[n.data("label")] || "#718096"; },
+        "label": "data(short)", "font-size": 10, "color": "#1d2330", "text-valign": "bottom",
+        "text-margin-y": 3, "text-wrap": "ellipsis", "text-max-width": 110,
+        "width": function (n) { return 14 + Math.min(26, Math.sqrt(n.data("degree") || 0) * 3); },
+        "height": function (n) { return 14 + Math.min(26, Math.sqrt(n.data("degree") || 0) * 3); },
+        "border-width": 1, "border-color": "#fff"
+      } },
+      { selector: "node.centre", style: { "border-width": 4, "border-color": "#14213d" } },
+      { selector: "node:selected", style: { "border-width": 4, "border-color": "#f6ad55" } },
+      { selector: "edge", style: {
+        "width": 2, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.8,
+        "line-color": function (e) { return EDGE_COLOURS[e.data("type")] || "#a0aec0"; },
+        "target-arrow-color": function (e) { return EDGE_COLOURS[e.data("type")] || "#a0aec0"; },
+        "opacity": 0.85
+      } },
+      { selector: "edge[type = 'COLLABORATES_WITH']", style: { "target-arrow-shape": "none" } },
+      { selector: ".hidden", style: { "display": "none" } }
+    ];
+  }
+
+  function elements(data) {
+    var nodes = data.nodes.map(function (n) { return { group: "nodes", data: n }; });
+    var edges = data.edges.map(function (e) { return { group: "edges", data: e }; });
+    return nodes.concat(edges);
+  }
+
+  function layout(options) {
+    var fcose = !!window.cytoscapeFcose;
+    return Object.assign({
+      name: fcose ? "fcose" : "cose", animate: false, randomize: true, nodeRepulsion: 6000,
+      idealEdgeLength: 70, quality: "default", fit: true, padding: 20
+    }, options || {});
+  }
+
+  function draw(container, data, options) {
+    options = options || {};
+    var cy = window.cytoscape({
+      container: container, elements: elements(data), style: style(), layout: layout(options.layout),
+      wheelSensitivity: 0.3, minZoom: 0.1, maxZoom: 4
+    });
+    if (options.centre) { cy.getElementById(options.centre).addClass("centre"); }
+    return cy;
+  }
+
+  // Read an edge the way a sentence does: "A collaborates with B · since 2005".
+  function edgeSentence(cy, edge) {
+    var from = cy.getElementById(edge.data("source")).data("short");
+    var to = cy.getElementById(edge.data("target")).data("short");
+    var when = edge.data("since") && edge.data("until") ? edge.data("since") + " – " + edge.data("until")
+      : edge.data("since") ? "since " + edge.data("since") : edge.data("until") ? "until " + edge.data("until") : "";
+    return from + " " + edge.data("reading") + " " + to + (when ? " · " + when : "");
+  }
+
+  window.ATCGraph = { draw: draw, layout: layout, elements: elements, edgeSentence: edgeSentence };
+})();

@@ -1,0 +1,391 @@
+"""The analyst pages and the JSON their scripts read, on the seed graph and on generated hubs."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from django.conf import settings
+
+from orgs import services, views
+from orgs.graph import GraphUnavailable, connect, cypher, recorded_queries
+from orgs.graphserver import free_port
+from tests.factories import make_hub
+
+pytestmark = pytest.mark.django_db  # the home page reads the change log from Django's database
+
+
+def text_of(response) -> str:
+    """Return a page's visible text with tags removed and runs of space collapsed."""
+    body = re.sub(r"<script.*?</script>", " ", response.content.decode(), flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+# --- Home ------------------------------------------------------------------------------------------
+
+
+def test_the_home_page_shows_what_the_graph_holds_its_hubs_and_its_sources(client, seed_graph):
+    page = text_of(client.get("/"))
+
+    assert "Organizations 44" in page and "Countries 6" in page and "Events 15" in page
+    assert "Collaborates with 24" in page and "Is part of 25" in page
+    assert page.index("CIS Anti-Terrorism Center (CIS ATC) 28 ties") < page.index("SECI Anti-Terrorism Task")
+    assert "CIS Anti-Terrorism Center: partners and cooperation" in page
+
+
+def test_the_home_page_of_an_empty_graph_says_how_to_fill_it(client):
+    page = text_of(client.get("/"))
+
+    assert "The graph holds no organizations yet" in page
+    assert "No relationships yet." in page
+    assert "No edits recorded yet" in page
+
+
+def test_the_home_page_lists_recent_changes_with_links_to_what_changed(client, seed_graph):
+    created = services.node_create(label="Organization", data={"name": "Baltic Sea Task Force"})
+
+    response = client.get("/")
+    link = re.search(r'<a href="(/nodes/[^"]+/)">([^<]+)</a>', response.content.decode())
+
+    assert "Baltic Sea Task Force" in link.group(2)
+    assert client.get(link.group(1))["Location"] == f"/organizations/{created['uid']}/"
+
+
+# --- Search and lists ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("interpol", "International Criminal Police Organization"),
+    ("ctc", "UN Counter-Terrorism Committee"),
+    ("anti-terror", "CIS Anti-Terrorism Center"),
+    ("ANTI-TÉRROR cent", "CIS Anti-Terrorism Center"),
+])
+def test_search_finds_organizations_by_partial_words_whatever_the_case_and_accents(client, seed_graph, typed,
+                                                                                   expected):
+    response = client.get("/organizations/", {"q": typed})
+
+    assert response.status_code == 200
+    assert expected in text_of(response)
+
+
+@pytest.mark.parametrize(("sort", "first"), [("name", "CIS Anti-Terrorism Center"),
+                                            ("ties", "CIS Anti-Terrorism Center")])
+def test_search_results_can_be_sorted_by_name_or_ties(client, seed_graph, sort, first):
+    body = client.get("/organizations/", {"q": "anti-terror", "sort": sort}).content.decode()
+
+    names = re.findall(r'<td><a href="/organizations/[^/]+/">([^<]+)</a>', body)
+    assert names[0] == first
+    if sort == "name":
+        assert names == sorted(names)
+
+
+def test_a_search_that_finds_nothing_says_so(client, seed_graph):
+    assert "No organization matches “zzyzx”" in text_of(client.get("/organizations/", {"q": "zzyzx"}))
+
+
+@pytest.mark.parametrize(("facet", "value", "included", "excluded"), [
+    ("kind", "task_force", "SECI Anti-Terrorism Task Force", "CIS Anti-Terrorism Center"),
+    ("country", "turkey", "Turkish National Police", "CIS Anti-Terrorism Center"),
+    ("rel_type", "HAS_OBSERVER_STATUS_IN", "CIS Anti-Terrorism Center", "SECI Center Joint"),
+])
+def test_the_organization_list_filters_by_kind_country_and_relationship_type(client, seed_graph, facet, value,
+                                                                             included, excluded):
+    page = text_of(client.get("/organizations/", {facet: value}))
+
+    assert included in page
+    assert excluded not in page.split("Organizations by name")[1]
+
+
+def test_browsing_organizations_goes_page_by_page_in_name_order(client, seed_graph, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 20)
+    names = []
+    address = "/organizations/?kind="
+    for _ in range(3):
+        response = client.get(address)
+        names += re.findall(r'<td><a href="/organizations/[^/]+/">([^<]+)</a>', response.content.decode())
+        link = re.search(r'rel="next" href="([^"]+)"', response.content.decode())
+        address = "/organizations/" + unescape(link.group(1)) if link else None
+    assert address is None
+    assert len(names) == 44
+    assert names == sorted(names)
+    assert len(set(names)) == 44
+
+
+@pytest.mark.parametrize(("address", "expected"), [
+    ("/countries/", "Bosnia and Herzegovina"),
+    ("/events/", "7th Meeting of the Anti-Terrorism Task Force"),
+    ("/documents/", "Bucharest Declaration"),
+    ("/sources/", "SECI Center: Anti-Terrorism Task Force"),
+])
+def test_countries_events_documents_and_sources_can_be_browsed(client, seed_graph, address, expected):
+    response = client.get(address)
+
+    assert response.status_code == 200
+    assert expected in text_of(response)
+
+
+def test_autocomplete_suggests_organizations_for_what_is_typed(client, seed_graph):
+    results = client.get("/autocomplete.json", {"q": "interp"}).json()["results"]
+
+    assert results[0] == {"uid": "interpol", "name": "International Criminal Police Organization",
+                          "acronym": "INTERPOL"}
+
+
+# --- One organization ------------------------------------------------------------------------------
+
+
+def test_an_organization_page_reads_its_ties_as_sentences_with_their_evidence(client, seed_graph):
+    response = client.get("/organizations/cis-atc/")
+    page = text_of(response)
+
+    assert response.status_code == 200
+    assert "CIS ATC has observer status in INTERPOL “granted an observer status”" in page
+    assert "Evidence: CIS Anti-Terrorism Center: partners and cooperation" in page
+    assert "With that the CIS ATC is granted an observer status in the INTERPOL and CODEXTER." in page
+    assert "Part of Commonwealth of Independent States" in page
+    assert 'href="/explore/cis-atc/"' in response.content.decode()
+    assert 'href="/paths/?from=cis-atc"' in response.content.decode()
+
+
+def test_the_other_end_of_a_tie_reads_it_backwards(client, seed_graph):
+    page = text_of(client.get("/organizations/interpol/"))
+
+    assert "INTERPOL grants observer status to CIS ATC" in page
+
+
+def test_a_body_lists_its_child_bodies(client, seed_graph):
+    page = text_of(client.get("/organizations/cis/"))
+
+    assert "Includes" in page and "CIS Anti-Terrorism Center" in page.split("Includes", 1)[1]
+
+
+def test_an_organization_page_shows_a_timeline_of_dated_ties(client, seed_graph):
+    cypher("MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) "
+           "SET r.since = '2005', r.until = '2019'")
+
+    page = text_of(client.get("/organizations/cis-atc/"))
+
+    assert "2005 – 2019" in page
+    assert "2005 Began: has observer status in INTERPOL" in page
+    assert "2019 Ended: has observer status in INTERPOL" in page
+
+
+def test_a_timeline_lists_the_dated_events_a_node_is_tied_to(client, seed_graph):
+    page = text_of(client.get("/countries/turkey/"))
+
+    assert "2013-11-04 Hosted Workshop addressing the links between Terrorism and Organized Crime" in page
+
+
+def test_as_of_a_year_the_page_leaves_out_ties_not_yet_begun(client, seed_graph):
+    cypher("MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) "
+           "SET r.since = '2005'")
+
+    assert "has observer status in INTERPOL" not in text_of(client.get("/organizations/cis-atc/?as_of=2000"))
+    assert "has observer status in INTERPOL" in text_of(client.get("/organizations/cis-atc/?as_of=2010"))
+
+
+@pytest.mark.parametrize(("address", "kicker", "expected"), [
+    ("/countries/turkey/", "Country", "Turkey hosts COE-DAT"),
+    ("/events/attf-7th-meeting/", "Event", "7th Meeting of the Anti-Terrorism Task Force"),
+    ("/documents/bucharest-declaration/", "Document", "Bucharest Declaration"),
+])
+def test_countries_events_and_documents_share_the_detail_page(client, seed_graph, address, kicker, expected):
+    response = client.get(address)
+
+    assert response.status_code == 200
+    assert kicker in text_of(response) and expected in text_of(response)
+
+
+def test_a_node_asked_for_under_the_wrong_kind_redirects_to_its_page(client, seed_graph):
+    response = client.get("/organizations/turkey/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/countries/turkey/"
+
+
+def test_an_unknown_organization_is_not_found(client, seed_graph):
+    response = client.get("/organizations/no-such-body/")
+
+    assert response.status_code == 404
+    assert "There is no organization 'no-such-body' in the graph." in text_of(response)
+
+
+def test_a_hub_shows_counts_per_type_and_pages_each_group(client):
+    make_hub(partners=60)
+
+    page = text_of(client.get("/organizations/hub/"))
+
+    assert "Has as a member (60)" in page
+    assert page.count("Hub Organization has as a member Partner") == views.TIES_PER_GROUP
+    assert "Show all 60 — 35 more" in page
+
+
+def test_a_group_of_ties_is_paged_by_name(client):
+    make_hub(partners=60)
+
+    first = client.get("/ties/hub/MEMBER_OF/in/")
+    link = unescape(re.search(r'rel="next" href="([^"]+)"', first.content.decode()).group(1))
+    second = client.get("/ties/hub/MEMBER_OF/in/" + link)
+
+    assert text_of(first).count("has as a member Partner") == views.PAGE_SIZE
+    assert "Partner 1050" in text_of(first) and "Partner 1051" not in text_of(first)
+    assert text_of(second).count("has as a member Partner") == 10
+    assert "Partner 1051" in text_of(second) and 'rel="next"' not in second.content.decode()
+
+
+@pytest.mark.parametrize("partners", [5, 500])
+def test_an_organization_page_makes_two_graph_queries_whatever_its_number_of_ties(client, partners):
+    make_hub(partners=partners)
+
+    with recorded_queries() as queries:
+        response = client.get("/organizations/hub/")
+
+    assert response.status_code == 200
+    assert f"Has as a member ({partners})" in text_of(response)
+    assert len(queries) == 2
+
+
+# --- Sources ---------------------------------------------------------------------------------------
+
+
+def test_a_source_page_lists_every_fact_it_supports(client, seed_graph):
+    response = client.get("/sources/seci-attf/")
+    page = text_of(response)
+
+    assert "Facts this source supports (41)" in page
+    assert response.content.decode().count("<blockquote>") == 41
+    assert "Turkey hosts" not in page and "Turkish National Police is located in Turkey" in page
+
+
+def test_an_unknown_source_is_not_found(client, seed_graph):
+    assert client.get("/sources/nowhere/").status_code == 404
+
+
+# --- Network explorer ------------------------------------------------------------------------------
+
+
+def test_the_explorer_page_loads_its_drawing_from_local_files(client, seed_graph):
+    body = client.get("/explore/cis-atc/").content.decode()
+
+    assert "/static/vendor/cytoscape.min.js" in body and "/static/js/explorer.js" in body
+    assert not re.search(r'src="(https?:)?//', body)
+
+
+def test_the_explorer_json_holds_the_neighbourhood_with_links(client, seed_graph):
+    data = client.get("/explore/cis-atc.json", {"depth": 1}).json()
+
+    uids = {node["id"] for node in data["nodes"]}
+    assert {"cis-atc", "interpol", "codexter"} <= uids
+    assert data["truncated"] is False
+    interpol = next(node for node in data["nodes"] if node["id"] == "interpol")
+    assert interpol["url"] == "/organizations/interpol/"
+    observer = next(edge for edge in data["edges"] if edge["type"] == "HAS_OBSERVER_STATUS_IN"
+                    and edge["target"] == "interpol")
+    assert observer["source"] == "cis-atc" and observer["reading"] == "has observer status in"
+
+
+def test_the_explorer_json_caps_its_size_and_says_when_it_did(client):
+    make_hub(partners=600)
+
+    data = client.get("/explore/hub.json").json()
+    small = client.get("/explore/hub.json", {"limit": 10}).json()
+
+    assert len(data["nodes"]) == 500 and data["truncated"] is True and data["limit"] == 500
+    assert len(small["nodes"]) == 10 and small["truncated"] is True
+
+
+def test_the_explorer_json_filters_by_type_kind_and_year(client, seed_graph):
+    cypher("MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) "
+           "SET r.since = '2005'")
+
+    by_type = client.get("/explore/cis-atc.json", {"depth": 1, "type": "HAS_OBSERVER_STATUS_IN"}).json()
+    by_kind = client.get("/explore/turkey.json", {"depth": 1, "label": "Event"}).json()
+    in_2000 = client.get("/explore/cis-atc.json", {"depth": 1, "type": "HAS_OBSERVER_STATUS_IN",
+                                                   "as_of": "2000"}).json()
+
+    assert {node["id"] for node in by_type["nodes"]} == {"cis-atc", "interpol", "codexter"}
+    assert {node["label"] for node in by_kind["nodes"]} == {"Country", "Event"}
+    assert {node["id"] for node in in_2000["nodes"]} == {"cis-atc", "codexter"}
+
+
+def test_expanding_a_hub_gives_its_counts_first_then_pages_of_neighbours(client):
+    make_hub(partners=120)
+
+    groups = client.get("/explore/hub/groups.json").json()["groups"]
+    first = client.get("/explore/hub/ties.json", {"type": "MEMBER_OF", "outgoing": "0"}).json()
+    second = client.get("/explore/hub/ties.json",
+                        {"type": "MEMBER_OF", "outgoing": "0", **first["next"]}).json()
+
+    assert groups == [{"type": "MEMBER_OF", "outgoing": False, "total": 120, "reading": "has as a member"}]
+    assert len(first["nodes"]) == views.PAGE_SIZE and first["edges"][0]["target"] == "hub"
+    assert second["nodes"][0]["id"] == "partner-1051"
+
+
+def test_the_explorer_of_an_unknown_node_is_not_found(client, seed_graph):
+    assert client.get("/explore/nobody/").status_code == 404
+    assert client.get("/explore/nobody.json").status_code == 404
+
+
+# --- Path finder -----------------------------------------------------------------------------------
+
+
+def test_the_path_finder_explains_each_step_with_its_evidence(client, seed_graph):
+    response = client.get("/paths/", {"from": "cis-atc", "to": "Turkish National Police"})
+    page = text_of(response)
+
+    assert "From CIS Anti-Terrorism Center to Turkish National Police" in page
+    assert "CIS ATC collaborates with COE-DAT" in page
+    assert "COE-DAT is located in Turkey" in page
+    assert "Turkey hosts Turkish National Police" in page
+    assert "<blockquote>" in response.content.decode()
+
+
+def test_the_path_finder_keeps_to_the_chosen_relationship_types(client, seed_graph):
+    page = text_of(client.get("/paths/", {"from": "cis-atc", "to": "turkish-national-police",
+                                          "type": "PART_OF"}))
+
+    assert "No connection within 6 steps through the chosen relationship types." in page
+
+
+def test_the_path_finder_keeps_to_ties_valid_in_the_chosen_year(client, seed_graph):
+    cypher("MATCH (:Node {uid: 'cis-atc'})-[r:COLLABORATES_WITH]->(:Node {uid: 'coe-dat'}) "
+           "SET r.since = '2010'")
+
+    found = text_of(client.get("/paths/", {"from": "cis-atc", "to": "coe-dat", "max_length": 1}))
+    before = text_of(client.get("/paths/", {"from": "cis-atc", "to": "coe-dat", "max_length": 1,
+                                            "as_of": "2005"}))
+
+    assert "CIS ATC collaborates with COE-DAT" in found
+    assert "No connection within 1 step valid in 2005." in before
+
+
+def test_the_path_finder_says_when_a_name_matches_nothing(client, seed_graph):
+    page = text_of(client.get("/paths/", {"from": "cis-atc", "to": "zzyzx"}))
+
+    assert "No organization matches “zzyzx”." in page
+
+
+def test_the_path_finder_starts_empty(client, seed_graph):
+    response = client.get("/paths/", {"from": "cis-atc"})
+
+    assert response.status_code == 200
+    assert 'value="CIS Anti-Terrorism Center"' in response.content.decode()
+
+
+# --- When the graph server is down -----------------------------------------------------------------
+
+
+def test_pages_answer_503_with_a_clear_page_when_the_graph_server_is_down(client, graph_server):
+    try:
+        try:
+            connect(f"bolt://root:wrong@127.0.0.1:{free_port()}/graph")
+        except GraphUnavailable:
+            pass
+        response = client.get("/organizations/cis-atc/")
+    finally:
+        connect(settings.NEOMODEL_NEO4J_BOLT_URL)
+
+    assert response.status_code == 503
+    assert "The graph is unavailable" in text_of(response)
+    assert response["Retry-After"]
