@@ -148,14 +148,23 @@ def write_transaction(work: Callable[[], T], *, attempts: int = 6) -> T:
 # --- Which server: Neo4j or the embedded ArcadeDB --------------------------------------------------------
 
 
+_agent_by_url: dict[str, str] = {}
+
+
 def server_agent() -> str:
-    """Return the server's agent string (ArcadeDB's reads 'Neo4j/5.26.0 compatible (ArcadeDB …)')."""
-    if db.driver is None:
-        connect()
-    try:
-        return str(db.driver.get_server_info().agent)
-    except UNAVAILABLE_ERRORS as error:
-        raise GraphUnavailable(str(error)) from error
+    """Return the server's agent string (ArcadeDB's reads 'Neo4j/5.26.0 compatible (ArcadeDB …)').
+
+    Asked once per server URL: search calls this on every request.
+    """
+    url = str(neomodel_config.DATABASE_URL)
+    if url not in _agent_by_url:
+        if db.driver is None:
+            connect()
+        try:
+            _agent_by_url[url] = str(db.driver.get_server_info().agent)
+        except UNAVAILABLE_ERRORS as error:
+            raise GraphUnavailable(str(error)) from error
+    return _agent_by_url[url]
 
 
 def is_arcadedb() -> bool:

@@ -313,7 +313,7 @@ def graph_counts_query() -> str:
 HUBS = """
 MATCH (o:Organization) WHERE o.degree > 0
 RETURN o.uid AS uid, o.name AS name, o.acronym AS acronym, o.kind AS kind, o.degree AS degree
-ORDER BY o.degree DESC, o.name LIMIT $limit
+ORDER BY o.degree DESC LIMIT $limit
 """
 
 
@@ -324,7 +324,8 @@ def graph_counts() -> dict[str, dict[str, int]]:
 
 def hubs(*, limit: int = 10) -> list[dict[str, Any]]:
     """Return the `limit` most connected organizations, from the maintained `degree`."""
-    return cypher(HUBS, {"limit": limit})
+    # Ties are broken by name here, not in the query: ArcadeDB walks the degree index only for a one-key ORDER BY.
+    return sorted(cypher(HUBS, {"limit": limit}), key=lambda row: (-row["degree"], row["name"]))
 
 
 # --- For the API (issue 4): node kinds, relationship lists, exports ---------------------------------------
