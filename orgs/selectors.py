@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from orgs import cypher as q
 from orgs.dates import valid_on_clause
 from orgs.graph import cypher, fulltext_index_name
 from orgs.search import fold
@@ -333,8 +334,6 @@ def hubs(*, limit: int = 10) -> list[dict[str, Any]]:
 NODE_LABELS = (
     f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {KIND_OF.format('n')} AS label"
 )
-SURVIVOR_OF = "MATCH (n:Organization) WHERE $uid IN n.former_uids RETURN n.uid AS uid LIMIT 1"
-TOMBSTONE = "MATCH (t:DeletedNode {uid: $uid}) RETURN t.label AS label, t.deleted_at AS deleted_at LIMIT 1"
 
 
 def node_labels(*, uids: list[str]) -> dict[str, str]:
@@ -346,12 +345,12 @@ def node_labels(*, uids: list[str]) -> dict[str, str]:
 
 def node_fate(*, uid: str) -> dict[str, Any] | None:
     """Return what became of a uid no node has: `{"merged_into": uid}`, `{"deleted": label}`, or None."""
-    survivor = cypher(SURVIVOR_OF, {"uid": uid})
+    survivor = cypher(q.SURVIVOR_OF, {"uid": uid})
     if survivor:
         return {"merged_into": survivor[0]["uid"]}
-    tombstone = cypher(TOMBSTONE, {"uid": uid})
+    tombstone = cypher(q.TOMBSTONE_BY_UID, {"uid": uid})
     if tombstone:
-        return {"deleted": tombstone[0]["label"], "deleted_at": tombstone[0]["deleted_at"]}
+        return {"deleted": tombstone[0]["props"]["label"], "deleted_at": tombstone[0]["props"]["deleted_at"]}
     return None
 
 
