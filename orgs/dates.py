@@ -7,6 +7,7 @@ ISO strings of different precision still sort and compare correctly against a fu
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 
 PARTIAL_DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -22,7 +23,11 @@ def parse_partial_date(value: object) -> str | None:
         value = value.isoformat()[:10]
     if not isinstance(value, str):
         raise ValueError(f"expected a date like 2003, 2003-02 or 2003-02-14, got {value!r}")
-    text = value.strip()
+    return _checked_date_text(value.strip())
+
+
+@functools.lru_cache(maxsize=4096)  # a bulk import repeats the same few thousand dates
+def _checked_date_text(text: str) -> str:
     match = PARTIAL_DATE_PATTERN.match(text)
     if not match:
         raise ValueError(f"'{text}' is not a date like 2003, 2003-02 or 2003-02-14")

@@ -7,13 +7,14 @@ relationships on (start, type, end), so loading a file twice leaves the same gra
 
 from __future__ import annotations
 
-import logging
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -21,9 +22,7 @@ from orgs import cypher as q
 from orgs.graph import AlreadyExists, cypher, write_transaction
 from orgs.search import search_text_for
 from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, tie_uid
-from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
-
-logger = logging.getLogger(__name__)
+from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
 
 SECTIONS: dict[str, NodeLabel] = {
     "sources": NodeLabel.SOURCE,
@@ -36,6 +35,7 @@ SEARCHABLE = frozenset({NodeLabel.ORGANIZATION, NodeLabel.COUNTRY})
 UID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 WHITESPACE = re.compile(r"\s+")
 BATCH_SIZE = 5000
+NOT_TIE_PROPERTIES = frozenset({"type", "from", "to", "source", "uid"})  # a relationship record's other fields
 
 
 class GraphFileInvalid(Exception):
@@ -48,14 +48,14 @@ class GraphFileInvalid(Exception):
 
 @dataclass
 class GraphBatch:
-    """A validated graph file: node rows per label, relationship rows per (type, start label, end label)."""
+    """A validated graph file: node rows per label, relationship rows per type."""
 
     nodes: dict[NodeLabel, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    ties: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    ties: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
 
     def counts(self) -> dict[str, int]:
         counts = {label.value: len(rows) for label, rows in self.nodes.items()}
-        for (rel, _, _), rows in self.ties.items():
+        for rel, rows in self.ties.items():
             counts[rel] = counts.get(rel, 0) + len(rows)
         return counts
 
@@ -88,13 +88,54 @@ def validate_graph(data: dict[str, Any]) -> GraphBatch:
     Relationship endpoints may be in the file or already in the graph; evidence must be found, word for word,
     in the text of its source when the source has text.
     """
+    checked = _check_nodes(data)
+    checked.batch.ties, tie_problems = _check_ties(checked)
+    if checked.problems or tie_problems:
+        raise GraphFileInvalid(checked.problems + tie_problems)
+    return checked.batch
+
+
+def import_graph(data: dict[str, Any], *, progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
+    """Validate `data` and write it in one transaction; return rows written per label and type.
+
+    The same outcome as `write_graph(validate_graph(data))`, sooner for a large file: its relationships are
+    checked in a second thread while the nodes are written (the transaction is rolled back if any is wrong),
+    so the checking and the graph server use both processor cores. Raise GraphFileInvalid as validate_graph.
+    """
+    checked = _check_nodes(data)
+    if checked.problems:
+        raise GraphFileInvalid(checked.problems + _check_ties(checked)[1])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        tie_check = pool.submit(_check_ties, checked)
+
+        def checked_ties() -> dict[str, list[dict[str, Any]]]:
+            ties, problems = tie_check.result()
+            if problems:
+                raise GraphFileInvalid(problems)
+            return ties
+
+        ends = [(str(record.get("from")), str(record.get("to"))) for record in checked.raw_ties]
+        return write_transaction(lambda: _write(checked.batch.nodes, ends, checked_ties, progress))
+
+
+@dataclass
+class CheckedNodes:
+    """The nodes of a graph file, checked; what checking its relationships needs."""
+
+    batch: GraphBatch
+    problems: list[str]
+    label_of: dict[str, NodeLabel]  # every uid the file's relationships name: in the file or in the graph
+    source_texts: dict[str, str]
+    raw_ties: list[dict[str, Any]]
+
+
+def _check_nodes(data: dict[str, Any]) -> CheckedNodes:
     problems: list[str] = []
     batch = GraphBatch()
     label_of: dict[str, NodeLabel] = {}
     source_texts: dict[str, str] = {}
     unknown_sections = set(data) - set(SECTIONS) - {"relationships", "format", "exported_at"}
     problems += [f"unknown section '{name}'" for name in sorted(unknown_sections)]
-
     for section, label in SECTIONS.items():
         for index, record in enumerate(_records(data, section, problems)):
             where = f"{section}[{index}]"
@@ -125,10 +166,21 @@ def validate_graph(data: dict[str, Any]) -> GraphBatch:
     outside = {uid for uid in referenced if isinstance(uid, str)} - set(label_of)
     label_of.update(_labels_in_graph(outside))
 
+    return CheckedNodes(batch, problems, label_of, source_texts, raw_ties)
+
+
+def _check_ties(checked: CheckedNodes) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """Return the file's relationship rows per type and the problems found in them (no graph query: this
+    runs beside a transaction)."""
+    problems: list[str] = []
+    ties: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    label_of, source_texts = checked.label_of, checked.source_texts
     seen: set[tuple[str, str, str]] = set()
-    for index, record in enumerate(raw_ties):
-        rel, start, end, source = (str(record.get(field) or "") for field in ("type", "from", "to", "source"))
-        where = f"relationships[{index}] ({start} -{rel}-> {end})"
+    for index, record in enumerate(checked.raw_ties):
+        get = record.get
+        rel, start, end = str(get("type") or ""), str(get("from") or ""), str(get("to") or "")
+        source = str(get("source") or "")
+        where = TiePlace(index, start, rel, end)
         bad = False
         for name, uid in (("from", start), ("to", end)):
             if uid not in label_of:
@@ -139,8 +191,7 @@ def validate_graph(data: dict[str, Any]) -> GraphBatch:
             bad = True
         if bad:
             continue
-        properties = {key: value for key, value in record.items()
-                      if key not in {"type", "from", "to", "source", "uid"}}
+        properties = {key: value for key, value in record.items() if key not in NOT_TIE_PROPERTIES}
         properties["source_uid"] = source or None
         try:
             props = clean_tie(rel, label_of[start], label_of[end], start, end, properties)
@@ -157,12 +208,20 @@ def validate_graph(data: dict[str, Any]) -> GraphBatch:
         if text is not None and WHITESPACE.sub(" ", props["evidence"]) not in text:
             problems.append(f"{where}: field 'evidence': not found word for word in source '{source}'")
             continue
-        row = {"start": start, "end": end, "uid": tie_uid(start, rel, end), "props": props}
-        batch.ties[(rel, label_of[start].value, label_of[end].value)].append(row)
+        ties[rel].append({"start": start, "end": end, "uid": tie_uid(start, rel, end), "props": props})
+    return ties, problems
 
-    if problems:
-        raise GraphFileInvalid(problems)
-    return batch
+
+class TiePlace(NamedTuple):
+    """Where a relationship record is in the file, as problems name it (formatted only when there is one)."""
+
+    index: int
+    start: str
+    rel: str
+    end: str
+
+    def __str__(self) -> str:
+        return f"relationships[{self.index}] ({self.start} -{self.rel}-> {self.end})"
 
 
 def _records(data: dict[str, Any], section: str, problems: list[str]) -> Iterable[dict[str, Any]]:
@@ -204,53 +263,103 @@ def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
         yield rows[start:start + BATCH_SIZE]
 
 
-def _write_nodes(label: NodeLabel, rows: list[dict[str, Any]]) -> None:
-    """Create the rows whose uid is new and update the others (a uid of another kind is refused).
+def _nodes_in_graph(uids: set[str]) -> dict[str, dict[str, str]]:
+    """Return {uid: {"label", "id"}} for those of `uids` that are in the graph (`id`: the element id)."""
+    if not cypher(q.ANY_NODE):
+        return {}  # an empty graph (a restore, a first load): no need to look up every uid
+    ordered = sorted(uids)
+    found: dict[str, dict[str, str]] = {}
+    for offset in range(0, len(ordered), BATCH_SIZE):
+        for row in cypher(q.EXISTING_UIDS, {"uids": ordered[offset:offset + BATCH_SIZE]}):
+            found[row["uid"]] = {"label": row["label"], "id": row["id"]}
+    return found
 
-    Same effect as MERGE on (label, uid), but each lookup goes through the one `Node(uid)` index, which
-    ArcadeDB uses only for a single-label match.
-    """
-    existing = {row["uid"]: row["label"] for row in cypher(q.EXISTING_UIDS, {"uids": [r["uid"] for r in rows]})}
-    other_kind = sorted(uid for uid, found in existing.items() if found != label.value)
-    if other_kind:
-        raise AlreadyExists(f"uid(s) already used by a node of another kind: {', '.join(other_kind[:10])}")
-    new_rows = [row for row in rows if row["uid"] not in existing]
-    old_rows = [row for row in rows if row["uid"] in existing]
-    if new_rows:
-        cypher(q.create_nodes(label), {"rows": new_rows})
-    if old_rows:
-        cypher(q.UPDATE_NODES, {"rows": old_rows})
+
+def _can_exist(row: dict[str, Any], in_graph: dict[str, Any]) -> bool:
+    """Whether the tie `row` may already be in the graph: only if both its ends were there before."""
+    return row["start"] in in_graph and row["end"] in in_graph
+
+
+def _node_columns(rows: list[dict[str, Any]], degrees: Counter[str]) -> tuple[tuple[str, ...], dict[str, list]]:
+    """Return the property names `rows` use and one column (list) per name, with `uid` and `degree` (from
+    `degrees`: a new node's relationships are all in the batch)."""
+    fields = tuple(sorted({name for row in rows for name in row["props"]}))
+    columns = {name: [row["props"].get(name) for row in rows] for name in fields}
+    columns["uid"] = [row["uid"] for row in rows]
+    columns["degree"] = [degrees[row["uid"]] for row in rows]
+    return (*fields, "degree"), columns
+
+
+def _tie_columns(rows: list[dict[str, Any]], element_ids: dict[str, str]) -> dict[str, list[Any]]:
+    columns: dict[str, list[Any]] = {
+        "start": [element_ids[row["start"]] for row in rows],
+        "end": [element_ids[row["end"]] for row in rows],
+        "uid": [row["uid"] for row in rows],
+    }
+    for name in TIE_PROPERTIES:
+        columns[name] = [row["props"].get(name) for row in rows]
+    return columns
 
 
 def write_graph(batch: GraphBatch, *, progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
-    """Write `batch` in one transaction with UNWIND batches; return rows written per label and type."""
+    """Write `batch` in one transaction with UNWIND batches; return rows written per label and type.
+
+    Nodes new to the graph are created with their degree counted from the batch, and their relationships
+    created outright (none can exist yet), ends found by element id. Nodes already in the graph are updated;
+    relationships between two of them are merged and their degrees recounted. A uid held by a node of another
+    kind is refused.
+    """
+    ends = [(row["start"], row["end"]) for rows in batch.ties.values() for row in rows]
+    return write_transaction(lambda: _write(batch.nodes, ends, lambda: batch.ties, progress))
+
+
+def _write(nodes: dict[NodeLabel, list[dict[str, Any]]], ends: list[tuple[str, str]],
+           checked_ties: Callable[[], dict[str, list[dict[str, Any]]]],
+           progress: Callable[[str, int, int], None] | None) -> dict[str, int]:
+    """Write `nodes`, then the relationships `checked_ties()` returns, whose (start, end) are `ends`."""
 
     def report(what: str, done: int, total: int) -> None:
         if progress:
             progress(what, done, total)
 
-    def work() -> dict[str, int]:
-        for label in SECTIONS.values():
-            rows = batch.nodes.get(label, [])
-            for done, chunk in enumerate(_batches(rows), start=1):
-                _write_nodes(label, chunk)
-                report(label.value, min(done * BATCH_SIZE, len(rows)), len(rows))
-        for (rel, start_label, end_label), rows in batch.ties.items():
-            for done, chunk in enumerate(_batches(rows), start=1):
-                cypher(q.merge_ties(rel, start_label, end_label), {"rows": chunk})
-                report(rel, min(done * BATCH_SIZE, len(rows)), len(rows))
-        touched: dict[str, set[str]] = defaultdict(set)
-        for (_, start_label, end_label), rows in batch.ties.items():
-            for row in rows:
-                touched[start_label].add(row["start"])
-                touched[end_label].add(row["end"])
-        for touched_label, uids in touched.items():
-            ordered = sorted(uids)
-            for offset in range(0, len(ordered), BATCH_SIZE):
-                cypher(q.refresh_degrees(touched_label), {"uids": ordered[offset:offset + BATCH_SIZE]})
-        return batch.counts()
+    in_graph = _nodes_in_graph({row["uid"] for rows in nodes.values() for row in rows} | {*chain(*ends)})
+    other_kind = sorted(uid for label, rows in nodes.items() for row in rows
+                        if (uid := row["uid"]) in in_graph and in_graph[uid]["label"] != label.value)
+    if other_kind:
+        raise AlreadyExists(f"uid(s) already used by a node of another kind: {', '.join(other_kind[:10])}")
+    degrees = Counter(chain(*ends))
+    element_ids = {uid: found["id"] for uid, found in in_graph.items()}
+    counts: dict[str, int] = {}
 
-    return write_transaction(work)
+    for label in SECTIONS.values():
+        rows = nodes.get(label, [])
+        done = 0
+        for chunk in _batches([row for row in rows if row["uid"] not in in_graph]):
+            fields, columns = _node_columns(chunk, degrees)
+            element_ids.update((row["uid"], row["id"]) for row in cypher(q.create_nodes(label, fields), columns))
+            done += len(chunk)
+            report(label.value, done, len(rows))
+        for chunk in _batches([row for row in rows if row["uid"] in in_graph]):
+            cypher(q.UPDATE_NODES, {"rows": chunk})
+        if rows:
+            counts[label.value] = len(rows)
+            report(label.value, len(rows), len(rows))
+
+    for rel, rows in checked_ties().items():
+        done = 0
+        for chunk in _batches([row for row in rows if not _can_exist(row, in_graph)]):
+            cypher(q.create_ties(rel), _tie_columns(chunk, element_ids))
+            done += len(chunk)
+            report(rel, done, len(rows))
+        for chunk in _batches([row for row in rows if _can_exist(row, in_graph)]):
+            cypher(q.merge_ties(rel), {"rows": chunk})
+        counts[rel] = len(rows)
+        report(rel, len(rows), len(rows))
+
+    recount = sorted(uid for uid in degrees if uid in in_graph)
+    for offset in range(0, len(recount), BATCH_SIZE):
+        cypher(q.REFRESH_DEGREES_OF_UIDS, {"uids": recount[offset:offset + BATCH_SIZE]})
+    return counts
 
 
 def graph_diff(batch: GraphBatch) -> dict[str, dict[str, int]]:
@@ -258,6 +367,8 @@ def graph_diff(batch: GraphBatch) -> dict[str, dict[str, int]]:
 
     Nothing is written; a dry run of an import reports this.
     """
+    in_graph = _nodes_in_graph({row["uid"] for rows in batch.nodes.values() for row in rows}
+                               | {row[end] for rows in batch.ties.values() for row in rows for end in ("start", "end")})
     diff: dict[str, dict[str, int]] = {}
 
     def add(name: str, total: int, existing: int) -> None:
@@ -266,13 +377,10 @@ def graph_diff(batch: GraphBatch) -> dict[str, dict[str, int]]:
         entry["update"] += existing
 
     for label, rows in batch.nodes.items():
+        add(label.value, len(rows), sum(row["uid"] in in_graph for row in rows))
+    for rel, rows in batch.ties.items():
         existing = 0
-        for chunk in _batches(rows):
-            existing += len(cypher(q.EXISTING_UIDS, {"uids": [row["uid"] for row in chunk]}))
-        add(label.value, len(rows), existing)
-    for (rel, _, _), rows in batch.ties.items():
-        existing = 0
-        for chunk in _batches(rows):
+        for chunk in _batches([row for row in rows if _can_exist(row, in_graph)]):
             pairs = [{"start": row["start"], "end": row["end"]} for row in chunk]
             existing += cypher(q.existing_ties(rel), {"rows": pairs})[0]["existing"]
         add(rel, len(rows), existing)
@@ -281,6 +389,4 @@ def graph_diff(batch: GraphBatch) -> dict[str, dict[str, int]]:
 
 def load_graph_file(path: Path, *, progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
     """Validate the graph file at `path` and write it in one transaction; return rows written per kind."""
-    batch = validate_graph(read_graph_file(path))
-    logger.info("Graph file %s is valid: %s", path, batch.counts())
-    return write_graph(batch, progress=progress)
+    return import_graph(read_graph_file(path), progress=progress)

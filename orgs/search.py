@@ -11,6 +11,8 @@ NON_WORD = re.compile(r"[^0-9a-z]+")
 
 def fold(text: str) -> str:
     """Return `text` lower-cased, without accents, with every run of punctuation turned into one space."""
+    if text.isascii():  # nothing to decompose: the common case, and a bulk import folds every name
+        return NON_WORD.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
     return NON_WORD.sub(" ", without_accents.lower()).strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 
@@ -9,11 +10,12 @@ from neomodel import ArrayProperty, IntegerProperty
 
 from orgs.dates import parse_partial_date, period_is_ordered
 from orgs.models import NODE_CLASSES
-from orgs.vocabulary import RELATIONSHIP_TYPES, Confidence, NodeLabel
+from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, Confidence, NodeLabel
 
 DATE_FIELDS = frozenset({"founded", "dissolved", "start", "end", "date", "since", "until"})
+LABEL_NAMES = frozenset(label.value for label in NodeLabel)
+CONFIDENCE_NAMES = frozenset(member.value for member in Confidence)
 DERIVED_FIELDS = frozenset({"uid", "degree", "search_text", "former_uids"})  # set by the code, not a person
-TIE_FIELDS = ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
 
 
 class ValidationFailed(Exception):
@@ -24,8 +26,9 @@ class ValidationFailed(Exception):
         self.errors = errors
 
 
+@functools.cache
 def editable_fields(label: str) -> dict[str, Any]:
-    """Return the properties a person may set on a node of `label` (derived ones left out)."""
+    """Return the properties a person may set on a node of `label` (derived ones left out); do not change it."""
     cls = NODE_CLASSES[label]
     return {
         name: prop
@@ -107,14 +110,14 @@ def clean_tie(rel_type: str, start_label: str, end_label: str, start_uid: str, e
     else:
         for name, label, allowed in (("from", start_label, definition.start_labels),
                                      ("to", end_label, definition.end_labels)):
-            if label not in {each.value for each in NodeLabel}:
+            if label not in LABEL_NAMES:
                 errors[name] = ["no node with that uid"]
             elif label not in allowed:
                 errors[name] = [f"{rel_type} cannot {'start' if name == 'from' else 'end'} at a {label}"]
     if start_uid == end_uid:
         errors.setdefault("to", []).append("a relationship must join two different nodes")
     for name in record:
-        if name not in TIE_FIELDS:
+        if name not in TIE_PROPERTIES:
             errors.setdefault(name, []).append("unknown field for a relationship")
     cleaned: dict[str, Any] = {}
     for name in ("since", "until"):
@@ -126,7 +129,7 @@ def clean_tie(rel_type: str, start_label: str, end_label: str, start_uid: str, e
         if not period_is_ordered(cleaned["since"], cleaned["until"]):
             errors.setdefault("until", []).append("is before since")
     confidence = record.get("confidence") or Confidence.STATED.value
-    if confidence not in {member.value for member in Confidence}:
+    if confidence not in CONFIDENCE_NAMES:
         errors["confidence"] = [f"'{confidence}' is not one of: {', '.join(c.value for c in Confidence)}"]
     cleaned["confidence"] = confidence
     for name in ("qualifier", "source_uid", "evidence"):

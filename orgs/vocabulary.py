@@ -77,6 +77,9 @@ class Confidence(Choice):
     INFERRED = "inferred"  # follows from the sentence and its context on the page
 
 
+# The properties every relationship may carry besides its uid (the Tie model in orgs/models.py).
+TIE_PROPERTIES = ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
+
 ORG = NodeLabel.ORGANIZATION
 COUNTRY = NodeLabel.COUNTRY
 EVENT = NodeLabel.EVENT

@@ -43,6 +43,7 @@ ARGUMENT_VALUES: dict[str, list[Any]] = {
     "max_length": [1, 6],
     "descending": [False, True],
     "anchor": ["from", "to", "node"],
+    "fields": [("name", "aliases", "degree")],
 }
 
 
@@ -77,6 +78,7 @@ def test_the_collection_finds_the_queries_of_every_layer():
     names = set(project_queries())
 
     assert any(name.startswith("orgs.cypher.merge_ties(") for name in names)
+    assert any(name.startswith("orgs.cypher.create_nodes(") for name in names)
     assert "orgs.selectors.NODE_PROFILE" in names
     assert any(name.startswith("orgs.selectors.paths_query(") for name in names)
     assert "orgs.graph.NEO4J_FULLTEXT_INDEX_DDL" in names

@@ -10,7 +10,14 @@ import yaml
 from django.core.management import CommandError, call_command
 
 from orgs.graph import AlreadyExists, cypher
-from orgs.loader import GraphFileInvalid, load_graph_file, read_graph_file, validate_graph, write_graph
+from orgs.loader import (
+    GraphFileInvalid,
+    import_graph,
+    load_graph_file,
+    read_graph_file,
+    validate_graph,
+    write_graph,
+)
 
 SOURCE_TEXT = "The CIS ATC is granted an observer status in the INTERPOL and CODEXTER."
 SMALL_GRAPH = {
@@ -62,9 +69,11 @@ def test_a_valid_file_is_written_with_degrees_and_search_text():
     ({"organizations__1__name": "CIS Anti-Terrorism Center"}, "field 'name'"),
     ({"organizations__1__colour": "blue"}, "field 'colour': unknown field"),
 ])
-def test_a_bad_record_is_named_with_its_field_and_nothing_is_written(changes, expected):
+@pytest.mark.parametrize("load", [validate_graph, import_graph], ids=["validate", "import"])
+def test_a_bad_record_is_named_with_its_field_and_nothing_is_written(load, changes, expected):
+    # import_graph checks relationships while it writes the nodes: a bad one must undo those writes.
     with pytest.raises(GraphFileInvalid) as raised:
-        validate_graph(graph_with(**changes))
+        load(graph_with(**changes))
 
     assert any(expected in problem for problem in raised.value.problems), raised.value.problems
     assert node_count() == 0
@@ -101,6 +110,26 @@ def test_a_write_that_fails_halfway_leaves_the_graph_as_it_was():
         write_graph(validate_graph(clash))
 
     assert cypher("MATCH (n) RETURN n.uid AS uid ORDER BY uid") == before
+
+
+def test_an_import_into_a_graph_merges_known_ties_and_counts_every_degree():
+    import_graph(copy.deepcopy(SMALL_GRAPH))
+    addition = copy.deepcopy(SMALL_GRAPH)  # restates the observer status, adds a body tied to two known ones
+    addition["organizations"] = [{"uid": "seci", "name": "SECI Center", "kind": "regional_centre"}]
+    addition["relationships"] += [
+        {"type": "COLLABORATES_WITH", "from": "seci", "to": uid, "source": "src", "evidence": SOURCE_TEXT}
+        for uid in ("interpol", "cis-atc")
+    ]
+
+    counts = import_graph(addition)
+
+    assert counts == {"Source": 1, "Country": 1, "Organization": 1, "HAS_OBSERVER_STATUS_IN": 1,
+                      "COLLABORATES_WITH": 2}
+    assert cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"] == 3
+    degrees = cypher("MATCH (n:Node) RETURN n.uid AS uid, n.degree AS stored, COUNT { (n)--() } AS live ORDER BY uid")
+    assert [(row["uid"], row["stored"]) for row in degrees] == [
+        ("cis-atc", 2), ("interpol", 2), ("seci", 2), ("src", 0), ("turkey", 0)]
+    assert all(row["stored"] == row["live"] for row in degrees)
 
 
 def test_relationships_may_point_at_nodes_already_in_the_graph():

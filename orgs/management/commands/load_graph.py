@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from orgs.graph import AlreadyExists, GraphUnavailable
-from orgs.loader import GraphFileInvalid, graph_diff, read_graph_file, validate_graph, write_graph
+from orgs.loader import GraphFileInvalid, graph_diff, import_graph, read_graph_file, validate_graph
 
 
 class Command(BaseCommand):
@@ -23,8 +23,9 @@ class Command(BaseCommand):
         path = options["file"] or Path(settings.SEED_GRAPH_FILE)
         verbosity = options["verbosity"]
         try:
-            batch = validate_graph(read_graph_file(path))
+            data = read_graph_file(path)
             if options["dry_run"]:
+                batch = validate_graph(data)
                 diff = graph_diff(batch)
                 self.stdout.write(f"{path} is valid; nothing was written. It would write: "
                                   f"{_summary(batch.counts())}")
@@ -36,7 +37,7 @@ class Command(BaseCommand):
                 if verbosity > 1 or options.get("progress"):
                     self.stdout.write(f"  {what}: {done}/{total}")
 
-            counts = write_graph(batch, progress=progress)
+            counts = import_graph(data, progress=progress)
         except GraphFileInvalid as error:
             raise CommandError(f"{path} was not loaded, nothing was written. {error}") from None
         except AlreadyExists as error:
