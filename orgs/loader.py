@@ -149,17 +149,28 @@ def _check_nodes(data: dict[str, Any]) -> CheckedNodes:
                 continue
             label_of[uid] = label
             properties = {key: value for key, value in record.items() if key != "uid"}
+            # A merge survivor's former uids (derived, so not editable) travel with an export.
+            former_uids = properties.pop("former_uids", None) if label is NodeLabel.ORGANIZATION else None
             try:
                 props = clean_node_properties(label, properties)
             except ValidationFailed as error:
                 problems += [f"{where}: field '{name}': {' '.join(msgs)}" for name, msgs in error.errors.items()]
                 continue
+            if former_uids:
+                if isinstance(former_uids, list) and all(isinstance(old, str) and UID_PATTERN.match(old)
+                                                         for old in former_uids):
+                    props["former_uids"] = former_uids
+                else:
+                    problems.append(f"{where}: field 'former_uids': expected a list of uids, got {former_uids!r}")
             if label in SEARCHABLE:
                 props["search_text"] = search_text_for(props["name"], props.get("acronym"), props.get("aliases", []))
             if label is NodeLabel.SOURCE and props.get("text"):
                 source_texts[uid] = WHITESPACE.sub(" ", props["text"])
             batch.nodes[label].append({"uid": uid, "props": props})
     _check_unique_names(batch, problems)
+    problems += [f"organizations ({row['uid']}): field 'former_uids': '{old}' is a node's uid in this file"
+                 for row in batch.nodes.get(NodeLabel.ORGANIZATION, []) for old in row["props"].get("former_uids", [])
+                 if old in label_of]
 
     raw_ties = list(_records(data, "relationships", problems))
     referenced = {record.get(field) for record in raw_ties for field in ("from", "to", "source")}

@@ -68,6 +68,8 @@ def test_a_valid_file_is_written_with_degrees_and_search_text():
     ({"organizations__1__uid": "cis-atc"}, "field 'uid': 'cis-atc' is used twice"),
     ({"organizations__1__name": "CIS Anti-Terrorism Center"}, "field 'name'"),
     ({"organizations__1__colour": "blue"}, "field 'colour': unknown field"),
+    ({"organizations__1__former_uids": "old-interpol"}, "field 'former_uids': expected a list of uids"),
+    ({"organizations__1__former_uids": ["cis-atc"]}, "field 'former_uids': 'cis-atc' is a node's uid in this file"),
 ])
 @pytest.mark.parametrize("load", [validate_graph, import_graph], ids=["validate", "import"])
 def test_a_bad_record_is_named_with_its_field_and_nothing_is_written(load, changes, expected):

@@ -20,8 +20,8 @@ from orgs.validation import editable_fields
 from orgs.vocabulary import NodeLabel
 
 SECTION_OF = {label.value: section for section, label in SECTIONS.items()}
-NOT_EXPORTED = frozenset({"degree", "search_text", "former_uids"})  # derived again on import
-LIST_FIELDS = frozenset({"aliases"})
+NOT_EXPORTED = frozenset({"degree", "search_text"})  # derived again on import
+LIST_FIELDS = frozenset({"aliases", "former_uids"})
 EDGE_COLUMNS = (
     "uid",
     "type",
@@ -70,7 +70,7 @@ def _node_columns() -> list[str]:
     names: list[str] = []
     for label in NodeLabel:
         names += [name for name in editable_fields(label.value) if name not in names]
-    return ["uid", "label", *names]
+    return ["uid", "label", *names, "former_uids"]
 
 
 def to_csv_zip(data: dict[str, Any]) -> bytes:
