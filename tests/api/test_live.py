@@ -1,7 +1,8 @@
 """Through a live server: two clients racing to create one organization, and the contract test.
 
 The contract test loads the live OpenAPI schema and lets schemathesis call every read operation (and the
-writes, anonymously) with generated input; no answer may be a server error or break the schema.
+writes, anonymously and as an editor with a token) with generated input; no answer may be a server error or
+break the schema.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 import threading
 import urllib.error
 import urllib.request
+from collections import Counter
 
 import pytest
 import schemathesis
@@ -76,20 +78,21 @@ def test_two_clients_creating_the_same_organization_at_once_leave_exactly_one(li
     assert cypher("MATCH (o:Organization {name: 'Racing Body'}) RETURN count(o) AS n")[0]["n"] == 1
 
 
-@pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
-def test_the_api_keeps_its_published_contract(live_server, seed_graph):
-    with urllib.request.urlopen(f"{live_server.url}/api/schema/?format=json", timeout=30) as response:
-        raw_schema = json.load(response)
-    schema = schemathesis.openapi.from_dict(raw_schema)
+def contract_failures(base_url: str, *, writes_only: bool = False, headers: dict[str, str] | None = None,
+                      checks: list = CONTRACT_CHECKS, examples: int = 15,
+                      statuses: Counter | None = None) -> list[str]:
+    """Return, per operation of the live schema, what schemathesis found wrong with its generated calls;
+    count the (method, status) of every answer in `statuses`."""
+    with urllib.request.urlopen(f"{base_url}/api/schema/?format=json", timeout=30) as response:
+        schema = schemathesis.openapi.from_dict(json.load(response))
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        if operation.path in {"/api/auth/token/"}:
+        if operation.path == "/api/auth/token/" or (writes_only and operation.method.upper() == "GET"):
             continue
 
         @settings(
-            max_examples=15,
+            max_examples=examples,
             deadline=None,
             phases=[Phase.explicit, Phase.generate],
             suppress_health_check=list(HealthCheck),
@@ -98,10 +101,36 @@ def test_the_api_keeps_its_published_contract(live_server, seed_graph):
         )
         @given(case=operation.as_strategy())
         def check(case) -> None:
-            case.call_and_validate(base_url=live_server.url, checks=CONTRACT_CHECKS)
+            response = case.call_and_validate(base_url=base_url, headers=headers, checks=checks)
+            if statuses is not None:
+                statuses[(case.method.upper(), response.status_code)] += 1
 
         try:
             check()
         except Exception as error:  # noqa: BLE001  (collect every operation's failure, then report them all)
             failures.append(f"{operation.method.upper()} {operation.path}: {error}"[:3000])
+    return failures
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_api_keeps_its_published_contract(live_server, seed_graph):
+    failures = contract_failures(live_server.url)
+
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_api_keeps_its_contract_for_an_editor_who_writes(live_server, seed_graph):
+    token = Token.objects.create(user=user_with("contract-editor", *ALL_WRITE_PERMISSIONS)).key
+    writing_checks = [check for check in CONTRACT_CHECKS if check is not ignored_auth]
+
+    statuses: Counter = Counter()
+
+    failures = contract_failures(live_server.url, writes_only=True, headers={"Authorization": f"Token {token}"},
+                                 checks=writing_checks, examples=10, statuses=statuses)
+
+    assert not failures, "\n\n".join(failures)
+    written = {method for (method, status), count in statuses.items() if 200 <= status < 300}
+    assert {"POST", "PATCH"} <= written, statuses  # generated input got past validation, not only refusals
