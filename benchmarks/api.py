@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/api.py --scale 0.1      # 10,000 organizations, 50,000 relationships
     .venv/bin/python benchmarks/api.py                  # 100,000 organizations, 500,000 relationships
 
-Starts its own embedded graph server (free ports, a temporary directory, 1g heap), generates a synthetic graph
+Starts its own embedded graph server (free ports, a temporary directory, 4g heap: the import is one transaction), generates a synthetic graph
 (a few hubs with hundreds of partners, most bodies with a handful) and loads it through the import path
 (`import_graph`: validated, then written in one transaction, with progress). Then, for each call, it records the
 queries the API runs (text and parameters), replays exactly those through the bare neo4j driver, and prints
@@ -194,7 +194,7 @@ def main() -> None:
     )
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 100,000 organizations, 500,000 ties")
     parser.add_argument("--repeat", type=int, default=30, help="timed calls per case (after 3 warm-ups)")
-    parser.add_argument("--heap", default="1g")
+    parser.add_argument("--heap", default="4g", help="graph server heap (the whole import is one transaction)")
     args = parser.parse_args()
 
     n_orgs, n_ties = int(100_000 * args.scale), int(500_000 * args.scale)
