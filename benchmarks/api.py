@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/api.py --scale 0.1      # 10,000 organizations, 50,000 relationships
     .venv/bin/python benchmarks/api.py                  # 100,000 organizations, 500,000 relationships
 
-Starts its own embedded graph server (free ports, a temporary directory, 4g heap: the import is one transaction), generates a synthetic graph
-(a few hubs with hundreds of partners, most bodies with a handful) and loads it through the import path
+Starts its own embedded graph server (free ports, a temporary directory, 4g heap: the import is one
+transaction), generates the synthetic graph of benchmarks/synthetic.py and loads it through the import path
 (`import_graph`: validated, then written in one transaction, with progress). Then, for each call, it records the
 queries the API runs (text and parameters), replays exactly those through the bare neo4j driver, and prints
 the median latency of both. Target: the API adds at most 30 % or 2 ms, whichever is larger.
@@ -17,7 +17,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -32,106 +31,15 @@ import django  # noqa: E402
 django.setup()
 
 import neo4j  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from benchmarks.synthetic import HUBS, embedded_graph, org_uid, synthetic_graph  # noqa: E402
 from orgs import selectors  # noqa: E402
 from orgs.api.pagination import cursor_encode  # noqa: E402
-from orgs.graph import connect, cypher, install_schema  # noqa: E402
-from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_port  # noqa: E402
+from orgs.graph import cypher  # noqa: E402
+from orgs.graphserver import EmbeddedServerConfig  # noqa: E402
 from orgs.loader import import_graph  # noqa: E402
-
-ORG_TO_ORG = [
-    "COLLABORATES_WITH",
-    "HAS_OBSERVER_STATUS_IN",
-    "COORDINATES",
-    "PART_OF",
-    "MEMBER_OF",
-    "HAS_CONTACT_POINT_IN",
-]
-WORDS = [
-    "anti",
-    "terrorism",
-    "centre",
-    "council",
-    "task",
-    "force",
-    "regional",
-    "police",
-    "office",
-    "unit",
-    "committee",
-    "security",
-    "border",
-    "customs",
-    "intelligence",
-    "financial",
-    "joint",
-    "network",
-]
-KINDS = [
-    "regional_centre",
-    "task_force",
-    "unit",
-    "office",
-    "council_or_committee",
-    "national_agency",
-    "other",
-]
-
-
-def synthetic_graph(organizations: int, relationships: int, seed: int = 7) -> dict[str, Any]:
-    """Return a graph file: `organizations` bodies, `relationships` ties (one LOCATED_IN each, the rest
-    between
-    bodies; 20 hubs draw about a tenth of the ties), 200 countries and one source."""
-    rng = random.Random(seed)
-    countries = [{"uid": f"country-{i:03d}", "name": f"Country {i:03d}"} for i in range(200)]
-    orgs = []
-    for i in range(organizations):
-        name = " ".join(rng.choice(WORDS) for _ in range(3)).title() + f" {i:06d}"
-        orgs.append(
-            {
-                "uid": f"org-{i:06d}",
-                "name": name,
-                "acronym": f"O{i:06d}",
-                "kind": rng.choice(KINDS),
-                "founded": str(rng.randint(1950, 2020)),
-            }
-        )
-    ties: list[dict[str, Any]] = []
-    seen: set[tuple[str, str, str]] = set()
-
-    def add(rel: str, start: str, end: str) -> None:
-        key = (start, rel, end)
-        if start == end or key in seen or (rel == "COLLABORATES_WITH" and (end, rel, start) in seen):
-            return
-        seen.add(key)
-        since = str(rng.randint(1990, 2020))
-        ties.append(
-            {
-                "type": rel,
-                "from": start,
-                "to": end,
-                "since": since,
-                "source": "synthetic",
-                "evidence": f"{start} {rel.lower()} {end}",
-            }
-        )
-
-    for org in orgs:
-        add("LOCATED_IN", org["uid"], rng.choice(countries)["uid"])
-    hubs = [orgs[i]["uid"] for i in range(0, organizations, max(1, organizations // 20))][:20]
-    while len(ties) < relationships:
-        start = orgs[rng.randrange(organizations)]["uid"]
-        end = rng.choice(hubs) if rng.random() < 0.1 else orgs[rng.randrange(organizations)]["uid"]
-        add(rng.choice(ORG_TO_ORG), start, end)
-    return {
-        "sources": [{"uid": "synthetic", "title": "Synthetic benchmark data"}],
-        "countries": countries,
-        "organizations": orgs,
-        "relationships": ties,
-    }
 
 
 class QueryRecorder:
@@ -197,31 +105,8 @@ def main() -> None:
     parser.add_argument("--heap", default="4g", help="graph server heap (the whole import is one transaction)")
     args = parser.parse_args()
 
-    n_orgs, n_ties = int(100_000 * args.scale), int(500_000 * args.scale)
-    with tempfile.TemporaryDirectory(prefix="atc-bench-") as tmp:
-        config = EmbeddedServerConfig(
-            data_dir=Path(tmp),
-            bolt_port=free_port(),
-            http_port=free_port(),
-            password="atcgraph-bench",
-            heap=args.heap,
-        )
-        server = EmbeddedServerProcess(config, settings_module="atc_graph.settings.test")
-        print(f"Starting the embedded graph server (heap {args.heap}) …", flush=True)
-        server.start(timeout=120)
-        try:
-            settings.GRAPH_SERVER.update(
-                BOLT_PORT=config.bolt_port,
-                HTTP_PORT=config.http_port,
-                PASSWORD=config.password,
-                DATA_DIR=config.data_dir,
-            )
-            settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
-            connect(config.neomodel_url)
-            install_schema()
-            run_benchmark(config, n_orgs, n_ties, args.repeat)
-        finally:
-            server.stop()
+    with embedded_graph(args.heap) as config:
+        run_benchmark(config, int(100_000 * args.scale), int(500_000 * args.scale), args.repeat)
 
 
 def run_benchmark(config: EmbeddedServerConfig, n_orgs: int, n_ties: int, repeat: int) -> None:
@@ -256,7 +141,7 @@ def run_benchmark(config: EmbeddedServerConfig, n_orgs: int, n_ties: int, repeat
         {"skip": int(n_orgs * 0.9)},
     )[0]
     rng = random.Random(3)
-    pair = [f"org-{rng.randrange(n_orgs):06d}" for _ in range(2)]
+    pair = [org_uid(rng.randrange(HUBS, n_orgs)) for _ in range(2)]
     cases = [
         ("list, first page", "/api/organizations/?page_size=50"),
         (

@@ -352,9 +352,10 @@ def _write(nodes: dict[NodeLabel, list[dict[str, Any]]], ends: list[tuple[str, s
             report(label.value, done, len(rows))
         for chunk in _batches([row for row in rows if row["uid"] in in_graph]):
             cypher(q.UPDATE_NODES, {"rows": chunk})
+            done += len(chunk)
+            report(label.value, done, len(rows))
         if rows:
             counts[label.value] = len(rows)
-            report(label.value, len(rows), len(rows))
 
     for rel, rows in checked_ties().items():
         done = 0
@@ -364,8 +365,9 @@ def _write(nodes: dict[NodeLabel, list[dict[str, Any]]], ends: list[tuple[str, s
             report(rel, done, len(rows))
         for chunk in _batches([row for row in rows if _can_exist(row, in_graph)]):
             cypher(q.merge_ties(rel), {"rows": chunk})
+            done += len(chunk)
+            report(rel, done, len(rows))
         counts[rel] = len(rows)
-        report(rel, len(rows), len(rows))
 
     recount = sorted(uid for uid in degrees if uid in in_graph)
     for offset in range(0, len(recount), BATCH_SIZE):

@@ -1,0 +1,105 @@
+"""The synthetic graph both benchmarks measure, and the throwaway embedded graph server they load it into.
+
+    synthetic_graph(100_000, 500_000)  # the issues' scale: a loader-format mapping (see docs/data-model.md)
+
+Every organization is located in one of 50 countries; five hubs (as INTERPOL or the UN would be) have a
+thousand ties each; the other ties join random pairs of ordinary bodies with one of the organization-to-
+organization types. Names mix a scope, a topic and a kind of body, so searches such as "border police" or
+"anti-terror" find thousands of candidates, as on a real graph of that size.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from orgs.graph import connect, install_schema
+from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_port
+
+HUBS = 5
+HUB_TIES = 1000
+COUNTRIES = 50
+SOURCES = 10
+ORG_TYPES = ["COLLABORATES_WITH", "MEMBER_OF", "PART_OF", "COORDINATES", "HAS_OBSERVER_STATUS_IN",
+             "HAS_CONTACT_POINT_IN"]
+KINDS = ["regional_centre", "task_force", "unit", "office", "council_or_committee", "national_agency", "other"]
+SCOPES = ["Regional", "National", "International", "Joint", "Central", "Federal", "Northern", "Southern",
+          "Eastern", "Western", "Baltic", "Balkan", "Caspian", "Alpine", "Atlantic", "Pacific"]
+TOPICS = ["Anti-Terrorism", "Counter-Terrorism", "Border", "Customs", "Police", "Intelligence", "Financial",
+          "Migration", "Cyber", "Maritime", "Aviation", "Prosecutors", "Judicial", "Narcotics", "Security"]
+BODIES = ["Centre", "Agency", "Council", "Committee", "Task Force", "Office", "Unit", "Network",
+          "Directorate", "Commission", "Bureau", "Forum"]
+
+
+def org_uid(i: int) -> str:
+    """Return the uid of synthetic organization `i`; 0 to HUBS - 1 are the hubs."""
+    return f"org-{i:06d}"
+
+
+def org_name(i: int) -> str:
+    """Return the (unique) name of synthetic organization `i`."""
+    rng = random.Random(i)
+    return f"{rng.choice(SCOPES)} {rng.choice(TOPICS)} {rng.choice(BODIES)} {i}"
+
+
+def synthetic_graph(organizations: int, relationships: int, seed: int = 7) -> dict[str, Any]:
+    """Return a graph file with `organizations` bodies and `relationships` ties (see the module's docstring)."""
+    rng = random.Random(seed)
+    orgs = []
+    for i in range(organizations):
+        name = org_name(i)
+        orgs.append({"uid": org_uid(i), "name": name, "acronym": "".join(w[0] for w in name.split()[:-1]) + str(i),
+                     "kind": rng.choice(KINDS), "founded": str(rng.randint(1950, 2020))})
+    ties: list[dict[str, Any]] = []
+
+    def tie(rel: str, start: str, end: str) -> None:
+        since = str(rng.randint(1990, 2024)) if rng.random() < 0.6 else None
+        ties.append({"type": rel, "from": start, "to": end, "source": f"source-{rng.randrange(SOURCES)}",
+                     "evidence": f"Evidence sentence number {len(ties)}.", **({"since": since} if since else {})})
+
+    for i in range(organizations):
+        tie("LOCATED_IN", org_uid(i), f"country-{rng.randrange(COUNTRIES):02d}")
+    for hub in range(min(HUBS, organizations)):
+        for other in rng.sample(range(HUBS, organizations), min(HUB_TIES, max(0, organizations - HUBS))):
+            tie(rng.choice(ORG_TYPES), org_uid(other), org_uid(hub))
+    seen: set[tuple[int, int]] = set()
+    while len(ties) < relationships and organizations > HUBS + 1:
+        a, b = rng.randrange(HUBS, organizations), rng.randrange(HUBS, organizations)
+        if a != b and (a, b) not in seen and (b, a) not in seen:  # no pair twice, whatever the type
+            seen.add((a, b))
+            tie(rng.choice(ORG_TYPES), org_uid(a), org_uid(b))
+    return {
+        "sources": [{"uid": f"source-{i}", "title": f"Annual report {2000 + i}"} for i in range(SOURCES)],
+        "countries": [{"uid": f"country-{i:02d}", "name": f"Country {i:02d}", "iso_code": f"C{i:02d}"}
+                      for i in range(COUNTRIES)],
+        "organizations": orgs,
+        "relationships": ties,
+    }
+
+
+@contextmanager
+def embedded_graph(heap: str) -> Iterator[EmbeddedServerConfig]:
+    """Start an embedded graph server with `heap` on free ports in a temporary directory, point Django and
+    neomodel at it with the schema installed, and stop it (its data gone) when the block ends."""
+    with tempfile.TemporaryDirectory(prefix="atc-bench-") as data_dir:
+        config = EmbeddedServerConfig(data_dir=Path(data_dir), bolt_port=free_port(), http_port=free_port(),
+                                      password="atcgraph-bench", heap=heap)
+        server = EmbeddedServerProcess(config, settings_module=os.environ["DJANGO_SETTINGS_MODULE"])
+        print(f"Starting the embedded graph server (heap {heap}) …", flush=True)
+        server.start(timeout=120)
+        try:
+            settings.GRAPH_SERVER.update(BOLT_PORT=config.bolt_port, HTTP_PORT=config.http_port,
+                                         PASSWORD=config.password, DATA_DIR=config.data_dir)
+            settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
+            connect(config.neomodel_url)
+            install_schema()
+            yield config
+        finally:
+            server.stop()
