@@ -333,12 +333,12 @@ def _write(nodes: dict[NodeLabel, list[dict[str, Any]]], ends: list[tuple[str, s
         if progress:
             progress(what, done, total)
 
-    in_graph = _nodes_in_graph({row["uid"] for rows in nodes.values() for row in rows} | {*chain(*ends)})
+    in_graph = _nodes_in_graph({row["uid"] for rows in nodes.values() for row in rows} | {*chain.from_iterable(ends)})
     other_kind = sorted(uid for label, rows in nodes.items() for row in rows
                         if (uid := row["uid"]) in in_graph and in_graph[uid]["label"] != label.value)
     if other_kind:
         raise AlreadyExists(f"uid(s) already used by a node of another kind: {', '.join(other_kind[:10])}")
-    degrees = Counter(chain(*ends))
+    degrees = Counter(chain.from_iterable(ends))
     element_ids = {uid: found["id"] for uid, found in in_graph.items()}
     counts: dict[str, int] = {}
 
@@ -357,7 +357,11 @@ def _write(nodes: dict[NodeLabel, list[dict[str, Any]]], ends: list[tuple[str, s
         if rows:
             counts[label.value] = len(rows)
 
-    for rel, rows in checked_ties().items():
+    ties = checked_ties()
+    gone = sorted({uid for uid in chain.from_iterable(ends) if uid not in element_ids})
+    if gone:  # deleted from the graph since the file was checked
+        raise GraphFileInvalid([f"relationships: no node with uid '{uid}'" for uid in gone[:20]])
+    for rel, rows in ties.items():
         done = 0
         for chunk in _batches([row for row in rows if not _can_exist(row, in_graph)]):
             cypher(q.create_ties(rel), _tie_columns(chunk, element_ids))
