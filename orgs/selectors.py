@@ -273,8 +273,71 @@ def neighbourhood(*, uid: str, depth: int = 1, types: list[str] | None = None, l
     return {"nodes": list(nodes.values()), "edges": list(edges.values()), "truncated": truncated}
 
 
+def types_pattern(rel_types: list[str]) -> str:
+    """Return the relationship-type part of a pattern (":A|B") for `rel_types` from the vocabulary, or ""."""
+    return ":" + "|".join(RELATIONSHIP_TYPES[rel].name for rel in sorted(rel_types)) if rel_types else ""
+
+
+PATH_DETAILS = (
+    f"[m IN nodes(p) | {{{OTHER_END}}}] AS nodes, "
+    f"[r IN relationships(p) | {{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties"
+)
+
+
+def shortest_path_query(max_length: int, rel_types: list[str]) -> str:
+    """Return the query for one shortest path of at most `max_length` (1–10) hops over `rel_types` (all if empty).
+
+    One row, `{"nodes", "ties"}` from `$from` to `$to` with the nodes' summaries and the ties' details, plus
+    both ends' `degree`s; no row when there is no such path. Types are written into the pattern rather than
+    tested in a WHERE: both servers then search only those relationships.
+    """
+    hops = max(1, min(int(max_length), 10))
+    return f"""
+MATCH (a:Node {{uid: $from}})
+MATCH (b:Node {{uid: $to}})
+MATCH p = shortestPath((a)-[{types_pattern(rel_types)}*..{hops}]-(b))
+RETURN {PATH_DETAILS}, a.degree AS from_degree, b.degree AS to_degree
+"""
+
+
+def shortest_path_detours_query(max_length: int, rel_types: list[str]) -> str:
+    """Return the query for other shortest paths of exactly `max_length` + 1 hops, one per first tie of `$from`.
+
+    For each of the first `$cap` ties of `$from` (over `rel_types`, all if empty) whose other end is not `$to`,
+    the shortest path from that other end to `$to` is kept when it has `max_length` hops: tie and path then make
+    a shortest path from `$from`. At most `$k` rows, each `{"nodes", "ties"}` like `shortest_path_query`'s.
+    """
+    hops = max(1, min(int(max_length), 10))
+    types = types_pattern(rel_types)
+    return f"""
+MATCH (a:Node {{uid: $from}})-[first{types}]-(x:Node)
+WHERE x.uid <> $to AND x <> a
+WITH a, first, x LIMIT $cap
+MATCH (b:Node {{uid: $to}})
+MATCH rest = shortestPath((x)-[{types}*..{hops}]-(b))
+WITH a, first, rest WHERE length(rest) = {hops}
+WITH [a] + nodes(rest) AS path_nodes, [first] + relationships(rest) AS path_ties LIMIT $k
+RETURN [m IN path_nodes | {{{OTHER_END}}}] AS nodes,
+       [r IN path_ties | {{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties
+"""
+
+
+def direct_ties_query(rel_types: list[str]) -> str:
+    """Return the query for up to `$k` ties straight between `$from` and `$to` (one-hop paths) over `rel_types`."""
+    return f"""
+MATCH (a:Node {{uid: $from}})-[r{types_pattern(rel_types)}]-(b:Node {{uid: $to}})
+WITH a, r, b LIMIT $k
+RETURN [m IN [a, b] | {{{OTHER_END}}}] AS nodes,
+       [{{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties
+"""
+
+
 def paths_query(max_length: int) -> str:
-    """Return the shortest-paths query for paths of at most `max_length` (1–10) hops."""
+    """Return the all-shortest-paths query for paths of at most `max_length` (1–10) hops, filtered by `$as_of`.
+
+    Used only with an "as of" date: a tie's dates cannot be written into a pattern, and a WHERE on a
+    `shortestPath` is applied after the search on ArcadeDB (so it would miss longer valid paths).
+    """
     hops = max(1, min(int(max_length), 10))
     return f"""
 MATCH (a:Node {{uid: $from}})
@@ -282,22 +345,55 @@ MATCH (b:Node {{uid: $to}})
 MATCH p = allShortestPaths((a)-[*..{hops}]-(b))
 WHERE all(r IN relationships(p) WHERE ($types IS NULL OR type(r) IN $types) AND {valid_on_clause('r')})
 WITH p LIMIT $k
-RETURN [m IN nodes(p) | {{{OTHER_END}}}] AS nodes,
-       [r IN relationships(p) | {{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties
+RETURN {PATH_DETAILS}
 """
+
+
+PATH_DETOURS_CAP = 40
 
 
 def paths_between(*, from_uid: str, to_uid: str, k: int = 3, max_length: int = 6, types: list[str] | None = None,
                   as_of: str | None = None) -> list[dict[str, Any]]:
-    """Return up to `k` shortest paths between two nodes, each `{"nodes", "ties"}` in order from `from_uid`."""
+    """Return up to `k` shortest paths between two nodes, each `{"nodes", "ties"}` in order from `from_uid`.
+
+    Without `as_of`, at most three bounded queries: one shortest path (which gives the length), then, for
+    more than one, the shortest paths that leave the less connected end by each of its first
+    `PATH_DETOURS_CAP` ties, and if that gave fewer than `k`, the same from the other end. Paths that differ
+    only in their middle ties, or only by a tie beyond the cap, may be missed: fewer than `k` can come back
+    although more exist.
+    With `as_of`, one all-shortest-paths query (slower: ArcadeDB enumerates every shortest path).
+    """
     if from_uid == to_uid:
         return []
-    # Ask for more than k: ArcadeDB can return one path several times.
-    rows = cypher(paths_query(max_length), {"from": from_uid, "to": to_uid, "k": k * 4, "types": types,
-                                            "as_of": as_of})
     distinct: dict[tuple[str, ...], dict[str, Any]] = {}
-    for row in rows:
-        distinct.setdefault(tuple(tie["uid"] for tie in row["ties"]), row)
+
+    def keep(rows: list[dict[str, Any]], *, reverse: bool = False) -> None:
+        for row in rows:
+            path = {"nodes": row["nodes"][::-1], "ties": row["ties"][::-1]} if reverse else {
+                "nodes": row["nodes"], "ties": row["ties"]}
+            distinct.setdefault(tuple(tie["uid"] for tie in path["ties"]), path)
+
+    if as_of is not None:
+        # Ask for more than k: ArcadeDB can return one path several times.
+        keep(cypher(paths_query(max_length), {"from": from_uid, "to": to_uid, "k": k * 4, "types": types,
+                                              "as_of": as_of}))
+        return list(distinct.values())[:k]
+    rel_types = sorted(types or [])
+    rows = cypher(shortest_path_query(max_length, rel_types), {"from": from_uid, "to": to_uid})
+    keep(rows)
+    if not rows or k == 1:
+        return list(distinct.values())[:k]
+    length = len(rows[0]["ties"])
+    # Leave by the less connected end first; try the other end only if that did not give k paths.
+    ends = [(from_uid, to_uid, False), (to_uid, from_uid, True)]
+    if (rows[0]["to_degree"] or 0) < (rows[0]["from_degree"] or 0):
+        ends.reverse()
+    for start, end, reverse in ends:
+        if len(distinct) >= k:
+            break
+        params = {"from": start, "to": end, "k": k + 1, "cap": PATH_DETOURS_CAP}
+        query = direct_ties_query(rel_types) if length == 1 else shortest_path_detours_query(length - 1, rel_types)
+        keep(cypher(query, params), reverse=reverse)
     return list(distinct.values())[:k]
 
 
