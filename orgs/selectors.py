@@ -154,10 +154,12 @@ def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind
     )
     if searching:
         where = " AND ".join(["o:Organization", *clauses])
+        # Sort the matches before reading their columns: a common word matches thousands of organizations.
         return f"""
 CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
 WITH node AS o, score WHERE {where}
-RETURN {columns}, score ORDER BY {SEARCH_ORDERS[sort]} SKIP $skip LIMIT $limit
+WITH o, score ORDER BY {SEARCH_ORDERS[sort]} SKIP $skip LIMIT $limit
+RETURN {columns}, score ORDER BY {SEARCH_ORDERS[sort]}
 """
     after, order = ("<", " DESC") if descending else (">", "")
     if keyset:
