@@ -7,6 +7,7 @@ relationships not yet begun or already ended on that day are left out.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from orgs import cypher as q
@@ -135,12 +136,13 @@ AS_OF_CLAUSE = (
 
 def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind: bool = True,
                             by_country: bool = True, by_rel_type: bool = True, by_as_of: bool = True,
-                            keyset: bool = True, descending: bool = False) -> str:
+                            keyset: bool = True, descending: bool = False, window: bool = False) -> str:
     """Return the organization list query: full-text when `searching` (in `sort` order), else by name.
 
     Only the filters in use (`by_kind`, `by_country`, `by_rel_type`, `by_as_of` — bodies founded by and not
     dissolved before `$as_of` — and `keyset` for a page after the first) are written into the query, so an
-    unfiltered list is a plain walk of the name index. `descending` lists by name from Z to A.
+    unfiltered list is a plain range of the name index. `window` also bounds the names from above by
+    `$before_name` (below when `descending`, which lists by name from Z to A).
     """
     clauses = [
         *(["o.kind = $kind"] if by_kind else []),
@@ -162,8 +164,11 @@ WITH o, score ORDER BY {SEARCH_ORDERS[sort]} SKIP $skip LIMIT $limit
 RETURN {columns}, score ORDER BY {SEARCH_ORDERS[sort]}
 """
     after, order = ("<", " DESC") if descending else (">", "")
+    if window:
+        clauses.insert(0, f"o.name {'>' if descending else '<'} $before_name")
     if keyset:
-        clauses.insert(0, f"(o.name {after} $after_name OR (o.name = $after_name AND o.uid {after} $after_uid))")
+        # The bound stands alone (not only inside the OR) so that the server can start the index range there.
+        clauses.insert(0, f"o.name {after}= $after_name AND (o.name {after} $after_name OR o.uid {after} $after_uid)")
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     return f"""
 MATCH (o:Organization)
@@ -184,6 +189,8 @@ def organization_list(*, q: str = "", kind: str | None = None, country: str | No
     any depth.
     """
     query_text = fulltext_query(q) if q else ""
+    if not query_text and kind is None and country is None and rel_type is None and as_of is None:
+        return organizations_by_name(after=after, limit=limit, descending=descending)
     params = {"kind": kind, "country": country, "rel_type": rel_type, "limit": limit, "as_of": as_of}
     after_name, after_uid = after or (None, None)
     if query_text:
@@ -196,6 +203,57 @@ def organization_list(*, q: str = "", kind: str | None = None, country: str | No
         descending=descending,
     )
     return cypher(query, params)
+
+
+ORGANIZATION_COUNT = "MATCH (o:Organization) RETURN count(o) AS total"
+ORGANIZATION_NAME_SAMPLE = "MATCH (o:Organization) WHERE rand() < $share RETURN collect(o.name) AS names"
+NAME_WINDOW = 250  # organizations between two sampled names, on average
+NAME_SAMPLE_SECONDS = 600.0
+_name_sample: dict[str, Any] = {"at": None, "names": []}
+
+
+def organization_name_sample() -> list[str]:
+    """Return about one organization name in `NAME_WINDOW`, sorted (none for a small graph); kept ten minutes.
+
+    The names cut the name index into windows that a page reads instead of the whole index: ArcadeDB sorts
+    every name in range for `ORDER BY o.name LIMIT` (it walks an index in order only for numbers). A name
+    added or removed since only makes a window a little larger or smaller: pages stay exact.
+    """
+    now = time.monotonic()
+    if _name_sample["at"] is None or now - _name_sample["at"] > NAME_SAMPLE_SECONDS:
+        total = cypher(ORGANIZATION_COUNT)[0]["total"]
+        names = []
+        if total > NAME_WINDOW * 8:
+            names = cypher(ORGANIZATION_NAME_SAMPLE, {"share": 1 / NAME_WINDOW})[0]["names"]
+        _name_sample.update(at=now, names=sorted(names))
+    return list(_name_sample["names"])
+
+
+def organizations_by_name(*, after: tuple[str, str] | None = None, limit: int = 50,
+                          descending: bool = False) -> list[dict[str, Any]]:
+    """Return one page of all organizations by name (keyset `after` = (name, uid)), reading a window at a time.
+
+    Usually one query over about `NAME_WINDOW` names, whatever the depth; the next window only when the first
+    held fewer than `limit` organizations after `after`.
+    """
+    sample = organization_name_sample()
+    if descending:
+        bounds = [name for name in reversed(sample) if after is None or name < after[0]]
+    else:
+        bounds = [name for name in sample if after is None or name > after[0]]
+    rows: list[dict[str, Any]] = []
+    for before in [*bounds, None]:
+        query = organization_list_query(searching=False, by_kind=False, by_country=False, by_rel_type=False,
+                                        by_as_of=False, keyset=after is not None, descending=descending,
+                                        window=before is not None)
+        after_name, after_uid = after or (None, None)
+        rows += cypher(query, {"after_name": after_name, "after_uid": after_uid, "before_name": before,
+                               "limit": limit - len(rows)})
+        if len(rows) >= limit or before is None:
+            break
+        # The next window starts at `before` itself: every uid sorts after "" (before "\uffff" from Z to A).
+        after = (before, "\uffff" if descending else "")
+    return rows
 
 
 def node_list_query(label: str) -> str:

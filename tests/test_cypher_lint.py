@@ -43,6 +43,7 @@ ARGUMENT_VALUES: dict[str, list[Any]] = {
     "max_length": [1, 6],
     "rel_types": [[], ["COLLABORATES_WITH", "MEMBER_OF"]],
     "descending": [False, True],
+    "window": [False, True],
     "anchor": ["from", "to", "node"],
 }
 
