@@ -256,12 +256,17 @@ def organizations_by_name(*, after: tuple[str, str] | None = None, limit: int = 
     return rows
 
 
-def node_list_query(label: str) -> str:
-    """Return the keyset-paged list query for countries, events, documents or sources."""
-    name = "coalesce(n.name, n.title)"
+def node_list_query(label: str, keyset: bool = True) -> str:
+    """Return the keyset-paged list query for countries, events, documents or sources, by name (a source's title).
+
+    Names need not be unique here, so the keyset (`keyset`: a page after the first) is (name, uid); the name
+    bound stands alone so that the server can start the range of the name index there.
+    """
+    node_label = NodeLabel(label).value
+    name = f"n.{'title' if node_label == NodeLabel.SOURCE.value else 'name'}"
     return f"""
-MATCH (n:{NodeLabel(label).value})
-WHERE $after_name IS NULL OR {name} > $after_name OR ({name} = $after_name AND n.uid > $after_uid)
+MATCH (n:{node_label})
+{f"WHERE {name} >= $after_name AND ({name} > $after_name OR n.uid > $after_uid)" if keyset else ""}
 RETURN n.uid AS uid, {name} AS name, n.kind AS kind, n.degree AS degree,
        coalesce(n.start, n.date) AS date, n.place AS place, n.iso_code AS iso_code, n.publisher AS publisher
 ORDER BY name, uid LIMIT $limit
@@ -271,7 +276,8 @@ ORDER BY name, uid LIMIT $limit
 def node_list(*, label: str, after: tuple[str, str] | None = None, limit: int = 50) -> list[dict[str, Any]]:
     """Return one page of `label` nodes ordered by name, after the (name, uid) keyset `after`."""
     after_name, after_uid = after or (None, None)
-    return cypher(node_list_query(label), {"after_name": after_name, "after_uid": after_uid, "limit": limit})
+    return cypher(node_list_query(label, keyset=after is not None),
+                  {"after_name": after_name, "after_uid": after_uid, "limit": limit})
 
 
 # --- Neighbourhoods and paths ------------------------------------------------------------------------
