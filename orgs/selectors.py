@@ -355,16 +355,18 @@ PATH_DETAILS = (
 def shortest_path_query(max_length: int, rel_types: list[str]) -> str:
     """Return the query for one shortest path of at most `max_length` (1–10) hops over `rel_types` (all if empty).
 
-    One row, `{"nodes", "ties"}` from `$from` to `$to` with the nodes' summaries and the ties' details, plus
-    both ends' `degree`s; no row when there is no such path. Types are written into the pattern rather than
-    tested in a WHERE: both servers then search only those relationships.
+    One row, `{"nodes", "ties"}` from `$from` to `$to` with the nodes' summaries and the ties' details, both
+    ends' `degree`s, and `valid`: whether every tie holds on `$as_of`; no row when there is no such path.
+    Types are written into the pattern rather than tested in a WHERE: both servers then search only those
+    relationships.
     """
     hops = max(1, min(int(max_length), 10))
     return f"""
 MATCH (a:Node {{uid: $from}})
 MATCH (b:Node {{uid: $to}})
 MATCH p = shortestPath((a)-[{types_pattern(rel_types)}*..{hops}]-(b))
-RETURN {PATH_DETAILS}, a.degree AS from_degree, b.degree AS to_degree
+RETURN {PATH_DETAILS}, a.degree AS from_degree, b.degree AS to_degree,
+       all(r IN relationships(p) WHERE {valid_on_clause('r')}) AS valid
 """
 
 
@@ -386,7 +388,8 @@ MATCH rest = shortestPath((x)-[{types}*..{hops}]-(b))
 WITH a, first, rest WHERE length(rest) = {hops}
 WITH [a] + nodes(rest) AS path_nodes, [first] + relationships(rest) AS path_ties LIMIT $k
 RETURN [m IN path_nodes | {{{OTHER_END}}}] AS nodes,
-       [r IN path_ties | {{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties
+       [r IN path_ties | {{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties,
+       all(r IN path_ties WHERE {valid_on_clause('r')}) AS valid
 """
 
 
@@ -396,15 +399,16 @@ def direct_ties_query(rel_types: list[str]) -> str:
 MATCH (a:Node {{uid: $from}})-[r{types_pattern(rel_types)}]-(b:Node {{uid: $to}})
 WITH a, r, b LIMIT $k
 RETURN [m IN [a, b] | {{{OTHER_END}}}] AS nodes,
-       [{{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties
+       [{{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties, {valid_on_clause('r')} AS valid
 """
 
 
 def paths_query(max_length: int) -> str:
     """Return the all-shortest-paths query for paths of at most `max_length` (1–10) hops, filtered by `$as_of`.
 
-    Used only with an "as of" date: a tie's dates cannot be written into a pattern, and a WHERE on a
-    `shortestPath` is applied after the search on ArcadeDB (so it would miss longer valid paths).
+    Used only when no shortest path found without the date holds on `$as_of`: a tie's dates cannot be written
+    into a pattern, and a WHERE on a `shortestPath` is applied after the search on ArcadeDB (so it would miss
+    longer valid paths).
     """
     hops = max(1, min(int(max_length), 10))
     return f"""
@@ -429,7 +433,9 @@ def paths_between(*, from_uid: str, to_uid: str, k: int = 3, max_length: int = 6
     `PATH_DETOURS_CAP` ties, and if that gave fewer than `k`, the same from the other end. Paths that differ
     only in their middle ties, or only by a tie beyond the cap, may be missed: fewer than `k` can come back
     although more exist.
-    With `as_of`, one all-shortest-paths query (slower: ArcadeDB enumerates every shortest path).
+    With `as_of`, the same, keeping the paths whose ties all hold on that day (a path that holds cannot be
+    shorter); if none does, one more all-shortest-paths query filtered by the date (slow: ArcadeDB enumerates
+    every shortest path, ~0.3 s at 100k/500k).
     """
     if from_uid == to_uid:
         return []
@@ -437,20 +443,17 @@ def paths_between(*, from_uid: str, to_uid: str, k: int = 3, max_length: int = 6
 
     def keep(rows: list[dict[str, Any]], *, reverse: bool = False) -> None:
         for row in rows:
+            if row.get("valid") is False:
+                continue
             path = {"nodes": row["nodes"][::-1], "ties": row["ties"][::-1]} if reverse else {
                 "nodes": row["nodes"], "ties": row["ties"]}
             distinct.setdefault(tuple(tie["uid"] for tie in path["ties"]), path)
 
-    if as_of is not None:
-        # Ask for more than k: ArcadeDB can return one path several times.
-        keep(cypher(paths_query(max_length), {"from": from_uid, "to": to_uid, "k": k * 4, "types": types,
-                                              "as_of": as_of}))
-        return list(distinct.values())[:k]
     rel_types = sorted(types or [])
-    rows = cypher(shortest_path_query(max_length, rel_types), {"from": from_uid, "to": to_uid})
+    rows = cypher(shortest_path_query(max_length, rel_types), {"from": from_uid, "to": to_uid, "as_of": as_of})
+    if not rows:
+        return []  # no path at all, so none whose ties all hold on `as_of`
     keep(rows)
-    if not rows or k == 1:
-        return list(distinct.values())[:k]
     length = len(rows[0]["ties"])
     # Leave by the less connected end first; try the other end only if that did not give k paths.
     ends = [(from_uid, to_uid, False), (to_uid, from_uid, True)]
@@ -459,9 +462,14 @@ def paths_between(*, from_uid: str, to_uid: str, k: int = 3, max_length: int = 6
     for start, end, reverse in ends:
         if len(distinct) >= k:
             break
-        params = {"from": start, "to": end, "k": k + 1, "cap": PATH_DETOURS_CAP}
+        params = {"from": start, "to": end, "k": k + 1, "cap": PATH_DETOURS_CAP, "as_of": as_of}
         query = direct_ties_query(rel_types) if length == 1 else shortest_path_detours_query(length - 1, rel_types)
         keep(cypher(query, params), reverse=reverse)
+    if as_of is not None and not distinct:
+        # The shortest paths found do not hold on that day: a valid one may be longer. Ask for more than k:
+        # ArcadeDB can return one path several times.
+        keep(cypher(paths_query(max_length), {"from": from_uid, "to": to_uid, "k": k * 4, "types": types,
+                                              "as_of": as_of}))
     return list(distinct.values())[:k]
 
 
