@@ -155,11 +155,12 @@ def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind
         "o.degree AS degree"
     )
     if searching:
-        where = " AND ".join(["o:Organization", *clauses])
-        # Sort the matches before reading their columns: a common word matches thousands of organizations.
+        # The index holds organizations only (see orgs.graph), so no label test. Sort the matches before reading
+        # their columns: a common word matches thousands of organizations.
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         return f"""
 CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
-WITH node AS o, score WHERE {where}
+WITH node AS o, score {where}
 WITH o, score ORDER BY {SEARCH_ORDERS[sort]} SKIP $skip LIMIT $limit
 RETURN {columns}, score ORDER BY {SEARCH_ORDERS[sort]}
 """
