@@ -124,7 +124,10 @@ def report(repeat: int, organizations: int) -> None:
         target = TARGETS.get(name)
         verdict = "" if target is None else ("  ok" if value <= target else "  over")
         print(f"{name:40} {value:10.1f} {target if target else '':>10}{verdict}")
+    measured = dict(rows)
+    first, deep_page = measured["organization list, first page"], measured["organization list, deep page (keyset)"]
     print(f"\nhub page graph queries: {hub_queries} (target ≤ 2); explorer node counts: {explorer_sizes}")
+    print(f"organization list, deep page / first page: {deep_page / first:.1f} (target: about 1, flat at any depth)")
 
 
 if __name__ == "__main__":

@@ -187,7 +187,7 @@ def fulltext_index_name() -> str:
     return f"{SEARCH_LABEL}[{SEARCH_PROPERTY}]" if is_arcadedb() else NEO4J_FULLTEXT_INDEX
 
 
-def _arcadedb_sql(command: str) -> None:
+def _arcadedb_sql(command: str) -> list[dict[str, Any]]:
     server = settings.GRAPH_SERVER
     credentials = base64.b64encode(f"{server['USER']}:{server['PASSWORD']}".encode()).decode()
     request = urllib.request.Request(
@@ -196,11 +196,12 @@ def _arcadedb_sql(command: str) -> None:
         headers={"Content-Type": "application/json", "Authorization": f"Basic {credentials}"},
     )
     try:
-        urllib.request.urlopen(request, timeout=30).read()
+        answer = urllib.request.urlopen(request, timeout=30).read()
     except urllib.error.HTTPError as error:
         raise GraphUnavailable(f"ArcadeDB refused '{command}': {error.read()[:300]!r}") from error
     except OSError as error:
         raise GraphUnavailable(str(error)) from error
+    return list(json.loads(answer or b"{}").get("result") or [])
 
 
 def install_fulltext_index() -> None:
@@ -211,6 +212,24 @@ def install_fulltext_index() -> None:
         _arcadedb_sql(f"CREATE INDEX IF NOT EXISTS ON {SEARCH_LABEL} ({SEARCH_PROPERTY}) FULL_TEXT")
     else:
         cypher(NEO4J_FULLTEXT_INDEX_DDL)
+
+
+# ArcadeDB keys an index on an undeclared property as strings: a range or an ORDER BY on a number then cannot use
+# it (the home page's hubs sorted every organization: ~400 ms at 100k instead of under 1 ms).
+ARCADEDB_PROPERTY_TYPES = {"IntegerProperty": "INTEGER", "FloatProperty": "DOUBLE", "BooleanProperty": "BOOLEAN"}
+
+
+def declare_arcadedb_property(label: str, name: str, kind: str) -> None:
+    """On ArcadeDB, declare `label`.`name` as `kind` and drop its range index if that one keys other values
+    (install_schema then creates it again, typed); on Neo4j, nothing to do."""
+    if not is_arcadedb():
+        return
+    _arcadedb_sql(f"CREATE VERTEX TYPE {label} IF NOT EXISTS")
+    _arcadedb_sql(f"CREATE PROPERTY {label}.{name} IF NOT EXISTS {kind}")
+    index = f"{label.lower()}_{name}"
+    for row in _arcadedb_sql("SELECT name, keyTypes FROM schema:indexes"):
+        if row.get("name") == index and row.get("keyTypes") != [kind]:
+            _arcadedb_sql(f"DROP INDEX `{index}`")
 
 
 def install_schema() -> None:
@@ -227,6 +246,8 @@ def install_schema() -> None:
             if prop.unique_index:
                 cypher(unique_constraint(label, name))
             elif prop.index:
+                if type(prop).__name__ in ARCADEDB_PROPERTY_TYPES:
+                    declare_arcadedb_property(label, name, ARCADEDB_PROPERTY_TYPES[type(prop).__name__])
                 cypher(range_index(label, name))
     for rel in RELATIONSHIP_TYPES:
         cypher(tie_uid_index(rel))

@@ -7,6 +7,7 @@ relationships not yet begun or already ended on that day are left out.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from orgs import cypher as q
@@ -135,12 +136,13 @@ AS_OF_CLAUSE = (
 
 def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind: bool = True,
                             by_country: bool = True, by_rel_type: bool = True, by_as_of: bool = True,
-                            keyset: bool = True, descending: bool = False) -> str:
+                            keyset: bool = True, descending: bool = False, window: bool = False) -> str:
     """Return the organization list query: full-text when `searching` (in `sort` order), else by name.
 
     Only the filters in use (`by_kind`, `by_country`, `by_rel_type`, `by_as_of` — bodies founded by and not
     dissolved before `$as_of` — and `keyset` for a page after the first) are written into the query, so an
-    unfiltered list is a plain walk of the name index. `descending` lists by name from Z to A.
+    unfiltered list is a plain range of the name index. `window` also bounds the names from above by
+    `$before_name` (below when `descending`, which lists by name from Z to A).
     """
     clauses = [
         *(["o.kind = $kind"] if by_kind else []),
@@ -153,15 +155,21 @@ def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind
         "o.degree AS degree"
     )
     if searching:
-        where = " AND ".join(["o:Organization", *clauses])
+        # The index holds organizations only (see orgs.graph), so no label test. Sort the matches before reading
+        # their columns: a common word matches thousands of organizations.
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         return f"""
 CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
-WITH node AS o, score WHERE {where}
-RETURN {columns}, score ORDER BY {SEARCH_ORDERS[sort]} SKIP $skip LIMIT $limit
+WITH node AS o, score {where}
+WITH o, score ORDER BY {SEARCH_ORDERS[sort]} SKIP $skip LIMIT $limit
+RETURN {columns}, score ORDER BY {SEARCH_ORDERS[sort]}
 """
     after, order = ("<", " DESC") if descending else (">", "")
+    if window:
+        clauses.insert(0, f"o.name {'>' if descending else '<'} $before_name")
     if keyset:
-        clauses.insert(0, f"(o.name {after} $after_name OR (o.name = $after_name AND o.uid {after} $after_uid))")
+        # The bound stands alone (not only inside the OR) so that the server can start the index range there.
+        clauses.insert(0, f"o.name {after}= $after_name AND (o.name {after} $after_name OR o.uid {after} $after_uid)")
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     return f"""
 MATCH (o:Organization)
@@ -182,6 +190,8 @@ def organization_list(*, q: str = "", kind: str | None = None, country: str | No
     any depth.
     """
     query_text = fulltext_query(q) if q else ""
+    if not query_text and kind is None and country is None and rel_type is None and as_of is None:
+        return organizations_by_name(after=after, limit=limit, descending=descending)
     params = {"kind": kind, "country": country, "rel_type": rel_type, "limit": limit, "as_of": as_of}
     after_name, after_uid = after or (None, None)
     if query_text:
@@ -196,12 +206,68 @@ def organization_list(*, q: str = "", kind: str | None = None, country: str | No
     return cypher(query, params)
 
 
-def node_list_query(label: str) -> str:
-    """Return the keyset-paged list query for countries, events, documents or sources."""
-    name = "coalesce(n.name, n.title)"
+ORGANIZATION_COUNT = "MATCH (o:Organization) RETURN count(o) AS total"
+ORGANIZATION_NAME_SAMPLE = "MATCH (o:Organization) WHERE rand() < $share RETURN collect(o.name) AS names"
+NAME_WINDOW = 250  # organizations between two sampled names, on average
+NAME_SAMPLE_SECONDS = 600.0
+_name_sample: dict[str, Any] = {"at": None, "names": []}
+
+
+def organization_name_sample() -> list[str]:
+    """Return about one organization name in `NAME_WINDOW`, sorted (none for a small graph); kept ten minutes.
+
+    The names cut the name index into windows that a page reads instead of the whole index: ArcadeDB sorts
+    every name in range for `ORDER BY o.name LIMIT` (it walks an index in order only for numbers). A name
+    added or removed since only makes a window a little larger or smaller: pages stay exact.
+    """
+    now = time.monotonic()
+    if _name_sample["at"] is None or now - _name_sample["at"] > NAME_SAMPLE_SECONDS:
+        total = cypher(ORGANIZATION_COUNT)[0]["total"]
+        names = []
+        if total > NAME_WINDOW * 8:
+            names = cypher(ORGANIZATION_NAME_SAMPLE, {"share": 1 / NAME_WINDOW})[0]["names"]
+        _name_sample.update(at=now, names=sorted(names))
+    return list(_name_sample["names"])
+
+
+def organizations_by_name(*, after: tuple[str, str] | None = None, limit: int = 50,
+                          descending: bool = False) -> list[dict[str, Any]]:
+    """Return one page of all organizations by name (keyset `after` = (name, uid)), reading a window at a time.
+
+    Usually one query over about `NAME_WINDOW` names, whatever the depth; the next window only when the first
+    held fewer than `limit` organizations after `after`.
+    """
+    sample = organization_name_sample()
+    if descending:
+        bounds = [name for name in reversed(sample) if after is None or name < after[0]]
+    else:
+        bounds = [name for name in sample if after is None or name > after[0]]
+    rows: list[dict[str, Any]] = []
+    for before in [*bounds, None]:
+        query = organization_list_query(searching=False, by_kind=False, by_country=False, by_rel_type=False,
+                                        by_as_of=False, keyset=after is not None, descending=descending,
+                                        window=before is not None)
+        after_name, after_uid = after or (None, None)
+        rows += cypher(query, {"after_name": after_name, "after_uid": after_uid, "before_name": before,
+                               "limit": limit - len(rows)})
+        if len(rows) >= limit or before is None:
+            break
+        # The next window starts at `before` itself: every uid sorts after "" (before "\uffff" from Z to A).
+        after = (before, "\uffff" if descending else "")
+    return rows
+
+
+def node_list_query(label: str, keyset: bool = True) -> str:
+    """Return the keyset-paged list query for countries, events, documents or sources, by name (a source's title).
+
+    Names need not be unique here, so the keyset (`keyset`: a page after the first) is (name, uid); the name
+    bound stands alone so that the server can start the range of the name index there.
+    """
+    node_label = NodeLabel(label).value
+    name = f"n.{'title' if node_label == NodeLabel.SOURCE.value else 'name'}"
     return f"""
-MATCH (n:{NodeLabel(label).value})
-WHERE $after_name IS NULL OR {name} > $after_name OR ({name} = $after_name AND n.uid > $after_uid)
+MATCH (n:{node_label})
+{f"WHERE {name} >= $after_name AND ({name} > $after_name OR n.uid > $after_uid)" if keyset else ""}
 RETURN n.uid AS uid, {name} AS name, n.kind AS kind, n.degree AS degree,
        coalesce(n.start, n.date) AS date, n.place AS place, n.iso_code AS iso_code, n.publisher AS publisher
 ORDER BY name, uid LIMIT $limit
@@ -211,7 +277,8 @@ ORDER BY name, uid LIMIT $limit
 def node_list(*, label: str, after: tuple[str, str] | None = None, limit: int = 50) -> list[dict[str, Any]]:
     """Return one page of `label` nodes ordered by name, after the (name, uid) keyset `after`."""
     after_name, after_uid = after or (None, None)
-    return cypher(node_list_query(label), {"after_name": after_name, "after_uid": after_uid, "limit": limit})
+    return cypher(node_list_query(label, keyset=after is not None),
+                  {"after_name": after_name, "after_uid": after_uid, "limit": limit})
 
 
 # --- Neighbourhoods and paths ------------------------------------------------------------------------
@@ -223,7 +290,7 @@ WHERE m <> n AND ($types IS NULL OR type(r) IN $types)
   AND ($labels IS NULL OR any(label IN labels(m) WHERE label IN $labels))
   AND {valid_on_clause('r')}
 WITH r, m, startNode(r) AS a, endNode(r) AS b LIMIT $cap
-RETURN {{{TIE_FIELDS}, start: a.uid, end: b.uid}} AS tie, {{{OTHER_END}}} AS node
+RETURN count(r) AS read, collect({{{TIE_FIELDS}, start: a.uid, end: b.uid}}) AS ties, collect({{{OTHER_END}}}) AS nodes
 """
 NODE_SUMMARY = f"""
 MATCH (m:Node {{uid: $uid}})
@@ -242,7 +309,8 @@ def neighbourhood(*, uid: str, depth: int = 1, types: list[str] | None = None, l
     """Return the nodes within `depth` hops of `uid` (at most `limit`) and the relationships that reach them.
 
     `{"nodes", "edges", "truncated"}`; `truncated` is True when the cap cut the neighbourhood short. One
-    query per hop (at most 3 hops), each capped, so a hub cannot blow up the answer. None if no such node.
+    query per hop (at most 3 hops), each reading at most twice the room left plus 100 ties, so a hub cannot
+    blow up the answer. None if no such node.
     """
     centre = node_summary(uid=uid)
     if centre is None:
@@ -255,26 +323,94 @@ def neighbourhood(*, uid: str, depth: int = 1, types: list[str] | None = None, l
         if room <= 0 or not frontier:
             truncated = truncated or bool(frontier)
             break
-        cap = room * 4 + 100  # ties to already-known nodes do not use up room
-        rows = cypher(NEIGHBOURHOOD_STEP, {"frontier": frontier, "types": types, "labels": labels,
-                                           "as_of": as_of, "cap": cap})
-        truncated = truncated or len(rows) >= cap
+        # Ties to already-known nodes do not use up room. One row whatever the number of ties: the driver pays
+        # per record, and a country or a hub in the frontier brings thousands.
+        cap = room * 2 + 100
+        [step] = cypher(NEIGHBOURHOOD_STEP, {"frontier": frontier, "types": types, "labels": labels,
+                                             "as_of": as_of, "cap": cap})
+        truncated = truncated or step["read"] >= cap
         next_frontier = []
-        for row in rows:
-            node = row["node"]
+        for tie, node in zip(step["ties"], step["nodes"], strict=True):
             if node["uid"] not in nodes:
                 if len(nodes) >= limit:
                     truncated = True
                     continue
                 nodes[node["uid"]] = node
                 next_frontier.append(node["uid"])
-            edges[row["tie"]["uid"]] = row["tie"]
+            edges[tie["uid"]] = tie
         frontier = next_frontier
     return {"nodes": list(nodes.values()), "edges": list(edges.values()), "truncated": truncated}
 
 
+def types_pattern(rel_types: list[str]) -> str:
+    """Return the relationship-type part of a pattern (":A|B") for `rel_types` from the vocabulary, or ""."""
+    return ":" + "|".join(RELATIONSHIP_TYPES[rel].name for rel in sorted(rel_types)) if rel_types else ""
+
+
+PATH_DETAILS = (
+    f"[m IN nodes(p) | {{{OTHER_END}}}] AS nodes, "
+    f"[r IN relationships(p) | {{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties"
+)
+
+
+def shortest_path_query(max_length: int, rel_types: list[str]) -> str:
+    """Return the query for one shortest path of at most `max_length` (1–10) hops over `rel_types` (all if empty).
+
+    One row, `{"nodes", "ties"}` from `$from` to `$to` with the nodes' summaries and the ties' details, both
+    ends' `degree`s, and `valid`: whether every tie holds on `$as_of`; no row when there is no such path.
+    Types are written into the pattern rather than tested in a WHERE: both servers then search only those
+    relationships.
+    """
+    hops = max(1, min(int(max_length), 10))
+    return f"""
+MATCH (a:Node {{uid: $from}})
+MATCH (b:Node {{uid: $to}})
+MATCH p = shortestPath((a)-[{types_pattern(rel_types)}*..{hops}]-(b))
+RETURN {PATH_DETAILS}, a.degree AS from_degree, b.degree AS to_degree,
+       all(r IN relationships(p) WHERE {valid_on_clause('r')}) AS valid
+"""
+
+
+def shortest_path_detours_query(max_length: int, rel_types: list[str]) -> str:
+    """Return the query for other shortest paths of exactly `max_length` + 1 hops, one per first tie of `$from`.
+
+    For each of the first `$cap` ties of `$from` (over `rel_types`, all if empty) whose other end is not `$to`,
+    the shortest path from that other end to `$to` is kept when it has `max_length` hops: tie and path then make
+    a shortest path from `$from`. At most `$k` rows, each `{"nodes", "ties"}` like `shortest_path_query`'s.
+    """
+    hops = max(1, min(int(max_length), 10))
+    types = types_pattern(rel_types)
+    return f"""
+MATCH (a:Node {{uid: $from}})-[first{types}]-(x:Node)
+WHERE x.uid <> $to AND x <> a
+WITH a, first, x LIMIT $cap
+MATCH (b:Node {{uid: $to}})
+MATCH rest = shortestPath((x)-[{types}*..{hops}]-(b))
+WITH a, first, rest WHERE length(rest) = {hops}
+WITH [a] + nodes(rest) AS path_nodes, [first] + relationships(rest) AS path_ties LIMIT $k
+RETURN [m IN path_nodes | {{{OTHER_END}}}] AS nodes,
+       [r IN path_ties | {{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties,
+       all(r IN path_ties WHERE {valid_on_clause('r')}) AS valid
+"""
+
+
+def direct_ties_query(rel_types: list[str]) -> str:
+    """Return the query for up to `$k` ties straight between `$from` and `$to` (one-hop paths) over `rel_types`."""
+    return f"""
+MATCH (a:Node {{uid: $from}})-[r{types_pattern(rel_types)}]-(b:Node {{uid: $to}})
+WITH a, r, b LIMIT $k
+RETURN [m IN [a, b] | {{{OTHER_END}}}] AS nodes,
+       [{{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties, {valid_on_clause('r')} AS valid
+"""
+
+
 def paths_query(max_length: int) -> str:
-    """Return the shortest-paths query for paths of at most `max_length` (1–10) hops."""
+    """Return the all-shortest-paths query for paths of at most `max_length` (1–10) hops, filtered by `$as_of`.
+
+    Used only when no shortest path found without the date holds on `$as_of`: a tie's dates cannot be written
+    into a pattern, and a WHERE on a `shortestPath` is applied after the search on ArcadeDB (so it would miss
+    longer valid paths).
+    """
     hops = max(1, min(int(max_length), 10))
     return f"""
 MATCH (a:Node {{uid: $from}})
@@ -282,22 +418,59 @@ MATCH (b:Node {{uid: $to}})
 MATCH p = allShortestPaths((a)-[*..{hops}]-(b))
 WHERE all(r IN relationships(p) WHERE ($types IS NULL OR type(r) IN $types) AND {valid_on_clause('r')})
 WITH p LIMIT $k
-RETURN [m IN nodes(p) | {{{OTHER_END}}}] AS nodes,
-       [r IN relationships(p) | {{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties
+RETURN {PATH_DETAILS}
 """
+
+
+PATH_DETOURS_CAP = 40
 
 
 def paths_between(*, from_uid: str, to_uid: str, k: int = 3, max_length: int = 6, types: list[str] | None = None,
                   as_of: str | None = None) -> list[dict[str, Any]]:
-    """Return up to `k` shortest paths between two nodes, each `{"nodes", "ties"}` in order from `from_uid`."""
+    """Return up to `k` shortest paths between two nodes, each `{"nodes", "ties"}` in order from `from_uid`.
+
+    Without `as_of`, at most three bounded queries: one shortest path (which gives the length), then, for
+    more than one, the shortest paths that leave the less connected end by each of its first
+    `PATH_DETOURS_CAP` ties, and if that gave fewer than `k`, the same from the other end. Paths that differ
+    only in their middle ties, or only by a tie beyond the cap, may be missed: fewer than `k` can come back
+    although more exist.
+    With `as_of`, the same, keeping the paths whose ties all hold on that day (a path that holds cannot be
+    shorter); if none does, one more all-shortest-paths query filtered by the date (slow: ArcadeDB enumerates
+    every shortest path, ~0.3 s at 100k/500k).
+    """
     if from_uid == to_uid:
         return []
-    # Ask for more than k: ArcadeDB can return one path several times.
-    rows = cypher(paths_query(max_length), {"from": from_uid, "to": to_uid, "k": k * 4, "types": types,
-                                            "as_of": as_of})
     distinct: dict[tuple[str, ...], dict[str, Any]] = {}
-    for row in rows:
-        distinct.setdefault(tuple(tie["uid"] for tie in row["ties"]), row)
+
+    def keep(rows: list[dict[str, Any]], *, reverse: bool = False) -> None:
+        for row in rows:
+            if row.get("valid") is False:
+                continue
+            path = {"nodes": row["nodes"][::-1], "ties": row["ties"][::-1]} if reverse else {
+                "nodes": row["nodes"], "ties": row["ties"]}
+            distinct.setdefault(tuple(tie["uid"] for tie in path["ties"]), path)
+
+    rel_types = sorted(types or [])
+    rows = cypher(shortest_path_query(max_length, rel_types), {"from": from_uid, "to": to_uid, "as_of": as_of})
+    if not rows:
+        return []  # no path at all, so none whose ties all hold on `as_of`
+    keep(rows)
+    length = len(rows[0]["ties"])
+    # Leave by the less connected end first; try the other end only if that did not give k paths.
+    ends = [(from_uid, to_uid, False), (to_uid, from_uid, True)]
+    if (rows[0]["to_degree"] or 0) < (rows[0]["from_degree"] or 0):
+        ends.reverse()
+    for start, end, reverse in ends:
+        if len(distinct) >= k:
+            break
+        params = {"from": start, "to": end, "k": k + 1, "cap": PATH_DETOURS_CAP, "as_of": as_of}
+        query = direct_ties_query(rel_types) if length == 1 else shortest_path_detours_query(length - 1, rel_types)
+        keep(cypher(query, params), reverse=reverse)
+    if as_of is not None and not distinct:
+        # The shortest paths found do not hold on that day: a valid one may be longer. Ask for more than k:
+        # ArcadeDB can return one path several times.
+        keep(cypher(paths_query(max_length), {"from": from_uid, "to": to_uid, "k": k * 4, "types": types,
+                                              "as_of": as_of}))
     return list(distinct.values())[:k]
 
 

@@ -41,7 +41,9 @@ ARGUMENT_VALUES: dict[str, list[Any]] = {
     "by_as_of": [False, True],
     "keyset": [False, True],
     "max_length": [1, 6],
+    "rel_types": [[], ["COLLABORATES_WITH", "MEMBER_OF"]],
     "descending": [False, True],
+    "window": [False, True],
     "anchor": ["from", "to", "node"],
     "fields": [("name", "aliases", "degree")],
 }

@@ -126,3 +126,23 @@ def test_counts_and_hubs_come_from_the_graph(seed_graph):
     assert counts["nodes"]["Organization"] == 44
     assert counts["relationships"]["MERGED_FROM"] == 2
     assert selectors.hubs(limit=1)[0]["uid"] == "cis-atc"
+
+
+def test_the_list_by_name_reads_windows_of_sampled_names_and_still_pages_exactly(seed_graph, monkeypatch):
+    monkeypatch.setattr(selectors, "NAME_WINDOW", 3)
+    monkeypatch.setattr(selectors, "_name_sample", {"at": None, "names": []})
+    everything = [row["uid"] for row in cypher("MATCH (o:Organization) RETURN o.uid AS uid ORDER BY o.name, o.uid")]
+
+    def walk(descending: bool) -> list[str]:
+        seen: list[str] = []
+        after = None
+        while True:
+            page = selectors.organization_list(limit=4, after=after, descending=descending)
+            seen += [row["uid"] for row in page]
+            if len(page) < 4:
+                return seen
+            after = (page[-1]["name"], page[-1]["uid"])
+
+    assert selectors.organization_name_sample()  # the windows are in use
+    assert walk(descending=False) == everything
+    assert walk(descending=True) == everything[::-1]
