@@ -47,9 +47,13 @@ TARGETS = {
 }
 
 
+WARM_UP_CALLS = 100
+
+
 def median_ms(run: Callable[[Any], Any], inputs: list[Any]) -> float:
-    """Return the median wall time of `run(x)` over `inputs`, after one warm-up call each."""
-    for value in inputs[:3]:
+    """Return the median wall time of `run(x)` over `inputs`, after WARM_UP_CALLS calls over the same inputs
+    (a server that has been up a while has compiled its hot paths; the first calls after a start are slower)."""
+    for value in (inputs * WARM_UP_CALLS)[:WARM_UP_CALLS]:
         run(value)
     times = []
     for value in inputs:

@@ -123,10 +123,11 @@ def fulltext_query(text: str) -> str:
     return " ".join(f"+{word}*" for word in fold(text).split())
 
 
+# Organization names are unique, so the name settles every tie (no need to read each match's uid too).
 SEARCH_ORDERS = {
-    "relevance": "score DESC, o.name, o.uid",
-    "name": "o.name, o.uid",
-    "ties": "o.degree DESC, o.name, o.uid",
+    "relevance": "score DESC, o.name",
+    "name": "o.name",
+    "ties": "o.degree DESC, o.name",
 }
 AS_OF_CLAUSE = (
     "(o.founded IS NULL OR o.founded <= $as_of) "
