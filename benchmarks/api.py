@@ -13,6 +13,7 @@ the median latency of both. Target: the API adds at most 30 % or 2 ms, whichever
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import statistics
@@ -109,7 +110,8 @@ def main() -> None:
         run_benchmark(config, int(100_000 * args.scale), int(500_000 * args.scale), args.repeat)
 
 
-def run_benchmark(config: EmbeddedServerConfig, n_orgs: int, n_ties: int, repeat: int) -> None:
+def import_synthetic_graph(n_orgs: int, n_ties: int) -> None:
+    """Generate the synthetic graph and import it in one transaction, printing progress and the time taken."""
     print(f"Generating {n_orgs:,} organizations and {n_ties:,} relationships …", flush=True)
     data = synthetic_graph(n_orgs, n_ties)
 
@@ -123,6 +125,11 @@ def run_benchmark(config: EmbeddedServerConfig, n_orgs: int, n_ties: int, repeat
     seconds = time.perf_counter() - started
     verdict = "met" if seconds <= 30 or n_orgs < 100_000 else "MISSED"
     print(f"\nImport: {seconds:.1f} s (target ≤ 30 s at full scale: {verdict})", flush=True)
+
+
+def run_benchmark(config: EmbeddedServerConfig, n_orgs: int, n_ties: int, repeat: int) -> None:
+    import_synthetic_graph(n_orgs, n_ties)
+    gc.collect()  # measure as a web process runs: without the import's 600,000 records in memory
     counts = (
         cypher("MATCH (o:Organization) RETURN count(o) AS n")[0]["n"],
         cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"],
