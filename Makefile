@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 ADDRPORT ?= 127.0.0.1:8000
 
-.PHONY: install system-deps vendor cypher-lint-deps run seed test lint admin-user bench-api
+.PHONY: install system-deps vendor cypher-lint-deps run seed test lint admin-user bench-api bench-pages
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,7 +59,11 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy orgs atc_graph
 
-# API latency against the raw Cypher, and the bulk import, on a synthetic graph (SCALE=1 is 100k/500k).
+# Benchmarks on the synthetic graph of benchmarks/synthetic.py (SCALE=1 is 100k organizations, 500k ties):
+# the API against the raw Cypher and the bulk import; the pages' graph reads against their targets.
 SCALE ?= 0.1
 bench-api: install
 	$(PY) benchmarks/api.py --scale $(SCALE)
+
+bench-pages: install
+	$(PY) benchmarks/pages.py --scale $(SCALE)

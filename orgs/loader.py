@@ -226,13 +226,13 @@ def _check_ties(checked: CheckedNodes) -> tuple[dict[str, list[dict[str, Any]]],
 class TiePlace(NamedTuple):
     """Where a relationship record is in the file, as problems name it (formatted only when there is one)."""
 
-    index: int
+    position: int
     start: str
     rel: str
     end: str
 
     def __str__(self) -> str:
-        return f"relationships[{self.index}] ({self.start} -{self.rel}-> {self.end})"
+        return f"relationships[{self.position}] ({self.start} -{self.rel}-> {self.end})"
 
 
 def _records(data: dict[str, Any], section: str, problems: list[str]) -> Iterable[dict[str, Any]]:
