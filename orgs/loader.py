@@ -274,11 +274,17 @@ def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
         yield rows[start:start + BATCH_SIZE]
 
 
-def _nodes_in_graph(uids: set[str]) -> dict[str, dict[str, str]]:
-    """Return {uid: {"label", "id"}} for those of `uids` that are in the graph (`id`: the element id)."""
+def _tie_ends(ties: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
+    return [(row["start"], row["end"]) for rows in ties.values() for row in rows]
+
+
+def _nodes_in_graph(nodes: dict[NodeLabel, list[dict[str, Any]]],
+                    ends: list[tuple[str, str]]) -> dict[str, dict[str, str]]:
+    """Return {uid: {"label", "id"}} for the uids of `nodes` and of the tie `ends` that are in the graph (`id`:
+    the element id)."""
     if not cypher(q.ANY_NODE):
         return {}  # an empty graph (a restore, a first load): no need to look up every uid
-    ordered = sorted(uids)
+    ordered = sorted({row["uid"] for rows in nodes.values() for row in rows} | {*chain.from_iterable(ends)})
     found: dict[str, dict[str, str]] = {}
     for offset in range(0, len(ordered), BATCH_SIZE):
         for row in cypher(q.EXISTING_UIDS, {"uids": ordered[offset:offset + BATCH_SIZE]}):
@@ -320,7 +326,7 @@ def write_graph(batch: GraphBatch, *, progress: Callable[[str, int, int], None] 
     relationships between two of them are merged and their degrees recounted. A uid held by a node of another
     kind is refused.
     """
-    ends = [(row["start"], row["end"]) for rows in batch.ties.values() for row in rows]
+    ends = _tie_ends(batch.ties)
     return write_transaction(lambda: _write(batch.nodes, ends, lambda: batch.ties, progress))
 
 
@@ -333,7 +339,7 @@ def _write(nodes: dict[NodeLabel, list[dict[str, Any]]], ends: list[tuple[str, s
         if progress:
             progress(what, done, total)
 
-    in_graph = _nodes_in_graph({row["uid"] for rows in nodes.values() for row in rows} | {*chain.from_iterable(ends)})
+    in_graph = _nodes_in_graph(nodes, ends)
     other_kind = sorted(uid for label, rows in nodes.items() for row in rows
                         if (uid := row["uid"]) in in_graph and in_graph[uid]["label"] != label.value)
     if other_kind:
@@ -384,8 +390,7 @@ def graph_diff(batch: GraphBatch) -> dict[str, dict[str, int]]:
 
     Nothing is written; a dry run of an import reports this.
     """
-    in_graph = _nodes_in_graph({row["uid"] for rows in batch.nodes.values() for row in rows}
-                               | {row[end] for rows in batch.ties.values() for row in rows for end in ("start", "end")})
+    in_graph = _nodes_in_graph(batch.nodes, _tie_ends(batch.ties))
     diff: dict[str, dict[str, int]] = {}
 
     def add(name: str, total: int, existing: int) -> None:

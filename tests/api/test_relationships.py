@@ -8,6 +8,7 @@ from orgs import services
 from orgs.graph import cypher
 
 PAGE_TEXT = "A works with B. B is part of C. C coordinates A."
+NEW_TIE = {"type": "COLLABORATES_WITH", "from": "b", "to": "c", "source": "page", "evidence": "A works with B."}
 
 
 @pytest.fixture
@@ -119,14 +120,7 @@ def test_an_editor_records_a_relationship_with_its_evidence(small_graph, client_
 def test_a_bad_relationship_is_a_400_naming_the_field_and_nothing_is_written(
     small_graph, client_as_editor, change, field
 ):
-    body = {
-        "type": "COLLABORATES_WITH",
-        "from": "b",
-        "to": "c",
-        "source": "page",
-        "evidence": "A works with B.",
-        **change,
-    }
+    body = {**NEW_TIE, **change}
 
     response = client_as_editor.post("/api/relationships/", body, format="json")
 
@@ -193,13 +187,5 @@ def test_an_unknown_relationship_uid_is_a_404(anonymous, client_as_editor):
 
 
 def test_relationship_writes_need_the_permission(small_graph, anonymous, client_as_reader):
-    body = {
-        "type": "COLLABORATES_WITH",
-        "from": "b",
-        "to": "c",
-        "source": "page",
-        "evidence": "A works with B.",
-    }
-
-    assert anonymous.post("/api/relationships/", body, format="json").status_code == 401
-    assert client_as_reader.post("/api/relationships/", body, format="json").status_code == 403
+    assert anonymous.post("/api/relationships/", NEW_TIE, format="json").status_code == 401
+    assert client_as_reader.post("/api/relationships/", NEW_TIE, format="json").status_code == 403
