@@ -25,17 +25,19 @@ PROPERTY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def create_nodes(label: str, fields: tuple[str, ...]) -> str:
-    """Create `label` nodes (none of whose uids exist) from column lists `$uid`, `$<field>`…; return each
-    created node's `uid` and `id` (its element id, valid for the rest of the transaction).
+    """Create `label` nodes (none of whose uids exist) from column lists `$uid`, `$<field>`…; return one row:
+    `uids` and `ids`, the created nodes' uids and element ids (valid for the rest of the transaction) in the
+    same order.
 
     Columns instead of a list of maps: the server decodes a few long lists far faster than many small maps.
+    One row instead of one per node: a single round trip back (the client pulls rows a thousand at a time).
     A null in a column leaves that property unset.
     """
     properties = ", ".join(f"{_property(field)}: ${field}[i]" for field in fields)
     return (
         f"UNWIND range(0, size($uid) - 1) AS i "
         f"CREATE (n:Node:{node_label(label)} {{uid: $uid[i], {properties}}}) "
-        "RETURN $uid[i] AS uid, elementId(n) AS id"
+        "RETURN collect($uid[i]) AS uids, collect(elementId(n)) AS ids"
     )
 
 

@@ -353,7 +353,8 @@ def _write(nodes: dict[NodeLabel, list[dict[str, Any]]], ends: list[tuple[str, s
         done = 0
         for chunk in _batches([row for row in rows if row["uid"] not in in_graph]):
             fields, columns = _node_columns(chunk, degrees)
-            element_ids.update((row["uid"], row["id"]) for row in cypher(q.create_nodes(label, fields), columns))
+            created = cypher(q.create_nodes(label, fields), columns)[0]
+            element_ids.update(zip(created["uids"], created["ids"], strict=True))
             done += len(chunk)
             report(label.value, done, len(rows))
         for chunk in _batches([row for row in rows if row["uid"] in in_graph]):
