@@ -318,8 +318,11 @@ class GraphQuerySet:
         label = self.model.__label__
         if not IDENTIFIER.match(label):
             raise FieldError(f"bad label {label!r}")
-        where = f" WHERE {' AND '.join(f'({c})' for c in self._conditions)}" if self._conditions else ""
-        return f"MATCH (n:{label}){where}"
+        conditions = [f"({condition})" for condition in self._conditions]
+        # The uid is indexed once, on Node (it is unique across kinds): a lookup by uid goes through that index.
+        if any(condition.startswith((f"n.{self.pk_name} = $", f"n.{self.pk_name} IN $")) for condition in self._conditions):
+            return f"MATCH (n:Node) WHERE n:{label} AND {' AND '.join(conditions)}"
+        return f"MATCH (n:{label}){' WHERE ' + ' AND '.join(conditions) if conditions else ''}"
 
     def _order_clause(self) -> str:
         parts = []

@@ -206,7 +206,9 @@ REFRESH_DEGREES_OF_UIDS = (
 )
 
 # Remove a merged-away organization (no tombstone: its uid lives on in the survivor's former_uids).
-DELETE_MERGED_ORGANIZATION = "MATCH (n:Organization {uid: $uid}) DETACH DELETE n RETURN count(*) AS deleted"
+DELETE_MERGED_ORGANIZATION = (
+    "MATCH (n:Node {uid: $uid}) WHERE n:Organization DETACH DELETE n RETURN count(*) AS deleted"
+)
 
 
 def copy_ties_from(rel: str) -> str:

@@ -243,6 +243,8 @@ def install_schema() -> None:
     for cls in node_classes:
         label = str(cls.__label__)
         for name, prop in cls.defined_properties(aliases=False, rels=False).items():
+            if (cls is GraphNode) != (name == "uid"):
+                continue  # the uid only on Node (unique across kinds); degrees only per kind (ranked within one)
             if prop.unique_index:
                 cypher(unique_constraint(label, name))
             elif prop.index:
@@ -252,6 +254,10 @@ def install_schema() -> None:
     for rel in RELATIONSHIP_TYPES:
         cypher(tie_uid_index(rel))
     install_fulltext_index()
+    # Left by earlier versions, which also indexed these: each costs every write and serves no query.
+    for label in NODE_CLASSES:
+        cypher(f"DROP CONSTRAINT {label.lower()}_uid_unique IF EXISTS")
+    cypher("DROP INDEX node_degree IF EXISTS")
 
 
 def erase_graph() -> None:

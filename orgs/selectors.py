@@ -85,7 +85,9 @@ def node_ties_page(*, uid: str, rel_type: str, outgoing: bool, after: tuple[str,
     return [row["tie"] for row in rows]
 
 
-SOURCE_TITLES = "UNWIND $uids AS uid MATCH (s:Source {uid: uid}) RETURN s.uid AS uid, s.title AS title, s.url AS url"
+SOURCE_TITLES = (
+    "UNWIND $uids AS uid MATCH (s:Node {uid: uid}) WHERE s:Source RETURN s.uid AS uid, s.title AS title, s.url AS url"
+)
 
 
 def source_titles(*, uids: list[str]) -> dict[str, dict[str, Any]]:
@@ -94,7 +96,7 @@ def source_titles(*, uids: list[str]) -> dict[str, dict[str, Any]]:
 
 
 SOURCE_FACTS = f"""
-MATCH (s:Source {{uid: $uid}})
+MATCH (s:Node {{uid: $uid}}) WHERE s:Source
 OPTIONAL MATCH (a:Node)-[r]->(m:Node) WHERE r.source_uid = s.uid
 WITH s, a, r, m ORDER BY coalesce(a.name, a.title), type(r), coalesce(m.name, m.title)
 WITH s, count(r) AS total,
