@@ -320,7 +320,8 @@ class GraphQuerySet:
             raise FieldError(f"bad label {label!r}")
         conditions = [f"({condition})" for condition in self._conditions]
         # The uid is indexed once, on Node (it is unique across kinds): a lookup by uid goes through that index.
-        if any(condition.startswith((f"n.{self.pk_name} = $", f"n.{self.pk_name} IN $")) for condition in self._conditions):
+        by_uid = (f"n.{self.pk_name} = $", f"n.{self.pk_name} IN $")
+        if any(condition.startswith(by_uid) for condition in self._conditions):
             return f"MATCH (n:Node) WHERE n:{label} AND {' AND '.join(conditions)}"
         return f"MATCH (n:{label}){' WHERE ' + ' AND '.join(conditions) if conditions else ''}"
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import copy
+import threading
 from pathlib import Path
 
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
+from orgs import loader
 from orgs.graph import AlreadyExists, cypher
 from orgs.loader import (
+    CheckedStream,
     GraphFileInvalid,
     import_graph,
     load_graph_file,
@@ -132,6 +135,63 @@ def test_an_import_into_a_graph_merges_known_ties_and_counts_every_degree():
     assert [(row["uid"], row["stored"]) for row in degrees] == [
         ("cis-atc", 2), ("interpol", 2), ("seci", 2), ("src", 0), ("turkey", 0)]
     assert all(row["stored"] == row["live"] for row in degrees)
+
+
+def test_an_import_that_finds_a_bad_node_after_writing_earlier_ones_leaves_nothing(monkeypatch):
+    monkeypatch.setattr(loader, "BATCH_SIZE", 1)  # each checked node is written before the next is checked
+    graph = copy.deepcopy(SMALL_GRAPH)
+    graph["organizations"].append({"uid": "atc-again", "name": "CIS Anti-Terrorism Center"})
+
+    with pytest.raises(GraphFileInvalid, match="is also cis-atc's name"):
+        import_graph(graph)
+
+    assert node_count() == 0
+
+
+def test_a_relationship_whose_end_was_deleted_since_the_check_is_refused_and_nothing_written():
+    write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
+    addition = {"organizations": [{"uid": "seci", "name": "SECI Center"}],
+                "relationships": [{"type": "COLLABORATES_WITH", "from": "seci", "to": "turkey-police",
+                                   "source": "src", "evidence": "The CIS ATC"}]}
+    write_graph(validate_graph({"organizations": [{"uid": "turkey-police", "name": "Turkish National Police"}]}))
+    batch = validate_graph(addition)
+    cypher("MATCH (n:Node {uid: 'turkey-police'}) DETACH DELETE n")
+
+    with pytest.raises(GraphFileInvalid, match="no node with uid 'turkey-police'"):
+        write_graph(batch)
+
+    assert cypher("MATCH (n:Node {uid: 'seci'}) RETURN count(n) AS n")[0]["n"] == 0
+
+
+def test_checked_batches_arrive_as_they_are_checked_and_can_be_read_again_from_the_first():
+    stream: CheckedStream[str] = CheckedStream()
+    received: list[str] = []
+
+    def read() -> None:
+        received.extend(key for key, rows in stream)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    stream.append("first", [{"uid": "a"}])
+    stream.append("second", [{"uid": "b"}])
+    stream.close()
+    reader.join(timeout=5)
+
+    assert received == ["first", "second"]
+    assert [key for key, rows in stream] == ["first", "second"]  # a retried transaction starts over
+
+
+def test_a_stream_closed_with_the_checkers_error_raises_it_after_its_batches():
+    stream: CheckedStream[str] = CheckedStream()
+    stream.append("first", [{"uid": "a"}])
+    stream.close(GraphFileInvalid(["relationships[9]: field 'type': unknown"]))
+    received = []
+
+    with pytest.raises(GraphFileInvalid):
+        for key, _rows in stream:
+            received.append(key)
+
+    assert received == ["first"]
 
 
 def test_relationships_may_point_at_nodes_already_in_the_graph():
