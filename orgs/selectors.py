@@ -500,9 +500,13 @@ def graph_counts() -> dict[str, dict[str, int]]:
 
 
 def hubs(*, limit: int = 10) -> list[dict[str, Any]]:
-    """Return the `limit` most connected organizations, from the maintained `degree`."""
-    # Ties are broken by name here, not in the query: ArcadeDB walks the degree index only for a one-key ORDER BY.
-    return sorted(cypher(HUBS, {"limit": limit}), key=lambda row: (-row["degree"], row["name"]))
+    """Return the `limit` most connected organizations, from the maintained `degree`; equal degrees by name.
+
+    Ties are broken here, not in the query (ArcadeDB walks the degree index only for a one-key ORDER BY), among
+    twice `limit` rows: only a tie running past that at the last place could be broken otherwise.
+    """
+    rows = sorted(cypher(HUBS, {"limit": 2 * limit}), key=lambda row: (-row["degree"], row["name"]))
+    return rows[:limit]
 
 
 # --- For the API (issue 4): node kinds, relationship lists, exports ---------------------------------------
