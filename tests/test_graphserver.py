@@ -14,6 +14,7 @@ from orgs.graphserver import (
     EmbeddedServerProcess,
     GraphServerError,
     check_can_start,
+    collector_options,
     free_port,
     wait_for_bolt,
 )
@@ -30,6 +31,15 @@ def count_marks(config: EmbeddedServerConfig) -> int:
     with neo4j.GraphDatabase.driver(config.bolt_url, auth=(config.user, config.password)) as driver:
         records, _, _ = driver.execute_query("MATCH (m:Mark) RETURN count(m) AS n", database_=config.database)
     return records[0]["n"]
+
+
+@pytest.mark.parametrize(("heap", "young"), [("4g", "-Xmn1024m"), ("512m", "-Xmn128m"), ("2G", "-Xmn512m")])
+def test_the_young_generation_is_a_quarter_of_the_heap(heap, young):
+    assert collector_options(heap) == ["-XX:+UseParallelGC", "-XX:MaxTenuringThreshold=0", young]
+
+
+def test_a_heap_size_the_server_cannot_read_leaves_the_young_generation_to_the_jvm():
+    assert not any(option.startswith("-Xmn") for option in collector_options("lots"))
 
 
 def test_a_taken_port_is_reported_in_one_line(tmp_path):
