@@ -466,9 +466,8 @@ def _write(node_batches: Iterable[tuple[NodeLabel, list[dict[str, Any]]]],
             cypher(q.UPDATE_NODES, {"rows": [row for row in rows if row["uid"] in found]})
         report(label.value, len(rows))
 
-    outside = {uid for uid in chain.from_iterable(ends) if uid not in element_ids}
-    if outside and graph_has_nodes:
-        found = _nodes_in_graph(outside)
+    if graph_has_nodes:  # ends the file does not hold are looked up (in an empty graph, a missing one is an error)
+        found = _nodes_in_graph(uid for uid in chain.from_iterable(ends) if uid not in element_ids)
         in_graph.update(found)
         element_ids.update((uid, node["id"]) for uid, node in found.items())
     for rel, rows in tie_batches:
