@@ -7,6 +7,7 @@ relationships on (start, type, end), so loading a file twice leaves the same gra
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import threading
@@ -115,6 +116,7 @@ def import_graph(data: dict[str, Any], *, progress: Callable[[str, int, int], No
     graph_labels = _labels_in_graph(_named_by_ties(raw_ties) - file_uids)
 
     def check_file() -> None:
+        yield_processor_to_writers()
         try:
             checked = _check_nodes(data, ready=checked_nodes.append, graph_labels=graph_labels)
             checked_nodes.close()
@@ -176,6 +178,14 @@ class CheckedStream(Generic[Key]):
                 batch = self._batches[position]
             position += 1
             yield batch
+
+
+def yield_processor_to_writers() -> None:
+    """Lower the priority of the calling thread (Linux only: there a thread has its own): the checking thread
+    is far ahead of the writes, and the graph server's transaction, compiler and collector threads on the same
+    two cores should not wait for it (a full-scale import: nodes written in about 5.5 s instead of 7)."""
+    if sys.platform == "linux":
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
 
 @contextmanager
