@@ -125,7 +125,8 @@ def fulltext_query(text: str) -> str:
     return " ".join(f"+{word}*" for word in fold(text).split())
 
 
-# Organization names are unique, so the name settles every tie (no need to read each match's uid too).
+# Organization names are unique, so the name settles every tie (no need to read each match's uid too). An
+# unfiltered search by relevance needs no sort at all (see organization_list_query).
 SEARCH_ORDERS = {
     "relevance": "score DESC, o.name",
     "name": "o.name",
@@ -157,6 +158,14 @@ def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind
         "o.uid AS uid, o.name AS name, o.acronym AS acronym, o.aliases AS aliases, o.kind AS kind, "
         "o.degree AS degree"
     )
+    if searching and sort == "relevance" and not clauses:
+        # The procedure returns its matches by score (equal scores in the index's own, stable order) and pages
+        # them itself: it stops after skip + limit instead of handing every match of a common word over to a sort.
+        return f"""
+CALL db.index.fulltext.queryNodes($index, $query, {{skip: $skip, limit: $limit}}) YIELD node, score
+WITH node AS o, score
+RETURN {columns}, score
+"""
     if searching:
         # The index holds organizations only (see orgs.graph), so no label test. Sort the matches before reading
         # their columns: a common word matches thousands of organizations.
@@ -188,7 +197,8 @@ def organization_list(*, q: str = "", kind: str | None = None, country: str | No
     """Return one page of organizations matching the filters.
 
     With `q` (name, acronym or alias; case- and accent-insensitive; words may be partial) the page is ranked
-    by relevance (or by name, or most ties first: `sort`) and paged with `skip`; without it, ordered by name
+    by relevance (or by name, or most ties first: `sort`) and paged with `skip`: equally relevant bodies come in
+    the full-text index's own stable order, or by name when a filter is set. Without `q`, ordered by name
     and paged by the keyset `after` = (name, uid) of the last row of the previous page, which stays fast at
     any depth.
     """

@@ -75,6 +75,15 @@ def test_search_finds_bodies_by_partial_name_acronym_or_alias_whatever_the_case_
     assert "turkish-national-police" in found("TÜRKISH NAT")
 
 
+def test_search_results_page_in_one_order_without_gaps_or_repeats(seed_graph):
+    whole = selectors.organization_list(q="terror", limit=9)
+    pages = [selectors.organization_list(q="terror", skip=skip, limit=3) for skip in (0, 3, 6)]
+
+    assert len(whole) == 9
+    assert [row["uid"] for page in pages for row in page] == [row["uid"] for row in whole]
+    assert [row["score"] for row in whole] == sorted((row["score"] for row in whole), reverse=True)
+
+
 def test_the_list_by_name_pages_with_a_keyset(seed_graph):
     first = selectors.organization_list(limit=10)
     second = selectors.organization_list(limit=10, after=(first[-1]["name"], first[-1]["uid"]))
