@@ -147,8 +147,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "orgs.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "orgs.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "orgs.api.throttling.AnonRateThrottle",
+        "orgs.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("ATC_API_ANON_RATE", "120/minute"),

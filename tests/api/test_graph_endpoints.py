@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from rest_framework.throttling import AnonRateThrottle
 
 from orgs import services
+from orgs.api.throttling import AnonRateThrottle, UserRateThrottle
 from orgs.graph import connect
 from orgs.graphserver import free_port
 
@@ -118,14 +118,25 @@ def test_stats_count_kinds_and_types_and_rank_by_degree(chain, anonymous):
     assert [row["uid"] for row in body["top_by_degree"]] == ["b", "a"]
 
 
-def test_anonymous_use_is_throttled(anonymous, monkeypatch):
+def test_anonymous_use_is_throttled_and_told_when_to_come_back(anonymous, monkeypatch):
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
     cache.clear()
 
-    statuses = [anonymous.get("/api/stats/").status_code for _ in range(4)]
+    responses = [anonymous.get("/api/stats/") for _ in range(4)]
     cache.clear()
 
-    assert statuses == [200, 200, 200, 429]
+    assert [response.status_code for response in responses] == [200, 200, 200, 429]
+    assert 0 < int(responses[-1]["Retry-After"]) <= 60
+
+
+def test_a_signed_in_user_is_throttled_on_the_user_rate(client_as_reader, monkeypatch):
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/minute"})
+    cache.clear()
+
+    statuses = [client_as_reader.get("/api/stats/").status_code for _ in range(3)]
+    cache.clear()
+
+    assert statuses == [200, 200, 429]
 
 
 def test_a_graph_server_that_is_down_gives_a_503_with_a_clear_body(anonymous):
