@@ -185,9 +185,14 @@ def unique_constraint(label: str, prop: str) -> str:
     return f"CREATE CONSTRAINT {label.lower()}_{prop}_unique IF NOT EXISTS FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
 
 
+def range_index_name(label: str, prop: str) -> str:
+    """Return the name `range_index` gives the index on `label`.`prop`."""
+    return f"{label.lower()}_{prop}"
+
+
 def range_index(label: str, prop: str) -> str:
     """Create the range index on `label`.`prop` unless it exists."""
-    return f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+    return f"CREATE INDEX {range_index_name(label, prop)} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
 
 
 # --- Merging two organizations ---------------------------------------------------------------------------

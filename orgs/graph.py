@@ -226,7 +226,9 @@ def declare_arcadedb_property(label: str, name: str, kind: str) -> None:
         return
     _arcadedb_sql(f"CREATE VERTEX TYPE {label} IF NOT EXISTS")
     _arcadedb_sql(f"CREATE PROPERTY {label}.{name} IF NOT EXISTS {kind}")
-    index = f"{label.lower()}_{name}"
+    from orgs.cypher import range_index_name
+
+    index = range_index_name(label, name)
     for row in _arcadedb_sql("SELECT name, keyTypes FROM schema:indexes"):
         if row.get("name") == index and row.get("keyTypes") != [kind]:
             _arcadedb_sql(f"DROP INDEX `{index}`")

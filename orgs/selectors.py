@@ -360,10 +360,13 @@ def types_pattern(rel_types: list[str]) -> str:
     return ":" + "|".join(RELATIONSHIP_TYPES[rel].name for rel in sorted(rel_types)) if rel_types else ""
 
 
-PATH_DETAILS = (
-    f"[m IN nodes(p) | {{{OTHER_END}}}] AS nodes, "
-    f"[r IN relationships(p) | {{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties"
-)
+def path_details(nodes: str, ties: str) -> str:
+    """Return the `nodes` and `ties` columns of a path, from Cypher lists of its nodes and of its ties in order."""
+    return (f"[m IN {nodes} | {{{OTHER_END}}}] AS nodes, "
+            f"[r IN {ties} | {{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties")
+
+
+PATH_DETAILS = path_details("nodes(p)", "relationships(p)")
 
 
 def shortest_path_query(max_length: int, rel_types: list[str]) -> str:
@@ -401,8 +404,7 @@ MATCH (b:Node {{uid: $to}})
 MATCH rest = shortestPath((x)-[{types}*..{hops}]-(b))
 WITH a, first, rest WHERE length(rest) = {hops}
 WITH [a] + nodes(rest) AS path_nodes, [first] + relationships(rest) AS path_ties LIMIT $k
-RETURN [m IN path_nodes | {{{OTHER_END}}}] AS nodes,
-       [r IN path_ties | {{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties,
+RETURN {path_details("path_nodes", "path_ties")},
        all(r IN path_ties WHERE {valid_on_clause('r')}) AS valid
 """
 
@@ -412,8 +414,7 @@ def direct_ties_query(rel_types: list[str]) -> str:
     return f"""
 MATCH (a:Node {{uid: $from}})-[r{types_pattern(rel_types)}]-(b:Node {{uid: $to}})
 WITH a, r, b LIMIT $k
-RETURN [m IN [a, b] | {{{OTHER_END}}}] AS nodes,
-       [{{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties, {valid_on_clause('r')} AS valid
+RETURN {path_details("[a, b]", "[r]")}, {valid_on_clause('r')} AS valid
 """
 
 
