@@ -49,4 +49,9 @@ class AnonRateThrottle(WindowRateThrottle, throttling.AnonRateThrottle):
 
 
 class UserRateThrottle(WindowRateThrottle, throttling.UserRateThrottle):
-    """Signed-in clients by user (others by address): the `user` rate."""
+    """Signed-in clients, by user: the `user` rate. Anonymous ones have the `anon` rate alone."""
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if not request.user or not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)

@@ -139,6 +139,16 @@ def test_a_signed_in_user_is_throttled_on_the_user_rate(client_as_reader, monkey
     assert statuses == [200, 200, 429]
 
 
+def test_the_user_rate_does_not_count_anonymous_use(anonymous, monkeypatch):
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "1/minute"})
+    cache.clear()
+
+    statuses = [anonymous.get("/api/stats/").status_code for _ in range(3)]
+    cache.clear()
+
+    assert statuses == [200, 200, 200]
+
+
 def test_a_graph_server_that_is_down_gives_a_503_with_a_clear_body(anonymous):
     connect(f"bolt://root:x@127.0.0.1:{free_port()}/graph")
     try:

@@ -45,6 +45,16 @@ def test_relationship_types_are_the_graphs_names(schema):
         relationship_type["schema"]["enum"])
 
 
+def test_parameters_and_fields_carry_their_public_names(schema):
+    paths_parameters = {p["name"] for p in schema["paths"]["/api/paths/"]["get"]["parameters"]}
+    export_parameters = {p["name"] for p in schema["paths"]["/api/export/"]["get"]["parameters"]}
+    relationship = schema["components"]["schemas"]["Relationship"]["properties"]
+
+    assert {"from", "to", "k", "max_length", "types", "as_of"} <= paths_parameters
+    assert "format" in export_parameters
+    assert "from" in relationship and not any(name.endswith("_") for name in relationship)
+
+
 @pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
 def test_swagger_ui_and_redoc_are_served_from_the_app_without_a_cdn(anonymous, url):
     page = anonymous.get(url).content.decode()
