@@ -25,12 +25,12 @@ $(VENDORED): package.json package-lock.json scripts/vendor.mjs
 
 vendor: $(VENDORED)
 
-# Headless Chromium for the browser tests, from Debian's packages.
+# Headless Chromium for the browser tests, and curl for the API guide's examples, from Debian's packages.
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing chromium from Debian's packages …"; \
+	@{ command -v chromium && command -v curl; } >/dev/null 2>&1 || { \
+	  echo "Installing chromium and curl from Debian's packages …"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver curl >/dev/null; }
 
 # Neo4j's own Cypher linter (npm), used by the test that lints every query of the project.
 CYPHER_LINT := tools/cypher-lint/node_modules/.installed

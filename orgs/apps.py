@@ -18,5 +18,8 @@ class OrgsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from orgs.graph import share_one_driver
+
         # Django re-creates permissions after migrate and test flushes for registered models only.
         post_migrate.connect(_graph_permissions_after_migrate, sender=self)
+        share_one_driver()  # after django_neomodel's ready(), which sets neomodel's URL

@@ -16,8 +16,10 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from django.conf import settings
+from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -60,13 +62,45 @@ def recorded_queries() -> Iterator[list[str]]:
         _query_log.queries = previous
 
 
+def graph_driver(url: str) -> Driver:
+    """Return a driver for `url` (neomodel's form: scheme://user:password@host:port/database); it connects
+    when first used."""
+    scheme, rest = url.split("://", 1)
+    credentials, location = rest.rsplit("@", 1)
+    user, password = credentials.split(":", 1)
+    return GraphDatabase.driver(
+        f"{scheme}://{location.split('/', 1)[0]}",
+        auth=(unquote(user), unquote(password)),
+        max_connection_pool_size=settings.NEOMODEL_MAX_CONNECTION_POOL_SIZE,
+    )
+
+
+_graph_url = ""
+
+
+def share_one_driver(url: str | None = None) -> None:
+    """Make every thread use one driver for `url` (or the settings' URL), and its connection pool.
+
+    neomodel keeps its connection per thread, and from a URL it makes each thread a driver of its own: under
+    a server that runs each request in a new thread (runserver, gunicorn's gthread workers) every request
+    opened a new Bolt connection. Given a driver instead, each thread uses that one. Nothing connects yet.
+    """
+    global _graph_url
+    _graph_url = url or settings.NEOMODEL_NEO4J_BOLT_URL
+    previous = neomodel_config.DRIVER
+    neomodel_config.DRIVER = graph_driver(_graph_url)
+    neomodel_config.DATABASE_NAME = _graph_url.rsplit("@", 1)[1].partition("/")[2]
+    neomodel_config.DATABASE_URL = None  # neomodel prefers a URL to a driver
+    if previous is not None:
+        previous.close()
+
+
 def connect(url: str | None = None) -> None:
-    """Point neomodel at `url` (neomodel form, credentials and database included), or the settings' URL."""
-    neomodel_config.DATABASE_URL = url or settings.NEOMODEL_NEO4J_BOLT_URL
-    if db.driver is not None:
-        db.close_connection()
+    """Point every thread at `url` (neomodel form, credentials and database included), or the settings' URL,
+    and connect this one now."""
+    share_one_driver(url)
     try:
-        db.set_connection(url=neomodel_config.DATABASE_URL)
+        db.set_connection(driver=neomodel_config.DRIVER)
     except UNAVAILABLE_ERRORS as error:
         raise GraphUnavailable(str(error)) from error
 
@@ -156,15 +190,14 @@ def server_agent() -> str:
 
     Asked once per server URL: search calls this on every request.
     """
-    url = str(neomodel_config.DATABASE_URL)
-    if url not in _agent_by_url:
-        if db.driver is None:
-            connect()
+    if neomodel_config.DRIVER is None:
+        share_one_driver()
+    if _graph_url not in _agent_by_url:
         try:
-            _agent_by_url[url] = str(db.driver.get_server_info().agent)
+            _agent_by_url[_graph_url] = str(neomodel_config.DRIVER.get_server_info().agent)
         except UNAVAILABLE_ERRORS as error:
             raise GraphUnavailable(str(error)) from error
-    return _agent_by_url[url]
+    return _agent_by_url[_graph_url]
 
 
 def is_arcadedb() -> bool:

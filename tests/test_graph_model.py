@@ -1,6 +1,9 @@
 """The graph model: constraints, relationship evidence, and the server answering over Bolt."""
 
+import threading
+
 import pytest
+from neomodel import db
 from neomodel.exceptions import UniqueProperty
 
 from orgs.graph import AlreadyExists, cypher, install_schema, is_arcadedb, write_transaction
@@ -57,6 +60,24 @@ def test_a_failed_write_transaction_leaves_the_graph_as_it_was():
         write_transaction(create_then_fail)
 
     assert cypher("MATCH (o:Organization) RETURN count(o) AS n")[0]["n"] == 0
+
+
+def test_queries_on_new_threads_share_the_processs_driver_and_its_connection_pool():
+    # A server such as runserver runs each request on a new thread: each must not open a driver of its own.
+    drivers = []
+
+    def query_on_a_new_thread() -> None:
+        cypher("RETURN 1 AS one")
+        drivers.append(db.driver)
+
+    threads = [threading.Thread(target=query_on_a_new_thread) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert len(drivers) == 4
+    assert all(driver is db.driver for driver in drivers)
 
 
 def test_the_server_identifies_itself(graph_server):

@@ -25,8 +25,8 @@ ALL_WRITE_PERMISSIONS = [
 ]
 
 
-def user_with(username: str, *codenames: str) -> User:
-    user = User.objects.create_user(username=username, password="correct-horse-battery")
+def user_with(username: str, *codenames: str, password: str = "correct-horse-battery") -> User:
+    user = User.objects.create_user(username=username, password=password)
     user.user_permissions.add(*(graph_permission(codename) for codename in codenames))
     return User.objects.get(pk=user.pk)  # fresh: no cached permissions
 
