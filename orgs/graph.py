@@ -125,8 +125,17 @@ def cypher(query: str, params: dict[str, Any] | None = None) -> list[dict[str, A
     if getattr(_query_log, "queries", None) is not None:
         _query_log.queries.append(query)
     with translated_errors():
-        rows, columns = db.cypher_query(query, params or {}, resolve_objects=False)
-    return [dict(zip(columns, row, strict=True)) for row in rows]
+        if in_transaction():
+            rows, columns = db.cypher_query(query, params or {}, resolve_objects=False)
+            return [dict(zip(columns, row, strict=True)) for row in rows]
+        # Outside a transaction, straight through the shared driver: neomodel would first ask the server its
+        # version in every new thread (2 ms a request under a server that runs each request on a new one).
+        if neomodel_config.DRIVER is None:
+            share_one_driver()
+        with neomodel_config.DRIVER.session(database=neomodel_config.DATABASE_NAME) as session:
+            result = session.run(query, params or {})
+            columns = result.keys()
+            return [dict(zip(columns, record.values(), strict=True)) for record in result]
 
 
 _after_commit = threading.local()

@@ -1,9 +1,11 @@
 """The graph model: constraints, relationship evidence, and the server answering over Bolt."""
 
+import os
 import threading
+from pathlib import Path
 
 import pytest
-from neomodel import db
+from django.conf import settings
 from neomodel.exceptions import UniqueProperty
 
 from orgs.graph import AlreadyExists, cypher, install_schema, is_arcadedb, write_transaction
@@ -62,22 +64,51 @@ def test_a_failed_write_transaction_leaves_the_graph_as_it_was():
     assert cypher("MATCH (o:Organization) RETURN count(o) AS n")[0]["n"] == 0
 
 
-def test_queries_on_new_threads_share_the_processs_driver_and_its_connection_pool():
-    # A server such as runserver runs each request on a new thread: each must not open a driver of its own.
-    drivers = []
+def open_bolt_connections() -> int:
+    """Count this process's established TCP connections to the graph server's Bolt port."""
+    port = int(settings.NEOMODEL_NEO4J_BOLT_URL.rsplit("@", 1)[1].split("/")[0].rsplit(":", 1)[1])
+    sockets = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith("socket:["):
+            sockets.add(target[len("socket:["):-1])
+    count = 0
+    for table in ("/proc/self/net/tcp", "/proc/self/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            established = fields[3] == "01"
+            if established and int(fields[2].rsplit(":", 1)[1], 16) == port and fields[9] in sockets:
+                count += 1
+    return count
+
+
+def test_queries_on_new_threads_share_one_connection_pool():
+    # A server such as runserver runs each request on a new thread: none may open a connection of its own.
+    cypher("RETURN 1 AS one")
+    before = open_bolt_connections()
+    one_at_a_time, all_queried = threading.Lock(), threading.Barrier(5)
+    during: list[int] = []
 
     def query_on_a_new_thread() -> None:
-        cypher("RETURN 1 AS one")
-        drivers.append(db.driver)
+        with one_at_a_time:
+            cypher("RETURN 1 AS one")
+        all_queried.wait(timeout=30)  # every thread still alive while the connections are counted
+        all_queried.wait(timeout=30)
 
     threads = [threading.Thread(target=query_on_a_new_thread) for _ in range(4)]
     for thread in threads:
         thread.start()
+    all_queried.wait(timeout=30)
+    during.append(open_bolt_connections())
+    all_queried.wait(timeout=30)
     for thread in threads:
         thread.join(timeout=30)
 
-    assert len(drivers) == 4
-    assert all(driver is db.driver for driver in drivers)
+    assert before >= 1
+    assert during == [before]
 
 
 def test_the_server_identifies_itself(graph_server):
