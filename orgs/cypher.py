@@ -6,7 +6,7 @@ functions below, and every value is a `$parameter`.
 
 import re
 
-from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
+from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
 
 
 def node_label(label: str) -> str:
@@ -45,18 +45,20 @@ def create_nodes(label: str, fields: tuple[str, ...]) -> str:
 UPDATE_NODES = "UNWIND $rows AS row MATCH (n:Node {uid: row.uid}) SET n += row.props RETURN count(n) AS written"
 
 
-def create_ties(rel: str) -> str:
+def create_ties(rel: str, fields: tuple[str, ...]) -> str:
     """Create `rel` relationships from column lists: `$start`/`$end` element ids (from `create_nodes` or
-    `EXISTING_UIDS` in the same transaction), `$uid` and one list per tie property; return how many.
+    `EXISTING_UIDS` in the same transaction), `$uid` and one list per property in `fields`; return how many.
 
-    Only for ties that cannot exist yet (one end is new): no MERGE, and no uid lookups.
+    Only for ties that cannot exist yet (one end is new): no MERGE, and no uid lookups. The loader sends ties
+    with the same properties together, so no column holds nulls: the server decodes every null it is sent,
+    for nothing (an edge of six properties, three of them null, took a third longer than one of three).
     """
-    properties = ", ".join(f"{field}: ${field}[i]" for field in TIE_PROPERTIES)
+    properties = "".join(f", {_property(field)}: ${field}[i]" for field in fields)
     return (
         "UNWIND range(0, size($uid) - 1) AS i "
         "MATCH (a) WHERE elementId(a) = $start[i] "
         "MATCH (b) WHERE elementId(b) = $end[i] "
-        f"CREATE (a)-[r:{rel_type(rel)} {{uid: $uid[i], {properties}}}]->(b) "
+        f"CREATE (a)-[r:{rel_type(rel)} {{uid: $uid[i]{properties}}}]->(b) "
         "RETURN count(r) AS written"
     )
 

@@ -89,7 +89,7 @@ def share_one_driver(url: str | None = None) -> None:
     _graph_url = url or settings.NEOMODEL_NEO4J_BOLT_URL
     previous = neomodel_config.DRIVER
     neomodel_config.DRIVER = graph_driver(_graph_url)
-    neomodel_config.DATABASE_NAME = _graph_url.rsplit("@", 1)[1].partition("/")[2]
+    neomodel_config.DATABASE_NAME = _graph_url.rsplit("@", 1)[1].partition("/")[2] or None  # None: the default
     neomodel_config.DATABASE_URL = None  # neomodel prefers a URL to a driver
     if previous is not None:
         previous.close()

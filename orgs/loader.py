@@ -413,8 +413,19 @@ def _node_columns(rows: list[dict[str, Any]], degrees: Counter[str]) -> tuple[tu
     return (*fields, "degree"), columns
 
 
-def _tie_columns(rows: list[dict[str, Any]], element_ids: dict[str, str]) -> dict[str, list[Any]]:
-    """Return the columns `create_ties` takes; raise GraphFileInvalid for an end no longer in the graph."""
+def _tie_shapes(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
+    """Return `rows` grouped by the tie properties each has (those not null, in TIE_PROPERTIES order)."""
+    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        props = row["props"]
+        shapes.setdefault(tuple(name for name in TIE_PROPERTIES if props.get(name) is not None), []).append(row)
+    return shapes
+
+
+def _tie_columns(rows: list[dict[str, Any]], fields: tuple[str, ...],
+                 element_ids: dict[str, str]) -> dict[str, list[Any]]:
+    """Return the columns `create_ties(rel, fields)` takes; raise GraphFileInvalid for an end no longer in the
+    graph."""
     try:
         columns: dict[str, list[Any]] = {
             "start": [element_ids[row["start"]] for row in rows],
@@ -423,8 +434,8 @@ def _tie_columns(rows: list[dict[str, Any]], element_ids: dict[str, str]) -> dic
         }
     except KeyError as missing:  # checked, but deleted from the graph since
         raise GraphFileInvalid([f"relationships: no node with uid {missing}"]) from None
-    for name in TIE_PROPERTIES:
-        columns[name] = [row["props"].get(name) for row in rows]
+    for name in fields:
+        columns[name] = [row["props"][name] for row in rows]
     return columns
 
 
@@ -482,8 +493,8 @@ def _write(node_batches: Iterable[tuple[NodeLabel, list[dict[str, Any]]]],
         element_ids.update((uid, node["id"]) for uid, node in found.items())
     for rel, rows in tie_batches:
         new_ties = [row for row in rows if not _can_exist(row, in_graph)]
-        if new_ties:
-            cypher(q.create_ties(rel), _tie_columns(new_ties, element_ids))
+        for fields, shaped in _tie_shapes(new_ties).items():
+            cypher(q.create_ties(rel, fields), _tie_columns(shaped, fields, element_ids))
         if len(new_ties) < len(rows):
             cypher(q.merge_ties(rel), {"rows": [row for row in rows if _can_exist(row, in_graph)]})
         report(rel, len(rows))

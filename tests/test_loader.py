@@ -57,6 +57,29 @@ def test_a_valid_file_is_written_with_degrees_and_search_text():
     assert "cis anti terrorism center" in rows[0]["text"]
 
 
+def test_relationships_of_one_type_keep_exactly_the_properties_each_was_given():
+    graph = copy.deepcopy(SMALL_GRAPH)
+    graph["organizations"].append({"uid": "codexter", "name": "CODEXTER", "kind": "other"})
+    graph["organizations"].append({"uid": "odihr", "name": "ODIHR", "kind": "other"})
+    graph["relationships"] += [
+        {"type": "HAS_OBSERVER_STATUS_IN", "from": "cis-atc", "to": "codexter", "until": "2010",
+         "qualifier": "as an observer", "confidence": "inferred", "source": "src", "evidence": SOURCE_TEXT},
+        {"type": "HAS_OBSERVER_STATUS_IN", "from": "odihr", "to": "interpol", "source": "src",
+         "evidence": SOURCE_TEXT},
+    ]
+
+    write_graph(validate_graph(graph))
+
+    rows = cypher("MATCH (a)-[r:HAS_OBSERVER_STATUS_IN]->(b) RETURN b.uid + '<' + a.uid AS tie, properties(r) AS props")
+    kept = {row["tie"]: {k: v for k, v in row["props"].items() if k not in {"uid", "evidence", "source_uid"}}
+            for row in rows}
+    assert kept == {
+        "interpol<cis-atc": {"since": "2005", "confidence": "stated"},
+        "codexter<cis-atc": {"until": "2010", "qualifier": "as an observer", "confidence": "inferred"},
+        "interpol<odihr": {"confidence": "stated"},
+    }
+
+
 @pytest.mark.parametrize(("changes", "expected"), [
     ({"relationships__0__type": "LIKES"}, "relationships[0] (cis-atc -LIKES-> interpol): field 'type': unknown"),
     ({"relationships__0__to": "nobody"}, "field 'to': no node with uid 'nobody'"),
