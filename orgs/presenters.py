@@ -5,9 +5,12 @@ No queries here: every function takes selector results and returns plain data fo
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
+from urllib.parse import quote
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.http import RFC3986_SUBDELIMS
 
 from orgs.vocabulary import RELATIONSHIP_TYPES, DocumentKind, EventKind, NodeLabel, OrganizationKind
 
@@ -43,8 +46,15 @@ DRAWING_NODE_LIMIT = 60
 
 
 def node_url(label: str, uid: str) -> str:
-    """Return the address of the page of node `uid` of kind `label`."""
-    return reverse(DETAIL_ROUTES[NodeLabel(label)], kwargs={"uid": uid})
+    """Return the address of the page of node `uid` of kind `label` (what `reverse` returns, built faster: a
+    hub's page links a few hundred nodes, and `reverse` took a quarter of its time)."""
+    return _detail_url_start(NodeLabel(label), get_script_prefix()) + quote(uid, safe=RFC3986_SUBDELIMS + "~:@") + "/"
+
+
+@cache
+def _detail_url_start(label: NodeLabel, script_prefix: str) -> str:
+    """Return what the address of every node of kind `label` starts with, under `script_prefix`."""
+    return reverse(DETAIL_ROUTES[label], kwargs={"uid": "uid"}).removesuffix("uid/")
 
 
 def node_counts_view(counts: dict[str, int]) -> list[dict[str, Any]]:
@@ -91,6 +101,7 @@ def tie_view(tie: dict[str, Any], titles: dict[str, dict[str, Any]]) -> dict[str
         "other_url": node_url(other["label"], other["uid"]),
         "period": period(tie),
         "source": titles.get(tie.get("source_uid") or "", {"uid": tie.get("source_uid"), "title": None}),
+        "source_url": node_url(NodeLabel.SOURCE.value, tie["source_uid"]) if tie.get("source_uid") else None,
     }
 
 
