@@ -8,6 +8,7 @@ relationships on (start, type, end), so loading a file twice leaves the same gra
 from __future__ import annotations
 
 import os
+import queue
 import re
 import sys
 import threading
@@ -202,6 +203,49 @@ def prompt_thread_switches(interval: float = 0.0001) -> Iterator[None]:
         yield
     finally:
         sys.setswitchinterval(previous)
+
+
+T = TypeVar("T")
+
+
+def prefetched(items: Iterable[T], ahead: int = 2) -> Iterator[T]:
+    """Yield `items`, each made by a helper thread up to `ahead` items early, so that making the next one (in
+    Python) overlaps the caller's wait for the graph server; an error making one is raised in its place."""
+    ready: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=ahead)
+    stop = threading.Event()
+
+    def hand_over(item: tuple[bool, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        try:
+            for item in items:
+                if not hand_over((True, item)):
+                    return
+        except BaseException as error:  # noqa: BLE001  (raised again in the caller's thread)
+            hand_over((False, error))
+            return
+        hand_over((False, None))
+
+    helper = threading.Thread(target=make, name="prefetch", daemon=True)
+    helper.start()
+    try:
+        while True:
+            is_item, value = ready.get()
+            if not is_item:
+                if value is not None:
+                    raise value
+                return
+            yield value
+    finally:
+        stop.set()
+        helper.join()
 
 
 @dataclass
@@ -491,13 +535,21 @@ def _write(node_batches: Iterable[tuple[NodeLabel, list[dict[str, Any]]]],
         found = _nodes_in_graph(uid for uid in chain.from_iterable(ends) if uid not in element_ids)
         in_graph.update(found)
         element_ids.update((uid, node["id"]) for uid, node in found.items())
-    for rel, rows in tie_batches:
-        new_ties = [row for row in rows if not _can_exist(row, in_graph)]
-        for fields, shaped in _tie_shapes(new_ties).items():
-            cypher(q.create_ties(rel, fields), _tie_columns(shaped, fields, element_ids))
-        if len(new_ties) < len(rows):
-            cypher(q.merge_ties(rel), {"rows": [row for row in rows if _can_exist(row, in_graph)]})
-        report(rel, len(rows))
+    def tie_statements() -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]], int]]:
+        """Each batch of ties as (type, the statements that write it, how many ties)."""
+        for rel, rows in tie_batches:
+            new_ties = [row for row in rows if not _can_exist(row, in_graph)]
+            statements = [(q.create_ties(rel, fields), _tie_columns(shaped, fields, element_ids))
+                          for fields, shaped in _tie_shapes(new_ties).items()]
+            if len(new_ties) < len(rows):
+                statements.append((q.merge_ties(rel), {"rows": [row for row in rows if _can_exist(row, in_graph)]}))
+            yield rel, statements, len(rows)
+
+    # The next batch's columns are made while the server writes this one.
+    for rel, statements, count in prefetched(tie_statements()):
+        for statement, params in statements:
+            cypher(statement, params)
+        report(rel, count)
 
     recount = sorted(uid for uid in degrees if uid in in_graph)
     for offset in range(0, len(recount), BATCH_SIZE):

@@ -17,6 +17,7 @@ from orgs.loader import (
     GraphFileInvalid,
     import_graph,
     load_graph_file,
+    prefetched,
     read_graph_file,
     validate_graph,
     write_graph,
@@ -215,6 +216,46 @@ def test_a_stream_closed_with_the_checkers_error_raises_it_after_its_batches():
             received.append(key)
 
     assert received == ["first"]
+
+
+def test_prefetched_items_come_in_order_made_on_another_thread():
+    makers = []
+
+    def items():
+        for number in range(5):
+            makers.append(threading.current_thread())
+            yield number
+
+    assert list(prefetched(items())) == [0, 1, 2, 3, 4]
+    assert threading.current_thread() not in makers
+
+
+def test_an_error_making_a_prefetched_item_is_raised_in_its_place():
+    def items():
+        yield 1
+        raise GraphFileInvalid(["relationships: no node with uid 'gone'"])
+
+    received = []
+    with pytest.raises(GraphFileInvalid):
+        for item in prefetched(items()):
+            received.append(item)
+    assert received == [1]
+
+
+def test_leaving_prefetched_items_early_stops_their_maker():
+    made = []
+
+    def endless():
+        while True:
+            made.append(1)
+            yield len(made)
+
+    for item in prefetched(endless(), ahead=2):
+        if item == 3:
+            break
+
+    assert len(made) <= 3 + 2 + 1  # what was taken, what was waiting, and the one being handed over
+    assert not [thread for thread in threading.enumerate() if thread.name == "prefetch"]
 
 
 def test_relationships_may_point_at_nodes_already_in_the_graph():
