@@ -9,17 +9,18 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
-from urllib.parse import unquote
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
-from neo4j import Driver, GraphDatabase
+from django.core.exceptions import ImproperlyConfigured
+from neo4j import GraphDatabase
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -62,16 +63,27 @@ def recorded_queries() -> Iterator[list[str]]:
         _query_log.queries = previous
 
 
-def graph_driver(url: str) -> Driver:
-    """Return a driver for `url` (neomodel's form: scheme://user:password@host:port/database); it connects
-    when first used."""
-    scheme, rest = url.split("://", 1)
-    credentials, location = rest.rsplit("@", 1)
-    user, password = credentials.split(":", 1)
-    return GraphDatabase.driver(
-        f"{scheme}://{location.split('/', 1)[0]}",
-        auth=(unquote(user), unquote(password)),
-        max_connection_pool_size=settings.NEOMODEL_MAX_CONNECTION_POOL_SIZE,
+GRAPH_URL = re.compile(r"^(?P<scheme>[a-z0-9+]+)://(?P<user>[^:@/]+):(?P<password>.*)@(?P<address>[^@/]+)"
+                       r"(?:/(?P<database>[^/@]*))?$")
+
+
+class GraphAddress(NamedTuple):
+    uri: str  # scheme://host:port
+    auth: tuple[str, str]
+    database: str | None  # None: the server's default
+
+
+def parse_graph_url(url: str) -> GraphAddress:
+    """Split a graph URL in neomodel's form, scheme://user:password@host:port/database (the password taken
+    as written, as neomodel takes it); raise ImproperlyConfigured for anything else."""
+    match = GRAPH_URL.match(url)
+    if not match:
+        raise ImproperlyConfigured(
+            "The graph URL must read scheme://user:password@host:port/database, "
+            "e.g. neo4j+s://neo4j:secret@example.databases.neo4j.io:7687/neo4j"
+        )
+    return GraphAddress(
+        f"{match['scheme']}://{match['address']}", (match["user"], match["password"]), match["database"] or None
     )
 
 
@@ -86,11 +98,14 @@ def share_one_driver(url: str | None = None) -> None:
     opened a new Bolt connection. Given a driver instead, each thread uses that one. Nothing connects yet.
     """
     global _graph_url
-    _graph_url = url or settings.NEOMODEL_NEO4J_BOLT_URL
+    address = parse_graph_url(url or settings.NEOMODEL_NEO4J_BOLT_URL)
     previous = neomodel_config.DRIVER
-    neomodel_config.DRIVER = graph_driver(_graph_url)
-    neomodel_config.DATABASE_NAME = _graph_url.rsplit("@", 1)[1].partition("/")[2] or None  # None: the default
+    neomodel_config.DRIVER = GraphDatabase.driver(
+        address.uri, auth=address.auth, max_connection_pool_size=settings.NEOMODEL_MAX_CONNECTION_POOL_SIZE
+    )
+    neomodel_config.DATABASE_NAME = address.database
     neomodel_config.DATABASE_URL = None  # neomodel prefers a URL to a driver
+    _graph_url = url or settings.NEOMODEL_NEO4J_BOLT_URL
     if previous is not None:
         previous.close()
 

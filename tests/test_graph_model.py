@@ -6,9 +6,18 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from neomodel.exceptions import UniqueProperty
 
-from orgs.graph import AlreadyExists, cypher, install_schema, is_arcadedb, write_transaction
+from orgs.graph import (
+    AlreadyExists,
+    GraphAddress,
+    cypher,
+    install_schema,
+    is_arcadedb,
+    parse_graph_url,
+    write_transaction,
+)
 from orgs.models import Organization
 
 
@@ -62,6 +71,25 @@ def test_a_failed_write_transaction_leaves_the_graph_as_it_was():
         write_transaction(create_then_fail)
 
     assert cypher("MATCH (o:Organization) RETURN count(o) AS n")[0]["n"] == 0
+
+
+@pytest.mark.no_graph
+@pytest.mark.parametrize(("url", "address"), [
+    ("bolt://root:atcgraph@127.0.0.1:7687/graph",
+     GraphAddress("bolt://127.0.0.1:7687", ("root", "atcgraph"), "graph")),
+    ("neo4j+s://neo4j:p@ss:w%rd@example.databases.neo4j.io:7687/neo4j",
+     GraphAddress("neo4j+s://example.databases.neo4j.io:7687", ("neo4j", "p@ss:w%rd"), "neo4j")),
+    ("neo4j://neo4j:secret@cluster:7687", GraphAddress("neo4j://cluster:7687", ("neo4j", "secret"), None)),
+])
+def test_a_graph_url_gives_the_address_credentials_and_database(url, address):
+    assert parse_graph_url(url) == address
+
+
+@pytest.mark.no_graph
+@pytest.mark.parametrize("url", ["bolt://127.0.0.1:7687", "localhost:7687", "bolt://root@host:7687/graph"])
+def test_a_graph_url_without_credentials_is_refused_with_the_form_it_needs(url):
+    with pytest.raises(ImproperlyConfigured, match="scheme://user:password@host:port/database"):
+        parse_graph_url(url)
 
 
 def open_bolt_connections() -> int:
