@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from neo4j import GraphDatabase
+from neo4j import Driver, GraphDatabase, Result
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -98,16 +98,23 @@ def share_one_driver(url: str | None = None) -> None:
     opened a new Bolt connection. Given a driver instead, each thread uses that one. Nothing connects yet.
     """
     global _graph_url
-    address = parse_graph_url(url or settings.NEOMODEL_NEO4J_BOLT_URL)
+    _graph_url = url or settings.NEOMODEL_NEO4J_BOLT_URL
+    address = parse_graph_url(_graph_url)
     previous = neomodel_config.DRIVER
     neomodel_config.DRIVER = GraphDatabase.driver(
         address.uri, auth=address.auth, max_connection_pool_size=settings.NEOMODEL_MAX_CONNECTION_POOL_SIZE
     )
     neomodel_config.DATABASE_NAME = address.database
     neomodel_config.DATABASE_URL = None  # neomodel prefers a URL to a driver
-    _graph_url = url or settings.NEOMODEL_NEO4J_BOLT_URL
     if previous is not None:
         previous.close()
+
+
+def shared_driver() -> Driver:
+    """Return the driver every thread of the process uses (made from the settings' URL on first use)."""
+    if neomodel_config.DRIVER is None:
+        share_one_driver()
+    return neomodel_config.DRIVER
 
 
 def connect(url: str | None = None) -> None:
@@ -141,16 +148,16 @@ def cypher(query: str, params: dict[str, Any] | None = None) -> list[dict[str, A
         _query_log.queries.append(query)
     with translated_errors():
         if in_transaction():
-            rows, columns = db.cypher_query(query, params or {}, resolve_objects=False)
-            return [dict(zip(columns, row, strict=True)) for row in rows]
+            return _rows(db._active_transaction.run(query, params or {}))
         # Outside a transaction, straight through the shared driver: neomodel would first ask the server its
         # version in every new thread (2 ms a request under a server that runs each request on a new one).
-        if neomodel_config.DRIVER is None:
-            share_one_driver()
-        with neomodel_config.DRIVER.session(database=neomodel_config.DATABASE_NAME) as session:
-            result = session.run(query, params or {})
-            columns = result.keys()
-            return [dict(zip(columns, record.values(), strict=True)) for record in result]
+        with shared_driver().session(database=neomodel_config.DATABASE_NAME) as session:
+            return _rows(session.run(query, params or {}))
+
+
+def _rows(result: Result) -> list[dict[str, Any]]:
+    columns = result.keys()
+    return [dict(zip(columns, record.values(), strict=True)) for record in result]
 
 
 _after_commit = threading.local()
@@ -214,11 +221,10 @@ def server_agent() -> str:
 
     Asked once per server URL: search calls this on every request.
     """
-    if neomodel_config.DRIVER is None:
-        share_one_driver()
+    driver = shared_driver()
     if _graph_url not in _agent_by_url:
         try:
-            _agent_by_url[_graph_url] = str(neomodel_config.DRIVER.get_server_info().agent)
+            _agent_by_url[_graph_url] = str(driver.get_server_info().agent)
         except UNAVAILABLE_ERRORS as error:
             raise GraphUnavailable(str(error)) from error
     return _agent_by_url[_graph_url]

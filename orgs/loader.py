@@ -535,14 +535,18 @@ def _write(node_batches: Iterable[tuple[NodeLabel, list[dict[str, Any]]]],
         found = _nodes_in_graph(uid for uid in chain.from_iterable(ends) if uid not in element_ids)
         in_graph.update(found)
         element_ids.update((uid, node["id"]) for uid, node in found.items())
+
     def tie_statements() -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]], int]]:
         """Each batch of ties as (type, the statements that write it, how many ties)."""
         for rel, rows in tie_batches:
-            new_ties = [row for row in rows if not _can_exist(row, in_graph)]
+            new_ties: list[dict[str, Any]] = []
+            known_ties: list[dict[str, Any]] = []
+            for row in rows:
+                (known_ties if _can_exist(row, in_graph) else new_ties).append(row)
             statements = [(q.create_ties(rel, fields), _tie_columns(shaped, fields, element_ids))
                           for fields, shaped in _tie_shapes(new_ties).items()]
-            if len(new_ties) < len(rows):
-                statements.append((q.merge_ties(rel), {"rows": [row for row in rows if _can_exist(row, in_graph)]}))
+            if known_ties:
+                statements.append((q.merge_ties(rel), {"rows": known_ties}))
             yield rel, statements, len(rows)
 
     # The next batch's columns are made while the server writes this one.
