@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import io
 import os
 import random
 import statistics
@@ -25,7 +24,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from wsgiref.util import setup_testing_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,38 +34,14 @@ import django  # noqa: E402
 django.setup()
 
 import neo4j  # noqa: E402
-from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 
 from benchmarks.synthetic import HUBS, embedded_graph, org_uid, synthetic_graph  # noqa: E402
+from benchmarks.wsgi_client import WsgiClient  # noqa: E402
 from orgs import selectors  # noqa: E402
 from orgs.api.pagination import cursor_encode  # noqa: E402
 from orgs.graph import cypher  # noqa: E402
 from orgs.graphserver import EmbeddedServerConfig  # noqa: E402
 from orgs.loader import import_graph  # noqa: E402
-
-
-class WsgiClient:
-    """Call the app the way a WSGI server does: one environ in, the status and body out, then close.
-
-    Django's test client would add bookkeeping of its own (signals that capture templates, a copy of each
-    request, cookies) that no deployed app pays for.
-    """
-
-    def __init__(self) -> None:
-        self.handler = WSGIHandler()
-
-    def get(self, url: str) -> int:
-        """GET `url` (a path with its query string); return the status code."""
-        path, _, query = url.partition("?")
-        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "wsgi.input": io.BytesIO()}
-        setup_testing_defaults(environ)
-        statuses: list[str] = []
-        response = self.handler(environ, lambda status, headers, exc_info=None: statuses.append(status))
-        try:
-            b"".join(response)
-        finally:
-            response.close()
-        return int(statuses[0].split()[0])
 
 
 class QueryRecorder:
