@@ -45,7 +45,7 @@ run: install vendor
 	$(PY) manage.py serve $(ADDRPORT)
 
 seed: install
-	$(PY) manage.py setup_graph && $(PY) manage.py load_graph
+	$(PY) manage.py setup_graph && $(PY) manage.py load_seed
 
 admin-user: install
 	$(PY) manage.py migrate --noinput

@@ -116,6 +116,20 @@ NAME_TAKEN = (
 TOMBSTONE_BY_UID = "MATCH (t:DeletedNode {uid: $uid}) RETURN properties(t) AS props"
 SURVIVOR_OF = "MATCH (n:Organization) WHERE $uid IN n.former_uids RETURN n.uid AS uid LIMIT 1"
 
+# --- Seeding (orgs.seeding): an empty graph, and what an upgrade must leave alone ---------------------------
+
+ANY_TOMBSTONE = "MATCH (t:DeletedNode) RETURN t.uid AS uid LIMIT 1"
+NODES_OF_UIDS = (
+    f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {KIND_OF_N} AS label, "
+    "properties(n) AS props"
+)
+TOMBSTONES_OF_UIDS = (
+    "UNWIND $uids AS uid MATCH (t:DeletedNode {uid: uid}) RETURN t.uid AS uid, t.deleted_at AS deleted_at"
+)
+SURVIVORS_OF_UIDS = (
+    "UNWIND $uids AS uid MATCH (n:Organization) WHERE uid IN n.former_uids RETURN uid, n.uid AS survivor"
+)
+
 
 def create_node(label: str) -> str:
     """Create one `label` node from `$uid` and `$props`; return its properties."""

@@ -57,6 +57,24 @@ def change_records_of(*, uid: str) -> QuerySet[ChangeRecord]:
     return ChangeRecord.objects.filter(Q(node_uid=uid) | Q(other_uid=uid)).select_related("actor")
 
 
+def edited_properties(*, uid: str = "", relationship_uid: str = "") -> set[str]:
+    """Return the names of the properties changes have set on node `uid` (updates and merges into it) or on
+    relationship `relationship_uid`."""
+    if relationship_uid:
+        records = ChangeRecord.objects.filter(action=ChangeAction.RELATIONSHIP_CHANGE,
+                                              relationship_uid=relationship_uid)
+    else:
+        records = ChangeRecord.objects.filter(action__in=[ChangeAction.UPDATE, ChangeAction.MERGE], node_uid=uid)
+    return {name for before, after in records.values_list("before", "after")
+            for name in (*(before or {}), *(after or {}))}
+
+
+def removed_relationship_uids() -> set[str]:
+    """Return the uids of every relationship a change removed."""
+    return set(ChangeRecord.objects.filter(action=ChangeAction.RELATIONSHIP_REMOVE)
+               .values_list("relationship_uid", flat=True))
+
+
 def recent_changes(*, limit: int = 8) -> QuerySet[ChangeRecord]:
     """Return the latest `limit` changes to the graph, newest first (for the home page)."""
     return ChangeRecord.objects.order_by("-at", "-id")[:limit]

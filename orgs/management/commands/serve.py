@@ -38,7 +38,7 @@ class Command(BaseCommand):
             except GraphUnavailable as error:
                 raise CommandError(f"The graph server cannot be reached: {error}") from None
             call_command("setup_graph")
-            call_command("load_graph")
+            call_command("load_seed")
             self.stdout.write(
                 f"ATC Graph: http://{options['addrport']}/   admin: http://{options['addrport']}/admin/ "
                 "(create the first account with `make admin-user`)"

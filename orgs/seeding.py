@@ -1,0 +1,185 @@
+"""The seed graph on a live graph: loaded into an empty graph only, upgraded by an explicit, previewed plan.
+
+An upgrade adds what the seed file has and the graph lacks (nodes, relationships, properties the graph has no
+value for) and leaves everything an editor made: a changed value stays, a deleted node (its tombstone) or a
+merged-away one is not brought back, a removed relationship is not added again, a property an editor cleared
+is not filled again. The change history (`orgs.history`) tells which properties and relationships editors
+touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from orgs import cypher as q
+from orgs.graph import cypher, write_transaction
+from orgs.history import edited_properties, removed_relationship_uids
+from orgs.loader import NOT_TIE_PROPERTIES, SECTIONS, UNIQUE_NAMES, import_graph, read_graph_file, validate_graph
+from orgs.services import node_create, node_update, relationship_create, relationship_update
+from orgs.validation import DERIVED_FIELDS, tie_uid
+from orgs.vocabulary import RELATIONSHIP_TYPES
+
+
+def graph_is_empty() -> bool:
+    """Return True when the graph holds no node and no tombstone (a graph whose every node was deleted is
+    not empty: its editors deleted them)."""
+    return not cypher(q.ANY_NODE) and not cypher(q.ANY_TOMBSTONE)
+
+
+def seed_load_if_empty(path: Path) -> dict[str, int] | None:
+    """Load the seed file at `path` if the graph is empty and return what was written; return None (writing
+    nothing) if the graph has anything in it."""
+    if not graph_is_empty():
+        return None
+    return import_graph(read_graph_file(path))
+
+
+@dataclass
+class SeedPlan:
+    """What upgrading the graph to a seed file adds, and what it leaves alone (with the reason)."""
+
+    nodes: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (label, uid, record)
+    properties: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (label, uid, values)
+    relationships: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)  # (type, from, to, data)
+    relationship_properties: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (uid, values)
+    left: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.nodes or self.properties or self.relationships or self.relationship_properties)
+
+    def lines(self) -> list[str]:
+        """Return the plan as lines a person reads: each addition, then each thing left alone."""
+        out = [f"add {label} {uid}" for label, uid, _ in self.nodes]
+        out += [f"add to {label} {uid}: {', '.join(sorted(values))}" for label, uid, values in self.properties]
+        out += [f"add relationship {start} {rel} {end}" for rel, start, end, _ in self.relationships]
+        out += [f"add to relationship {uid}: {', '.join(sorted(values))}"
+                for uid, values in self.relationship_properties]
+        out += [f"leave {reason}" for reason in self.left]
+        return out
+
+
+def _tie_data(record: dict[str, Any]) -> dict[str, Any]:
+    """Return a seed relationship record's properties as `orgs.services` takes them (as the loader does)."""
+    data = {key: value for key, value in record.items() if key not in NOT_TIE_PROPERTIES}
+    data["source_uid"] = record.get("source") or None
+    return data
+
+
+def seed_upgrade_plan(data: dict[str, Any]) -> SeedPlan:
+    """Return what upgrading the graph to the seed file `data` would add and leave; write nothing.
+
+    Raise GraphFileInvalid if the file is not valid.
+    """
+    batch = validate_graph(data)
+    plan = SeedPlan()
+    records = {section: data.get(section) or [] for section in SECTIONS}
+    uids = sorted(str(record["uid"]) for section in records.values() for record in section)
+    in_graph = {row["uid"]: row for row in cypher(q.NODES_OF_UIDS, {"uids": uids})}
+    deleted = {row["uid"]: row["deleted_at"] for row in cypher(q.TOMBSTONES_OF_UIDS, {"uids": uids})}
+    merged = {row["uid"]: row["survivor"] for row in cypher(q.SURVIVORS_OF_UIDS, {"uids": uids})}
+    cleaned = {row["uid"]: row["props"] for rows in batch.nodes.values() for row in rows}
+    present: set[str] = set()  # the seed's nodes that the graph has, or will have after the upgrade
+
+    for section, label in SECTIONS.items():
+        for record in records[section]:
+            uid = str(record["uid"])
+            if uid in deleted:
+                plan.left.append(f"{label.value} {uid}: deleted by an editor ({deleted[uid]})")
+            elif uid in merged:
+                plan.left.append(f"{label.value} {uid}: merged into {merged[uid]}")
+            elif uid not in in_graph:
+                taken = (cypher(q.NAME_TAKEN, {"name": cleaned[uid]["name"], "uid": uid, "label": label.value})
+                         if label in UNIQUE_NAMES else [])
+                if taken:
+                    plan.left.append(f"{label.value} {uid}: its name is taken by {taken[0]['uid']}")
+                else:
+                    plan.nodes.append((label.value, uid, {k: v for k, v in record.items() if k != "uid"}))
+                    present.add(uid)
+            elif in_graph[uid]["label"] != label.value:
+                plan.left.append(f"{label.value} {uid}: the graph has a {in_graph[uid]['label']} with that uid")
+            else:
+                present.add(uid)
+                _plan_properties(plan, label.value, uid, record, cleaned[uid], in_graph[uid]["props"])
+
+    removed = removed_relationship_uids()
+    seen_of_type: dict[str, int] = {}  # where each record is among the file's records of its type
+    for record in data.get("relationships") or []:
+        rel, start, end = str(record["type"]), str(record["from"]), str(record["to"])
+        name = f"relationship {start} {rel} {end}"
+        symmetric = RELATIONSHIP_TYPES[rel].symmetric
+        position = seen_of_type[rel] = seen_of_type.get(rel, -1) + 1
+        missing = [uid for uid in (start, end) if uid not in present]
+        if missing:
+            plan.left.append(f"{name}: {', '.join(missing)} is not in the graph")
+            continue
+        if {tie_uid(start, rel, end), tie_uid(end, rel, start) if symmetric else ""} & removed:
+            plan.left.append(f"{name}: removed by an editor")
+            continue
+        found = (cypher(q.find_tie(rel), {"start": start, "end": end, "both_ways": symmetric})
+                 if start in in_graph and end in in_graph else [])
+        if not found:
+            plan.relationships.append((rel, start, end, _tie_data(record)))
+            continue
+        current = cypher(q.tie_by_uid(rel), {"uid": found[0]["uid"]})[0]["props"]
+        seed_props = batch.ties[rel][position]["props"]
+        _plan_tie_properties(plan, found[0]["uid"], name, seed_props, current)
+    return plan
+
+
+def _plan_properties(plan: SeedPlan, label: str, uid: str, record: dict[str, Any], seed: dict[str, Any],
+                     graph: dict[str, Any]) -> None:
+    """Plan the seed's values for the properties node `uid` has none for; leave those editors touched."""
+    edited = edited_properties(uid=uid)
+    added: dict[str, Any] = {}
+    for name, value in seed.items():
+        if name in DERIVED_FIELDS or value in (None, "", []):
+            continue
+        if graph.get(name) in (None, "", []):
+            if name in edited:
+                plan.left.append(f"{label} {uid}: {name}, cleared by an editor")
+            else:
+                added[name] = record[name]
+        elif graph[name] != value:
+            plan.left.append(f"{label} {uid}: {name}, which differs from the seed")
+    if added:
+        plan.properties.append((label, uid, added))
+
+
+def _plan_tie_properties(plan: SeedPlan, uid: str, name: str, seed: dict[str, Any], graph: dict[str, Any]) -> None:
+    """Plan the seed's values for the properties relationship `uid` has none for; leave those editors touched."""
+    edited = edited_properties(relationship_uid=uid)
+    added: dict[str, Any] = {}
+    for prop, value in seed.items():
+        if value in (None, ""):
+            continue
+        if graph.get(prop) in (None, ""):
+            if prop in edited:
+                plan.left.append(f"{name}: {prop}, cleared by an editor")
+            else:
+                added[prop] = value
+        elif graph[prop] != value:
+            plan.left.append(f"{name}: {prop}, which differs from the seed")
+    if added:
+        plan.relationship_properties.append((uid, added))
+
+
+def seed_upgrade_apply(data: dict[str, Any], *, actor: Any = None) -> SeedPlan:
+    """Add what `seed_upgrade_plan(data)` plans, in one transaction, each addition recorded in the change
+    history; return the plan carried out. Nothing an editor changed, deleted or removed is touched."""
+
+    def work() -> SeedPlan:
+        plan = seed_upgrade_plan(data)
+        for label, uid, record in plan.nodes:
+            node_create(label=label, data=record, uid=uid, actor=actor)
+        for label, uid, values in plan.properties:
+            node_update(label=label, uid=uid, data=values, actor=actor)
+        for rel, start, end, tie in plan.relationships:
+            relationship_create(rel_type=rel, start_uid=start, end_uid=end, data=tie, actor=actor)
+        for uid, values in plan.relationship_properties:
+            relationship_update(uid=uid, data=values, actor=actor)
+        return plan
+
+    return write_transaction(work)
