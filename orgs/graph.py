@@ -102,7 +102,10 @@ def share_one_driver(url: str | None = None) -> None:
     address = parse_graph_url(_graph_url)
     previous = neomodel_config.DRIVER
     neomodel_config.DRIVER = GraphDatabase.driver(
-        address.uri, auth=address.auth, max_connection_pool_size=settings.NEOMODEL_MAX_CONNECTION_POOL_SIZE
+        address.uri, auth=address.auth, max_connection_pool_size=settings.NEOMODEL_MAX_CONNECTION_POOL_SIZE,
+        # A server that is down or hung costs a request this long, then a 503, instead of the driver's 30-60 s.
+        connection_timeout=settings.GRAPH_CONNECTION_TIMEOUT,
+        connection_acquisition_timeout=settings.GRAPH_CONNECTION_TIMEOUT,
     )
     neomodel_config.DATABASE_NAME = address.database
     neomodel_config.DATABASE_URL = None  # neomodel prefers a URL to a driver
@@ -191,6 +194,9 @@ def write_transaction(work: Callable[[], T], *, attempts: int = 6) -> T:
             with translated_errors(), db.write_transaction:
                 result = work()
             callbacks = _after_commit.callbacks
+        except GraphUnavailable:
+            _close_unbegun_session()
+            raise
         except TransientError:
             if attempt == attempts:
                 raise
@@ -208,6 +214,17 @@ def write_transaction(work: Callable[[], T], *, attempts: int = 6) -> T:
             callback()
         return result
     raise AssertionError("unreachable")
+
+
+def _close_unbegun_session() -> None:
+    """Close the session neomodel opened for a transaction the server never began (it keeps it otherwise)."""
+    session = getattr(db, "_session", None)
+    if session is not None and not in_transaction():
+        db._session = None
+        try:
+            session.close()
+        except UNAVAILABLE_ERRORS:
+            pass
 
 
 # --- Which server: Neo4j or the embedded ArcadeDB --------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Turn an unreachable graph server into a clear 503 page (or JSON body for the API), not a traceback."""
+"""Turn an unreachable graph server into a clear 503 page (or JSON body where JSON was asked), not a traceback."""
 
 from collections.abc import Callable
 
@@ -8,6 +8,13 @@ from django.template.loader import render_to_string
 from orgs.graph import GraphUnavailable
 
 RETRY_AFTER_SECONDS = "30"
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """Return True for a request whose answer is JSON: the API, a `.json` path, or an Accept of JSON first."""
+    accept = request.headers.get("Accept", "")
+    return (request.path.startswith("/api/") or request.path.endswith(".json")
+            or accept.split(",")[0].split(";")[0].strip() == "application/json")
 
 
 class GraphUnavailableMiddleware:
@@ -21,7 +28,7 @@ class GraphUnavailableMiddleware:
         if not isinstance(exception, GraphUnavailable):
             return None
         response: HttpResponse
-        if request.path.startswith("/api/"):
+        if wants_json(request):
             response = JsonResponse(
                 {"detail": "The graph server is unavailable; try again shortly.", "code": "graph_unavailable"},
                 status=503,

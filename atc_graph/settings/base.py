@@ -113,6 +113,8 @@ NEOMODEL_NEO4J_BOLT_URL = NEO4J_BOLT_URL or (
 )
 NEOMODEL_FORCE_TIMEZONE = False
 NEOMODEL_MAX_CONNECTION_POOL_SIZE = 50
+# Seconds to open a Bolt connection or take one from the pool; past it a request answers 503 (server down or hung).
+GRAPH_CONNECTION_TIMEOUT = float(os.environ.get("GRAPH_CONNECTION_TIMEOUT", "1"))
 
 # The seed graph `make run` loads.
 SEED_GRAPH_FILE = BASE_DIR / "orgs" / "seed" / "seed_graph.yaml"

@@ -1,0 +1,135 @@
+"""A graph server that dies: the app answers 503 at once (JSON where JSON was asked) and recovers by itself."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from rest_framework.test import APIClient
+
+from orgs import services
+from orgs.graph import connect, install_schema
+from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_port
+from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
+
+# Committed SQL writes (transaction=True): the requests from other threads read the change log too.
+pytestmark = [pytest.mark.no_graph, pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+PAGES = ["/", "/organizations/", "/organizations/crash-test-unit/"]
+JSON_ENDPOINTS = [
+    "/explore/crash-test-unit.json", "/explore/crash-test-unit/groups.json",
+    "/explore/crash-test-unit/ties.json?type=LOCATED_IN&outgoing=1",
+    "/autocomplete.json?q=crash", "/api/organizations/", "/api/organizations/crash-test-unit/",
+]
+
+
+@contextmanager
+def app_pointed_at(config: EmbeddedServerConfig) -> Iterator[None]:
+    """Point the app at the graph server `config` describes; point it back at the session's server after."""
+    previous_server, previous_url = dict(settings.GRAPH_SERVER), settings.NEOMODEL_NEO4J_BOLT_URL
+    try:
+        settings.GRAPH_SERVER.update(BOLT_PORT=config.bolt_port, HTTP_PORT=config.http_port,
+                                     PASSWORD=config.password, DATA_DIR=config.data_dir)
+        settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
+        connect(config.neomodel_url)
+        yield
+    finally:
+        settings.GRAPH_SERVER.clear()
+        settings.GRAPH_SERVER.update(previous_server)
+        settings.NEOMODEL_NEO4J_BOLT_URL = previous_url
+        connect(previous_url)
+
+
+@pytest.fixture
+def own_graph_server(tmp_path) -> Iterator[EmbeddedServerProcess]:
+    """Start an embedded server of this test's own, with one organization in it, and point the app at it."""
+    config = EmbeddedServerConfig(data_dir=tmp_path / "graph", bolt_port=free_port(), http_port=free_port(),
+                                  password="atcgraph-outage")
+    server = EmbeddedServerProcess(config, settings_module="atc_graph.settings.test")
+    server.start(timeout=90)
+    try:
+        with app_pointed_at(config):
+            install_schema()
+            services.node_create(label="Organization", data={"name": "Crash Test Unit", "kind": "unit"},
+                                 uid="crash-test-unit")
+            yield server
+    finally:
+        server.kill()
+
+
+def timed_get(client: Client, url: str) -> tuple[float, object]:
+    started = time.monotonic()
+    response = client.get(url)
+    return time.monotonic() - started, response
+
+
+def statuses_from_threads(pool: ThreadPoolExecutor, urls: list[str]) -> list[int]:
+    """GET each of `urls` twice from the pool's threads (reused, as a threaded WSGI server reuses them)."""
+    return list(pool.map(lambda url: Client().get(url).status_code, urls * 2))
+
+
+def test_a_dead_graph_server_gets_a_prompt_503_and_the_app_serves_again_once_it_is_back(own_graph_server):
+    client = Client()
+    editor = APIClient()
+    editor.force_authenticate(user_with("editor", *ALL_WRITE_PERMISSIONS))
+    pool = ThreadPoolExecutor(max_workers=3)
+    for url in PAGES + JSON_ENDPOINTS:
+        assert client.get(url).status_code == 200, url
+    assert set(statuses_from_threads(pool, PAGES + JSON_ENDPOINTS)) == {200}
+
+    own_graph_server.kill()
+
+    for url in PAGES + JSON_ENDPOINTS:
+        seconds, response = timed_get(client, url)
+        assert response.status_code == 503, url
+        assert seconds < 1.0, f"{url} took {seconds:.2f} s"
+        assert response["Retry-After"].isdigit(), url
+        if url in JSON_ENDPOINTS:
+            assert response["Content-Type"].startswith("application/json"), url
+            assert json.loads(response.content)["code"] == "graph_unavailable", url
+        else:
+            assert response["Content-Type"].startswith("text/html"), url
+    write = editor.post("/api/organizations/", {"name": "Written While Down", "kind": "unit"}, format="json")
+    assert (write.status_code, write.json()["code"]) == (503, "graph_unavailable")
+    assert set(statuses_from_threads(pool, PAGES + JSON_ENDPOINTS)) == {503}
+
+    own_graph_server.start(timeout=90)  # the same data directory and ports; the app is not restarted
+    back = time.monotonic()
+    for url in PAGES + JSON_ENDPOINTS:
+        while (status := client.get(url).status_code) != 200 and time.monotonic() - back < 30:
+            time.sleep(0.2)
+        assert status == 200, f"{url} still answers {status} 30 s after the graph server came back"
+    assert set(statuses_from_threads(pool, PAGES + JSON_ENDPOINTS)) == {200}
+    assert editor.post("/api/organizations/", {"name": "Written Once Back", "kind": "unit"},
+                       format="json").status_code == 201
+    assert b"Crash Test Unit" in client.get("/organizations/crash-test-unit/").content
+    pool.shutdown()
+
+
+def test_json_is_answered_where_json_was_asked_while_the_graph_is_down(own_graph_server):
+    own_graph_server.kill()
+
+    response = Client().get("/organizations/", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_a_graph_server_that_takes_connections_but_never_answers_gets_a_503_within_about_a_second(tmp_path):
+    with socket.socket() as hung:  # listens (the kernel accepts connections) but never speaks Bolt
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(64)
+        config = EmbeddedServerConfig(data_dir=tmp_path, bolt_port=hung.getsockname()[1], http_port=free_port())
+        with app_pointed_at(config):
+            for url in ["/organizations/", "/api/organizations/"]:
+                seconds, response = timed_get(Client(), url)
+
+                assert response.status_code == 503, url
+                assert seconds < settings.GRAPH_CONNECTION_TIMEOUT + 0.5, f"{url} took {seconds:.2f} s"
