@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -26,6 +27,40 @@ class GraphServerError(Exception):
     """A graph server problem that is reported to the person as one line."""
 
 
+PASSWORD_FILE = "root-password"
+# The fixed password data directories were created with before each got its own; they keep it.
+LEGACY_PASSWORD = "atcgraph-local"
+
+
+def data_dir_password(data_dir: Path) -> str:
+    """Return the root password of the embedded server whose data is in `data_dir`, kept in its
+    `root-password` file (mode 0600). On first use the file is made: with a new random password, or with the
+    old fixed default if the server already keeps users there (a directory made before passwords were random).
+    """
+    path = data_dir / PASSWORD_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    made_before = (data_dir / "config" / "server-users.jsonl").exists()
+    password = LEGACY_PASSWORD if made_before else secrets.token_urlsafe(24)
+    # Written whole under another name, then linked into place: a process starting at the same moment either
+    # wins the link or reads the winner's file, never a half-written one.
+    draft = data_dir / f".{PASSWORD_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(password + "\n")
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    finally:
+        draft.unlink()
+    if made_before:
+        print(f"The graph data in {data_dir} was made with the old fixed root password; it keeps it, now in {path}. "
+              "A new data directory gets a random one.", file=sys.stderr)
+    return password
+
+
 @dataclass(frozen=True)
 class EmbeddedServerConfig:
     """Where and how the embedded server listens and stores its data."""
@@ -35,7 +70,7 @@ class EmbeddedServerConfig:
     bolt_port: int = 7687
     http_port: int = 2480
     user: str = "root"
-    password: str = "atcgraph-local"
+    password: str = LEGACY_PASSWORD
     database: str = "graph"
     heap: str = "512m"
 
@@ -94,7 +129,8 @@ def wait_for_bolt(config: EmbeddedServerConfig, *, timeout: float, is_alive: Cal
             except AuthError:
                 raise GraphServerError(
                     f"The graph server at {config.bolt_url} refused user '{config.user}': wrong password "
-                    f"(the data directory keeps the password it was created with; check GRAPH_PASSWORD)."
+                    f"(the data directory keeps the password it was created with, in its root-password file; check "
+                    f"GRAPH_PASSWORD)."
                 ) from None
             except (ServiceUnavailable, OSError, neo4j.exceptions.DatabaseUnavailable):
                 pass
@@ -183,6 +219,7 @@ class EmbeddedServerProcess:
         manage = Path(__file__).resolve().parent.parent / "manage.py"
         env = dict(os.environ)
         env.pop("NEO4J_BOLT_URL", None)
+        env["GRAPH_PASSWORD"] = self.config.password  # the environment, not argv: a process listing shows argv
         if self.settings_module:
             env["DJANGO_SETTINGS_MODULE"] = self.settings_module
         command = [
@@ -190,7 +227,6 @@ class EmbeddedServerProcess:
             "--data-dir", str(self.config.data_dir),
             "--bolt-port", str(self.config.bolt_port),
             "--http-port", str(self.config.http_port),
-            "--password", self.config.password,
             "--heap", self.config.heap,
         ]
         output = subprocess.DEVNULL if self.quiet else None

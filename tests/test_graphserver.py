@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import stat
 from pathlib import Path
 
 import neo4j
@@ -10,14 +11,18 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from orgs.graphserver import (
+    LEGACY_PASSWORD,
+    PASSWORD_FILE,
     EmbeddedServerConfig,
     EmbeddedServerProcess,
     GraphServerError,
     check_can_start,
     collector_options,
+    data_dir_password,
     free_port,
     wait_for_bolt,
 )
+from orgs.management.commands.graphserver import embedded_config_from_settings
 
 pytestmark = pytest.mark.no_graph
 
@@ -91,3 +96,63 @@ def test_data_survives_a_clean_restart_and_a_crash(tmp_path):
         assert count_marks(config) == 1
     finally:
         server.stop()
+
+
+def test_each_new_data_directory_gets_its_own_random_password_in_a_file_only_its_owner_reads(tmp_path):
+    first, second = data_dir_password(tmp_path / "a"), data_dir_password(tmp_path / "b")
+
+    assert first != second and len(first) >= 32
+    assert first != LEGACY_PASSWORD
+    assert stat.S_IMODE((tmp_path / "a" / PASSWORD_FILE).stat().st_mode) == 0o600
+    assert data_dir_password(tmp_path / "a") == first  # kept, not made again
+
+
+def test_a_data_directory_made_with_the_old_fixed_password_keeps_it(tmp_path):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "server-users.jsonl").write_text("{}\n")
+
+    assert data_dir_password(tmp_path) == LEGACY_PASSWORD
+    assert (tmp_path / PASSWORD_FILE).read_text().strip() == LEGACY_PASSWORD
+
+
+@pytest.mark.slow
+def test_the_graph_server_gets_its_data_directorys_password_without_it_showing_in_a_process_listing(
+        tmp_path, monkeypatch):
+    monkeypatch.delenv("GRAPH_PASSWORD", raising=False)
+    config = embedded_config_from_settings(data_dir=tmp_path / "graph", bolt_port=free_port(),
+                                           http_port=free_port())
+    server = EmbeddedServerProcess(config)
+    server.start(timeout=90)
+    try:
+        assert config.password == (tmp_path / "graph" / PASSWORD_FILE).read_text().strip()
+        command_lines = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in process_tree(server.process.pid)]
+        assert any(b"graphserver" in line for line in command_lines)
+        assert not any(config.password.encode() in line for line in command_lines)
+        wait_for_bolt(config, timeout=10)  # it answers to the data directory's password
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_a_data_directory_made_before_passwords_were_random_still_starts(tmp_path, monkeypatch):
+    monkeypatch.delenv("GRAPH_PASSWORD", raising=False)
+    old = config_in(tmp_path / "graph", password=LEGACY_PASSWORD)  # as every data directory was made before
+    server = EmbeddedServerProcess(old)
+    server.start(timeout=90)
+    server.stop()
+    assert not (tmp_path / "graph" / PASSWORD_FILE).exists()
+
+    config = embedded_config_from_settings(data_dir=tmp_path / "graph", bolt_port=free_port(),
+                                           http_port=free_port())
+    server = EmbeddedServerProcess(config)
+    server.start(timeout=90)
+    try:
+        assert config.password == LEGACY_PASSWORD
+    finally:
+        server.stop()
+
+
+def process_tree(pid: int) -> list[int]:
+    """Return `pid` and every process below it."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid, *(grandchild for child in children for grandchild in process_tree(int(child)))]

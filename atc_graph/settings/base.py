@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from orgs.graphserver import data_dir_password
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -93,21 +95,24 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 
 # --- The graph -------------------------------------------------------------------------------------------
-# The embedded server (ArcadeDB's Bolt endpoint), used when NEO4J_BOLT_URL is not set.
+NEO4J_BOLT_URL = os.environ.get("NEO4J_BOLT_URL", "")
+GRAPH_IS_EMBEDDED = not NEO4J_BOLT_URL
+# The embedded server (ArcadeDB's Bolt endpoint), used when NEO4J_BOLT_URL is not set. Its root password is
+# GRAPH_PASSWORD, or else the random one its data directory keeps in `root-password` (made on first use).
+GRAPH_DATA_DIR = Path(os.environ.get("GRAPH_DATA_DIR", VAR_DIR / "graph"))
 GRAPH_SERVER = {
     "HOST": "127.0.0.1",
     "BOLT_PORT": int(os.environ.get("GRAPH_BOLT_PORT", "7687")),
     "HTTP_PORT": int(os.environ.get("GRAPH_HTTP_PORT", "2480")),
-    "DATA_DIR": Path(os.environ.get("GRAPH_DATA_DIR", VAR_DIR / "graph")),
+    "DATA_DIR": GRAPH_DATA_DIR,
     "USER": "root",
-    "PASSWORD": os.environ.get("GRAPH_PASSWORD", "atcgraph-local"),
+    "PASSWORD": os.environ.get("GRAPH_PASSWORD")
+    or (data_dir_password(GRAPH_DATA_DIR) if GRAPH_IS_EMBEDDED else ""),
     "DATABASE": "graph",
     "HEAP": os.environ.get("GRAPH_HEAP", "512m"),
     "START_TIMEOUT": float(os.environ.get("GRAPH_START_TIMEOUT", "60")),
 }
 
-NEO4J_BOLT_URL = os.environ.get("NEO4J_BOLT_URL", "")
-GRAPH_IS_EMBEDDED = not NEO4J_BOLT_URL
 NEOMODEL_NEO4J_BOLT_URL = NEO4J_BOLT_URL or (
     "bolt://{USER}:{PASSWORD}@{HOST}:{BOLT_PORT}/{DATABASE}".format(**GRAPH_SERVER)
 )

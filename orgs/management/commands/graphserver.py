@@ -1,17 +1,24 @@
 """`manage.py graphserver`: run the embedded graph server in this process until Ctrl-C or SIGTERM."""
 
+import os
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.graphserver import EmbeddedServerConfig, GraphServerError, serve_forever
+from orgs.graphserver import EmbeddedServerConfig, GraphServerError, data_dir_password, serve_forever
 
 
 def embedded_config_from_settings(**overrides: Any) -> EmbeddedServerConfig:
-    """Return the embedded server's configuration from settings.GRAPH_SERVER, with overrides applied."""
+    """Return the embedded server's configuration from settings.GRAPH_SERVER, with overrides applied.
+
+    Another data directory than the settings' brings its own password (GRAPH_PASSWORD still overrides).
+    """
     server = settings.GRAPH_SERVER
+    data_dir = overrides.get("data_dir")
+    if data_dir is not None and data_dir != Path(server["DATA_DIR"]) and not os.environ.get("GRAPH_PASSWORD"):
+        overrides = {**overrides, "password": data_dir_password(data_dir)}
     values = {
         "data_dir": Path(server["DATA_DIR"]),
         "host": server["HOST"],
@@ -33,7 +40,6 @@ class Command(BaseCommand):
         parser.add_argument("--data-dir", type=Path, help="where the graph's files live (default var/graph)")
         parser.add_argument("--bolt-port", type=int)
         parser.add_argument("--http-port", type=int)
-        parser.add_argument("--password", help="the root user's password (kept by the data directory)")
         parser.add_argument("--heap", help="JVM heap size, e.g. 512m or 1g")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -41,7 +47,6 @@ class Command(BaseCommand):
             data_dir=options["data_dir"].resolve() if options["data_dir"] else None,
             bolt_port=options["bolt_port"],
             http_port=options["http_port"],
-            password=options["password"],
             heap=options["heap"],
         )
         try:
