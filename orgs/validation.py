@@ -94,6 +94,16 @@ def checked_text(name: str, value: str) -> str:
     return value
 
 
+WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits (int() also reads "٣" and "1_000"), within 64 bits
+
+
+def whole_number(text: str, *, low: int, high: int) -> int:
+    """Return the whole number `text` names (ASCII digits) if it is from `low` to `high`; raise ValueError."""
+    if not WHOLE_NUMBER.fullmatch(text) or not low <= int(text) <= high:
+        raise ValueError(f"must be a whole number from {low:,} to {high:,}")
+    return int(text)
+
+
 class ValidationFailed(Exception):
     """One or more fields are wrong: `errors` maps each field to its messages."""
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 
-from orgs.loader import SECTIONS
+from orgs.loader import SECTIONS, shown
 from orgs.validation import TEXT_LIMITS, editable_fields
 from orgs.vocabulary import NodeLabel
 
@@ -153,7 +153,7 @@ def from_csv_zip(content: bytes) -> dict[str, Any]:
     for row in csv_rows("nodes.csv", texts["nodes.csv"]):
         section = SECTION_OF.get(row.pop("label", "") or "")
         if section is None:
-            raise GraphFileUnreadable(f"nodes.csv: row {row.get('uid')!r} has no known label")
+            raise GraphFileUnreadable(f"nodes.csv: row {shown(row.get('uid'))} has no known label")
         record: dict[str, Any] = {}
         for key, value in row.items():
             if key is None or value in (None, ""):
@@ -168,13 +168,15 @@ def from_csv_zip(content: bytes) -> dict[str, Any]:
 
 
 def csv_rows(name: str, text: str) -> Iterator[dict[str, Any]]:
-    """Yield the rows of CSV file `name` as mappings; raise GraphFileUnreadable naming the line the csv module
-    could not read (a field longer than CSV_FIELD_LIMIT, a NUL, a stray quote)."""
-    reader = csv.DictReader(io.StringIO(text))
+    """Yield the rows of CSV file `name` as mappings; raise GraphFileUnreadable naming the row the csv module
+    could not read (a field longer than CSV_FIELD_LIMIT, a line break in an unquoted field)."""
+    rows = 0
     try:
-        yield from reader
+        for row in csv.DictReader(io.StringIO(text)):
+            rows += 1
+            yield row
     except csv.Error as error:
-        raise GraphFileUnreadable(f"{name}: line {reader.line_num}: {error}") from None
+        raise GraphFileUnreadable(f"{name}: row {rows + 1} (after the header): {error}") from None
 
 
 def _json_list(value: str) -> Any:
@@ -240,7 +242,7 @@ def from_graphml(content: bytes) -> dict[str, Any]:
             record[name] = _json_list(item.text or "") if name in LIST_FIELDS else (item.text or "")
         section = SECTION_OF.get(record.pop("label", ""))
         if section is None:
-            raise GraphFileUnreadable(f"node {record['uid']!r} has no known label")
+            raise GraphFileUnreadable(f"node {shown(record['uid'])} has no known label")
         data[section].append(record)
     for edge in root.iterfind("g:graph/g:edge", ns):
         tie: dict[str, Any] = {"from": edge.get("source"), "to": edge.get("target")}
