@@ -25,7 +25,7 @@ from orgs.graph import AlreadyExists
 from orgs.history import change_records_of
 from orgs.models import ChangeRecord, Country, Document, Event, Organization, Source
 from orgs.search import fold
-from orgs.validation import ValidationFailed, clean_node_properties, clean_tie
+from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, whole_number
 from orgs.vocabulary import RELATIONSHIP_TYPES, Confidence
 
 admin.site.site_header = "ATC Graph administration"
@@ -391,7 +391,10 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
         filters = {name: request.GET.get(name) or None for name in ("type", "source", "confidence", "node")}
         if filters["type"] not in (None, *RELATIONSHIP_TYPES):
             filters["type"] = None
-        page_number = max(1, int(request.GET.get("p", "1"))) if request.GET.get("p", "1").isdigit() else 1
+        try:
+            page_number = whole_number(request.GET.get("p", "1"), low=1, high=10**9)
+        except ValueError:
+            page_number = 1
         per_page = 100
         total, rows = admin_selectors.relationship_page(
             rel_type=filters["type"],

@@ -10,7 +10,8 @@ import calendar
 import functools
 import re
 
-PARTIAL_DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: `\d` would also take "２００３", which then sorts and compares wrongly against "2003".
+PARTIAL_DATE_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 def parse_partial_date(value: object) -> str | None:
@@ -28,9 +29,10 @@ def parse_partial_date(value: object) -> str | None:
 
 @functools.lru_cache(maxsize=4096)  # a bulk import repeats the same few thousand dates
 def _checked_date_text(text: str) -> str:
-    match = PARTIAL_DATE_PATTERN.match(text)
+    match = PARTIAL_DATE_PATTERN.fullmatch(text)
     if not match:
-        raise ValueError(f"'{text}' is not a date like 2003, 2003-02 or 2003-02-14")
+        shown = f"'{text}'" if len(text) <= 20 and text.isprintable() else "it"
+        raise ValueError(f"{shown} is not a date like 2003, 2003-02 or 2003-02-14 (ASCII digits)")
     year, month, day = match.groups()
     if month is not None and not 1 <= int(month) <= 12:
         raise ValueError(f"'{text}' has no month {month}")

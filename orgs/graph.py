@@ -33,6 +33,8 @@ from neomodel import config as neomodel_config
 from neomodel import db
 from neomodel.exceptions import UniqueProperty
 
+from orgs.vocabulary import with_article
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -130,18 +132,44 @@ def connect(url: str | None = None) -> None:
         raise GraphUnavailable(str(error)) from error
 
 
+# How the two servers word a uniqueness breach (the record ids in them mean nothing to a person):
+# ArcadeDB: "Duplicated key [x] found on index 'Node[uid]' already assigned to record #72:0"
+# Neo4j: "Node(72) already exists with label `Node` and property `uid` = 'x'"
+DUPLICATE_MESSAGES = (
+    re.compile(r"Duplicated key \[(?P<value>.*)\] found on index '(?P<label>\w+)\[(?P<property>\w+)\]'", re.S),
+    re.compile(r"already exists with label `(?P<label>\w+)` and property `(?P<property>\w+)` = '?(?P<value>.*?)'?$",
+               re.S),
+)
+
+
+def duplicate_message(server_message: str) -> str:
+    """Return what a uniqueness breach the server reported means, in a person's terms: "an organization named
+    'X' already exists", "a node with uid 'x' already exists"; never the server's words or record ids."""
+    for pattern in DUPLICATE_MESSAGES:
+        found = pattern.search(server_message)
+        if found:
+            kind, prop, value = with_article(found["label"].lower()), found["property"], found["value"]
+            if len(value) > 100:
+                value = value[:100] + "…"
+            if prop == "name":
+                return f"{kind} named '{value}' already exists"
+            return f"{kind} with {prop} '{value}' already exists"
+    return "that would repeat a value that must be unique"
+
+
 @contextmanager
 def translated_errors() -> Iterator[None]:
-    """Raise GraphUnavailable for a server that cannot be reached and AlreadyExists for a uniqueness breach."""
+    """Raise GraphUnavailable for a server that cannot be reached and AlreadyExists for a uniqueness breach
+    (its message in a person's terms: `duplicate_message`)."""
     try:
         yield
     except UNAVAILABLE_ERRORS as error:
         raise GraphUnavailable(str(error)) from error
     except UniqueProperty as error:
-        raise AlreadyExists(str(error)) from error
+        raise AlreadyExists(duplicate_message(str(error))) from error
     except ClientError as error:
         if error.code == UNIQUENESS_CODE:
-            raise AlreadyExists(error.message or str(error)) from error
+            raise AlreadyExists(duplicate_message(error.message or str(error))) from error
         raise
 
 

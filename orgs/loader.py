@@ -38,7 +38,7 @@ SECTIONS: dict[str, NodeLabel] = {
 }
 SEARCHABLE = frozenset({NodeLabel.ORGANIZATION, NodeLabel.COUNTRY})
 UNIQUE_NAMES = SEARCHABLE
-UID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+UID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")  # fullmatch it: "$" also matches before a final "\n"
 WHITESPACE = re.compile(r"\s+")
 BATCH_SIZE = 5000
 NOT_TIE_PROPERTIES = frozenset({"type", "from", "to", "source", "uid"})  # a relationship record's other fields
@@ -74,6 +74,8 @@ def read_graph_file(path: Path) -> dict[str, Any]:
         raise GraphFileInvalid([f"{path}: {error.strerror}"]) from None
     except yaml.YAMLError as error:
         raise GraphFileInvalid([f"{path}: not valid YAML/JSON: {error}"]) from None
+    except RecursionError:
+        raise GraphFileInvalid([f"{path}: nested too deeply to be a graph file"]) from None
     if not isinstance(data, dict):
         raise GraphFileInvalid([f"{path}: expected a mapping of sections at the top"])
     for source in data.get("sources") or []:
@@ -278,8 +280,8 @@ def _check_nodes(data: dict[str, Any], ready: Callable[[NodeLabel, list[dict[str
         for index, record in enumerate(_records(data, section, problems)):
             where = f"{section}[{index}]"
             uid = record.get("uid")
-            if not isinstance(uid, str) or not UID_PATTERN.match(uid):
-                problems.append(f"{where}: field 'uid': expected a lowercase slug (a-z, 0-9, . _ -), got {uid!r}")
+            if not isinstance(uid, str) or not UID_PATTERN.fullmatch(uid):
+                problems.append(f"{where}: field 'uid': expected a lowercase slug (a-z, 0-9, . _ -), got {shown(uid)}")
                 continue
             where = f"{section}[{index}] ({uid})"
             if uid in label_of:
@@ -295,11 +297,11 @@ def _check_nodes(data: dict[str, Any], ready: Callable[[NodeLabel, list[dict[str
                 problems += [f"{where}: field '{name}': {' '.join(msgs)}" for name, msgs in error.errors.items()]
                 continue
             if former_uids:
-                if isinstance(former_uids, list) and all(isinstance(old, str) and UID_PATTERN.match(old)
+                if isinstance(former_uids, list) and all(isinstance(old, str) and UID_PATTERN.fullmatch(old)
                                                          for old in former_uids):
                     props["former_uids"] = former_uids
                 else:
-                    problems.append(f"{where}: field 'former_uids': expected a list of uids, got {former_uids!r}")
+                    problems.append(f"{where}: field 'former_uids': expected a list of uids, got {shown(former_uids)}")
             if label in SEARCHABLE:
                 props["search_text"] = search_text_for(props["name"], props.get("acronym"), props.get("aliases", []))
             if label is NodeLabel.SOURCE and props.get("text"):
@@ -346,10 +348,10 @@ def _check_ties(checked: CheckedNodes, ready: Callable[[str, list[dict[str, Any]
         bad = False
         for name, uid in (("from", start), ("to", end)):
             if uid not in label_of:
-                problems.append(f"{where}: field '{name}': no node with uid {record.get(name)!r}")
+                problems.append(f"{where}: field '{name}': no node with uid {shown(record.get(name))}")
                 bad = True
         if source and label_of.get(source) is not NodeLabel.SOURCE:
-            problems.append(f"{where}: field 'source': no source with uid {source!r}")
+            problems.append(f"{where}: field 'source': no source with uid {shown(source)}")
             bad = True
         if bad:
             continue
@@ -391,6 +393,12 @@ class TiePlace(NamedTuple):
 
     def __str__(self) -> str:
         return f"relationships[{self.position}] ({self.start} -{self.rel}-> {self.end})"
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """Return `value` as a problem quotes it: its repr, cut to `limit` characters (a file may hold anything)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def _records(data: dict[str, Any], section: str, problems: list[str]) -> Iterable[dict[str, Any]]:

@@ -13,7 +13,7 @@ from typing import Any
 from orgs import cypher as q
 from orgs.dates import valid_on_clause
 from orgs.graph import cypher, fulltext_index_name
-from orgs.search import fold
+from orgs.search import search_words
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
 
 KIND_OF = "[label IN labels({0}) WHERE label <> 'Node'][0]"
@@ -121,8 +121,11 @@ def source_facts(*, uid: str, limit: int = 1000) -> dict[str, Any] | None:
 # --- Lists and search -----------------------------------------------------------------------------------
 
 def fulltext_query(text: str) -> str:
-    """Return the full-text query for what a person typed: every word required, each as a prefix."""
-    return " ".join(f"+{word}*" for word in fold(text).split())
+    """Return the full-text query for what a person typed: every word required, each as a prefix.
+
+    Raise ValueError for a search that asks too much (`orgs.search.search_problem`: the views check first).
+    """
+    return " ".join(f"+{word}*" for word in search_words(text))
 
 
 # Organization names are unique, so the name settles every tie (no need to read each match's uid too). An

@@ -17,7 +17,7 @@ from orgs.history import change_record, changed_values
 from orgs.models import ChangeAction
 from orgs.search import search_text_for
 from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, rel_type_of_tie_uid, tie_uid
-from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
+from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel, with_article
 
 SEARCHABLE = frozenset({NodeLabel.ORGANIZATION.value, NodeLabel.COUNTRY.value})
 UNIQUE_NAMES = SEARCHABLE
@@ -46,7 +46,7 @@ def _with_search_text(label: str, props: dict[str, Any], current: dict[str, Any]
 def _check_name_free(label: str, uid: str, props: dict[str, Any]) -> None:
     if label in UNIQUE_NAMES and "name" in props:
         if cypher(q.NAME_TAKEN, {"name": props["name"], "uid": uid, "label": label}):
-            raise AlreadyExists(f"a {label.lower()} named '{props['name']}' already exists")
+            raise AlreadyExists(f"{with_article(label.lower())} named '{props['name']}' already exists")
 
 
 def _new_uid(label: str, props: dict[str, Any]) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from neomodel import ArrayProperty, IntegerProperty
 
@@ -16,6 +18,90 @@ DATE_FIELDS = frozenset({"founded", "dissolved", "start", "end", "date", "since"
 LABEL_NAMES = frozenset(label.value for label in NodeLabel)
 CONFIDENCE_NAMES = frozenset(member.value for member in Confidence)
 DERIVED_FIELDS = frozenset({"uid", "degree", "search_text", "former_uids"})  # set by the code, not a person
+
+# --- Text: the longest value each field takes, the characters it may hold, the URLs it may name ------------
+# The table in docs/data-model.md ("Field sizes") lists these; every write path (services, API, admin, import,
+# loader) checks text through `text_problem`. A value past its limit is refused, never cut.
+TEXT_LIMITS: dict[str, int] = {
+    "uid": 100,
+    "name": 300,
+    "title": 500,
+    "acronym": 40,
+    "official_name": 300,
+    "iso_code": 3,
+    "kind": 40,
+    "place": 300,
+    "publisher": 300,
+    "description": 20_000,
+    "text": 2_000_000,  # a source's full text (the seed's longest: 3,000 characters)
+    "website": 2_000,
+    "url": 2_000,
+    "qualifier": 300,
+    "confidence": 40,
+    "source_uid": 100,
+    "evidence": 5_000,
+    "aliases": 300,  # each alias
+}
+MAX_ALIASES = 100
+MULTILINE_FIELDS = frozenset({"description", "text", "evidence"})  # may hold tabs and line breaks
+URL_FIELDS = frozenset({"website", "url"})
+URL_SCHEMES = frozenset({"http", "https"})
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1), lone surrogates, and the two
+# non-characters XML 1.0 forbids: none is text a person means, and any of them breaks an export format.
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def text_problem(name: str, value: str) -> str | None:
+    """Return what is wrong with `value` as the text of field `name` (too long, a control character, a lone
+    surrogate, a line break in a one-line field, a URL that is not http or https), or None if nothing is."""
+    limit = TEXT_LIMITS[name]
+    if len(value) > limit:
+        return f"at most {limit:,} characters (this has {len(value):,})"
+    bad = (NOT_TEXT if name in MULTILINE_FIELDS else NOT_ONE_LINE).search(value)
+    if bad:
+        char = bad.group()
+        what = "a lone surrogate" if "\ud800" <= char <= "\udfff" else (
+            "a line break or tab" if char in "\t\n\r" else "a control character")
+        return f"contains {what} (U+{ord(char):04X}) at position {bad.start() + 1}"
+    if name in URL_FIELDS:
+        return url_problem(value)
+    return None
+
+
+def url_problem(value: str) -> str | None:
+    """Return why `value` is not an absolute http or https URL with a host, or None if it is one."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError:
+        return "is not a valid URL"
+    if parts.scheme.lower() not in URL_SCHEMES:
+        return "must be an http:// or https:// address"
+    if not parts.hostname or any(char.isspace() for char in value):
+        return "must be a full web address, e.g. https://www.example.org/ (no spaces)"
+    return None
+
+
+def checked_text(name: str, value: str) -> str:
+    """Return `value` as field `name` keeps it (the line breaks of multi-line text as \\n, which every export
+    format writes back alike); raise ValueError saying what is wrong with it (`text_problem`)."""
+    problem = text_problem(name, value)
+    if problem:
+        raise ValueError(problem)
+    if "\r" in value and name in MULTILINE_FIELDS:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits (int() also reads "٣" and "1_000"), within 64 bits
+
+
+def whole_number(text: str, *, low: int, high: int) -> int:
+    """Return the whole number `text` names (ASCII digits) if it is from `low` to `high`; raise ValueError."""
+    if not WHOLE_NUMBER.fullmatch(text) or not low <= int(text) <= high:
+        raise ValueError(f"must be a whole number from {low:,} to {high:,}")
+    return int(text)
 
 
 class ValidationFailed(Exception):
@@ -83,13 +169,21 @@ def _clean_value(name: str, prop: Any, value: Any) -> Any:
             value = [part for part in (item.strip() for item in value.split(";")) if part]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ValueError("expected a list of strings")
-        return list(dict.fromkeys(item.strip() for item in value if item.strip()))
+        items = list(dict.fromkeys(item.strip() for item in value if item.strip()))
+        if len(items) > MAX_ALIASES:
+            raise ValueError(f"at most {MAX_ALIASES} items (this has {len(items)})")
+        for position, item in enumerate(items, 1):
+            problem = text_problem(name, item)
+            if problem:
+                raise ValueError(f"item {position}: {problem}")
+        return items
     if isinstance(prop, IntegerProperty):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError("expected a whole number")
         return value
     if not isinstance(value, str):
         raise ValueError("expected text")
+    value = checked_text(name, value)
     choices = getattr(prop, "choices", None)
     if choices and value not in choices:
         raise ValueError(f"'{value}' is not one of: {', '.join(choices)}")
@@ -129,7 +223,9 @@ def clean_tie(rel_type: str, start_label: str, end_label: str, start_uid: str, e
         if not period_is_ordered(cleaned["since"], cleaned["until"]):
             errors.setdefault("until", []).append("is before since")
     confidence = record.get("confidence") or Confidence.STATED.value
-    if confidence not in CONFIDENCE_NAMES:
+    if not isinstance(confidence, str) or text_problem("confidence", confidence):
+        errors["confidence"] = [f"expected one of: {', '.join(c.value for c in Confidence)}"]
+    elif confidence not in CONFIDENCE_NAMES:
         errors["confidence"] = [f"'{confidence}' is not one of: {', '.join(c.value for c in Confidence)}"]
     cleaned["confidence"] = confidence
     for name in ("qualifier", "source_uid", "evidence"):
@@ -137,7 +233,10 @@ def clean_tie(rel_type: str, start_label: str, end_label: str, start_uid: str, e
         if value is not None and not isinstance(value, str):
             errors.setdefault(name, []).append("expected text")
             continue
-        cleaned[name] = (value or "").strip() or None
+        try:
+            cleaned[name] = checked_text(name, (value or "").strip()) or None
+        except ValueError as error:
+            errors.setdefault(name, []).append(str(error))
     for name in ("source_uid", "evidence"):
         if not cleaned.get(name) and name not in errors:
             errors[name] = ["every relationship needs its source and the sentence that supports it"]

@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from orgs import history, presenters, selectors
 from orgs.dates import as_of_day
+from orgs.search import SEARCH_MAX_CHARS, SEARCH_MAX_OFFSET, search_problem
+from orgs.validation import whole_number
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel, OrganizationKind
 
 PAGE_SIZE = 50
@@ -94,27 +96,46 @@ def node_redirect(request: HttpRequest, uid: str) -> HttpResponse:
     return redirect(presenters.node_url(node["label"], uid))
 
 
+def _skip(request: HttpRequest) -> int:
+    """Return the `skip` parameter of a search page (0 when absent); raise ValueError if it is not a whole
+    number from 0 to SEARCH_MAX_OFFSET."""
+    text = request.GET.get("skip", "").strip()
+    return whole_number(text, low=0, high=SEARCH_MAX_OFFSET) if text else 0
+
+
 def organization_list(request: HttpRequest) -> HttpResponse:
-    """Search organizations by name, acronym or alias, or browse them by name; facets: kind, country, tie."""
+    """Search organizations by name, acronym or alias, or browse them by name; facets: kind, country, tie.
+
+    A search that asks too much, or a `skip` that is not a page of it, is answered 400 with the form and what
+    is wrong with it.
+    """
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind") or None
     country = request.GET.get("country") or None
     rel_type = request.GET.get("rel_type") if request.GET.get("rel_type") in RELATIONSHIP_TYPES else None
     sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SEARCH_ORDERS else "relevance"
+    errors = []
+    problem = search_problem(q)
+    if problem:
+        errors.append(f"The search is too long: {problem}.")
     try:
-        skip = max(0, int(request.GET.get("skip", 0)))
-    except ValueError:
+        skip = _skip(request)
+    except ValueError as error:
+        errors.append(f"The page asked for (skip) {error}.")
         skip = 0
-    rows = selectors.organization_list(q=q, kind=kind, country=country, rel_type=rel_type,
-                                       after=_keyset(request), skip=skip, limit=PAGE_SIZE + 1, sort=sort)
+    rows = [] if errors else selectors.organization_list(
+        q=q, kind=kind, country=country, rel_type=rel_type, after=_keyset(request), skip=skip,
+        limit=PAGE_SIZE + 1, sort=sort)
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     if q:
         base = {key: value for key, value in request.GET.items() if key != "skip"}
-        next_query = urlencode({**base, "skip": skip + PAGE_SIZE}) if has_more else None
+        deeper = has_more and skip + PAGE_SIZE <= SEARCH_MAX_OFFSET
+        next_query = urlencode({**base, "skip": skip + PAGE_SIZE}) if deeper else None
     else:
         next_query = _next_page_query(request, rows[-1] if has_more else None)
     return render(request, "orgs/organization_list.html", {
+        "errors": errors, "search_max_chars": SEARCH_MAX_CHARS,
         "organizations": [{**row, "kind_label": presenters.kind_label(row["kind"])} for row in rows],
         "q": q, "kind": kind, "country": country, "rel_type": rel_type, "sort": sort,
         "sorts": [("relevance", "Best match"), ("name", "Name"), ("ties", "Most ties")],
@@ -124,7 +145,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         "next_query": next_query,
         "is_first_page": not skip and _keyset(request) is None,
         "first_query": _first_page_query(request),
-    })
+    }, status=400 if errors else 200)
 
 
 def node_list(request: HttpRequest, section: str) -> HttpResponse:
@@ -145,8 +166,12 @@ def node_list(request: HttpRequest, section: str) -> HttpResponse:
 
 
 def autocomplete(request: HttpRequest) -> JsonResponse:
-    """Up to 8 organizations matching what is typed so far, for the path finder and the search box."""
+    """Up to 8 organizations matching what is typed so far, for the path finder and the search box; 400
+    naming `q` for a search that asks too much."""
     q = request.GET.get("q", "").strip()
+    problem = search_problem(q)
+    if problem:
+        return JsonResponse({"q": [problem]}, status=400)
     rows = selectors.organization_list(q=q, limit=8) if q else []
     return JsonResponse({"results": [
         {"uid": row["uid"], "name": row["name"], "acronym": row["acronym"]} for row in rows
@@ -308,9 +333,15 @@ def _resolve_organization(text: str) -> dict[str, Any] | None:
 
 
 def paths(request: HttpRequest) -> HttpResponse:
-    """The shortest connections between two organizations, as sentences with evidence and a small drawing."""
+    """The shortest connections between two organizations, as sentences with evidence and a small drawing.
+
+    A `from` or `to` that asks too much of the search is answered 400 with the form and what is wrong with it.
+    """
     from_text, to_text = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
-    start, end = _resolve_organization(from_text), _resolve_organization(to_text)
+    errors = [f"“{label}” is too long to search for: {problem}." for label, problem in
+              (("From", search_problem(from_text)), ("To", search_problem(to_text))) if problem]
+    start = None if errors else _resolve_organization(from_text)
+    end = None if errors else _resolve_organization(to_text)
     types = _types(request)
     as_of = _as_of(request)
     try:
@@ -334,7 +365,9 @@ def paths(request: HttpRequest) -> HttpResponse:
             drawing_edges[tie["uid"]] = presenters.graph_edge(tie, tie["start"], tie["end"])
     return render(request, "orgs/paths.html", {
         "from_text": from_text, "to_text": to_text, "start": start, "end": end,
-        "from_missing": bool(from_text) and start is None, "to_missing": bool(to_text) and end is None,
+        "errors": errors, "search_max_chars": SEARCH_MAX_CHARS,
+        "from_missing": not errors and bool(from_text) and start is None,
+        "to_missing": not errors and bool(to_text) and end is None,
         "same": bool(start and end and start["uid"] == end["uid"]),
         "asked": asked,
         "paths": [presenters.path_view(path, titles) for path in found],
@@ -343,4 +376,4 @@ def paths(request: HttpRequest) -> HttpResponse:
         "chosen_types": types or [],
         "as_of": request.GET.get("as_of", "").strip() if as_of else "",
         "max_length": max_length,
-    })
+    }, status=400 if errors else 200)

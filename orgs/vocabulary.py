@@ -20,6 +20,11 @@ class NodeLabel(StrEnum):
     SOURCE = "Source"
 
 
+def with_article(noun: str) -> str:
+    """Return `noun` (a node kind, lower-cased) after "a" or "an": "an organization", "a country"."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 class Choice(StrEnum):
     """A stored value with the words a person reads for it."""
 

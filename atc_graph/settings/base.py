@@ -150,7 +150,7 @@ REST_FRAMEWORK = {
         "orgs.api.renderers.FastJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["orgs.api.parsers.JSONParser"],  # nesting-limited, bounded: see the module
     "DEFAULT_SCHEMA_CLASS": "orgs.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "orgs.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [

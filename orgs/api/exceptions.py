@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -28,7 +30,15 @@ def api_field_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Answer ValidationFailed 400, NotFound 404, AlreadyExists 409, GraphUnavailable 503; else DRF's way."""
+    """Answer ValidationFailed 400, NotFound 404, AlreadyExists 409, a body past the upload limit 413,
+    GraphUnavailable 503; else DRF's way."""
+    if isinstance(exc, RequestDataTooBig):  # Django's check, when DRF reads a JSON or form body
+        return Response(
+            {"detail": f"The request body is larger than the upload limit of "
+                       f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes (ATC_API_MAX_UPLOAD_BYTES).",
+             "code": "too_large"},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, ValidationFailed):
         return Response(api_field_errors(exc.errors), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, GraphFileInvalid):

@@ -11,12 +11,17 @@ import csv
 import datetime
 import io
 import json
+import sys
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
+from collections.abc import Iterator
 from typing import Any
 
-from orgs.loader import SECTIONS
-from orgs.validation import editable_fields
+from django.conf import settings
+
+from orgs.loader import SECTIONS, shown
+from orgs.validation import TEXT_LIMITS, editable_fields
 from orgs.vocabulary import NodeLabel
 
 SECTION_OF = {label.value: section for section, label in SECTIONS.items()}
@@ -94,19 +99,61 @@ def to_csv_zip(data: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+# A CSV field as long as the longest text a field takes (a source's text) and a little more, so that one too
+# long is named by the validation, field by field; the csv module's own limit (131,072) refused such a file
+# with a 500. The limit is the csv module's, for the whole process: nothing else here reads CSV.
+CSV_FIELD_LIMIT = max(TEXT_LIMITS.values()) + 1_000
+csv.field_size_limit(CSV_FIELD_LIMIT)
+CSV_MEMBERS = ("nodes.csv", "edges.csv")
+
+
+def unzipped_member(archive: zipfile.ZipFile, name: str, budget: int) -> bytes:
+    """Return the file `name` of `archive`, decompressed, refusing (GraphFileUnreadable) one larger than `budget`
+    bytes: by the size its header declares, before decompressing, and by what decompressing yields, read a
+    block at a time (a header can lie)."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise GraphFileUnreadable(f"expected a zip with nodes.csv and edges.csv: there is no {name}") from None
+    too_large = GraphFileUnreadable(
+        f"{name}: larger than {budget:,} bytes uncompressed (the upload limit, ATC_API_MAX_UPLOAD_BYTES, holds "
+        "for the zip's files together)"
+    )
+    if info.file_size > budget:
+        raise too_large
+    blocks, size = [], 0
+    with archive.open(info) as member:
+        while block := member.read(1 << 20):
+            size += len(block)
+            if size > budget:
+                raise too_large
+            blocks.append(block)
+    return b"".join(blocks)
+
+
 def from_csv_zip(content: bytes) -> dict[str, Any]:
-    """Return the graph-file mapping held by a zip of nodes.csv and edges.csv; raise GraphFileUnreadable."""
+    """Return the graph-file mapping held by a zip of nodes.csv and edges.csv; raise GraphFileUnreadable.
+
+    Together the two files may hold at most the upload limit (`DATA_UPLOAD_MAX_MEMORY_SIZE`) uncompressed.
+    """
+    budget = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or sys.maxsize
+    texts: dict[str, str] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            nodes_text = archive.read("nodes.csv").decode("utf-8")
-            edges_text = archive.read("edges.csv").decode("utf-8")
-    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError) as error:
+            for name in CSV_MEMBERS:
+                data = unzipped_member(archive, name, budget)
+                budget -= len(data)
+                texts[name] = data.decode("utf-8")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError,
+            OSError) as error:  # not a zip, damaged, encrypted, compressed in a way zipfile cannot read
         raise GraphFileUnreadable(f"expected a zip with nodes.csv and edges.csv: {error}") from None
+    except UnicodeDecodeError as error:
+        raise GraphFileUnreadable(f"{name}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     data: dict[str, Any] = {section: [] for section in SECTIONS}
-    for row in csv.DictReader(io.StringIO(nodes_text)):
+    for row in csv_rows("nodes.csv", texts["nodes.csv"]):
         section = SECTION_OF.get(row.pop("label", "") or "")
         if section is None:
-            raise GraphFileUnreadable(f"nodes.csv: row {row.get('uid')!r} has no known label")
+            raise GraphFileUnreadable(f"nodes.csv: row {shown(row.get('uid'))} has no known label")
         record: dict[str, Any] = {}
         for key, value in row.items():
             if key is None or value in (None, ""):
@@ -115,16 +162,28 @@ def from_csv_zip(content: bytes) -> dict[str, Any]:
         data[section].append(record)
     data["relationships"] = [
         {key: value for key, value in row.items() if key is not None and value not in (None, "")}
-        for row in csv.DictReader(io.StringIO(edges_text))
+        for row in csv_rows("edges.csv", texts["edges.csv"])
     ]
     return data
+
+
+def csv_rows(name: str, text: str) -> Iterator[dict[str, Any]]:
+    """Yield the rows of CSV file `name` as mappings; raise GraphFileUnreadable naming the row the csv module
+    could not read (a field longer than CSV_FIELD_LIMIT, a line break in an unquoted field)."""
+    rows = 0
+    try:
+        for row in csv.DictReader(io.StringIO(text)):
+            rows += 1
+            yield row
+    except csv.Error as error:
+        raise GraphFileUnreadable(f"{name}: row {rows + 1} (after the header): {error}") from None
 
 
 def _json_list(value: str) -> Any:
     try:
         return json.loads(value)
-    except json.JSONDecodeError:
-        return value  # the loader reads "a; b" as a list too
+    except (json.JSONDecodeError, RecursionError):
+        return value  # the loader reads "a; b" as a list too, and names what is wrong with it
 
 
 def to_graphml(data: dict[str, Any]) -> bytes:
@@ -183,7 +242,7 @@ def from_graphml(content: bytes) -> dict[str, Any]:
             record[name] = _json_list(item.text or "") if name in LIST_FIELDS else (item.text or "")
         section = SECTION_OF.get(record.pop("label", ""))
         if section is None:
-            raise GraphFileUnreadable(f"node {record['uid']!r} has no known label")
+            raise GraphFileUnreadable(f"node {shown(record['uid'])} has no known label")
         data[section].append(record)
     for edge in root.iterfind("g:graph/g:edge", ns):
         tie: dict[str, Any] = {"from": edge.get("source"), "to": edge.get("target")}

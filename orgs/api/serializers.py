@@ -10,9 +10,11 @@ from neomodel import ArrayProperty, IntegerProperty
 from rest_framework import serializers
 from rest_framework.fields import empty
 
+from orgs.api.pagination import MAX_CURSOR_LENGTH
 from orgs.dates import as_of_day, parse_partial_date
 from orgs.loader import UID_PATTERN
-from orgs.validation import editable_fields
+from orgs.search import SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, search_problem
+from orgs.validation import MAX_ALIASES, TEXT_LIMITS, editable_fields
 from orgs.vocabulary import (
     RELATIONSHIP_TYPES,
     Confidence,
@@ -70,8 +72,23 @@ class CommaListField(serializers.CharField):
         return items
 
 
+class SearchField(serializers.CharField):
+    """Words to search for, capped as on the pages (`orgs.search.search_problem`)."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("max_length", SEARCH_MAX_CHARS)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        text = super().to_internal_value(data)
+        problem = search_problem(text)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return text
+
+
 def uid_field(**kwargs: Any) -> serializers.RegexField:
-    return serializers.RegexField(UID_PATTERN.pattern, max_length=100, **kwargs)
+    return serializers.RegexField(UID_PATTERN.pattern, max_length=TEXT_LIMITS["uid"], **kwargs)
 
 
 def public_name(name: str) -> str:
@@ -118,16 +135,18 @@ class QuerySerializer(serializers.Serializer):
 
 
 class PageQuery(QuerySerializer):
-    cursor = serializers.CharField(required=False, help_text="The `next` cursor of the previous page.")
+    cursor = serializers.CharField(
+        required=False, max_length=MAX_CURSOR_LENGTH, help_text="The `next` cursor of the previous page."
+    )
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=500, default=50)
 
 
 class OrganizationListQuery(PageQuery):
-    q = serializers.CharField(
+    q = SearchField(
         required=False,
         allow_blank=True,
-        max_length=200,
-        help_text="Words of the name, acronym or an alias (prefixes match); ranked.",
+        help_text="Words of the name, acronym or an alias (prefixes match); ranked. At most "
+        f"{SEARCH_MAX_CHARS} characters and {SEARCH_MAX_WORDS} words.",
     )
     kind = serializers.ChoiceField(choices=[k.value for k in OrganizationKind], required=False)
     country = uid_field(required=False, help_text="uid of the country the organization is located in.")
@@ -219,9 +238,15 @@ class ImportQuery(QuerySerializer):
 
 
 def _field_for(name: str, prop: Any) -> serializers.Field:
+    """Return the API field of node property `name`, with its size limit (`orgs.validation.TEXT_LIMITS`) in
+    the schema; the services check the value again, with the same rules as every other write."""
     help_text = getattr(prop, "help_text", "") or ""
+    limit = TEXT_LIMITS.get(name)
     if isinstance(prop, ArrayProperty):
-        return serializers.ListField(child=serializers.CharField(), required=False, help_text=help_text)
+        return serializers.ListField(
+            child=serializers.CharField(max_length=limit), max_length=MAX_ALIASES, required=False,
+            help_text=help_text,
+        )
     if isinstance(prop, IntegerProperty):
         return serializers.IntegerField(required=False, allow_null=True, help_text=help_text)
     choices = getattr(prop, "choices", None)
@@ -230,8 +255,10 @@ def _field_for(name: str, prop: Any) -> serializers.Field:
             choices=list(choices), required=False, allow_null=True, help_text=help_text
         )
     if prop.required:
-        return serializers.CharField(help_text=help_text)
-    return serializers.CharField(required=False, allow_null=True, allow_blank=True, help_text=help_text)
+        return serializers.CharField(max_length=limit, help_text=help_text)
+    return serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=limit, help_text=help_text
+    )
 
 
 def node_serializer(label: str) -> type[serializers.Serializer]:
@@ -326,24 +353,32 @@ class RelationshipSerializer(PublicNames, EvidenceFieldsSerializer):
 
 
 class RelationshipWriteSerializer(PublicNames, StrictSerializer):
-    type = serializers.CharField(help_text=f"One of: {', '.join(REL_TYPE_CHOICES)}.")
-    from_ = serializers.CharField(help_text="uid of the start node.")
-    to = serializers.CharField(help_text="uid of the end node.")
+    type = serializers.CharField(max_length=40, help_text=f"One of: {', '.join(REL_TYPE_CHOICES)}.")
+    from_ = serializers.CharField(max_length=TEXT_LIMITS["uid"], help_text="uid of the start node.")
+    to = serializers.CharField(max_length=TEXT_LIMITS["uid"], help_text="uid of the end node.")
     since = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     until = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    qualifier = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    qualifier = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=TEXT_LIMITS["qualifier"]
+    )
     confidence = serializers.ChoiceField(choices=[c.value for c in Confidence], required=False)
-    source = serializers.CharField(help_text="uid of the Source the evidence comes from.")
-    evidence = serializers.CharField(help_text="The exact sentence of the source that supports it.")
+    source = serializers.CharField(
+        max_length=TEXT_LIMITS["source_uid"], help_text="uid of the Source the evidence comes from."
+    )
+    evidence = serializers.CharField(
+        max_length=TEXT_LIMITS["evidence"], help_text="The exact sentence of the source that supports it."
+    )
 
 
 class RelationshipUpdateSerializer(StrictSerializer):
     since = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     until = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    qualifier = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    qualifier = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=TEXT_LIMITS["qualifier"]
+    )
     confidence = serializers.ChoiceField(choices=[c.value for c in Confidence], required=False)
-    source = serializers.CharField(required=False)
-    evidence = serializers.CharField(required=False)
+    source = serializers.CharField(required=False, max_length=TEXT_LIMITS["source_uid"])
+    evidence = serializers.CharField(required=False, max_length=TEXT_LIMITS["evidence"])
 
 
 class NetworkSerializer(serializers.Serializer):

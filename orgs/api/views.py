@@ -12,9 +12,10 @@ from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import parsers as drf_parsers
 from rest_framework import serializers, status
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse as api_reverse
@@ -24,7 +25,9 @@ from orgs import selectors, services
 from orgs.api import formats
 from orgs.api import serializers as s
 from orgs.api.pagination import cursor_decode, cursor_encode, page
+from orgs.api.parsers import GraphMLParser, JSONParser, ZipParser
 from orgs.loader import graph_diff, validate_graph, write_graph
+from orgs.search import SEARCH_MAX_OFFSET
 from orgs.validation import editable_fields
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
 
@@ -180,7 +183,7 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
                 return self.organizations(request)
             params = query_params(s.PageQuery, request)
             size = params["page_size"]
-            after = cursor_decode(params.get("cursor"), 2)
+            after = cursor_decode(params.get("cursor"), (str, str))
             rows = selectors.node_list(
                 label=label.value, after=tuple(after) if after else None, limit=size + 1
             )
@@ -201,12 +204,15 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
                 "as_of": params.get("as_of"),
             }
             if text:
-                skip = cursor_decode(params.get("cursor"), 1)
-                offset = int(skip[0]) if skip else 0
+                skip = cursor_decode(params.get("cursor"), (int,))
+                offset = skip[0] if skip else 0
                 rows = selectors.organization_list(q=text, skip=offset, limit=size + 1, **filters)
-                keyset: tuple[Any, ...] | None = (offset + size,)
+                # A search is paged at most SEARCH_MAX_OFFSET deep, so no cursor past that is handed out.
+                keyset: tuple[Any, ...] | None = (
+                    (offset + size,) if offset + size <= SEARCH_MAX_OFFSET else None
+                )
             else:
-                after = cursor_decode(params.get("cursor"), 2)
+                after = cursor_decode(params.get("cursor"), (str, str))
                 rows = selectors.organization_list(
                     after=tuple(after) if after else None,
                     limit=size + 1,
@@ -355,7 +361,7 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
         def get(self, request: Request, uid: str) -> Response:
             params = query_params(s.TiesQuery, request)
             size = params["page_size"]
-            after = cursor_decode(params.get("cursor"), 2)
+            after = cursor_decode(params.get("cursor"), (str, str))
             if selectors.node_labels(uids=[uid]).get(uid) != label.value:
                 if not selectors.node_labels(uids=[uid]):
                     return missing_node(request, label.value, uid)
@@ -444,7 +450,7 @@ class RelationshipListView(APIView):
         if since_after and until_before and until_before < since_after[: len(until_before)]:
             return Response({"until_before": ["is before since_after"]}, status=status.HTTP_400_BAD_REQUEST)
         size = params["page_size"]
-        after = cursor_decode(params.get("cursor"), 2)
+        after = cursor_decode(params.get("cursor"), (str, str))
         rows = selectors.relationship_list(
             types=params.get("type") or None,
             node=params.get("node"),
@@ -682,27 +688,15 @@ class ExportView(APIView):
         return Response(data)
 
 
-class ZipParser(BaseParser):
-    """A CSV export: a zip of nodes.csv and edges.csv."""
-
-    media_type = "application/zip"
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> dict[str, Any]:
-        return formats.from_csv_zip(stream.read())
-
-
-class GraphMLParser(BaseParser):
-    """A GraphML export."""
-
-    media_type = "application/graphml+xml"
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> dict[str, Any]:
-        return formats.from_graphml(stream.read())
-
-
 IMPORT_PERMISSIONS = [
     f"orgs.{action}_{label.value.lower()}" for label in NodeLabel for action in ("add", "change")
 ]
+
+
+class TokenView(ObtainAuthToken):
+    """DRF's token endpoint (username and password, as a form or JSON), reading JSON with the API's parser."""
+
+    parser_classes = (drf_parsers.FormParser, drf_parsers.MultiPartParser, JSONParser)
 
 
 class ImportView(APIView):
