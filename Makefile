@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 ADDRPORT ?= 127.0.0.1:8000
 
-.PHONY: install system-deps vendor cypher-lint-deps run seed test lint admin-user bench-api bench-pages
+.PHONY: install system-deps vendor cypher-lint-deps run seed test lint admin-user bench-api bench-pages fuzz
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,3 +67,9 @@ bench-api: install
 
 bench-pages: install
 	$(PY) benchmarks/pages.py --scale $(SCALE)
+
+# Fuzzing (schemathesis): CASES generated calls per API operation, anonymous and as an editor, against a live
+# server with the seed graph; prints cases, server errors and schema violations per operation.
+CASES ?= 1000
+fuzz: install
+	$(PY) benchmarks/fuzz.py --cases $(CASES)

@@ -18,3 +18,29 @@ def make_hub(*, partners: int) -> None:
         """,
         {"partners": partners},
     )
+
+
+SCRIPT_NAME = "<script>window.__hostile = 'name'</script>Evil Body"
+IMG_TEXT = '"><img src=x onerror="window.__hostile=\'img\'">'
+JAVASCRIPT_URL = "javascript:window.__hostile='link';alert(document.domain)"
+
+
+def make_hostile_graph() -> None:
+    """Create `evil` (a script in its name, a javascript: website) collaborating with `plain`, cited from
+    the source `evil-source` (a javascript: URL, markup in its title), written straight into the graph as
+    old data or another writer could have left it, past the checks of every write path."""
+    cypher(
+        """
+        CREATE (s:Node:Source {uid: 'evil-source', title: $img + ' report', publisher: $img, url: $url,
+                               text: 'Evil Body works with Plain Body. ' + $img})
+        CREATE (evil:Node:Organization {uid: 'evil', name: $script, acronym: $img, kind: 'unit', website: $url,
+                                        description: $img, aliases: [$img], founded: '2001', degree: 1,
+                                        search_text: 'evil body'})
+        CREATE (plain:Node:Organization {uid: 'plain', name: 'Plain Body', kind: 'unit', degree: 1,
+                                         website: 'https://plain.example/', search_text: 'plain body'})
+        CREATE (evil)-[:COLLABORATES_WITH {uid: 'collaborates-with-evil', since: '2005', confidence: 'stated',
+                                           qualifier: $img, source_uid: 'evil-source',
+                                           evidence: 'Evil Body works with Plain Body. ' + $img}]->(plain)
+        """,
+        {"script": SCRIPT_NAME, "img": IMG_TEXT, "url": JAVASCRIPT_URL},
+    )

@@ -144,7 +144,8 @@
       " · " + node.data("degree") + " ties" + (node.data("date") ? " · " + node.data("date") : ""));
     panel.appendChild(facts);
     var links = element("p", { class: "actions" });
-    if (node.data("url")) { links.appendChild(element("a", { href: node.data("url"), class: "button" }, "Open page")); }
+    var page = window.ATCGraph.webHref(node.data("url"));
+    if (page) { links.appendChild(element("a", { href: page, class: "button" }, "Open page")); }
     var expandButton = element("button", { type: "button", id: "explorer-expand" }, "Expand");
     links.appendChild(expandButton);
     panel.appendChild(links);
@@ -171,7 +172,8 @@
       showPanel(node);
     });
     cy.on("dbltap", "node", function (event) {
-      if (event.target.data("url")) { window.location.href = event.target.data("url"); }
+      var page = window.ATCGraph.webHref(event.target.data("url"));
+      if (page) { window.location.href = page; }
     });
     cy.on("mouseover", "node", function (event) {
       var n = event.target;

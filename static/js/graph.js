@@ -72,5 +72,17 @@
     return from + " " + edge.data("reading") + " " + to + (when ? " · " + when : "");
   }
 
-  window.ATCGraph = { draw: draw, layout: layout, elements: elements, edgeSentence: edgeSentence };
+  // Return `value` as an address to follow only if it resolves to an http(s) one (never javascript:, data:, …);
+  // the same rule as the pages' web_link tag, for addresses that arrive in JSON.
+  function webHref(value) {
+    if (typeof value !== "string" || !value) { return null; }
+    try {
+      var address = new URL(value, window.location.href);
+      return address.protocol === "http:" || address.protocol === "https:" ? address.href : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  window.ATCGraph = { draw: draw, layout: layout, elements: elements, edgeSentence: edgeSentence, webHref: webHref };
 })();

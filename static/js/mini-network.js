@@ -5,8 +5,8 @@
     var data = JSON.parse(document.getElementById(container.dataset.graph).textContent);
     var cy = window.ATCGraph.draw(container, data, { centre: data.nodes.length ? data.nodes[0].id : null });
     cy.on("tap", "node", function (event) {
-      var url = event.target.data("url");
-      if (url) { window.location.href = url; }
+      var page = window.ATCGraph.webHref(event.target.data("url"));
+      if (page) { window.location.href = page; }
     });
     cy.on("mouseover", "edge", function (event) { container.title = window.ATCGraph.edgeSentence(cy, event.target); });
     cy.on("mouseover", "node", function (event) { container.title = event.target.data("name"); });

@@ -1,0 +1,38 @@
+"""Links to addresses people typed (a website, a source's URL): a link only for http(s), plain text otherwise."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+WEB_SCHEMES = frozenset({"http", "https"})
+
+
+@register.filter
+def is_web_address(value: object) -> bool:
+    """Return whether `value` is an absolute http or https address with a host (not javascript:, data:, …)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value.strip())  # strips what browsers strip too: tabs, newlines, leading controls
+    except ValueError:
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+
+
+@register.simple_tag
+def web_link(url: object, text: object = None) -> SafeString:
+    """Render `<a href=url>text</a>` for an http(s) `url`; otherwise `text` (by default the url) as escaped text.
+
+    Stored data may hold addresses written before the http(s) rule, or straight into the graph: rendering is
+    the last defence against a `javascript:` link.
+    """
+    label = url if text is None else text
+    if is_web_address(url):
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', str(url).strip(), label)
+    return escape("" if label is None else label)
