@@ -123,13 +123,14 @@ def episode(name: str, loop: ReadLoop, server: EmbeddedServerProcess, down_for: 
     answers = [a for a in loop.since(killed) if a[1] <= (first_200 or time.monotonic())]
     durations = sorted(answered - started for started, answered, status in answers if status == 503)
     slowest_503 = durations[-1] if durations else 0.0
+    slow_while_starting = sum(answered - started > 1 for started, answered, status in answers
+                              if status == 503 and answered >= restarting)
     others = sorted({status for _, _, status in answers if status not in (200, 503)})
     result = {
         "kill → first 503 (s)": None if first_503 is None else first_503 - killed,
         "slowest 503 (s)": slowest_503,
         "503 answers (over 1 s)": f"{len(durations)} ({sum(d > 1 for d in durations)}, of which "
-                                  f"{sum(answered - started > 1 for started, answered, status in answers
-                                         if status == 503 and answered >= restarting)} while it started)",
+                                  f"{slow_while_starting} while it started)",
         "median 503 (s)": durations[len(durations) // 2] if durations else 0.0,
         "server start (s)": back - restarting,
         "server answering → first 200 (s)": None if first_200 is None else first_200 - back,
