@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -149,6 +150,8 @@ def main() -> None:
     parser.add_argument("--heap", default="1g", help="graph server heap")
     args = parser.parse_args()
     organizations, relationships = int(5_000 * args.scale), int(20_000 * args.scale)
+    for noisy in ("neo4j", "django.request"):  # a line for every failed connection and every 503
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
 
     with tempfile.TemporaryDirectory(prefix="atc-faults-") as data_dir:
         config = EmbeddedServerConfig(data_dir=Path(data_dir), bolt_port=free_port(), http_port=free_port(),
