@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import neo4j
-from neo4j.exceptions import AuthError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 
 class GraphServerError(Exception):
@@ -120,7 +120,10 @@ def check_can_start(config: EmbeddedServerConfig) -> None:
 def wait_for_bolt(config: EmbeddedServerConfig, *, timeout: float, is_alive: Callable[[], bool] = lambda: True) -> None:
     """Return once the server answers `RETURN 1` over Bolt; raise GraphServerError on timeout or bad credentials."""
     deadline = time.monotonic() + timeout
-    with neo4j.GraphDatabase.driver(config.bolt_url, auth=(config.user, config.password)) as driver:
+    # A short connection timeout: while it starts, the server takes connections before it answers on them, and
+    # the driver's default (30 s) waited that long before asking again (a restart after kill -9: ~30 s, not ~5).
+    with neo4j.GraphDatabase.driver(config.bolt_url, auth=(config.user, config.password), connection_timeout=1,
+                                    connection_acquisition_timeout=2) as driver:
         while True:
             try:
                 with driver.session(database=config.database) as session:
@@ -132,7 +135,7 @@ def wait_for_bolt(config: EmbeddedServerConfig, *, timeout: float, is_alive: Cal
                     f"(the data directory keeps the password it was created with, in its root-password file; check "
                     f"GRAPH_PASSWORD)."
                 ) from None
-            except (ServiceUnavailable, OSError, neo4j.exceptions.DatabaseUnavailable):
+            except (ServiceUnavailable, SessionExpired, OSError, neo4j.exceptions.DatabaseUnavailable):
                 pass
             except neo4j.exceptions.ClientError:
                 # The server answers but the database is still being created.

@@ -113,7 +113,9 @@ def seed_upgrade_plan(data: dict[str, Any]) -> SeedPlan:
         position = seen_of_type[rel] = seen_of_type.get(rel, -1) + 1
         missing = [uid for uid in (start, end) if uid not in present]
         if missing:
-            plan.left.append(f"{name}: {', '.join(missing)} is not in the graph")
+            why = [f"{uid} was deleted" if uid in deleted else f"{uid} was merged into {merged[uid]}"
+                   if uid in merged else f"{uid} is not in the graph" for uid in missing]
+            plan.left.append(f"{name}: {', '.join(why)}")
             continue
         if {tie_uid(start, rel, end), tie_uid(end, rel, start) if symmetric else ""} & removed:
             plan.left.append(f"{name}: removed by an editor")

@@ -132,4 +132,4 @@ def test_a_graph_server_that_takes_connections_but_never_answers_gets_a_503_with
                 seconds, response = timed_get(Client(), url)
 
                 assert response.status_code == 503, url
-                assert seconds < settings.GRAPH_CONNECTION_TIMEOUT + 0.5, f"{url} took {seconds:.2f} s"
+                assert seconds < settings.GRAPH_CONNECTION_TIMEOUT + 1, f"{url} took {seconds:.2f} s"  # driver default: 30 s

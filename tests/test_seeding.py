@@ -109,6 +109,7 @@ def test_the_upgrade_preview_lists_additions_and_what_editors_changed_and_writes
     assert "add relationship cis-atc COLLABORATES_WITH new-seed-body" in printed
     assert "add to Organization cis-executive-committee: website" in printed
     assert "leave Organization acsrt: deleted by an editor" in printed
+    assert "leave relationship cis-atc COLLABORATES_WITH acsrt: acsrt was deleted" in printed
     assert "leave Organization cis-atc: description, which differs from the seed" in printed
     assert "Nothing was written" in printed
     assert node("new-seed-body") is None
