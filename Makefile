@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 ADDRPORT ?= 127.0.0.1:8000
 
-.PHONY: install system-deps vendor cypher-lint-deps run seed test lint admin-user bench-api bench-pages
+.PHONY: install system-deps vendor cypher-lint-deps run dev seed test lint admin-user bench-api bench-pages
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,9 +40,14 @@ $(CYPHER_LINT): tools/cypher-lint/package-lock.json
 
 cypher-lint-deps: $(CYPHER_LINT)
 
+# The one-machine install: gunicorn, DEBUG off, static files from the app, the graph server kept running.
 run: install vendor
-	$(PY) manage.py migrate --noinput
 	$(PY) manage.py serve $(ADDRPORT)
+
+# Development: runserver with DEBUG and autoreload, the graph server started too.
+dev: install vendor
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py dev $(ADDRPORT)
 
 seed: install
 	$(PY) manage.py setup_graph && $(PY) manage.py load_graph
