@@ -1,0 +1,253 @@
+"""Load benchmark: the one-machine server (`make run`: gunicorn) against the development server (`make dev`:
+runserver), the same request mix in the same run, on a graph of 20,000 organizations.
+
+    .venv/bin/python benchmarks/load.py                       # 2,000 requests from 20 clients against each
+    .venv/bin/python benchmarks/load.py --requests 500 --clients 10 --scale 0.05
+
+Builds the synthetic graph of benchmarks/synthetic.py (--scale 0.2: 20,000 organizations, 100,000 ties) through
+the real import into a temporary data directory, then for each server: starts it as its make target does
+(`manage.py serve` / `manage.py dev`, each with its own embedded graph server on that data directory), sends
+--warm-up untimed requests, then --requests requests of the mix from --clients concurrent clients (threads,
+one loopback HTTP connection per request), prints requests/s, p50/p95/p99 and errors, and stops it. Loopback
+only; bounded by the request count and by --max-seconds per server. The API's throttles are set high
+(ATC_API_ANON_RATE) so that no request of the benchmark is refused with 429.
+Targets (issue 11): 0 errors, the one-machine server ≥ 3× the development server's requests/s, its p99 ≤ 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atc_graph.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from benchmarks.synthetic import HUBS, embedded_graph, org_name, org_uid, synthetic_graph  # noqa: E402
+from orgs.graphserver import free_port  # noqa: E402
+from orgs.loader import import_graph  # noqa: E402
+
+SEARCHES = ["anti-terror", "border police", "customs", "financial intel", "baltic maritime", "cyber unit",
+            "regional anti terrorism centre", "judicial", "narcotics bureau", "federal security"]
+PASSWORD = "atcgraph-load"
+TARGET_RATIO, TARGET_P99_MS = 3.0, 300.0
+
+
+def request_mix(organizations: int, count: int, seed: int = 3) -> list[tuple[str, str]]:
+    """Return `count` (kind, path) pairs cycling through the pages and API calls of the mix, with varied inputs."""
+    rng = random.Random(seed)
+
+    def regular() -> str:
+        return org_uid(rng.randrange(HUBS, organizations))
+
+    makers = {
+        "home": lambda: "/",
+        "organization list": lambda: "/organizations/",
+        "search page": lambda: "/organizations/?" + urlencode({"q": rng.choice(SEARCHES)}),
+        "organization page": lambda: f"/organizations/{regular()}/",
+        "hub page": lambda: f"/organizations/{org_uid(rng.randrange(HUBS))}/",
+        "explorer json": lambda: f"/explore/{regular()}.json",
+        "paths": lambda: "/paths/?" + urlencode({"from": regular(), "to": org_name(rng.randrange(organizations))}),
+        "api list": lambda: "/api/organizations/",
+        "api detail": lambda: f"/api/organizations/{regular()}/",
+        "api search": lambda: "/api/organizations/?" + urlencode({"q": rng.choice(SEARCHES)}),
+        "api stats": lambda: "/api/stats/",
+    }
+    kinds = list(makers)
+    return [(kinds[i % len(kinds)], makers[kinds[i % len(kinds)]]()) for i in range(count)]
+
+
+@dataclass
+class Outcome:
+    """What one run of the mix measured."""
+
+    seconds: float = 0.0
+    times_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    not_sent: int = 0
+
+    @property
+    def all_ms(self) -> list[float]:
+        return [t for times in self.times_ms.values() for t in times]
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    @property
+    def rate(self) -> float:
+        return len(self.all_ms) / self.seconds if self.seconds else 0.0
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Return the value below which `fraction` of `values` lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))] if ordered else float("nan")
+
+
+def get(port: int, path: str, timeout: float) -> int:
+    """GET `path` from 127.0.0.1:`port` on a new connection; return the status after reading the whole body."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers={"Accept": "text/html,application/json"})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def run_mix(port: int, mix: list[tuple[str, str]], clients: int, max_seconds: float) -> Outcome:
+    """Send `mix` from `clients` threads; stop sending after `max_seconds`. Return the times and errors."""
+    outcome, lock, position = Outcome(), threading.Lock(), iter(range(len(mix)))
+    deadline = time.monotonic() + max_seconds
+
+    def client() -> None:
+        while True:
+            with lock:
+                index = next(position, None)
+                if index is None:
+                    return
+                if time.monotonic() > deadline:
+                    outcome.not_sent += 1
+                    continue
+            kind, path = mix[index]
+            started = time.perf_counter()
+            try:
+                status = get(port, path, timeout=60)
+            except OSError as error:
+                status, kind = 0, f"{kind} ({type(error).__name__})"
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                if 200 <= status < 400:
+                    outcome.times_ms[kind].append(elapsed)
+                else:
+                    outcome.errors[f"{kind}: {status}"] += 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def wait_for_http(port: int, process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Return once `/` answers 200 on `port`; raise RuntimeError if the server ends or does not answer in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server ended (exit code {process.returncode}) before it answered")
+        try:
+            if get(port, "/", timeout=30) == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"the server did not answer on port {port} within {timeout:.0f} s")
+
+
+def measure(command: str, port: int, env: dict[str, str], mix: list[tuple[str, str]], args: argparse.Namespace,
+            log: Path) -> Outcome:
+    """Start `manage.py <command>` on `port`, warm it up, run the mix against it, stop it; return the outcome."""
+    print(f"\n{command}: starting on 127.0.0.1:{port} (output in {log}) …", flush=True)
+    with log.open("wb") as output:
+        process = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), command, f"127.0.0.1:{port}"],
+                                   cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        try:
+            wait_for_http(port, process, timeout=300)
+            run_mix(port, request_mix(args.organizations, args.warm_up, seed=99), args.clients, args.max_seconds)
+            print(f"{command}: warmed up with {args.warm_up} requests; measuring {len(mix)} …", flush=True)
+            return run_mix(port, mix, args.clients, args.max_seconds)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def report(name: str, outcome: Outcome) -> None:
+    times = outcome.all_ms
+    print(f"\n{name}: {len(times)} answered in {outcome.seconds:.1f} s = {outcome.rate:.1f} requests/s; "
+          f"p50 {percentile(times, 0.5):.0f} ms, p95 {percentile(times, 0.95):.0f} ms, "
+          f"p99 {percentile(times, 0.99):.0f} ms, max {max(times, default=0):.0f} ms; "
+          f"errors {outcome.error_count}" + (f", not sent (time bound) {outcome.not_sent}" if outcome.not_sent else ""))
+    for error, count in sorted(outcome.errors.items()):
+        print(f"  error {error}: {count}")
+    print(f"  {'request':20} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    for kind, values in sorted(outcome.times_ms.items()):
+        print(f"  {kind:20} {len(values):5} {statistics.median(values):8.0f} {percentile(values, 0.95):8.0f} "
+              f"{max(values):8.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=0.2, help="fraction of 100k organizations / 500k ties")
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--warm-up", type=int, default=200)
+    parser.add_argument("--max-seconds", type=float, default=600, help="stop sending to a server after this")
+    parser.add_argument("--web-ports", default="", help="two ports, serve's and dev's (default: free ones)")
+    parser.add_argument("--graph-ports", default="", help="Bolt and HTTP ports of the graph server (default: free)")
+    parser.add_argument("--log-dir", type=Path, default=Path(tempfile.gettempdir()), help="the servers' output")
+    args = parser.parse_args()
+    args.organizations = int(100_000 * args.scale)
+    serve_port, dev_port = (int(p) for p in args.web_ports.split(",")) if args.web_ports else (free_port(),
+                                                                                                free_port())
+    bolt_port, http_port = (int(p) for p in args.graph_ports.split(",")) if args.graph_ports else (free_port(),
+                                                                                                   free_port())
+    with tempfile.TemporaryDirectory(prefix="atc-load-") as work:
+        data_dir = Path(work) / "graph"
+        with embedded_graph("2g", data_dir=data_dir, bolt_port=bolt_port, http_port=http_port, password=PASSWORD):
+            started = time.perf_counter()
+            import_graph(synthetic_graph(args.organizations, int(500_000 * args.scale)))
+            print(f"Imported {args.organizations:,} organizations in {time.perf_counter() - started:.0f} s",
+                  flush=True)
+        env = {
+            **os.environ,
+            "GRAPH_DATA_DIR": str(data_dir), "GRAPH_BOLT_PORT": str(bolt_port), "GRAPH_HTTP_PORT": str(http_port),
+            "GRAPH_PASSWORD": PASSWORD,
+            "DATABASE_URL": f"sqlite:///{work}/django.sqlite3", "DJANGO_STATIC_ROOT": f"{work}/static",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "ATC_API_ANON_RATE": "1000000/minute", "ATC_API_USER_RATE": "1000000/minute",
+        }
+        env.pop("DJANGO_SETTINGS_MODULE")  # each command's own: onebox for serve, local for dev
+        subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v", "0"], cwd=ROOT,
+                       env=env, check=True)
+        mix = request_mix(args.organizations, args.requests)
+        onebox = measure("serve", serve_port, env, mix, args, args.log_dir / "atc-load-serve.log")
+        development = measure("dev", dev_port, env, mix, args, args.log_dir / "atc-load-dev.log")
+    report("make run (gunicorn, DEBUG off)", onebox)
+    report("make dev (runserver, DEBUG on)", development)
+    ratio = onebox.rate / development.rate if development.rate else float("inf")
+    p99 = percentile(onebox.all_ms, 0.99)
+    print(f"\nthroughput ratio make run / make dev: {ratio:.1f}× (target ≥ {TARGET_RATIO:.0f}×); make run p99 "
+          f"{p99:.0f} ms (target ≤ {TARGET_P99_MS:.0f}); errors {onebox.error_count} + {development.error_count} "
+          "(target 0)")
+
+
+if __name__ == "__main__":
+    main()
