@@ -5,12 +5,13 @@ runserver), the same request mix in the same run, on a graph of 20,000 organizat
     .venv/bin/python benchmarks/load.py --requests 500 --clients 10 --scale 0.05
 
 Builds the synthetic graph of benchmarks/synthetic.py (--scale 0.2: 20,000 organizations, 100,000 ties) through
-the real import into a temporary data directory, then for each server: starts it as its make target does
-(`manage.py serve` / `manage.py dev`, each with its own embedded graph server on that data directory), sends
---warm-up untimed requests, then --requests requests of the mix from --clients concurrent clients (threads,
-one loopback HTTP connection per request), prints requests/s, p50/p95/p99 and errors, and stops it. Loopback
-only; bounded by the request count and by --max-seconds per server. The API's throttles are set high
-(ATC_API_ANON_RATE) so that no request of the benchmark is refused with 429.
+the real import into a temporary data directory, and gives each server a copy of it. Starts both as their make
+targets do (`manage.py serve` / `manage.py dev`, each with its own embedded graph server), sends each --warm-up
+untimed requests, then the same --requests requests of the mix to each from --clients concurrent clients
+(threads, one loopback HTTP connection per request), in rounds of --round that alternate between the servers so
+that the machine's other load weighs on both alike. Prints requests/s, p50/p95/p99 and errors of each (and per
+kind of request), then stops both. Loopback only; bounded by the request count and by --max-seconds per server.
+The API's throttles are set high (ATC_API_ANON_RATE) so that no request of the benchmark is refused with 429.
 Targets (issue 11): 0 errors, the one-machine server ≥ 3× the development server's requests/s, its p99 ≤ 300 ms.
 """
 
@@ -21,6 +22,7 @@ import http.client
 import os
 import random
 import secrets
+import shutil
 import signal
 import statistics
 import subprocess
@@ -167,26 +169,39 @@ def wait_for_http(port: int, process: subprocess.Popen[bytes], timeout: float) -
     raise RuntimeError(f"the server did not answer on port {port} within {timeout:.0f} s")
 
 
-def measure(command: str, port: int, env: dict[str, str], mix: list[tuple[str, str]], args: argparse.Namespace,
-            log: Path) -> Outcome:
-    """Start `manage.py <command>` on `port`, warm it up, run the mix against it, stop it; return the outcome."""
-    print(f"\n{command}: starting on 127.0.0.1:{port} (output in {log}) …", flush=True)
+def start_server(command: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start `manage.py <command>` on `port` (its output into `log`) and return once it answers."""
+    print(f"{command}: starting on 127.0.0.1:{port} (output in {log}) …", flush=True)
     with log.open("wb") as output:
         process = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), command, f"127.0.0.1:{port}"],
                                    cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
                                    start_new_session=True)
-        try:
-            wait_for_http(port, process, timeout=300)
-            run_mix(port, request_mix(args.organizations, args.warm_up, seed=99), args.clients, args.max_seconds)
-            print(f"{command}: warmed up with {args.warm_up} requests; measuring {len(mix)} …", flush=True)
-            return run_mix(port, mix, args.clients, args.max_seconds)
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=90)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+    try:
+        wait_for_http(port, process, timeout=300)
+    except BaseException:
+        stop_server(process)
+        raise
+    return process
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server started by start_server as Ctrl-C would; kill its whole group if it takes over 90 s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def merge(total: Outcome, part: Outcome) -> None:
+    """Add the measurements of `part` to `total`."""
+    total.seconds += part.seconds
+    total.not_sent += part.not_sent
+    for kind, times in part.times_ms.items():
+        total.times_ms[kind].extend(times)
+    for error, count in part.errors.items():
+        total.errors[error] += count
 
 
 def report(name: str, outcome: Outcome) -> None:
@@ -209,9 +224,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--warm-up", type=int, default=200)
-    parser.add_argument("--max-seconds", type=float, default=600, help="stop sending to a server after this")
+    parser.add_argument("--round", type=int, default=200, help="requests sent to one server before the other")
+    parser.add_argument("--max-seconds", type=float, default=900, help="stop sending to a server after this")
     parser.add_argument("--web-ports", default="", help="two ports, serve's and dev's (default: free ones)")
-    parser.add_argument("--graph-ports", default="", help="Bolt and HTTP ports of the graph server (default: free)")
+    parser.add_argument("--graph-ports", default="", help="Bolt and HTTP ports of serve's graph server (default: free)")
     parser.add_argument("--log-dir", type=Path, default=Path(tempfile.gettempdir()), help="the servers' output")
     args = parser.parse_args()
     args.organizations = int(100_000 * args.scale)
@@ -226,20 +242,42 @@ def main() -> None:
             import_graph(synthetic_graph(args.organizations, int(500_000 * args.scale)))
             print(f"Imported {args.organizations:,} organizations in {time.perf_counter() - started:.0f} s",
                   flush=True)
-        env = {
+        # Each server gets its own copy of the graph and its own graph server, so both can run at once.
+        for name in ("serve", "dev"):
+            shutil.copytree(data_dir, Path(work) / f"graph-{name}")
+        common = {
             **os.environ,
-            "GRAPH_DATA_DIR": str(data_dir), "GRAPH_BOLT_PORT": str(bolt_port), "GRAPH_HTTP_PORT": str(http_port),
             "GRAPH_PASSWORD": PASSWORD,
             "DATABASE_URL": f"sqlite:///{work}/django.sqlite3", "DJANGO_STATIC_ROOT": f"{work}/static",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "ATC_API_ANON_RATE": "1000000/minute", "ATC_API_USER_RATE": "1000000/minute",
         }
-        env.pop("DJANGO_SETTINGS_MODULE")  # each command's own: onebox for serve, local for dev
+        common.pop("DJANGO_SETTINGS_MODULE")  # each command's own: onebox for serve, local for dev
         subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v", "0"], cwd=ROOT,
-                       env=env, check=True)
-        mix = request_mix(args.organizations, args.requests)
-        onebox = measure("serve", serve_port, env, mix, args, args.log_dir / "atc-load-serve.log")
-        development = measure("dev", dev_port, env, mix, args, args.log_dir / "atc-load-dev.log")
+                       env=common, check=True)
+        ports = {"serve": (serve_port, bolt_port, http_port), "dev": (dev_port, free_port(), free_port())}
+        servers: dict[str, subprocess.Popen[bytes]] = {}
+        outcomes = {"serve": Outcome(), "dev": Outcome()}
+        try:
+            for name, (web, bolt, graph_http) in ports.items():
+                env = {**common, "GRAPH_DATA_DIR": str(Path(work) / f"graph-{name}"), "GRAPH_BOLT_PORT": str(bolt),
+                       "GRAPH_HTTP_PORT": str(graph_http)}
+                servers[name] = start_server(name, web, env, args.log_dir / f"atc-load-{name}.log")
+                run_mix(web, request_mix(args.organizations, args.warm_up, seed=99), args.clients, args.max_seconds)
+                print(f"{name}: warmed up with {args.warm_up} requests", flush=True)
+            # Rounds alternate between the servers (each going first in every other round), so a change in the
+            # machine's other load during the run weighs on both alike.
+            mix = request_mix(args.organizations, args.requests)
+            rounds = [mix[i:i + args.round] for i in range(0, len(mix), args.round)]
+            for number, chunk in enumerate(rounds):
+                order = ["serve", "dev"] if number % 2 == 0 else ["dev", "serve"]
+                for name in order:
+                    merge(outcomes[name], run_mix(ports[name][0], chunk, args.clients, args.max_seconds / len(rounds)))
+                print(f"round {number + 1}/{len(rounds)} done", flush=True)
+        finally:
+            for process in servers.values():
+                stop_server(process)
+    onebox, development = outcomes["serve"], outcomes["dev"]
     report("make run (gunicorn, DEBUG off)", onebox)
     report("make dev (runserver, DEBUG on)", development)
     ratio = onebox.rate / development.rate if development.rate else float("inf")
