@@ -29,6 +29,7 @@ def error_response(request: HttpRequest, status: int, *, code: str, detail: str,
     """Return `{"detail", "code"}` as JSON for JSON addresses, otherwise `template` rendered as the page."""
     if wants_json(request):
         return JsonResponse({"detail": detail, "code": code}, status=status)
+    page: str
     try:
         page = render_to_string(template, {"detail": detail}, request=request)
     except Exception:  # the page itself failed (a missing static file, say): the error must still be answered

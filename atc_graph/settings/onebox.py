@@ -68,7 +68,4 @@ def https_settings(https: bool) -> dict[str, Any]:
 globals().update(https_settings(env_flag("DJANGO_HTTPS")))
 
 # With DEBUG off Django logs errors only to mail_admins; a one-machine install has no mail: print them.
-LOGGING = {
-    **LOGGING,
-    "loggers": {**LOGGING["loggers"], "django": {"handlers": ["console"], "level": "ERROR"}},
-}
+LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "django": {"handlers": ["console"], "level": "ERROR"}}}  # type: ignore[dict-item]
