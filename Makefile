@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 ADDRPORT ?= 127.0.0.1:8000
 
-.PHONY: install system-deps vendor cypher-lint-deps run dev seed test lint admin-user bench-api bench-pages
+.PHONY: install system-deps vendor cypher-lint-deps run dev seed test lint admin-user bench-api bench-pages bench-load
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,3 +72,7 @@ bench-api: install
 
 bench-pages: install
 	$(PY) benchmarks/pages.py --scale $(SCALE)
+
+# make run (gunicorn) against make dev (runserver): 2,000 requests from 20 clients each, 20,000 organizations.
+bench-load: install vendor
+	$(PY) benchmarks/load.py

@@ -43,7 +43,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from benchmarks.synthetic import HUBS, embedded_graph, org_name, org_uid, synthetic_graph  # noqa: E402
+from benchmarks.synthetic import HUBS, embedded_graph, org_uid, synthetic_graph  # noqa: E402
 from orgs.graphserver import free_port  # noqa: E402
 from orgs.loader import import_graph  # noqa: E402
 
@@ -67,7 +67,7 @@ def request_mix(organizations: int, count: int, seed: int = 3) -> list[tuple[str
         "organization page": lambda: f"/organizations/{regular()}/",
         "hub page": lambda: f"/organizations/{org_uid(rng.randrange(HUBS))}/",
         "explorer json": lambda: f"/explore/{regular()}.json",
-        "paths": lambda: "/paths/?" + urlencode({"from": regular(), "to": org_name(rng.randrange(organizations))}),
+        "paths": lambda: "/paths/?" + urlencode({"from": regular(), "to": regular()}),
         "api list": lambda: "/api/organizations/",
         "api detail": lambda: f"/api/organizations/{regular()}/",
         "api search": lambda: "/api/organizations/?" + urlencode({"q": rng.choice(SEARCHES)}),
@@ -77,11 +77,31 @@ def request_mix(organizations: int, count: int, seed: int = 3) -> list[tuple[str
     return [(kinds[i % len(kinds)], makers[kinds[i % len(kinds)]]()) for i in range(count)]
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def session_cpu_seconds(session: int) -> dict[str, float]:
+    """Return the CPU time (user + system) used so far by the processes of `session`: the graph server's and
+    the rest (the web server's)."""
+    used = {"graph": 0.0, "web": 0.0}
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) != session:
+                continue
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        used["graph" if b"graphserver" in command else "web"] += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return used
+
+
 @dataclass
 class Outcome:
     """What one run of the mix measured."""
 
     seconds: float = 0.0
+    cpu_seconds: dict[str, float] = field(default_factory=lambda: {"graph": 0.0, "web": 0.0})
     times_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     not_sent: int = 0
@@ -197,6 +217,8 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 def merge(total: Outcome, part: Outcome) -> None:
     """Add the measurements of `part` to `total`."""
     total.seconds += part.seconds
+    for side, seconds in part.cpu_seconds.items():
+        total.cpu_seconds[side] += seconds
     total.not_sent += part.not_sent
     for kind, times in part.times_ms.items():
         total.times_ms[kind].extend(times)
@@ -210,12 +232,27 @@ def report(name: str, outcome: Outcome) -> None:
           f"p50 {percentile(times, 0.5):.0f} ms, p95 {percentile(times, 0.95):.0f} ms, "
           f"p99 {percentile(times, 0.99):.0f} ms, max {max(times, default=0):.0f} ms; "
           f"errors {outcome.error_count}" + (f", not sent (time bound) {outcome.not_sent}" if outcome.not_sent else ""))
+    answered = max(len(times), 1)
+    print(f"  CPU per request: web {outcome.cpu_seconds['web'] / answered * 1000:.1f} ms, graph server "
+          f"{outcome.cpu_seconds['graph'] / answered * 1000:.1f} ms")
     for error, count in sorted(outcome.errors.items()):
         print(f"  error {error}: {count}")
     print(f"  {'request':20} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for kind, values in sorted(outcome.times_ms.items()):
         print(f"  {kind:20} {len(values):5} {statistics.median(values):8.0f} {percentile(values, 0.95):8.0f} "
               f"{max(values):8.0f}")
+
+
+def capacity(name: str, outcome: Outcome, cores: int, *, one_interpreter: bool) -> str:
+    """Return the requests/s `outcome`'s CPU cost per request would allow on `cores` idle cores: all of them for
+    the web and graph work together, and one core at most for a web server that runs in one interpreter (its
+    threads share one lock)."""
+    answered = max(len(outcome.all_ms), 1)
+    web, graph = (outcome.cpu_seconds[side] / answered for side in ("web", "graph"))
+    limit = cores / (web + graph) if web + graph else float("inf")
+    if one_interpreter and web:
+        limit = min(limit, 1 / web)
+    return f"{name}: CPU allows at most {limit:.0f} requests/s on {cores} idle cores"
 
 
 def main() -> None:
@@ -272,7 +309,11 @@ def main() -> None:
             for number, chunk in enumerate(rounds):
                 order = ["serve", "dev"] if number % 2 == 0 else ["dev", "serve"]
                 for name in order:
-                    merge(outcomes[name], run_mix(ports[name][0], chunk, args.clients, args.max_seconds / len(rounds)))
+                    before = session_cpu_seconds(servers[name].pid)
+                    part = run_mix(ports[name][0], chunk, args.clients, args.max_seconds / len(rounds))
+                    after = session_cpu_seconds(servers[name].pid)
+                    part.cpu_seconds = {side: after[side] - before[side] for side in after}
+                    merge(outcomes[name], part)
                 print(f"round {number + 1}/{len(rounds)} done", flush=True)
         finally:
             for process in servers.values():
@@ -282,7 +323,11 @@ def main() -> None:
     report("make dev (runserver, DEBUG on)", development)
     ratio = onebox.rate / development.rate if development.rate else float("inf")
     p99 = percentile(onebox.all_ms, 0.99)
-    print(f"\nthroughput ratio make run / make dev: {ratio:.1f}× (target ≥ {TARGET_RATIO:.0f}×); make run p99 "
+    cores = os.cpu_count() or 1
+    print(f"\nmachine: {cores} cores, load average {os.getloadavg()[0]:.1f} at the end")
+    print(capacity("make run", onebox, cores, one_interpreter=False))
+    print(capacity("make dev", development, cores, one_interpreter=True))
+    print(f"throughput ratio make run / make dev: {ratio:.1f}× (target ≥ {TARGET_RATIO:.0f}×); make run p99 "
           f"{p99:.0f} ms (target ≤ {TARGET_P99_MS:.0f}); errors {onebox.error_count} + {development.error_count} "
           "(target 0)")
 
