@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 ADDRPORT ?= 127.0.0.1:8000
 
-.PHONY: install system-deps vendor cypher-lint-deps run seed test lint admin-user bench-api bench-pages fuzz
+.PHONY: install system-deps vendor cypher-lint-deps run dev seed test lint admin-user bench-api bench-pages bench-load fuzz
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,9 +40,14 @@ $(CYPHER_LINT): tools/cypher-lint/package-lock.json
 
 cypher-lint-deps: $(CYPHER_LINT)
 
+# The one-machine install: gunicorn, DEBUG off, static files from the app, the graph server kept running.
 run: install vendor
-	$(PY) manage.py migrate --noinput
 	$(PY) manage.py serve $(ADDRPORT)
+
+# Development: runserver with DEBUG and autoreload, the graph server started too.
+dev: install vendor
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py dev $(ADDRPORT)
 
 seed: install
 	$(PY) manage.py setup_graph && $(PY) manage.py load_seed
@@ -73,3 +78,7 @@ bench-pages: install
 CASES ?= 1000
 fuzz: install
 	$(PY) benchmarks/fuzz.py --cases $(CASES)
+
+# make run (gunicorn) against make dev (runserver): 2,000 requests from 20 clients each, 20,000 organizations.
+bench-load: install vendor
+	$(PY) benchmarks/load.py

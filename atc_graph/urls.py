@@ -8,3 +8,8 @@ urlpatterns = [
     path("api/", include("orgs.api.urls")),
     path("", include("orgs.urls")),
 ]
+
+handler400 = "atc_graph.errors.bad_request"
+handler403 = "atc_graph.errors.permission_denied"
+handler404 = "atc_graph.errors.page_not_found"
+handler500 = "atc_graph.errors.server_error"

@@ -85,12 +85,14 @@ def synthetic_graph(organizations: int, relationships: int, seed: int = 7) -> di
 
 
 @contextmanager
-def embedded_graph(heap: str) -> Iterator[EmbeddedServerConfig]:
-    """Start an embedded graph server with `heap` on free ports in a temporary directory, point Django and
-    neomodel at it with the schema installed, and stop it (its data gone) when the block ends."""
-    with tempfile.TemporaryDirectory(prefix="atc-bench-") as data_dir:
-        config = EmbeddedServerConfig(data_dir=Path(data_dir), bolt_port=free_port(), http_port=free_port(),
-                                      password="atcgraph-bench", heap=heap)
+def embedded_graph(heap: str, *, data_dir: Path | None = None, bolt_port: int = 0, http_port: int = 0,
+                   password: str = "atcgraph-bench") -> Iterator[EmbeddedServerConfig]:
+    """Start an embedded graph server with `heap` on free ports (unless given) in a temporary directory (its data
+    gone when the block ends) or in `data_dir` (kept), point Django and neomodel at it with the schema installed,
+    and stop it when the block ends."""
+    with tempfile.TemporaryDirectory(prefix="atc-bench-") as temporary:
+        config = EmbeddedServerConfig(data_dir=data_dir or Path(temporary), bolt_port=bolt_port or free_port(),
+                                      http_port=http_port or free_port(), password=password, heap=heap)
         server = EmbeddedServerProcess(config, settings_module=os.environ["DJANGO_SETTINGS_MODULE"])
         print(f"Starting the embedded graph server (heap {heap}) …", flush=True)
         server.start(timeout=120)

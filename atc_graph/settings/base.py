@@ -53,6 +53,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "atc_graph.urls"
+CSRF_FAILURE_VIEW = "atc_graph.errors.csrf_failure"  # JSON under /api/, the friendly page elsewhere
 WSGI_APPLICATION = "atc_graph.wsgi.application"
 
 TEMPLATES = [
@@ -92,7 +93,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "staticfiles"))  # what collectstatic fills
 
 # --- The graph -------------------------------------------------------------------------------------------
 NEO4J_BOLT_URL = os.environ.get("NEO4J_BOLT_URL", "")

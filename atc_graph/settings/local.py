@@ -1,4 +1,4 @@
-"""Settings for a developer's machine and the one-machine install (`make run`)."""
+"""Settings for a developer's machine (`make dev` and every command but `serve`): DEBUG on by default."""
 
 import os
 

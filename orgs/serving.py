@@ -1,0 +1,105 @@
+"""The processes of a one-machine install (`manage.py serve`, `manage.py dev`): the embedded graph server,
+restarted whenever it stops, and gunicorn as the web server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+
+from orgs.graphserver import EmbeddedServerProcess, GraphServerError
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class GraphWatchdog(threading.Thread):
+    """Restart the embedded graph server whenever its process ends, pausing longer after each failed attempt
+    (1 s, 2 s, 4 s … up to `max_pause`; back to 1 s once it has stayed up for `healthy_after` seconds)."""
+
+    def __init__(self, server: EmbeddedServerProcess, log: Callable[[str], None], *, first_pause: float = 1.0,
+                 max_pause: float = 30.0, healthy_after: float = 60.0, start_timeout: float = 60.0):
+        super().__init__(name="graph-watchdog", daemon=True)
+        self.server, self.log = server, log
+        self.first_pause, self.max_pause, self.healthy_after = first_pause, max_pause, healthy_after
+        self.start_timeout = start_timeout
+        self.stopping = threading.Event()
+        self.restarts = 0
+
+    def run(self) -> None:
+        pause, up_since = self.first_pause, time.monotonic()
+        while not self.stopping.wait(0.5):
+            if self.server.is_running():
+                if time.monotonic() - up_since > self.healthy_after:
+                    pause = self.first_pause
+                continue
+            code = self.server.process.returncode if self.server.process else None
+            self.log(f"The graph server stopped (exit code {code}); restarting it in {pause:.0f} s …")
+            if self.stopping.wait(pause):
+                return
+            try:
+                self.server.start(timeout=self.start_timeout)
+            except GraphServerError as error:
+                self.log(f"The graph server did not come back: {error}")
+            else:
+                self.restarts += 1
+                up_since = time.monotonic()
+                self.log(f"The graph server is back on {self.server.config.bolt_url} (restart {self.restarts}).")
+            if self.stopping.is_set():
+                return
+            pause = min(pause * 2, self.max_pause)
+
+    def stop(self) -> None:
+        """Stop watching, then stop the graph server (also one the watchdog was starting at that moment)."""
+        self.stopping.set()
+        self.server.stop()
+        if self.is_alive():
+            self.join(timeout=self.start_timeout + 5)
+        self.server.stop()
+
+
+def web_server_command(addrport: str) -> list[str]:
+    """Return the command that runs gunicorn on `addrport` with the project's configuration."""
+    return [sys.executable, "-m", "gunicorn", "--config", "python:atc_graph.gunicorn_config",
+            "--bind", addrport, "atc_graph.wsgi:application"]
+
+
+def start_web_server(addrport: str) -> subprocess.Popen[bytes]:
+    """Start gunicorn on `addrport` with this process's settings module, from the project's directory."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+    return subprocess.Popen(web_server_command(addrport), cwd=BASE_DIR, env=env)
+
+
+def stop_web_server(process: subprocess.Popen[bytes], *, timeout: float = 40) -> None:
+    """Stop gunicorn gracefully (it finishes the requests under way); kill it if it takes longer than `timeout`."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wait_until_listening(addrport: str, process: subprocess.Popen[bytes], *, timeout: float = 60) -> bool:
+    """Return True once something accepts connections on `addrport`; False if `process` ends or time runs out."""
+    host, _, port = addrport.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if host in {"0.0.0.0", "::"}:
+        host = "127.0.0.1"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with socket.create_connection((host, int(port)), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
