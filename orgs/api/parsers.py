@@ -36,9 +36,7 @@ def read_body(stream: Any, what: str = "request body") -> bytes:
         return bytes(stream.read())
     content = bytes(stream.read(limit + 1))
     if len(content) > limit:
-        raise BodyTooLarge(
-            f"The {what} is larger than the upload limit of {limit:,} bytes (ATC_API_MAX_UPLOAD_BYTES)."
-        )
+        raise BodyTooLarge(f"The {what} is larger than the upload limit of {limit:,} bytes (ATC_API_MAX_UPLOAD_BYTES).")
     return content
 
 
