@@ -101,8 +101,13 @@ def test_a_page_as_of_a_date_in_other_digits_ignores_it_as_any_other_non_date(sm
     ],
 )
 def test_the_admin_refuses_what_the_api_refuses_on_the_field(admin_client, field, value, error):
-    data = {"name": "Council of Europe", "kind": "other", "relationships-TOTAL_FORMS": "0",
-            "relationships-INITIAL_FORMS": "0", field: value}
+    data = {
+        "name": "Council of Europe",
+        "kind": "other",
+        "relationships-TOTAL_FORMS": "0",
+        "relationships-INITIAL_FORMS": "0",
+        field: value,
+    }
 
     response = admin_client.post(f"{ORGANIZATIONS}add/", data)
 
@@ -182,8 +187,12 @@ def test_loading_a_file_with_a_bad_address_writes_nothing(tmp_path):
 @pytest.mark.no_graph
 def test_every_text_field_has_a_size_limit_and_the_data_model_lists_it():
     documented = (Path(__file__).resolve().parent.parent / "docs" / "data-model.md").read_text()
-    text_fields = [name for label in NODE_CLASSES for name, prop in editable_fields(label).items()
-                   if name not in DATE_FIELDS and not isinstance(prop, IntegerProperty)]
+    text_fields = [
+        name
+        for label in NODE_CLASSES
+        for name, prop in editable_fields(label).items()
+        if name not in DATE_FIELDS and not isinstance(prop, IntegerProperty)
+    ]
     text_fields += [name for name in TIE_PROPERTIES if name not in DATE_FIELDS]
     for name in text_fields:
         assert name in TEXT_LIMITS, f"{name} has no size limit"

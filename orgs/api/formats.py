@@ -141,9 +141,9 @@ def from_csv_zip(content: bytes) -> dict[str, Any]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             for name in CSV_MEMBERS:
-                data = unzipped_member(archive, name, budget)
-                budget -= len(data)
-                texts[name] = data.decode("utf-8")
+                unpacked = unzipped_member(archive, name, budget)
+                budget -= len(unpacked)
+                texts[name] = unpacked.decode("utf-8")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError,
             OSError) as error:  # not a zip, damaged, encrypted, compressed in a way zipfile cannot read
         raise GraphFileUnreadable(f"expected a zip with nodes.csv and edges.csv: {error}") from None

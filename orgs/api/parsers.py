@@ -36,32 +36,36 @@ def read_body(stream: Any, what: str = "request body") -> bytes:
         return bytes(stream.read())
     content = bytes(stream.read(limit + 1))
     if len(content) > limit:
-        raise BodyTooLarge(
-            f"The {what} is larger than the upload limit of {limit:,} bytes (ATC_API_MAX_UPLOAD_BYTES)."
-        )
+        raise BodyTooLarge(f"The {what} is larger than the upload limit of {limit:,} bytes (ATC_API_MAX_UPLOAD_BYTES).")
     return content
 
 
 def json_problem(data: Any, *, look_for_surrogates: bool) -> tuple[str, str] | None:
     """Return (where, what) for the first thing in parsed JSON `data` no view should be handed: nesting deeper
     than MAX_JSON_DEPTH, or (if `look_for_surrogates`) a key or string holding a lone surrogate, which no
-    encoder can write back out. `where` is a path such as `organizations[2].name`."""
-    stack: list[tuple[str, Any, int]] = [("", data, 1)]
+    encoder can write back out. `where` is a path such as `organizations[2].name` ("detail" for the top)."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
     while stack:
-        where, value, depth = stack.pop()
-        if isinstance(value, dict | list):
-            if depth > MAX_JSON_DEPTH:
-                return where or "detail", f"nested more than {MAX_JSON_DEPTH} levels deep"
-            items = value.items() if isinstance(value, dict) else enumerate(value)
-            for key, item in items:
-                if isinstance(key, str) and look_for_surrogates and SURROGATE.search(key):
-                    return where or "detail", "has a key holding a lone surrogate (not text)"
-                path = f"{where}[{key}]" if isinstance(key, int) else (f"{where}.{key}" if where else key)
-                stack.append((path, item, depth + 1))
-        elif look_for_surrogates and isinstance(value, str) and SURROGATE.search(value):
-            char = SURROGATE.search(value).group()  # type: ignore[union-attr]
-            return where or "detail", f"contains a lone surrogate (U+{ord(char):04X}), which is not text"
+        path, value = stack.pop()
+        if isinstance(value, str):
+            found = SURROGATE.search(value)
+            if found:
+                return _json_path(path), f"contains a lone surrogate (U+{ord(found.group()):04X}), which is not text"
+            continue
+        if len(path) >= MAX_JSON_DEPTH:
+            return _json_path(path), f"nested more than {MAX_JSON_DEPTH} levels deep"
+        for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+            if look_for_surrogates and isinstance(key, str) and SURROGATE.search(key):
+                return _json_path(path), "has a key holding a lone surrogate (not text)"
+            # Only what can hold a problem is looked into: strings only when the text had a surrogate escape.
+            if isinstance(item, dict | list) or (look_for_surrogates and isinstance(item, str)):
+                stack.append(((*path, key), item))
     return None
+
+
+def _json_path(path: tuple[str | int, ...]) -> str:
+    text = "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in path).removeprefix(".")
+    return text or "detail"
 
 
 class JSONParser(parsers.JSONParser):

@@ -293,10 +293,12 @@ def test_a_csv_field_of_200000_characters_is_named(client_as_editor):
 
 
 def test_a_csv_field_longer_than_any_field_takes_is_named_by_its_line(client_as_editor):
-    content = csv_zip([
-        {"uid": "ok", "label": "Organization", "name": "Fine"},
-        {"uid": "big", "label": "Organization", "name": "Big", "description": "d" * (CSV_FIELD_LIMIT + 1)},
-    ])
+    content = csv_zip(
+        [
+            {"uid": "ok", "label": "Organization", "name": "Fine"},
+            {"uid": "big", "label": "Organization", "name": "Big", "description": "d" * (CSV_FIELD_LIMIT + 1)},
+        ]
+    )
 
     response = import_zip(client_as_editor, content)
 
@@ -334,10 +336,10 @@ def test_a_control_character_in_a_one_line_field_is_a_400_naming_it(client_as_ed
 
 
 def test_a_description_may_hold_line_breaks_and_tabs_but_no_other_control_character(client_as_editor):
-    kept = client_as_editor.post("/api/organizations/", {"name": "Lines", "description": "One\n\tTwo\r\nThree"},
-                                 format="json")
-    refused = client_as_editor.post("/api/organizations/", {"name": "Bell", "description": "Ding\x07"},
-                                    format="json")
+    kept = client_as_editor.post(
+        "/api/organizations/", {"name": "Lines", "description": "One\n\tTwo\r\nThree"}, format="json"
+    )
+    refused = client_as_editor.post("/api/organizations/", {"name": "Bell", "description": "Ding\x07"}, format="json")
 
     assert kept.status_code == 201
     assert kept.json()["description"] == "One\n\tTwo\nThree"  # line breaks kept as \n: every format writes them back
@@ -345,35 +347,52 @@ def test_a_description_may_hold_line_breaks_and_tabs_but_no_other_control_charac
     assert "control character (U+0007) at position 5" in " ".join(refused.json()["description"])
 
 
-def test_control_characters_are_refused_by_updates_relationships_and_every_import_format(
-    small_graph, client_as_editor
-):
+def test_control_characters_are_refused_by_updates_relationships_and_every_import_format(small_graph, client_as_editor):
     assert "acronym" in client_as_editor.patch("/api/organizations/alpha/", {"acronym": "A\x1b"}, format="json").json()
     body = {"type": "PART_OF", "from": "alpha", "to": "beta", "source": "partners", "evidence": EVIDENCE}
-    assert "qualifier" in client_as_editor.post(
-        "/api/relationships/", {**body, "qualifier": "close\x01"}, format="json").json()
-    assert "evidence" in client_as_editor.patch(
-        f"/api/relationships/{tie('MEMBER_OF', 'alpha', 'beta')['uid']}/", {"evidence": "x\x00"}, format="json"
-    ).json()
+    assert (
+        "qualifier"
+        in client_as_editor.post("/api/relationships/", {**body, "qualifier": "close\x01"}, format="json").json()
+    )
+    assert (
+        "evidence"
+        in client_as_editor.patch(
+            f"/api/relationships/{tie('MEMBER_OF', 'alpha', 'beta')['uid']}/", {"evidence": "x\x00"}, format="json"
+        ).json()
+    )
     assert "field 'name': contains a control character" in problems_of(
         import_json(client_as_editor, {"organizations": [{"uid": "c", "name": "C\x01"}]})
     )
     assert "field 'name': contains a control character" in problems_of(
         import_zip(client_as_editor, csv_zip([{"uid": "c", "label": "Organization", "name": "C\x01"}]))
     )
-    assert "field 'qualifier': contains a control character" in problems_of(import_zip(
-        client_as_editor,
-        csv_zip([], [{"type": "PART_OF", "from": "alpha", "to": "beta", "source": "partners",
-                      "evidence": EVIDENCE, "qualifier": "q\x1b"}]),
-    ))
+    assert "field 'qualifier': contains a control character" in problems_of(
+        import_zip(
+            client_as_editor,
+            csv_zip(
+                [],
+                [
+                    {
+                        "type": "PART_OF",
+                        "from": "alpha",
+                        "to": "beta",
+                        "source": "partners",
+                        "evidence": EVIDENCE,
+                        "qualifier": "q\x1b",
+                    }
+                ],
+            ),
+        )
+    )
 
 
 def test_the_graphml_export_of_what_was_accepted_is_xml_that_imports_again(small_graph, anonymous, client_as_editor):
     client_as_editor.patch("/api/organizations/alpha/", {"description": "Tabs\tand\nlines"}, format="json")
     exported = anonymous.get("/api/export/?format=graphml")
 
-    imported = client_as_editor.generic("POST", "/api/import/?dry_run=true", exported.content,
-                                        content_type="application/graphml+xml")
+    imported = client_as_editor.generic(
+        "POST", "/api/import/?dry_run=true", exported.content, content_type="application/graphml+xml"
+    )
 
     assert imported.status_code == 200, imported.content[:500]
 
@@ -425,13 +444,19 @@ def test_http_and_https_addresses_are_kept(client_as_editor):
 
 
 def test_a_date_in_other_digits_is_a_400_naming_it(small_graph, client_as_editor, anonymous):
-    assert "founded" in client_as_editor.post(
-        "/api/organizations/", {"name": "Digits", "founded": "２００３"}, format="json").json()
+    assert (
+        "founded"
+        in client_as_editor.post("/api/organizations/", {"name": "Digits", "founded": "２００３"}, format="json").json()
+    )
     body = {"type": "PART_OF", "from": "alpha", "to": "beta", "source": "partners", "evidence": EVIDENCE}
     assert "since" in client_as_editor.post("/api/relationships/", {**body, "since": "٢٠٠٣"}, format="json").json()
     assert "as_of" in anonymous.get("/api/organizations/?as_of=２００３").json()
-    assert "founded" in client_as_editor.post(
-        "/api/organizations/", {"name": "Newline", "founded": "2003\n-01"}, format="json").json()
+    assert (
+        "founded"
+        in client_as_editor.post(
+            "/api/organizations/", {"name": "Newline", "founded": "2003\n-01"}, format="json"
+        ).json()
+    )
 
 
 # --- 8. Zip imports bounded before decompression ----------------------------------------------------------
@@ -468,7 +493,7 @@ def test_a_zip_whose_headers_understate_a_file_is_not_believed(client_as_editor)
     content = bytearray(zip_of({"nodes.csv": b"uid,label,name\n" + b" " * 5_000_000, "edges.csv": b"uid\n"}))
     declared = struct.pack("<I", 5_000_015)
     while (at := content.find(declared)) != -1:  # the size in the local header and in the central directory
-        content[at:at + 4] = struct.pack("<I", 100)
+        content[at : at + 4] = struct.pack("<I", 100)
 
     response = import_zip(client_as_editor, bytes(content))
 
