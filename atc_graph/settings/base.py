@@ -5,6 +5,7 @@ credentials in the URL and the database name as its path). Otherwise the app use
 Bolt server that `manage.py graphserver` runs on loopback.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -116,6 +117,15 @@ NEOMODEL_MAX_CONNECTION_POOL_SIZE = 50
 
 # The seed graph `make run` loads.
 SEED_GRAPH_FILE = BASE_DIR / "orgs" / "seed" / "seed_graph.yaml"
+
+# --- Who is asking (orgs/clients.py) ---------------------------------------------------------------------
+# The proxies in front of the app whose X-Forwarded-For is believed: addresses or CIDRs, comma-separated.
+# Empty (the default): the client is the connection's address and X-Forwarded-For is ignored.
+# A malformed entry stops the app at start (ValueError).
+ATC_TRUSTED_PROXIES = [
+    ipaddress.ip_network(entry.strip(), strict=False)
+    for entry in os.environ.get("ATC_TRUSTED_PROXIES", "").split(",") if entry.strip()
+]
 
 LOGGING = {
     "version": 1,
