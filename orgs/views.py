@@ -82,7 +82,8 @@ def home(request: HttpRequest) -> HttpResponse:
                                 for name, count in counts["relationships"].items() if count],
         "hubs": selectors.hubs(limit=10),
         "sources": selectors.node_list(label=NodeLabel.SOURCE, limit=10),
-        "changes": history.recent_changes(limit=8),
+        "changes": history.recent_changes(limit=8, with_actors=request.user.is_staff),
+        "show_actors": request.user.is_staff,
     })
 
 
