@@ -7,6 +7,7 @@ Bolt server that `manage.py graphserver` runs on loopback.
 
 import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     # --- end API ---
+    "axes",
     "orgs",
 ]
 
@@ -49,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "orgs.middleware.GraphUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into orgs.lockout's answer
 ]
 
 ROOT_URLCONF = "atc_graph.urls"
@@ -83,6 +86,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Failed logins (django-axes): the admin login and /api/auth/token/ -------------------------------------
+# After ATC_LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, that pair is refused (even
+# with the right password) for ATC_LOGIN_LOCKOUT_MINUTES after the last failure; a success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ATC_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("ATC_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lockout lasts its time from the last counted failure
+AXES_CLIENT_IP_CALLABLE = "orgs.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "orgs.lockout.lockout_response"
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
