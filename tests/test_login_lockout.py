@@ -3,9 +3,11 @@ address, the admin login and the token endpoint refuse that pair, even with the 
 answer (a page, or JSON under /api/), never a 500; a successful login resets the count."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
+from orgs.api.throttling import AnonRateThrottle
 from tests.api.conftest import user_with
 
 PASSWORD = "correct-horse-battery"
@@ -69,6 +71,18 @@ def test_a_forged_forwarded_for_does_not_reset_the_count(editor_account):
         token_login(APIClient(HTTP_X_FORWARDED_FOR=f"198.51.100.{n}"), f"guess-{n}")
 
     assert token_login(APIClient(HTTP_X_FORWARDED_FOR="203.0.113.9"), PASSWORD).status_code == 429
+
+
+def test_token_requests_count_against_the_anonymous_rate_whatever_the_username(editor_account, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    cache.clear()
+    client = APIClient()
+
+    answered = [client.post("/api/auth/token/", {"username": f"user-{n}", "password": "x"}, format="json")
+                for n in range(4)]
+    cache.clear()
+
+    assert [response.status_code for response in answered] == [400, 400, 400, 429]
 
 
 def test_a_successful_login_resets_the_failure_count(editor_account):

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import parsers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
 
 
 class TokenView(ObtainAuthToken):
@@ -21,7 +23,10 @@ class TokenView(ObtainAuthToken):
     to answer with `orgs.lockout`; DRF's own view would hand the serializer its wrapper request instead.
     """
 
-    parser_classes = (*api_settings.DEFAULT_PARSER_CLASSES, parsers.FormParser, parsers.MultiPartParser)
+    # The API's own parsers (DRF's view has its own) and throttles (DRF's has none: guesses are requests too).
+    parser_classes = (*cast("list[type[BaseParser]]", api_settings.DEFAULT_PARSER_CLASSES),
+                      parsers.FormParser, parsers.MultiPartParser)
+    throttle_classes = cast("list[type[BaseThrottle]]", api_settings.DEFAULT_THROTTLE_CLASSES)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "request": self.request._request}
