@@ -75,6 +75,10 @@ def removed_relationship_uids() -> set[str]:
                .values_list("relationship_uid", flat=True))
 
 
-def recent_changes(*, limit: int = 8) -> QuerySet[ChangeRecord]:
-    """Return the latest `limit` changes to the graph, newest first (for the home page)."""
-    return ChangeRecord.objects.order_by("-at", "-id")[:limit]
+def recent_changes(*, limit: int = 8, with_actors: bool = False) -> list[dict[str, Any]]:
+    """Return the latest `limit` changes to the graph, newest first, as `at`, `node_uid` and `summary`.
+
+    Who made a change is staff business: `actor_name` is included only `with_actors` (the home page is public).
+    """
+    fields = ["at", "node_uid", "summary", *(["actor_name"] if with_actors else [])]
+    return list(ChangeRecord.objects.order_by("-at", "-id").values(*fields)[:limit])

@@ -78,13 +78,15 @@ def _types(request: HttpRequest) -> list[str] | None:
 def home(request: HttpRequest) -> HttpResponse:
     """What the graph holds, its most connected bodies, a search box and the sources behind it."""
     counts = selectors.graph_counts()
+    staff = bool(getattr(request.user, "is_staff", False))
     return render(request, "orgs/home.html", {
         "node_counts": presenters.node_counts_view(counts["nodes"]),
         "relationship_counts": [(RELATIONSHIP_TYPES[name], count)
                                 for name, count in counts["relationships"].items() if count],
         "hubs": selectors.hubs(limit=10),
         "sources": selectors.node_list(label=NodeLabel.SOURCE, limit=10),
-        "changes": history.recent_changes(limit=8),
+        "changes": history.recent_changes(limit=8, with_actors=staff),
+        "show_actors": staff,
     })
 
 

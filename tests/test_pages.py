@@ -52,6 +52,20 @@ def test_the_home_page_lists_recent_changes_with_links_to_what_changed(client, s
     assert client.get(link.group(1))["Location"] == f"/organizations/{created['uid']}/"
 
 
+@pytest.mark.parametrize(("who", "sees_the_editor"), [("anonymous", False), ("signed-in reader", False),
+                                                     ("staff", True)])
+def test_who_made_a_recent_change_is_shown_to_staff_only(client, django_user_model, who, sees_the_editor):
+    editor = django_user_model.objects.create_user(username="jdoe-editor", password="x", is_staff=True)
+    services.node_create(label="Organization", data={"name": "Baltic Sea Task Force"}, actor=editor)
+    if who != "anonymous":
+        client.force_login(django_user_model.objects.create_user(username="visitor", is_staff=who == "staff"))
+
+    page = text_of(client.get("/"))
+
+    assert "Baltic Sea Task Force" in page
+    assert ("jdoe-editor" in page) is sees_the_editor
+
+
 # --- Search and lists ------------------------------------------------------------------------------
 
 

@@ -5,10 +5,13 @@ credentials in the URL and the database name as its path). Otherwise the app use
 Bolt server that `manage.py graphserver` runs on loopback.
 """
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from orgs.graphserver import data_dir_password
 
@@ -38,11 +41,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     # --- end API ---
+    "axes",
+    "csp",
     "orgs",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -50,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "orgs.middleware.GraphUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into orgs.lockout's answer
 ]
 
 ROOT_URLCONF = "atc_graph.urls"
@@ -85,6 +92,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Content-Security-Policy (django-csp) on every response ---------------------------------------------
+# Everything from this server and nothing inline: the pages' scripts and styles are static files (data reaches
+# them through json_script blocks, which are not run). No host but this one is ever contacted.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# --- Failed logins (django-axes): the admin login and /api/auth/token/ -------------------------------------
+# After ATC_LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, that pair is refused (even
+# with the right password) for ATC_LOGIN_LOCKOUT_MINUTES after the last failure; a success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ATC_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("ATC_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lockout lasts its time from the last counted failure
+AXES_CLIENT_IP_CALLABLE = "orgs.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "orgs.lockout.lockout_response"
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -124,6 +165,15 @@ GRAPH_CONNECTION_TIMEOUT = float(os.environ.get("GRAPH_CONNECTION_TIMEOUT", "1")
 
 # The seed graph `make run` loads.
 SEED_GRAPH_FILE = BASE_DIR / "orgs" / "seed" / "seed_graph.yaml"
+
+# --- Who is asking (orgs/clients.py) ---------------------------------------------------------------------
+# The proxies in front of the app whose X-Forwarded-For is believed: addresses or CIDRs, comma-separated.
+# Empty (the default): the client is the connection's address and X-Forwarded-For is ignored.
+# A malformed entry stops the app at start (ValueError).
+ATC_TRUSTED_PROXIES = [
+    ipaddress.ip_network(entry.strip(), strict=False)
+    for entry in os.environ.get("ATC_TRUSTED_PROXIES", "").split(",") if entry.strip()
+]
 
 LOGGING = {
     "version": 1,

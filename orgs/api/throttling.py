@@ -7,6 +7,8 @@ from typing import Any
 from rest_framework import throttling
 from rest_framework.request import Request
 
+from orgs.clients import client_address
+
 
 class WindowRateThrottle(throttling.SimpleRateThrottle):
     """Count a client's requests in a window that opens at its first request and lasts the rate's period.
@@ -42,6 +44,10 @@ class WindowRateThrottle(throttling.SimpleRateThrottle):
 
     def wait(self) -> float:
         return self.wait_seconds
+
+    def get_ident(self, request: Request) -> str:
+        """The client's address as `orgs.clients` reads it: X-Forwarded-For only from a trusted proxy."""
+        return client_address(request)
 
 
 class AnonRateThrottle(WindowRateThrottle, throttling.AnonRateThrottle):

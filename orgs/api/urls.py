@@ -1,11 +1,27 @@
 """API routes, mounted at /api/."""
 
+from csp.constants import NONCE, SELF
+from csp.decorators import csp_update
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from orgs.api import views
+from orgs.api.auth import TokenView
 
 app_name = "api"
+
+# What ReDoc (drf-spectacular-sidecar's redoc.standalone.js 2.5.4) needs beyond the site's policy: its
+# styled-components write <style> elements, which carry this page's nonce; the scrollbar stylesheet and the
+# empty style element it writes as it loads (before it knows the nonce) are allowed by their hashes; its search
+# index runs in a worker made from a blob: URL. Its menu's Redocly logo (cdn.redoc.ly) stays blocked and hidden.
+REDOC_POLICY = {
+    "style-src": [
+        NONCE,
+        "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",  # perfect-scrollbar's stylesheet
+        "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # an empty style element
+    ],
+    "worker-src": [SELF, "blob:"],
+}
 
 urlpatterns = [
     path("", views.ApiRootView.as_view(), name="root"),
@@ -15,10 +31,10 @@ urlpatterns = [
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("export/", views.ExportView.as_view(), name="export"),
     path("import/", views.ImportView.as_view(), name="import"),
-    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/token/", TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),  # its init script: ?script
+    path("redoc/", csp_update(REDOC_POLICY)(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
 ]
 for label, plural in views.PATHS.items():
     node_views = views.NODE_VIEWS[label]

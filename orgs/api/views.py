@@ -12,9 +12,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import parsers as drf_parsers
 from rest_framework import serializers, status
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -691,12 +689,6 @@ class ExportView(APIView):
 IMPORT_PERMISSIONS = [
     f"orgs.{action}_{label.value.lower()}" for label in NodeLabel for action in ("add", "change")
 ]
-
-
-class TokenView(ObtainAuthToken):
-    """DRF's token endpoint (username and password, as a form or JSON), reading JSON with the API's parser."""
-
-    parser_classes = (drf_parsers.FormParser, drf_parsers.MultiPartParser, JSONParser)
 
 
 class ImportView(APIView):
