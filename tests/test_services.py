@@ -31,11 +31,11 @@ def test_a_new_organization_gets_a_readable_uid_and_search_text():
     assert "coe" in created["search_text"]
 
 
-def test_a_second_organization_with_the_same_acronym_gets_another_uid():
+def test_a_second_organization_with_the_same_acronym_gets_its_name_in_its_uid():
     first = services.node_create(label="Organization", data={"name": "Alpha Centre", "acronym": "AC"})
     second = services.node_create(label="Organization", data={"name": "Another Centre", "acronym": "AC"})
 
-    assert (first["uid"], second["uid"]) == ("ac", "ac-2")
+    assert (first["uid"], second["uid"]) == ("ac", "ac-another-centre")
 
 
 def test_an_organization_name_is_unique():

@@ -9,10 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from orgs.api.formats import GraphFileUnreadable
+from orgs.api.preconditions import etag
 from orgs.graph import AlreadyExists, GraphUnavailable
 from orgs.loader import GraphFileInvalid
 from orgs.middleware import RETRY_AFTER_SECONDS
-from orgs.services import NotFound
+from orgs.services import NotFound, StaleVersion
 from orgs.validation import ValidationFailed
 
 # The services name a relationship's source `source_uid`; the API calls it `source`.
@@ -28,7 +29,8 @@ def api_field_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Answer ValidationFailed 400, NotFound 404, AlreadyExists 409, GraphUnavailable 503; else DRF's way."""
+    """Answer ValidationFailed 400, NotFound 404, AlreadyExists 409, StaleVersion 412 (with the current ETag),
+    GraphUnavailable 503; else DRF's way."""
     if isinstance(exc, ValidationFailed):
         return Response(api_field_errors(exc.errors), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, GraphFileInvalid):
@@ -42,6 +44,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return Response({"detail": str(exc), "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, AlreadyExists):
         return Response({"detail": str(exc), "code": "already_exists"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, StaleVersion):
+        return Response(
+            {"detail": f"{str(exc)[0].upper()}{str(exc)[1:]}. Nothing was written.", "code": "precondition_failed"},
+            status=status.HTTP_412_PRECONDITION_FAILED,
+            headers={"ETag": etag(exc.current)},
+        )
     if isinstance(exc, GraphUnavailable):
         return Response(
             {"detail": "The graph server is unavailable; try again shortly.", "code": "graph_unavailable"},
