@@ -258,3 +258,19 @@ def test_a_uid_given_that_a_node_holds_is_a_409_that_says_so(client_as_editor):
     asked = client_as_editor.post("/api/organizations/", {"name": "Turkish Body", "uid": "turkey"}, format="json")
 
     assert asked.status_code == 409 and "'turkey' is a node's uid" in asked.json()["detail"]
+
+
+def test_an_import_that_rewrites_a_node_moves_its_version_so_an_older_etag_is_refused(client_as_editor):
+    services.node_create(label="Organization", uid="body", data={"name": "Body"})
+    stale = client_as_editor.get("/api/organizations/body/")["ETag"]
+
+    imported = client_as_editor.post("/api/import/", {"organizations": [
+        {"uid": "body", "name": "Body", "description": "From the file."},
+        {"uid": "newcomer", "name": "Newcomer"},
+    ]}, format="json")
+    refused = client_as_editor.patch("/api/organizations/body/", {"acronym": "B"}, format="json",
+                                     HTTP_IF_MATCH=stale)
+
+    assert imported.status_code == 200 and refused.status_code == 412
+    assert client_as_editor.get("/api/organizations/body/")["ETag"] == '"2"'
+    assert client_as_editor.get("/api/organizations/newcomer/")["ETag"] == '"1"'
