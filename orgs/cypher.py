@@ -41,11 +41,17 @@ def create_nodes(label: str, fields: tuple[str, ...]) -> str:
     )
 
 
-# Update existing nodes from `$rows` of {uid, props}, found through the one `Node(uid)` index; each write counts
-# in the node's version (an API client holding the old ETag is then refused).
+# Whether `row.props` would change the node or relationship `{var}`: a null property equals a missing one.
+CHANGES = (
+    "any(k IN keys(row.props) WHERE NOT coalesce({var}[k] = row.props[k], {var}[k] IS NULL AND row.props[k] IS NULL))"
+)
+
+# Update existing nodes from `$rows` of {uid, props}, found through the one `Node(uid)` index; a row that changes
+# a node counts in its version (an API client holding the old ETag is then refused), an identical one does not.
 UPDATE_NODES = (
-    "UNWIND $rows AS row MATCH (n:Node {uid: row.uid}) SET n += row.props, n.version = coalesce(n.version, 0) + 1 "
-    "RETURN count(n) AS written"
+    "UNWIND $rows AS row MATCH (n:Node {uid: row.uid}) "
+    f"SET n.version = coalesce(n.version, 0) + CASE WHEN {CHANGES.format(var='n')} THEN 1 ELSE 0 END "
+    "SET n += row.props RETURN count(n) AS written"
 )
 
 
@@ -78,7 +84,8 @@ def merge_ties(rel: str) -> str:
         f"MATCH (a:Node {{uid: row.start}}) "
         f"MATCH (b:Node {{uid: row.end}}) "
         f"MERGE (a)-[r:{rel_type(rel)}]->(b) ON CREATE SET r.uid = row.uid "
-        "SET r += row.props, r.version = coalesce(r.version, 0) + 1 RETURN count(r) AS written"
+        f"SET r.version = coalesce(r.version, 0) + CASE WHEN {CHANGES.format(var='r')} THEN 1 ELSE 0 END "
+        "SET r += row.props RETURN count(r) AS written"
     )
 
 
