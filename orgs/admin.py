@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from orgs import admin_selectors, services
-from orgs.admin_graph import GraphNodeAdmin, GraphNodeForm, GraphQuerySet, GraphWriteRefused
+from orgs.admin_graph import CHANGED_SINCE_OPENED, GraphNodeAdmin, GraphNodeForm, GraphQuerySet, GraphWriteRefused
 from orgs.graph import AlreadyExists
 from orgs.history import change_records_of
 from orgs.models import ChangeRecord, Country, Document, Event, Organization, Source
@@ -31,13 +31,15 @@ from orgs.vocabulary import RELATIONSHIP_TYPES, Confidence
 admin.site.site_header = "ATC Graph administration"
 admin.site.site_title = "ATC Graph admin"
 
-SERVICE_ERRORS = (ValidationFailed, AlreadyExists, services.NotFound)
+SERVICE_ERRORS = (ValidationFailed, AlreadyExists, services.NotFound, services.StaleVersion)
 
 
 def refusal(error: Exception) -> GraphWriteRefused:
     """Return the admin's refusal for an error raised by a node write (field errors kept per field)."""
     if isinstance(error, ValidationFailed):
         return GraphWriteRefused(error.errors)
+    if isinstance(error, services.StaleVersion):
+        return GraphWriteRefused({"__all__": [CHANGED_SINCE_OPENED]})
     # A node's only uniqueness rule a person can break is its name.
     return GraphWriteRefused({"name" if isinstance(error, AlreadyExists) else "__all__": [str(error)]})
 
@@ -73,9 +75,12 @@ class NodeAdmin(GraphNodeAdmin):
         except SERVICE_ERRORS as error:
             raise refusal(error) from error
 
-    def node_update(self, request: HttpRequest, pk: str, data: dict[str, Any]) -> None:
+    def node_update(self, request: HttpRequest, pk: str, data: dict[str, Any], *,
+                    opened_version: int | None = None) -> None:
+        """Change the node through the service, which checks `opened_version` in the write's transaction."""
+        expected = None if opened_version is None else (opened_version,)
         try:
-            services.node_update(label=self.label, uid=pk, data=data, actor=request.user)
+            services.node_update(label=self.label, uid=pk, data=data, actor=request.user, expected_versions=expected)
         except SERVICE_ERRORS as error:
             raise refusal(error) from error
 
@@ -144,6 +149,7 @@ class RelationshipForm(forms.Form):
     """One relationship of the node: its type and direction, the other end, period, footing and evidence."""
 
     uid = forms.CharField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)  # as opened
     relation = forms.ChoiceField(label="Relationship")
     other = forms.CharField(
         label="Other end",
@@ -200,6 +206,7 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
         kwargs["initial"] = [
             {
                 "uid": tie["props"].get("uid"),
+                "version": tie["props"].get("version") or 0,
                 "relation": f"{tie['type']}{'>' if tie['outgoing'] else '<'}",
                 "other": tie["other"],
                 "other_name": tie["other_name"],
@@ -266,12 +273,16 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
         """Write the rows through the services (inside the caller's transaction); raise GraphWriteRefused."""
         for form in self.rows():
             other = form.initial.get("other") or form.cleaned_data.get("other", "")
+            opened = form.cleaned_data.get("version")
+            expected = None if opened is None else (opened,)
             try:
                 if form.existing and self._should_delete_form(form):
-                    services.relationship_delete(uid=form.initial["uid"], actor=request.user)
+                    services.relationship_delete(uid=form.initial["uid"], actor=request.user,
+                                                 expected_versions=expected)
                 elif form.existing:
                     services.relationship_update(
-                        uid=form.initial["uid"], data=form.tie_data(), actor=request.user
+                        uid=form.initial["uid"], data=form.tie_data(), actor=request.user,
+                        expected_versions=expected,
                     )
                 else:
                     rel_type, direction = (
@@ -287,6 +298,9 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
                         data=form.tie_data(),
                         actor=request.user,
                     )
+            except services.StaleVersion as error:
+                message = f"Relationship with '{other}': {CHANGED_SINCE_OPENED}"
+                raise GraphWriteRefused({"__all__": [message]}) from error
             except SERVICE_ERRORS as error:
                 raise GraphWriteRefused({"__all__": [f"Relationship with '{other}': {error}"]}) from error
 

@@ -9,8 +9,9 @@ claim to be relations, lack real choices and have no primary key. This module ad
 - `GraphQuerySet`, a lazy, clonable queryset over Cypher: `filter`/`exclude` with Django's `Q` and the
   lookups the admin uses, `order_by`, `get`, `count`, slicing, so change lists, filters, search, ordering and
   pagination run in the graph;
-- `GraphNodeForm`, a ModelForm that validates through a hook instead of neomodel's `full_clean`, and may
-  carry nested formsets (relationships) saved in the same transaction as the node;
+- `GraphNodeForm`, a ModelForm that validates through a hook instead of neomodel's `full_clean`, carries the
+  version of the node it was opened on (so a save over someone else's change is refused), and may carry nested
+  formsets (relationships) saved in the same transaction as the node;
 - `GraphNodeAdmin`, a ModelAdmin whose writes, deletion preview and history go through overridable hooks.
 
 A node type gets a working admin by declaring a `GraphNodeAdmin` subclass for it; `orgs.admin` holds ours.
@@ -401,6 +402,12 @@ class GraphQuerySet:
 # --- Forms -------------------------------------------------------------------------------------------------
 
 
+CHANGED_SINCE_OPENED = (
+    "This was changed by someone else since you opened it; nothing was saved. Reload the page to see their "
+    "change, then make yours again."
+)
+
+
 class GraphWriteRefused(Exception):
     """A write hook refused the change, so nothing was saved; `errors` maps form fields to why."""
 
@@ -409,26 +416,39 @@ class GraphWriteRefused(Exception):
         self.errors = errors
 
 
+OPENED_VERSION = "opened_version"
+
+
 class GraphNodeForm(forms.ModelForm):
     """A ModelForm over a node: validated by `validate_node()`, saved by the admin through its hooks.
 
-    `nested_formsets` (filled by subclasses in `__init__`) are validated with the form and saved by
-    `GraphNodeAdmin` in the node's transaction; each has `save_for(node_uid, request)`.
+    Its hidden `opened_version` holds the node's version when the page was opened; the admin's update hook
+    refuses the save if the node has been written since. `nested_formsets` (filled by subclasses in
+    `__init__`) are validated with the form and saved by `GraphNodeAdmin` in the node's transaction; each has
+    `save_for(node_uid, request)`.
     """
 
     instance: Any
     nested_formsets: list[Any]
     refusal_errors: dict[str, list[str]] = {}  # set by the admin when a save was refused: shown as errors
+    opened_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.nested_formsets = []
+        self.fields[OPENED_VERSION].initial = getattr(self.instance, "version", None) or 0
 
     def node_data(self) -> dict[str, Any]:
         """Return the submitted properties, as the node's write functions take them."""
         return {
-            name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data
+            name: self.cleaned_data[name]
+            for name in self._meta.fields or ()
+            if name in self.cleaned_data and name != OPENED_VERSION
         }
+
+    def version_opened(self) -> int | None:
+        """Return the version of the node the form was opened on (None if the page did not send it)."""
+        return self.cleaned_data.get(OPENED_VERSION)
 
     def validate_node(self, data: dict[str, Any]) -> dict[str, list[str]]:
         """Return errors per field for `data` (none by default: the write checks it again)."""
@@ -509,9 +529,13 @@ class GraphNodeAdmin(admin.ModelAdmin):
         node = self.model(**data).save()
         return getattr(node, self.pk_name)
 
-    def node_update(self, request: HttpRequest, pk: str, data: dict[str, Any]) -> None:
-        """Change the node `pk` with `data`. Raise GraphWriteRefused."""
+    def node_update(self, request: HttpRequest, pk: str, data: dict[str, Any], *,
+                    opened_version: int | None = None) -> None:
+        """Change the node `pk` with `data`, unless it is no longer at `opened_version` (the one the form was
+        opened on; None: whatever it is). Raise GraphWriteRefused."""
         node = self.get_queryset(request).get(pk=pk)
+        if opened_version is not None and (getattr(node, "version", None) or 0) != opened_version:
+            raise GraphWriteRefused({"__all__": [CHANGED_SINCE_OPENED]})
         for name, value in data.items():
             setattr(node, name, value)
         node.save()
@@ -525,13 +549,18 @@ class GraphNodeAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """Do nothing yet: `save_related` saves the node with its nested formsets, in one transaction."""
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Add the hidden version the change form was opened on to the fields of a change page."""
+        fields = list(super().get_fields(request, obj))
+        return [*fields, OPENED_VERSION] if obj is not None and OPENED_VERSION not in fields else fields
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         data = form.node_data()
 
         def work() -> str:
             if change:
                 pk = form.instance.pk
-                self.node_update(request, pk, data)
+                self.node_update(request, pk, data, opened_version=form.version_opened())
             else:
                 pk = self.node_create(request, data)
             for formset in getattr(form, "nested_formsets", ()):

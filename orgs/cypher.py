@@ -36,13 +36,23 @@ def create_nodes(label: str, fields: tuple[str, ...]) -> str:
     properties = ", ".join(f"{_property(field)}: ${field}[i]" for field in fields)
     return (
         f"UNWIND range(0, size($uid) - 1) AS i "
-        f"CREATE (n:Node:{node_label(label)} {{uid: $uid[i], {properties}}}) "
+        f"CREATE (n:Node:{node_label(label)} {{uid: $uid[i], version: 1, {properties}}}) "
         "RETURN collect($uid[i]) AS uids, collect(elementId(n)) AS ids"
     )
 
 
-# Update existing nodes from `$rows` of {uid, props}, found through the one `Node(uid)` index.
-UPDATE_NODES = "UNWIND $rows AS row MATCH (n:Node {uid: row.uid}) SET n += row.props RETURN count(n) AS written"
+# Whether `row.props` would change the node or relationship `{var}`: a null property equals a missing one.
+CHANGES = (
+    "any(k IN keys(row.props) WHERE NOT coalesce({var}[k] = row.props[k], {var}[k] IS NULL AND row.props[k] IS NULL))"
+)
+
+# Update existing nodes from `$rows` of {uid, props}, found through the one `Node(uid)` index; a row that changes
+# a node counts in its version (an API client holding the old ETag is then refused), an identical one does not.
+UPDATE_NODES = (
+    "UNWIND $rows AS row MATCH (n:Node {uid: row.uid}) "
+    f"SET n.version = coalesce(n.version, 0) + CASE WHEN {CHANGES.format(var='n')} THEN 1 ELSE 0 END "
+    "SET n += row.props RETURN count(n) AS written"
+)
 
 
 def create_ties(rel: str, fields: tuple[str, ...]) -> str:
@@ -58,7 +68,7 @@ def create_ties(rel: str, fields: tuple[str, ...]) -> str:
         "UNWIND range(0, size($uid) - 1) AS i "
         "MATCH (a) WHERE elementId(a) = $start[i] "
         "MATCH (b) WHERE elementId(b) = $end[i] "
-        f"CREATE (a)-[r:{rel_type(rel)} {{uid: $uid[i]{properties}}}]->(b) "
+        f"CREATE (a)-[r:{rel_type(rel)} {{uid: $uid[i], version: 1{properties}}}]->(b) "
         "RETURN count(r) AS written"
     )
 
@@ -74,6 +84,7 @@ def merge_ties(rel: str) -> str:
         f"MATCH (a:Node {{uid: row.start}}) "
         f"MATCH (b:Node {{uid: row.end}}) "
         f"MERGE (a)-[r:{rel_type(rel)}]->(b) ON CREATE SET r.uid = row.uid "
+        f"SET r.version = coalesce(r.version, 0) + CASE WHEN {CHANGES.format(var='r')} THEN 1 ELSE 0 END "
         "SET r += row.props RETURN count(r) AS written"
     )
 
@@ -130,15 +141,37 @@ SURVIVORS_OF_UIDS = (
     "UNWIND $uids AS uid MATCH (n:Organization) WHERE uid IN n.former_uids RETURN uid, n.uid AS survivor"
 )
 
+# Which of `$uids` are spoken for: a node's, a deleted node's (its tombstone) or a merged-away one's (a survivor's
+# former uid). None of them may name a new node.
+UIDS_TAKEN = """
+UNWIND $uids AS uid
+WITH uid WHERE EXISTS { MATCH (:Node {uid: uid}) } OR EXISTS { MATCH (:DeletedNode {uid: uid}) }
+      OR EXISTS { MATCH (o:Organization) WHERE uid IN o.former_uids }
+RETURN uid
+"""
+
+# Take the node `$uid` for writing: the no-op SET holds its write lock on Neo4j until the transaction ends, so
+# the version read here is the latest (ArcadeDB refuses the later of two commits instead; the retry reads again).
+NODE_FOR_WRITE = (
+    f"MATCH (n:Node {{uid: $uid}}) SET n.version = coalesce(n.version, 0) "
+    f"RETURN properties(n) AS props, {KIND_OF_N} AS label"
+)
+
 
 def create_node(label: str) -> str:
-    """Create one `label` node from `$uid` and `$props`; return its properties."""
-    return f"CREATE (n:Node:{node_label(label)} {{uid: $uid}}) SET n += $props RETURN properties(n) AS props"
+    """Create one `label` node from `$uid` and `$props`, at version 1; return its properties."""
+    return (
+        f"CREATE (n:Node:{node_label(label)} {{uid: $uid, version: 1}}) SET n += $props RETURN properties(n) AS props"
+    )
 
 
 def update_node(label: str) -> str:
-    """Set `$props` on the `label` node `$uid`; return its properties, or no row if there is none."""
-    return f"MATCH (n:Node:{node_label(label)} {{uid: $uid}}) SET n += $props RETURN properties(n) AS props"
+    """Set `$props` on the `label` node `$uid` and count the write in its version; return its properties, or no
+    row if there is none."""
+    return (
+        f"MATCH (n:Node:{node_label(label)} {{uid: $uid}}) SET n += $props, n.version = coalesce(n.version, 0) + 1 "
+        "RETURN properties(n) AS props"
+    )
 
 
 # Delete a node with its relationships, leave a tombstone (so its URL answers 410), refresh neighbours' degree.
@@ -167,7 +200,7 @@ def create_tie(rel: str) -> str:
     """Create one `rel` relationship from `$start` to `$end` with `$props`; refresh both ends' degree."""
     return (
         f"MATCH (a:Node {{uid: $start}}) MATCH (b:Node {{uid: $end}}) "
-        f"CREATE (a)-[r:{rel_type(rel)}]->(b) SET r += $props "
+        f"CREATE (a)-[r:{rel_type(rel)}]->(b) SET r += $props, r.version = 1 "
         "SET a.degree = COUNT { (a)--() }, b.degree = COUNT { (b)--() } "
         "RETURN properties(r) AS props"
     )
@@ -182,9 +215,20 @@ def tie_by_uid(rel: str) -> str:
     )
 
 
+def tie_for_write(rel: str) -> str:
+    """Take the `rel` relationship `$uid` for writing (as NODE_FOR_WRITE does a node); return its version."""
+    return (
+        f"MATCH ()-[r:{rel_type(rel)} {{uid: $uid}}]->() SET r.version = coalesce(r.version, 0) "
+        "RETURN r.version AS version"
+    )
+
+
 def update_tie(rel: str) -> str:
-    """Set `$props` on the `rel` relationship `$uid`; return its properties."""
-    return f"MATCH ()-[r:{rel_type(rel)} {{uid: $uid}}]->() SET r += $props RETURN properties(r) AS props"
+    """Set `$props` on the `rel` relationship `$uid` and count the write in its version; return its properties."""
+    return (
+        f"MATCH ()-[r:{rel_type(rel)} {{uid: $uid}}]->() SET r += $props, r.version = coalesce(r.version, 0) + 1 "
+        "RETURN properties(r) AS props"
+    )
 
 
 def delete_tie(rel: str) -> str:

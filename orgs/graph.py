@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import random
 import re
 import threading
 import time
@@ -208,7 +209,7 @@ def after_commit(callback: Callable[[], Any]) -> None:
         pending.append(callback)
 
 
-def write_transaction(work: Callable[[], T], *, attempts: int = 6) -> T:
+def write_transaction(work: Callable[[], T], *, attempts: int = 8) -> T:
     """Run `work` in one write transaction, retried on transient errors; roll back on any exception.
 
     Inside a transaction already open in this thread (neomodel's cannot nest), `work` joins it: the outer
@@ -228,7 +229,9 @@ def write_transaction(work: Callable[[], T], *, attempts: int = 6) -> T:
         except TransientError:
             if attempt == attempts:
                 raise
-            time.sleep(0.02 * 2**attempt)
+            # Jittered: writers that collided on one node and waited alike would collide again (Neo4j reports
+            # them as deadlocks; forty at once on one node used up every attempt).
+            time.sleep(random.uniform(0.01, 0.02 * 2**attempt))
             continue
         except ClientError as error:
             # ArcadeDB sometimes reports two transactions creating one unique key at once as a bare

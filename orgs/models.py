@@ -40,6 +40,8 @@ class Tie(StructuredRel):
                                 help_text="Whether the source states it outright or it is inferred.")
     source_uid = StringProperty(help_text="uid of the Source the evidence comes from.")
     evidence = StringProperty(help_text="The exact sentence of the source that supports it.")
+    version = IntegerProperty(default=0, help_text=
+        "Counts the writes to this relationship (its ETag): a write that names an older one is refused.")
 
 
 def tie_to(target: str, rel_type: str) -> RelationshipTo:
@@ -56,6 +58,9 @@ class GraphNode(DjangoNode):
 
     uid = StringProperty(unique_index=True, required=True, help_text="Stable identifier used in URLs and the API.")
     degree = IntegerProperty(default=0, index=True, help_text="Number of relationships, kept current by every write.")
+    version = IntegerProperty(default=0, help_text=
+        "Counts the writes to this node's fields (its ETag): a write that names an older one is refused. "
+        "Nodes written before versions existed read as 0.")
 
     class Meta:
         app_label = "orgs"

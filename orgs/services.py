@@ -7,6 +7,8 @@ The admin, the API, the importer and the pages all write through here, so a rule
 from __future__ import annotations
 
 import datetime
+import hashlib
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from django.utils.text import slugify
@@ -25,6 +27,32 @@ UNIQUE_NAMES = SEARCHABLE
 
 class NotFound(Exception):
     """No node or relationship has that uid."""
+
+
+class NameTaken(AlreadyExists):
+    """Another node of the kind already has that name."""
+
+
+class UidTaken(AlreadyExists):
+    """The uid asked for is a node's, a deleted node's or a merged organization's former one."""
+
+
+class StaleVersion(Exception):
+    """The node or relationship was written since the version the writer read: its change was not applied."""
+
+    def __init__(self, what: str, uid: str, current: int):
+        super().__init__(f"the {what} '{uid}' was changed by someone else since you read it (it is now at "
+                         f"version {current}); read it again and redo your change")
+        self.uid = uid
+        self.current = current
+
+
+def check_version(what: str, uid: str, current: dict[str, Any], expected_versions: Collection[int] | None) -> None:
+    """Raise StaleVersion unless `current`'s version (0 for one written before versions) is among
+    `expected_versions`; None expects nothing (the write goes ahead whatever the version)."""
+    version = int(current.get("version") or 0)
+    if expected_versions is not None and version not in expected_versions:
+        raise StaleVersion(what, uid, version)
 
 
 def node_get(*, uid: str) -> tuple[str, dict[str, Any]]:
@@ -46,29 +74,79 @@ def _with_search_text(label: str, props: dict[str, Any], current: dict[str, Any]
 def _check_name_free(label: str, uid: str, props: dict[str, Any]) -> None:
     if label in UNIQUE_NAMES and "name" in props:
         if cypher(q.NAME_TAKEN, {"name": props["name"], "uid": uid, "label": label}):
-            raise AlreadyExists(f"{with_article(label.lower())} named '{props['name']}' already exists")
+            raise NameTaken(f"{with_article(label.lower())} named '{props['name']}' already exists")
+
+
+UID_LENGTH = 60
+UID_CANDIDATES_PER_QUERY = 12
+
+
+def uid_candidates(label: str, props: dict[str, Any]) -> Iterator[str]:
+    """Yield the uids a new `label` node may take, best first, without end.
+
+    The acronym's slug (else the name's or title's); then the acronym and the name, then that with a digest of
+    the name, so bodies of different names sharing an acronym get different uids at once, even when many are
+    created at the same moment; then a counter.
+    """
+    acronym = slugify(props.get("acronym") or "")[:UID_LENGTH].strip("-")
+    named = slugify(props.get("name") or props.get("title") or "")[:UID_LENGTH].strip("-")
+    first = acronym or named or label.lower()
+    yield first
+    longer = f"{acronym}-{named}"[:UID_LENGTH].strip("-") if acronym and named else first
+    if longer != first:
+        yield longer
+    text = str(props.get("name") or props.get("title") or "")
+    if text:
+        digest = hashlib.sha1(text.encode()).hexdigest()[:8]
+        yield f"{longer[:UID_LENGTH - 9].strip('-')}-{digest}"
+    counter = 2
+    while True:
+        yield f"{first[:UID_LENGTH - 8].strip('-')}-{counter}"
+        counter += 1
 
 
 def _new_uid(label: str, props: dict[str, Any]) -> str:
-    base = slugify(props.get("acronym") or props.get("name") or props.get("title") or label)[:60] or label.lower()
-    candidate, suffix = base, 2
-    while (cypher(q.NODE_BY_UID, {"uid": candidate}) or cypher(q.TOMBSTONE_BY_UID, {"uid": candidate})
-           or cypher(q.SURVIVOR_OF, {"uid": candidate})):
-        candidate, suffix = f"{base}-{suffix}", suffix + 1
-    return candidate
+    """Return the first of `uid_candidates` that no node, tombstone or former uid holds."""
+    candidates = uid_candidates(label, props)
+    while True:
+        batch = [next(candidates) for _ in range(UID_CANDIDATES_PER_QUERY)]
+        taken = {row["uid"] for row in cypher(q.UIDS_TAKEN, {"uids": batch})}
+        free = [candidate for candidate in batch if candidate not in taken]
+        if free:
+            return free[0]
+
+
+def _check_uid_free(uid: str) -> None:
+    """Raise AlreadyExists, saying why, if `uid` names a node, a deleted node or a merged-away organization."""
+    if not cypher(q.UIDS_TAKEN, {"uids": [uid]}):
+        return
+    fate = "a node's uid"
+    if cypher(q.TOMBSTONE_BY_UID, {"uid": uid}):
+        fate = "the uid of a deleted node, and deleted uids are never reused"
+    elif cypher(q.SURVIVOR_OF, {"uid": uid}):
+        fate = "the former uid of a merged organization, and such uids are never reused"
+    raise UidTaken(f"'{uid}' is {fate}; choose another uid or leave it out to get one")
+
+
+# A uid another create took between our check and our write fails on the uniqueness constraint: look again.
+CREATE_ATTEMPTS = 4
 
 
 def node_create(*, label: str, data: dict[str, Any], uid: str | None = None,
                 actor: Any = None) -> dict[str, Any]:
-    """Create a `label` node from `data` (uid chosen from its name unless given); return its properties.
+    """Create a `label` node from `data` (uid chosen from its acronym or name unless given); return its
+    properties, at version 1.
 
-    Raise ValidationFailed for bad fields and AlreadyExists for a taken uid or name. `actor` (a user or
-    None) is recorded in the change log, as in every write below.
+    Raise ValidationFailed for bad fields and AlreadyExists for a taken name or a given uid that is taken (by
+    a node, a deleted node's tombstone or a merged organization's former uids). `actor` (a user or None) is
+    recorded in the change log, as in every write below.
     """
     props = clean_node_properties(label, data)
 
     def work() -> dict[str, Any]:
         _check_name_free(label, uid or "", props)
+        if uid:
+            _check_uid_free(uid)
         new_uid = uid or _new_uid(label, props)
         created = cypher(q.create_node(label), {"uid": new_uid, "props": _with_search_text(label, props, {})})
         after = created[0]["props"]
@@ -76,36 +154,62 @@ def node_create(*, label: str, data: dict[str, Any], uid: str | None = None,
                       summary=f"created {label} '{_display_name(after)}'")
         return after
 
-    return write_transaction(work)
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            return write_transaction(work)
+        except (NameTaken, UidTaken):
+            raise
+        except AlreadyExists:
+            # The server's own words name its index: say it as the checks would, once they see the winner.
+            if attempt == CREATE_ATTEMPTS:
+                raise AlreadyExists(f"another {label.lower()} was created with the same uid or name at the "
+                                    "same moment; try again") from None
+    raise AssertionError("unreachable")
 
 
-def node_update(*, label: str, uid: str, data: dict[str, Any], partial: bool = True,
-                actor: Any = None) -> dict[str, Any]:
-    """Change the `label` node `uid` with `data`; return its properties. Raise NotFound, ValidationFailed."""
+def _node_for_write(uid: str, expected_versions: Collection[int] | None) -> tuple[str, dict[str, Any]]:
+    """Return (label, properties) of the node `uid`, held for writing in the current transaction; raise
+    NotFound, or StaleVersion if its version is not among `expected_versions` (None: any)."""
+    rows = cypher(q.NODE_FOR_WRITE, {"uid": uid})
+    if not rows:
+        raise NotFound(f"no node with uid '{uid}'")
+    label, current = rows[0]["label"], rows[0]["props"]
+    check_version(label.lower(), uid, current, expected_versions)
+    return label, current
+
+
+def node_update(*, label: str, uid: str, data: dict[str, Any], partial: bool = True, actor: Any = None,
+                expected_versions: Collection[int] | None = None) -> dict[str, Any]:
+    """Change the `label` node `uid` with `data`; return its properties (its version one higher when anything
+    changed). Raise NotFound, ValidationFailed, AlreadyExists (a taken name), or StaleVersion when its version
+    is not among `expected_versions` (None: write whatever the version), checked in the write's transaction.
+    """
     props = clean_node_properties(label, data, partial=partial)
 
     def work() -> dict[str, Any]:
-        found_label, current = node_get(uid=uid)
+        found_label, current = _node_for_write(uid, expected_versions)
         if found_label != label:
             raise NotFound(f"no {label.lower()} with uid '{uid}'")
         _check_name_free(label, uid, props)
         changes = _with_search_text(label, props, current)
+        old, new = changed_values(current, {**current, **changes})
+        if not new:
+            return current
         after = cypher(q.update_node(label), {"uid": uid, "props": changes})[0]["props"]
-        old, new = changed_values(current, after)
-        if new:
-            changed = ", ".join(name for name in new if name != "search_text")
-            change_record(action=ChangeAction.UPDATE, label=label, node_uid=uid, actor=actor,
-                          before=old, after=new, summary=f"changed {changed}")
+        changed = ", ".join(name for name in new if name != "search_text")
+        change_record(action=ChangeAction.UPDATE, label=label, node_uid=uid, actor=actor,
+                      before=old, after=new, summary=f"changed {changed}")
         return after
 
     return write_transaction(work)
 
 
-def node_delete(*, uid: str, actor: Any = None) -> None:
-    """Delete the node `uid` and its relationships, leaving a tombstone; raise NotFound."""
+def node_delete(*, uid: str, actor: Any = None, expected_versions: Collection[int] | None = None) -> None:
+    """Delete the node `uid` and its relationships, leaving a tombstone; raise NotFound, or StaleVersion when
+    its version is not among `expected_versions` (None: any)."""
 
     def work() -> None:
-        label, before = node_get(uid=uid)
+        label, before = _node_for_write(uid, expected_versions)
         cypher(q.DELETE_NODE, {"uid": uid, "label": label, "deleted_at": _now()})
         change_record(action=ChangeAction.DELETE, label=label, node_uid=uid, actor=actor, before=before,
                       summary=f"deleted {label} '{_display_name(before)}' and its relationships")
@@ -153,35 +257,53 @@ def relationship_get(*, uid: str) -> dict[str, Any]:
             "start_label": row["start_label"], "end_label": row["end_label"]}
 
 
-def relationship_update(*, uid: str, data: dict[str, Any], actor: Any = None) -> dict[str, Any]:
-    """Change the period, footing or evidence of relationship `uid` (its type and ends stay); return it."""
+def _relationship_for_write(uid: str, expected_versions: Collection[int] | None) -> dict[str, Any]:
+    """Return the relationship `uid` as `relationship_get` does, held for writing in the current transaction;
+    raise NotFound, or StaleVersion if its version is not among `expected_versions` (None: any)."""
+    rel = rel_type_of_tie_uid(uid)
+    if not rel or not cypher(q.tie_for_write(rel), {"uid": uid}):
+        raise NotFound(f"no relationship with uid '{uid}'")
+    current = relationship_get(uid=uid)
+    check_version("relationship", uid, current, expected_versions)
+    return current
+
+
+def relationship_update(*, uid: str, data: dict[str, Any], actor: Any = None,
+                        expected_versions: Collection[int] | None = None) -> dict[str, Any]:
+    """Change the period, footing or evidence of relationship `uid` (its type and ends stay); return it.
+
+    Raise NotFound, ValidationFailed, or StaleVersion when its version is not among `expected_versions`.
+    """
 
     def work() -> dict[str, Any]:
-        current = relationship_get(uid=uid)
+        current = _relationship_for_write(uid, expected_versions)
         merged = {name: current.get(name) for name in ("since", "until", "qualifier", "confidence",
                                                          "source_uid", "evidence")}
         merged.update(data)
         props = clean_tie(current["type"], current["start_label"], current["end_label"],
                           current["start"], current["end"], merged)
         _check_source(props)
+        ends = {"type": current["type"], "start": current["start"], "end": current["end"]}
+        old, new = changed_values({name: current.get(name) for name in props}, props)
+        if not new:
+            return {name: current.get(name) for name in current if name not in {"start_label", "end_label"}}
         tie = cypher(q.update_tie(current["type"]), {"uid": uid, "props": props})[0]["props"]
-        old, new = changed_values({name: current.get(name) for name in tie}, tie)
-        if new:
-            forward = RELATIONSHIP_TYPES[current["type"]].forward
-            change_record(action=ChangeAction.RELATIONSHIP_CHANGE, label=current["type"],
-                          node_uid=current["start"], other_uid=current["end"], relationship_uid=uid,
-                          actor=actor, before=old, after=new,
-                          summary=f"changed {', '.join(new)}: {current['start']} {forward} {current['end']}")
-        return {**tie, "type": current["type"], "start": current["start"], "end": current["end"]}
+        forward = RELATIONSHIP_TYPES[current["type"]].forward
+        change_record(action=ChangeAction.RELATIONSHIP_CHANGE, label=current["type"],
+                      node_uid=current["start"], other_uid=current["end"], relationship_uid=uid,
+                      actor=actor, before=old, after=new,
+                      summary=f"changed {', '.join(new)}: {current['start']} {forward} {current['end']}")
+        return {**tie, **ends}
 
     return write_transaction(work)
 
 
-def relationship_delete(*, uid: str, actor: Any = None) -> None:
-    """Delete the relationship `uid`; raise NotFound."""
+def relationship_delete(*, uid: str, actor: Any = None, expected_versions: Collection[int] | None = None) -> None:
+    """Delete the relationship `uid`; raise NotFound, or StaleVersion when its version is not among
+    `expected_versions` (None: any)."""
 
     def work() -> None:
-        current = relationship_get(uid=uid)
+        current = _relationship_for_write(uid, expected_versions)
         cypher(q.delete_tie(current["type"]), {"uid": uid})
         before = {name: value for name, value in current.items() if name not in {"start_label", "end_label"}}
         forward = RELATIONSHIP_TYPES[current["type"]].forward

@@ -17,7 +17,7 @@ from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, Confidence, Node
 DATE_FIELDS = frozenset({"founded", "dissolved", "start", "end", "date", "since", "until"})
 LABEL_NAMES = frozenset(label.value for label in NodeLabel)
 CONFIDENCE_NAMES = frozenset(member.value for member in Confidence)
-DERIVED_FIELDS = frozenset({"uid", "degree", "search_text", "former_uids"})  # set by the code, not a person
+DERIVED_FIELDS = frozenset({"uid", "degree", "search_text", "former_uids", "version"})  # set by the code, not a person
 
 # --- Text: the longest value each field takes, the characters it may hold, the URLs it may name ------------
 # The table in docs/data-model.md ("Field sizes") lists these; every write path (services, API, admin, import,

@@ -23,6 +23,11 @@ from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_p
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "no_graph: the test does not touch the graph server")
+    # The live server listens with Django's backlog of 10 connections: a burst of clients (the concurrency
+    # tests send 160 at once) gets connections reset before Django sees them. Listen as a real server does.
+    from django.core.servers.basehttp import WSGIServer
+
+    WSGIServer.request_queue_size = 256
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -31,11 +31,36 @@ def test_a_new_organization_gets_a_readable_uid_and_search_text():
     assert "coe" in created["search_text"]
 
 
-def test_a_second_organization_with_the_same_acronym_gets_another_uid():
+def test_a_second_organization_with_the_same_acronym_gets_its_name_in_its_uid():
     first = services.node_create(label="Organization", data={"name": "Alpha Centre", "acronym": "AC"})
     second = services.node_create(label="Organization", data={"name": "Another Centre", "acronym": "AC"})
 
-    assert (first["uid"], second["uid"]) == ("ac", "ac-2")
+    assert (first["uid"], second["uid"]) == ("ac", "ac-another-centre")
+
+
+def test_bodies_whose_names_make_the_same_slug_still_get_different_uids():
+    uids = [services.node_create(label="Organization", data={"name": name, "acronym": "AC"})["uid"]
+            for name in ("Alpha Centre", "alpha centre", "ALPHA  CENTRE")]
+
+    assert uids[:2] == ["ac", "ac-alpha-centre"]
+    assert len(set(uids)) == 3 and uids[2].startswith("ac-alpha-centre-")
+
+
+def test_a_name_with_no_latin_letters_gets_a_uid_from_its_digest_after_the_first():
+    first = services.node_create(label="Organization", data={"name": "Антитеррористический центр"})
+    second = services.node_create(label="Organization", data={"name": "Региональная структура"})
+
+    assert first["uid"] == "organization"
+    assert second["uid"].startswith("organization-") and second["uid"] != first["uid"]
+
+
+def test_a_new_body_never_takes_a_deleted_uid_even_without_an_acronym():
+    services.node_create(label="Organization", data={"name": "Council of Europe"})
+    services.node_delete(uid="council-of-europe")
+
+    again = services.node_create(label="Organization", data={"name": "Council of Europe"})
+
+    assert again["uid"] != "council-of-europe" and again["uid"].startswith("council-of-europe-")
 
 
 def test_an_organization_name_is_unique():

@@ -11,10 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from orgs.api.formats import GraphFileUnreadable
+from orgs.api.preconditions import etag
 from orgs.graph import AlreadyExists, GraphUnavailable
 from orgs.loader import GraphFileInvalid
 from orgs.middleware import RETRY_AFTER_SECONDS
-from orgs.services import NotFound
+from orgs.services import NotFound, StaleVersion
 from orgs.validation import ValidationFailed
 
 # The services name a relationship's source `source_uid`; the API calls it `source`.
@@ -30,8 +31,8 @@ def api_field_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Answer ValidationFailed 400, NotFound 404, AlreadyExists 409, a body past the upload limit 413,
-    GraphUnavailable 503; else DRF's way."""
+    """Answer ValidationFailed 400, NotFound 404, AlreadyExists 409, StaleVersion 412 (with the current ETag),
+    a body past the upload limit 413, GraphUnavailable 503; else DRF's way."""
     if isinstance(exc, RequestDataTooBig):  # Django's check, when DRF reads a JSON or form body
         return Response(
             {"detail": f"The request body is larger than the upload limit of "
@@ -52,6 +53,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return Response({"detail": str(exc), "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, AlreadyExists):
         return Response({"detail": str(exc), "code": "already_exists"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, StaleVersion):
+        return Response(
+            {"detail": f"{str(exc)[0].upper()}{str(exc)[1:]}. Nothing was written.", "code": "precondition_failed"},
+            status=status.HTTP_412_PRECONDITION_FAILED,
+            headers={"ETag": etag(exc.current)},
+        )
     if isinstance(exc, GraphUnavailable):
         return Response(
             {"detail": "The graph server is unavailable; try again shortly.", "code": "graph_unavailable"},

@@ -25,7 +25,7 @@ from orgs.validation import TEXT_LIMITS, editable_fields
 from orgs.vocabulary import NodeLabel
 
 SECTION_OF = {label.value: section for section, label in SECTIONS.items()}
-NOT_EXPORTED = frozenset({"degree", "search_text"})  # derived again on import
+NOT_EXPORTED = frozenset({"degree", "search_text", "version"})  # derived again on import
 LIST_FIELDS = frozenset({"aliases", "former_uids"})
 EDGE_COLUMNS = (
     "uid",

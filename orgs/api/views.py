@@ -24,6 +24,7 @@ from orgs.api import formats
 from orgs.api import serializers as s
 from orgs.api.pagination import cursor_decode, cursor_encode, page
 from orgs.api.parsers import GraphMLParser, JSONParser, ZipParser
+from orgs.api.preconditions import ETAG, IF_MATCH, PRECONDITION_FAILED, etag, expected_versions
 from orgs.loader import graph_diff, validate_graph, write_graph
 from orgs.search import SEARCH_MAX_OFFSET
 from orgs.validation import editable_fields
@@ -227,7 +228,11 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
             request=node_serializer,
             responses={
                 201: node_serializer,
-                409: OpenApiResponse(ERROR, description=("The uid or name is taken.")),
+                409: OpenApiResponse(
+                    ERROR,
+                    description="The name is taken, or the uid given is taken: by a node, a deleted "
+                    "node (deleted uids are never reused) or a merged organization's former uids.",
+                ),
                 **WRITE_ERRORS,
             },
             summary=f"Create a {model}",
@@ -250,7 +255,7 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
 
         @extend_schema(
             tags=tag,
-            parameters=[UID, s.DetailQuery],
+            parameters=[UID, s.DetailQuery, ETAG],
             responses={200: detail_serializer, **GONE, **READ_ERRORS},
             summary=f"One {model} with its relationships grouped by type and direction",
             description="Each group holds at most `per_group` relationships, with evidence; its `next` "
@@ -270,7 +275,7 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
             body["relationships"] = [
                 self.group_out(request, uid, group, params) for group in profile["groups"]
             ]
-            return Response(body)
+            return Response(body, headers={"ETag": etag(profile["node"].get("version"))})
 
         @staticmethod
         def group_out(
@@ -309,15 +314,20 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
             if new_uid is not None and new_uid != uid:
                 return Response({"uid": ["a uid cannot be changed"]}, status=status.HTTP_400_BAD_REQUEST)
             props = services.node_update(
-                label=label.value, uid=uid, data=data, partial=partial, actor=request.user
+                label=label.value,
+                uid=uid,
+                data=data,
+                partial=partial,
+                actor=request.user,
+                expected_versions=expected_versions(request),
             )
-            return Response(s.node_out(label.value, props))
+            return Response(s.node_out(label.value, props), headers={"ETag": etag(props.get("version"))})
 
         @extend_schema(
             tags=tag,
-            parameters=[UID],
+            parameters=[UID, IF_MATCH, ETAG],
             request=node_serializer,
-            responses={200: node_serializer, 404: ERROR, 409: ERROR, **WRITE_ERRORS},
+            responses={200: node_serializer, 404: ERROR, 409: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
             summary=f"Replace a {model}'s fields",
         )
         def put(self, request: Request, uid: str) -> Response:
@@ -325,9 +335,9 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
 
         @extend_schema(
             tags=tag,
-            parameters=[UID],
+            parameters=[UID, IF_MATCH, ETAG],
             request=node_serializer,
-            responses={200: node_serializer, 404: ERROR, 409: ERROR, **WRITE_ERRORS},
+            responses={200: node_serializer, 404: ERROR, 409: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
             summary=f"Change some of a {model}'s fields",
         )
         def patch(self, request: Request, uid: str) -> Response:
@@ -335,15 +345,15 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
 
         @extend_schema(
             tags=tag,
-            parameters=[UID],
-            responses={204: None, 404: ERROR, **WRITE_ERRORS},
+            parameters=[UID, IF_MATCH],
+            responses={204: None, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
             summary=f"Delete a {model} and its relationships (its URL then answers 410)",
         )
         def delete(self, request: Request, uid: str) -> Response:
             labels = selectors.node_labels(uids=[uid])
             if labels.get(uid) != label.value:
                 return wrong_label(label.value, uid)
-            services.node_delete(uid=uid, actor=request.user)
+            services.node_delete(uid=uid, actor=request.user, expected_versions=expected_versions(request))
             return Response(status=status.HTTP_204_NO_CONTENT)
 
     class TiesView(APIView):
@@ -502,12 +512,13 @@ class RelationshipDetailView(APIView):
 
     @extend_schema(
         tags=REL_TAG,
-        parameters=[REL_UID],
+        parameters=[REL_UID, ETAG],
         responses={200: s.RelationshipSerializer, 404: ERROR, **READ_ERRORS},
         summary="One relationship with its evidence",
     )
     def get(self, request: Request, uid: str) -> Response:
-        return Response(s.relationship_out(services.relationship_get(uid=uid)))
+        tie = services.relationship_get(uid=uid)
+        return Response(s.relationship_out(tie), headers={"ETag": etag(tie.get("version"))})
 
     def _update(self, request: Request, uid: str, *, partial: bool) -> Response:
         body = s.RelationshipUpdateSerializer(data=request.data)
@@ -522,15 +533,16 @@ class RelationshipDetailView(APIView):
             data = {"since": None, "until": None, "qualifier": None, "confidence": None, **data}
         if "source" in data:
             data["source_uid"] = data.pop("source")
-        return Response(
-            s.relationship_out(services.relationship_update(uid=uid, data=data, actor=request.user))
+        tie = services.relationship_update(
+            uid=uid, data=data, actor=request.user, expected_versions=expected_versions(request)
         )
+        return Response(s.relationship_out(tie), headers={"ETag": etag(tie.get("version"))})
 
     @extend_schema(
         tags=REL_TAG,
-        parameters=[REL_UID],
+        parameters=[REL_UID, IF_MATCH, ETAG],
         request=s.RelationshipUpdateSerializer,
-        responses={200: s.RelationshipSerializer, 404: ERROR, **WRITE_ERRORS},
+        responses={200: s.RelationshipSerializer, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
         summary="Replace a relationship's period, footing and evidence (type and ends stay)",
     )
     def put(self, request: Request, uid: str) -> Response:
@@ -538,9 +550,9 @@ class RelationshipDetailView(APIView):
 
     @extend_schema(
         tags=REL_TAG,
-        parameters=[REL_UID],
+        parameters=[REL_UID, IF_MATCH, ETAG],
         request=s.RelationshipUpdateSerializer,
-        responses={200: s.RelationshipSerializer, 404: ERROR, **WRITE_ERRORS},
+        responses={200: s.RelationshipSerializer, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
         summary="Change some of a relationship's period, footing and evidence",
     )
     def patch(self, request: Request, uid: str) -> Response:
@@ -548,12 +560,12 @@ class RelationshipDetailView(APIView):
 
     @extend_schema(
         tags=REL_TAG,
-        parameters=[REL_UID],
-        responses={204: None, 404: ERROR, **WRITE_ERRORS},
+        parameters=[REL_UID, IF_MATCH],
+        responses={204: None, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
         summary="Delete a relationship",
     )
     def delete(self, request: Request, uid: str) -> Response:
-        services.relationship_delete(uid=uid, actor=request.user)
+        services.relationship_delete(uid=uid, actor=request.user, expected_versions=expected_versions(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -18,9 +18,13 @@ CONTENT_TYPES = {"json": "application/json", "csv": "application/zip", "graphml"
 
 
 def graph_snapshot() -> dict:
-    """Every node's and relationship's stored properties (derived degree included), for comparing graphs."""
+    """Every node's and relationship's stored properties (derived degree included; not the version, which
+    counts writes and starts again at 1 in a new graph), for comparing graphs."""
     export = graph_export()
-    nodes = {label: sorted(rows, key=lambda props: props["uid"]) for label, rows in export["nodes"].items()}
+    nodes = {
+        label: sorted(({k: v for k, v in props.items() if k != "version"} for props in rows), key=lambda p: p["uid"])
+        for label, rows in export["nodes"].items()
+    }
     return {"nodes": nodes, "relationships": export["relationships"]}
 
 
