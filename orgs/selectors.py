@@ -630,8 +630,10 @@ def export_ties_page_query(rel_type: str) -> str:
 
 
 def _keyset_pages(query: str, uid_of: Callable[[dict[str, Any]], str],
-                  batch: int) -> Iterator[list[dict[str, Any]]]:
-    """Yield the rows of `query` a page of `batch` at a time, each page one query after the last uid seen."""
+                  batch: int | None) -> Iterator[list[dict[str, Any]]]:
+    """Yield the rows of `query` a page of `batch` (default EXPORT_BATCH) at a time, each page one query after
+    the last uid seen."""
+    batch = batch or EXPORT_BATCH
     after = ""  # every uid sorts after the empty string
     while True:
         rows = cypher(query, {"after": after, "limit": batch})
@@ -642,8 +644,9 @@ def _keyset_pages(query: str, uid_of: Callable[[dict[str, Any]], str],
         after = uid_of(rows[-1])
 
 
-def export_node_pages(label: str, *, batch: int = EXPORT_BATCH) -> Iterator[list[dict[str, Any]]]:
-    """Yield the stored properties of every `label` node, ordered by uid, a list of up to `batch` at a time.
+def export_node_pages(label: str, *, batch: int | None = None) -> Iterator[list[dict[str, Any]]]:
+    """Yield the stored properties of every `label` node, ordered by uid, up to `batch` (default EXPORT_BATCH) at a
+    time.
 
     Each page is its own read: a node written between two pages is in the export if its uid sorts after the
     pages already read (see docs/api.md, "Exports").
@@ -652,9 +655,9 @@ def export_node_pages(label: str, *, batch: int = EXPORT_BATCH) -> Iterator[list
         yield [row["props"] for row in rows]
 
 
-def export_tie_pages(rel_type: str, *, batch: int = EXPORT_BATCH) -> Iterator[list[dict[str, Any]]]:
+def export_tie_pages(rel_type: str, *, batch: int | None = None) -> Iterator[list[dict[str, Any]]]:
     """Yield every `rel_type` relationship as an export row (uid, type, from, to, its properties), ordered by
-    uid, a list of up to `batch` at a time; each page is its own read, as in `export_node_pages`."""
+    uid, up to `batch` (default EXPORT_BATCH) at a time; each page is its own read, as in `export_node_pages`."""
     yield from _keyset_pages(export_ties_page_query(rel_type), lambda row: row["uid"], batch)
 
 
