@@ -320,3 +320,29 @@ RETURN type(r) AS type, properties(r) AS props, a.uid AS start, coalesce(a.name,
 ORDER BY type, start_name, end_name
 SKIP $offset LIMIT $limit
 """
+
+
+# --- The maintained counts (orgs.counts) -----------------------------------------------------------------
+
+# What the counts node counts: nodes per kind, relationships per type (property names from the vocabulary).
+COUNTED = (*(label.value for label in NodeLabel), *sorted(RELATIONSHIP_TYPES))
+
+# Every count, each by a count subquery over the whole graph (a scan: only for setting the counts up).
+LIVE_COUNTS = "RETURN {" + ", ".join(
+    [f"{label.value}: COUNT {{ MATCH (n:{label.value}) }}" for label in NodeLabel]
+    + [f"{rel}: COUNT {{ MATCH ()-[r:{rel}]->() }}" for rel in sorted(RELATIONSHIP_TYPES)]
+) + "} AS counts"
+
+COUNTS = "MATCH (c:GraphCounts) RETURN properties(c) AS counts"
+
+# Make the counts node if there is none and set `$counts` on it.
+SET_COUNTS = "MERGE (c:GraphCounts) SET c += $counts RETURN count(c) AS set"
+
+# Add `$deltas` ({name: change}, names from COUNTED, absent ones unchanged) to the counts, in the writer's
+# own transaction.
+ADD_TO_COUNTS = "MATCH (c:GraphCounts) SET " + ", ".join(
+    f"c.{name} = coalesce(c.{name}, 0) + coalesce($deltas.{name}, 0)" for name in COUNTED
+) + " RETURN count(c) AS updated"
+
+# How many relationships of each type a node has (a DETACH DELETE of it removes them).
+TIES_OF_NODE_BY_TYPE = "MATCH (n:Node {uid: $uid})-[r]-() RETURN type(r) AS type, count(DISTINCT r) AS count"

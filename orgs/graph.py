@@ -346,8 +346,9 @@ def declare_arcadedb_property(label: str, name: str, kind: str) -> None:
 
 
 def install_schema() -> None:
-    """Install every node class's unique constraints and range indexes, the tie uid indexes and the full-text
-    index; safe to run again on a graph that has them."""
+    """Install every node class's unique constraints and range indexes, the tie uid indexes, the full-text
+    index and the maintained counts (`orgs.counts.install_counts`); safe to run again on a graph that has
+    them."""
     from orgs.cypher import range_index, tie_uid_index, unique_constraint
     from orgs.models import NODE_CLASSES, GraphNode
     from orgs.vocabulary import RELATIONSHIP_TYPES
@@ -367,6 +368,9 @@ def install_schema() -> None:
     for rel in RELATIONSHIP_TYPES:
         cypher(tie_uid_index(rel))
     install_fulltext_index()
+    from orgs.counts import install_counts
+
+    install_counts()
     # Left by earlier versions, which also indexed these: each costs every write and serves no query.
     for label in NODE_CLASSES:
         cypher(f"DROP CONSTRAINT {label.lower()}_uid_unique IF EXISTS")

@@ -24,6 +24,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 import yaml
 
 from orgs import cypher as q
+from orgs.counts import add_to_counts
 from orgs.graph import AlreadyExists, cypher, write_transaction
 from orgs.search import search_text_for
 from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, tie_uid
@@ -517,6 +518,7 @@ def _write(node_batches: Iterable[tuple[NodeLabel, list[dict[str, Any]]]],
     degrees = Counter(chain.from_iterable(ends))
     element_ids: dict[str, str] = {}
     written: Counter[str] = Counter()
+    added: Counter[str] = Counter()  # nodes and ties new to the graph, for the maintained counts
 
     def report(what: str, rows: int) -> None:
         written[what] += rows
@@ -535,6 +537,7 @@ def _write(node_batches: Iterable[tuple[NodeLabel, list[dict[str, Any]]]],
             fields, columns = _node_columns(new_rows, degrees)
             created = cypher(q.create_nodes(label, fields), columns)[0]
             element_ids.update(zip(created["uids"], created["ids"], strict=True))
+            added[label.value] += len(created["uids"])
         if found:
             cypher(q.UPDATE_NODES, {"rows": [row for row in rows if row["uid"] in found]})
         report(label.value, len(rows))
@@ -544,8 +547,9 @@ def _write(node_batches: Iterable[tuple[NodeLabel, list[dict[str, Any]]]],
         in_graph.update(found)
         element_ids.update((uid, node["id"]) for uid, node in found.items())
 
-    def tie_statements() -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]], int]]:
-        """Each batch of ties as (type, the statements that write it, how many ties)."""
+    def tie_statements() -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]], list[dict[str, Any]], int]]:
+        """Each batch of ties as (type, the statements that write it, those of its ties that may exist
+        already, how many ties)."""
         for rel, rows in tie_batches:
             new_ties: list[dict[str, Any]] = []
             known_ties: list[dict[str, Any]] = []
@@ -555,17 +559,22 @@ def _write(node_batches: Iterable[tuple[NodeLabel, list[dict[str, Any]]]],
                           for fields, shaped in _tie_shapes(new_ties).items()]
             if known_ties:
                 statements.append((q.merge_ties(rel), {"rows": known_ties}))
-            yield rel, statements, len(rows)
+            yield rel, statements, known_ties, len(rows)
 
     # The next batch's columns are made while the server writes this one.
-    for rel, statements, count in prefetched(tie_statements()):
+    for rel, statements, known_ties, count in prefetched(tie_statements()):
+        if known_ties:  # for the counts: those the merge will only update
+            pairs = [{"start": row["start"], "end": row["end"]} for row in known_ties]
+            added[rel] -= cypher(q.existing_ties(rel), {"rows": pairs})[0]["existing"]
         for statement, params in statements:
             cypher(statement, params)
+        added[rel] += count
         report(rel, count)
 
     recount = sorted(uid for uid in degrees if uid in in_graph)
     for offset in range(0, len(recount), BATCH_SIZE):
         cypher(q.REFRESH_DEGREES_OF_UIDS, {"uids": recount[offset:offset + BATCH_SIZE]})
+    add_to_counts(added)
     return dict(written)
 
 

@@ -8,6 +8,7 @@ relationships not yet begun or already ended on that day are left out.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from orgs import cypher as q
@@ -494,13 +495,6 @@ def paths_between(*, from_uid: str, to_uid: str, k: int = 3, max_length: int = 6
 # --- Statistics ------------------------------------------------------------------------------------------
 
 
-def graph_counts_query() -> str:
-    """Return the query counting nodes per kind and relationships per type, one count subquery each."""
-    nodes = ", ".join(f"{label.value}: COUNT {{ MATCH (n:{label.value}) }}" for label in NodeLabel)
-    ties = ", ".join(f"{rel}: COUNT {{ MATCH ()-[r:{rel}]->() }}" for rel in RELATIONSHIP_TYPES)
-    return f"RETURN {{{nodes}}} AS nodes, {{{ties}}} AS relationships"
-
-
 HUBS = """
 MATCH (o:Organization) WHERE o.degree > 0
 RETURN o.uid AS uid, o.name AS name, o.acronym AS acronym, o.kind AS kind, o.degree AS degree
@@ -509,8 +503,12 @@ ORDER BY o.degree DESC LIMIT $limit
 
 
 def graph_counts() -> dict[str, dict[str, int]]:
-    """Return {"nodes": {label: count}, "relationships": {type: count}} for the whole graph."""
-    return cypher(graph_counts_query())[0]
+    """Return {"nodes": {label: count}, "relationships": {type: count}} for the whole graph, from the
+    maintained counts (`orgs.counts`): one small node read, whatever the graph's size."""
+    rows = cypher(q.COUNTS)
+    counts = rows[0]["counts"] if rows else {}
+    return {"nodes": {label.value: counts.get(label.value, 0) for label in NodeLabel},
+            "relationships": {rel: counts.get(rel, 0) for rel in RELATIONSHIP_TYPES}}
 
 
 def hubs(*, limit: int = 10) -> list[dict[str, Any]]:
@@ -618,15 +616,53 @@ def relationship_list(*, types: list[str] | None = None, node: str | None = None
     return rows
 
 
-def export_nodes_query(label: str) -> str:
-    """Return every `label` node's properties, ordered by uid."""
-    return f"MATCH (n:{NodeLabel(label).value}) RETURN properties(n) AS props ORDER BY n.uid"
+EXPORT_BATCH = 5000  # rows per export query: each a short read (ArcadeDB sorts what is left of a kind or type for
+# each page, so fewer, larger pages export faster), and the app holds one page at a time
 
 
-def export_ties_query(rel_type: str) -> str:
-    """Return every `rel_type` relationship as an export row, ordered by uid."""
+def export_nodes_page_query(label: str) -> str:
+    """Return the properties of up to `$limit` `label` nodes whose uid sorts after `$after`, ordered by uid."""
+    return (f"MATCH (n:{NodeLabel(label).value}) WHERE n.uid > $after "
+            "RETURN properties(n) AS props ORDER BY n.uid LIMIT $limit")
+
+
+def export_ties_page_query(rel_type: str) -> str:
+    """Return up to `$limit` `rel_type` relationships whose uid sorts after `$after` as export rows, by uid."""
     rel = RELATIONSHIP_TYPES[rel_type].name
-    return f"MATCH (a:Node)-[r:{rel}]->(b:Node) RETURN {RELATIONSHIP_ROW} ORDER BY r.uid"
+    return (f"MATCH (a:Node)-[r:{rel}]->(b:Node) WHERE r.uid > $after "
+            f"RETURN {RELATIONSHIP_ROW} ORDER BY r.uid LIMIT $limit")
+
+
+def _keyset_pages(query: str, uid_of: Callable[[dict[str, Any]], str],
+                  batch: int | None) -> Iterator[list[dict[str, Any]]]:
+    """Yield the rows of `query` a page of `batch` (default EXPORT_BATCH) at a time, each page one query after
+    the last uid seen."""
+    batch = batch or EXPORT_BATCH
+    after = ""  # every uid sorts after the empty string
+    while True:
+        rows = cypher(query, {"after": after, "limit": batch})
+        if rows:
+            yield rows
+        if len(rows) < batch:
+            return
+        after = uid_of(rows[-1])
+
+
+def export_node_pages(label: str, *, batch: int | None = None) -> Iterator[list[dict[str, Any]]]:
+    """Yield the stored properties of every `label` node, ordered by uid, up to `batch` (default EXPORT_BATCH) at a
+    time.
+
+    Each page is its own read: a node written between two pages is in the export if its uid sorts after the
+    pages already read (see docs/api.md, "Exports").
+    """
+    for rows in _keyset_pages(export_nodes_page_query(label), lambda row: row["props"]["uid"], batch):
+        yield [row["props"] for row in rows]
+
+
+def export_tie_pages(rel_type: str, *, batch: int | None = None) -> Iterator[list[dict[str, Any]]]:
+    """Yield every `rel_type` relationship as an export row (uid, type, from, to, its properties), ordered by
+    uid, up to `batch` (default EXPORT_BATCH) at a time; each page is its own read, as in `export_node_pages`."""
+    yield from _keyset_pages(export_ties_page_query(rel_type), lambda row: row["uid"], batch)
 
 
 NODES_BY_UID = f"""
@@ -641,12 +677,14 @@ def graph_export(*, around: str | None = None, depth: int = 1, as_of: str | None
 
     Node properties are as stored (derived ones included); relationship rows name their ends and source by
     uid. A neighbourhood export also holds the sources its relationships cite. None if `around` is unknown.
+    The whole graph is read in keyset pages and held whole: the API streams it page by page instead
+    (`orgs.api.formats.whole_graph_sections`).
     """
     nodes: dict[str, list[dict[str, Any]]] = {label.value: [] for label in NodeLabel}
     if around is None:
         for label in NodeLabel:
-            nodes[label.value] = [row["props"] for row in cypher(export_nodes_query(label.value))]
-        ties = [row for rel in sorted(RELATIONSHIP_TYPES) for row in cypher(export_ties_query(rel))]
+            nodes[label.value] = [props for page in export_node_pages(label.value) for props in page]
+        ties = [row for rel in sorted(RELATIONSHIP_TYPES) for page in export_tie_pages(rel) for row in page]
         return {"nodes": nodes, "relationships": ties}
     found = neighbourhood(uid=around, depth=depth, as_of=as_of, limit=limit)
     if found is None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections import Counter
 from collections.abc import Collection, Iterator
 from typing import Any
 
 from django.utils.text import slugify
 
 from orgs import cypher as q
+from orgs.counts import add_to_counts, ties_removed_with
 from orgs.graph import AlreadyExists, cypher, write_transaction
 from orgs.history import change_record, changed_values
 from orgs.models import ChangeAction
@@ -150,6 +152,7 @@ def node_create(*, label: str, data: dict[str, Any], uid: str | None = None,
         new_uid = uid or _new_uid(label, props)
         created = cypher(q.create_node(label), {"uid": new_uid, "props": _with_search_text(label, props, {})})
         after = created[0]["props"]
+        add_to_counts({label: 1})
         change_record(action=ChangeAction.CREATE, label=label, node_uid=new_uid, actor=actor, after=after,
                       summary=f"created {label} '{_display_name(after)}'")
         return after
@@ -210,7 +213,9 @@ def node_delete(*, uid: str, actor: Any = None, expected_versions: Collection[in
 
     def work() -> None:
         label, before = _node_for_write(uid, expected_versions)
+        removed = ties_removed_with(uid)
         cypher(q.DELETE_NODE, {"uid": uid, "label": label, "deleted_at": _now()})
+        add_to_counts({label: -1, **removed})
         change_record(action=ChangeAction.DELETE, label=label, node_uid=uid, actor=actor, before=before,
                       summary=f"deleted {label} '{_display_name(before)}' and its relationships")
 
@@ -238,6 +243,7 @@ def relationship_create(*, rel_type: str, start_uid: str, end_uid: str, data: di
             )
         props["uid"] = tie_uid(start_uid, rel_type, end_uid)
         tie = cypher(q.create_tie(rel_type), {"start": start_uid, "end": end_uid, "props": props})[0]["props"]
+        add_to_counts({rel_type: 1})
         change_record(action=ChangeAction.RELATIONSHIP_ADD, label=rel_type, node_uid=start_uid,
                       other_uid=end_uid, relationship_uid=props["uid"], actor=actor, after=tie,
                       summary=f"added: {start_uid} {definition.forward} {end_uid}")
@@ -304,7 +310,8 @@ def relationship_delete(*, uid: str, actor: Any = None, expected_versions: Colle
 
     def work() -> None:
         current = _relationship_for_write(uid, expected_versions)
-        cypher(q.delete_tie(current["type"]), {"uid": uid})
+        deleted = cypher(q.delete_tie(current["type"]), {"uid": uid})[0]["deleted"]
+        add_to_counts({current["type"]: -deleted})
         before = {name: value for name, value in current.items() if name not in {"start_label", "end_label"}}
         forward = RELATIONSHIP_TYPES[current["type"]].forward
         change_record(action=ChangeAction.RELATIONSHIP_REMOVE, label=current["type"],
@@ -370,10 +377,12 @@ def organizations_merge(*, survivor_uid: str, loser_uid: str, actor: Any = None)
             row = {"other": tie["other"], "props": props}
             by_type.setdefault((tie["type"], tie["outgoing"]), []).append(row)
         neighbours = sorted({tie["other"] for tie in plan["moved"] + plan["dropped"]} - {survivor_uid})
+        counts = Counter(ties_removed_with(loser_uid))
         cypher(q.DELETE_MERGED_ORGANIZATION, {"uid": loser_uid})
         for (rel, outgoing), rows in by_type.items():
             query = q.copy_ties_from(rel) if outgoing else q.copy_ties_to(rel)
-            cypher(query, {"node": survivor_uid, "rows": rows})
+            counts[rel] += cypher(query, {"node": survivor_uid, "rows": rows})[0]["created"]
+        add_to_counts({NodeLabel.ORGANIZATION.value: -1, **counts})
         survivor = plan["survivor"]
         aliases = [*(survivor.get("aliases") or []), *plan["aliases_added"]]
         changes = {**plan["filled"], "aliases": aliases, "former_uids": plan["former_uids"]}

@@ -39,7 +39,7 @@ SMALL_GRAPH = {
 
 
 def node_count() -> int:
-    return cypher("MATCH (n) RETURN count(n) AS n")[0]["n"]
+    return cypher("MATCH (n:Node) RETURN count(n) AS n")[0]["n"]
 
 
 def graph_with(**changes) -> dict:

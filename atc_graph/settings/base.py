@@ -211,6 +211,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("ATC_API_ANON_RATE", "120/minute"),
         "user": os.environ.get("ATC_API_USER_RATE", "1200/minute"),
+        # GET /api/export/ by anonymous clients, on top of `anon` (signed-in users: the `user` rate alone).
+        "export_anon": os.environ.get("ATC_API_EXPORT_ANON_RATE", "10/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

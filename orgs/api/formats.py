@@ -3,6 +3,9 @@
 Each format is written from, and read back into, the loader's graph-file mapping (sections `sources`,
 `countries`, `organizations`, `events`, `documents`, `relationships`), so any export can be imported again
 through `orgs.loader.validate_graph` / `write_graph` and gives the same graph.
+
+Exports are written as streams: each writer takes the file's sections (name, pages of records) and yields
+bytes as it goes, so a whole-graph export holds one page of records in memory, not the graph.
 """
 
 from __future__ import annotations
@@ -15,14 +18,18 @@ import sys
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
+from xml.sax.saxutils import XMLGenerator
 
+import orjson
 from django.conf import settings
 
+from orgs import selectors
+from orgs.api.renderers import FastJSONRenderer
 from orgs.loader import SECTIONS, shown
 from orgs.validation import TEXT_LIMITS, editable_fields
-from orgs.vocabulary import NodeLabel
+from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
 
 SECTION_OF = {label.value: section for section, label in SECTIONS.items()}
 NOT_EXPORTED = frozenset({"degree", "search_text", "version"})  # derived again on import
@@ -42,33 +49,79 @@ EDGE_COLUMNS = (
 FORMAT_NAME = "atc-graph/1"
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 
+# A graph file's sections in file order: (section name, pages of records), the relationships last.
+Sections = Iterable[tuple[str, Iterable[list[dict[str, Any]]]]]
+
 
 class GraphFileUnreadable(Exception):
     """The uploaded file is not a CSV zip or GraphML document this module can read."""
 
 
+def node_record(props: dict[str, Any]) -> dict[str, Any]:
+    """Return a node's graph-file record: its uid, then its other stored properties by name, none derived
+    or null."""
+    return {"uid": props["uid"], **{k: v for k, v in sorted(props.items())
+                                    if k not in NOT_EXPORTED and k != "uid" and v is not None}}
+
+
+def tie_record(row: dict[str, Any]) -> dict[str, Any]:
+    """Return a relationship's graph-file record: its export row without nulls."""
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def file_header() -> dict[str, Any]:
+    """Return the fields a graph file opens with: its format and when it was exported."""
+    return {"format": FORMAT_NAME,
+            "exported_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")}
+
+
 def graph_file(export: dict[str, Any]) -> dict[str, Any]:
     """Return the loader-format mapping for a `selectors.graph_export` result."""
-    data: dict[str, Any] = {
-        "format": FORMAT_NAME,
-        "exported_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-    }
+    data = file_header()
     for label, section in SECTION_OF.items():
-        data[section] = [
-            {
-                "uid": props["uid"],
-                **{
-                    k: v
-                    for k, v in sorted(props.items())
-                    if k not in NOT_EXPORTED and k != "uid" and v is not None
-                },
-            }
-            for props in sorted(export["nodes"].get(label, []), key=lambda p: p["uid"])
-        ]
-    data["relationships"] = [
-        {k: v for k, v in tie.items() if v is not None} for tie in export["relationships"]
-    ]
+        data[section] = [node_record(props)
+                         for props in sorted(export["nodes"].get(label, []), key=lambda p: p["uid"])]
+    data["relationships"] = [tie_record(tie) for tie in export["relationships"]]
     return data
+
+
+def file_sections(data: dict[str, Any]) -> Sections:
+    """Return the sections of a graph-file mapping, each as one page."""
+    return [(section, [data.get(section, [])]) for section in (*SECTIONS, "relationships")]
+
+
+def whole_graph_sections() -> Sections:
+    """Return the whole graph's sections, read lazily a keyset page at a time (one short query each) as
+    the writer consumes them: nodes by kind then uid, relationships by type then uid."""
+    def nodes(label: str) -> Iterator[list[dict[str, Any]]]:
+        for page in selectors.export_node_pages(label):
+            yield [node_record(props) for props in page]
+
+    def ties() -> Iterator[list[dict[str, Any]]]:
+        for rel in sorted(RELATIONSHIP_TYPES):
+            for page in selectors.export_tie_pages(rel):
+                yield [tie_record(row) for row in page]
+
+    return [*((section, nodes(label)) for label, section in SECTION_OF.items()), ("relationships", ties())]
+
+
+def json_chunks(header: dict[str, Any], sections: Sections) -> Iterator[bytes]:
+    """Yield the graph file as JSON, a page at a time: the same bytes the API's JSON renderer gives for the
+    whole mapping (header fields, then each section's list)."""
+    def dumps(value: Any) -> bytes:
+        return orjson.dumps(value, default=FastJSONRenderer.encoder_class().default,
+                            option=FastJSONRenderer.options)
+
+    yield dumps(header)[:-1]  # without its closing brace
+    for name, pages in sections:
+        yield b"," + dumps(name) + b":["
+        separator = b""
+        for page in pages:
+            if page:
+                yield separator + b",".join(dumps(record) for record in page)
+                separator = b","
+        yield b"]"
+    yield b"}"
 
 
 def _node_columns() -> list[str]:
@@ -78,25 +131,55 @@ def _node_columns() -> list[str]:
     return ["uid", "label", *names, "former_uids"]
 
 
+class _Drain(io.RawIOBase):
+    """A write-only stream whose written bytes are taken away with `take()` (zipfile and XMLGenerator
+    write into it; the response sends what they wrote)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+def csv_zip_chunks(sections: Sections) -> Iterator[bytes]:
+    """Yield a zip holding nodes.csv (one row per node, `label` column) and edges.csv, a page at a time
+    (entries deflated as they are written, their sizes in data descriptors)."""
+    sections = list(sections)  # the pages in each stay lazy
+    node_pages = ([{**{k: json.dumps(v, ensure_ascii=False) if k in LIST_FIELDS else v for k, v in record.items()},
+                    "label": SECTIONS[name].value} for record in page]
+                  for name, pages in sections if name != "relationships" for page in pages)
+    tie_pages = (page for name, pages in sections if name == "relationships" for page in pages)
+    drain = _Drain()
+    with zipfile.ZipFile(drain, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry_name, columns, rows in (("nodes.csv", _node_columns(), node_pages),
+                                          ("edges.csv", EDGE_COLUMNS, tie_pages)):
+            with archive.open(entry_name, "w") as entry:
+                text = io.StringIO()
+                writer = csv.DictWriter(text, fieldnames=columns)
+                writer.writeheader()
+                for page in rows:
+                    writer.writerows(page)
+                    entry.write(text.getvalue().encode("utf-8"))
+                    text.seek(0)
+                    text.truncate()
+                    yield drain.take()
+                entry.write(text.getvalue().encode("utf-8"))  # the header alone, if there were no rows
+    yield drain.take()
+
+
 def to_csv_zip(data: dict[str, Any]) -> bytes:
     """Return a zip holding nodes.csv (one row per node, `label` column) and edges.csv."""
-    columns = _node_columns()
-    nodes, edges = io.StringIO(), io.StringIO()
-    writer = csv.DictWriter(nodes, fieldnames=columns)
-    writer.writeheader()
-    for section, label in SECTIONS.items():
-        for record in data.get(section, []):
-            row = {k: json.dumps(v, ensure_ascii=False) if k in LIST_FIELDS else v for k, v in record.items()}
-            writer.writerow({**row, "label": label.value})
-    edge_writer = csv.DictWriter(edges, fieldnames=EDGE_COLUMNS)
-    edge_writer.writeheader()
-    for tie in data.get("relationships", []):
-        edge_writer.writerow(tie)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("nodes.csv", nodes.getvalue())
-        archive.writestr("edges.csv", edges.getvalue())
-    return buffer.getvalue()
+    return b"".join(csv_zip_chunks(file_sections(data)))
 
 
 # A CSV field as long as the longest text a field takes (a source's text) and a little more, so that one too
@@ -186,43 +269,60 @@ def _json_list(value: str) -> Any:
         return value  # the loader reads "a; b" as a list too, and names what is wrong with it
 
 
+def graphml_chunks(sections: Sections) -> Iterator[bytes]:
+    """Yield a GraphML document (typed <key>s; lists as JSON text) that Gephi and Cytoscape open, a page
+    at a time, written by an incremental XML writer that escapes every text and attribute."""
+    drain = _Drain()
+    xml = XMLGenerator(drain, encoding="utf-8", short_empty_elements=True)
+    xml.startDocument()
+    xml.startElement("graphml", {"xmlns": GRAPHML_NS})
+    keys = [(f"n_{name}", "node", name) for name in _node_columns()[1:]]
+    keys += [(f"e_{name}", "edge", name) for name in EDGE_COLUMNS if name not in ("from", "to")]
+    for key, kind, name in keys:
+        xml.ignorableWhitespace("\n  ")
+        xml.startElement("key", {"id": key, "for": kind, "attr.name": name, "attr.type": "string"})
+        xml.endElement("key")
+    xml.ignorableWhitespace("\n  ")
+    xml.startElement("graph", {"id": "atc-graph", "edgedefault": "directed"})
+    label_of = {section: label.value for section, label in SECTIONS.items()}
+
+    def data(key: str, value: Any) -> None:
+        xml.ignorableWhitespace("\n      ")
+        xml.startElement("data", {"key": key})
+        xml.characters(json.dumps(value, ensure_ascii=False) if key[2:] in LIST_FIELDS else str(value))
+        xml.endElement("data")
+
+    for name, pages in sections:
+        for page in pages:
+            for record in page:
+                xml.ignorableWhitespace("\n    ")
+                if name == "relationships":
+                    xml.startElement("edge", {"id": record["uid"], "source": record["from"],
+                                              "target": record["to"]})
+                    for key, value in record.items():
+                        if key not in ("from", "to") and value is not None:
+                            data(f"e_{key}", value)
+                    xml.ignorableWhitespace("\n    ")
+                    xml.endElement("edge")
+                else:
+                    xml.startElement("node", {"id": record["uid"]})
+                    for key, value in {"label": label_of[name], **record}.items():
+                        if key != "uid" and value is not None:
+                            data(f"n_{key}", value)
+                    xml.ignorableWhitespace("\n    ")
+                    xml.endElement("node")
+            yield drain.take()
+    xml.ignorableWhitespace("\n  ")
+    xml.endElement("graph")
+    xml.ignorableWhitespace("\n")
+    xml.endElement("graphml")
+    xml.endDocument()
+    yield drain.take()
+
+
 def to_graphml(data: dict[str, Any]) -> bytes:
     """Return a GraphML document (typed <key>s; lists as JSON text) that Gephi and Cytoscape open."""
-    ET.register_namespace("", GRAPHML_NS)
-    root = ET.Element(f"{{{GRAPHML_NS}}}graphml")
-    node_keys = _node_columns()[1:]
-    for name in node_keys:
-        ET.SubElement(
-            root,
-            f"{{{GRAPHML_NS}}}key",
-            id=f"n_{name}",
-            attrib={"for": "node", "attr.name": name, "attr.type": "string"},
-        )
-    for name in EDGE_COLUMNS:
-        if name not in ("from", "to"):
-            ET.SubElement(
-                root,
-                f"{{{GRAPHML_NS}}}key",
-                id=f"e_{name}",
-                attrib={"for": "edge", "attr.name": name, "attr.type": "string"},
-            )
-    graph = ET.SubElement(root, f"{{{GRAPHML_NS}}}graph", id="atc-graph", edgedefault="directed")
-    for section, label in SECTIONS.items():
-        for record in data.get(section, []):
-            node = ET.SubElement(graph, f"{{{GRAPHML_NS}}}node", id=record["uid"])
-            for key, value in {"label": label.value, **record}.items():
-                if key != "uid" and value is not None:
-                    text = json.dumps(value, ensure_ascii=False) if key in LIST_FIELDS else str(value)
-                    ET.SubElement(node, f"{{{GRAPHML_NS}}}data", key=f"n_{key}").text = text
-    for tie in data.get("relationships", []):
-        edge = ET.SubElement(
-            graph, f"{{{GRAPHML_NS}}}edge", id=tie["uid"], source=tie["from"], target=tie["to"]
-        )
-        for key, value in tie.items():
-            if key not in ("from", "to") and value is not None:
-                ET.SubElement(edge, f"{{{GRAPHML_NS}}}data", key=f"e_{key}").text = str(value)
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return b"".join(graphml_chunks(file_sections(data)))
 
 
 def from_graphml(content: bytes) -> dict[str, Any]:

@@ -54,6 +54,13 @@ class AnonRateThrottle(WindowRateThrottle, throttling.AnonRateThrottle):
     """Anonymous clients, by address: the `anon` rate."""
 
 
+class ExportAnonRateThrottle(AnonRateThrottle):
+    """Anonymous exports, by address: the `export_anon` rate, on top of `anon` (a whole-graph export reads
+    the whole graph)."""
+
+    scope = "export_anon"
+
+
 class UserRateThrottle(WindowRateThrottle, throttling.UserRateThrottle):
     """Signed-in clients, by user: the `user` rate. Anonymous ones have the `anon` rate alone."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -25,6 +25,7 @@ from orgs.api import serializers as s
 from orgs.api.pagination import cursor_decode, cursor_encode, page
 from orgs.api.parsers import GraphMLParser, JSONParser, ZipParser
 from orgs.api.preconditions import ETAG, IF_MATCH, PRECONDITION_FAILED, etag, expected_versions
+from orgs.api.throttling import ExportAnonRateThrottle
 from orgs.loader import graph_diff, validate_graph, write_graph
 from orgs.search import SEARCH_MAX_OFFSET
 from orgs.validation import editable_fields
@@ -648,6 +649,7 @@ class ExportNegotiation(DefaultContentNegotiation):
 
 class ExportView(APIView):
     content_negotiation_class = ExportNegotiation
+    throttle_classes = [*APIView.throttle_classes, ExportAnonRateThrottle]
 
     @extend_schema(
         tags=["export"],
@@ -672,30 +674,31 @@ class ExportView(APIView):
         "graph gives "
         "the same graph.",
     )
-    def get(self, request: Request) -> Response | HttpResponse:
+    def get(self, request: Request) -> Response | StreamingHttpResponse:
         params = query_params(s.ExportQuery, request)
-        export = selectors.graph_export(
-            around=params.get("around"),
-            depth=params["depth"],
-            as_of=params.get("as_of"),
-            limit=params["limit"],
-        )
-        if export is None:
-            return Response(
-                {"detail": f"No node with uid '{params['around']}'.", "code": "not_found"},
-                status=status.HTTP_404_NOT_FOUND,
-            )
-        data = formats.graph_file(export)
-        name = f"atc-graph-{params['around']}" if params.get("around") else "atc-graph"
-        if params["format"] == "csv":
-            response = HttpResponse(formats.to_csv_zip(data), content_type="application/zip")
-            response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
-            return response
-        if params["format"] == "graphml":
-            response = HttpResponse(formats.to_graphml(data), content_type="application/graphml+xml")
-            response["Content-Disposition"] = f'attachment; filename="{name}.graphml"'
-            return response
-        return Response(data)
+        if params.get("around"):
+            export = selectors.graph_export(around=params["around"], depth=params["depth"],
+                                            as_of=params.get("as_of"), limit=params["limit"])
+            if export is None:
+                return Response(
+                    {"detail": f"No node with uid '{params['around']}'.", "code": "not_found"},
+                    status=status.HTTP_404_NOT_FOUND,
+                )
+            data = formats.graph_file(export)
+            header = {"format": data["format"], "exported_at": data["exported_at"]}
+            sections = formats.file_sections(data)
+            name = f"atc-graph-{params['around']}"
+        else:
+            header, sections, name = formats.file_header(), formats.whole_graph_sections(), "atc-graph"
+        writer, content_type, suffix = {
+            "json": (lambda: formats.json_chunks(header, sections), "application/json", None),
+            "csv": (lambda: formats.csv_zip_chunks(sections), "application/zip", "zip"),
+            "graphml": (lambda: formats.graphml_chunks(sections), "application/graphml+xml", "graphml"),
+        }[params["format"]]
+        response = StreamingHttpResponse(writer(), content_type=content_type)
+        if suffix:
+            response["Content-Disposition"] = f'attachment; filename="{name}.{suffix}"'
+        return response
 
 
 IMPORT_PERMISSIONS = [
