@@ -11,6 +11,8 @@ import csv
 import datetime
 import io
 import json
+import re
+import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from typing import Any
@@ -36,6 +38,13 @@ EDGE_COLUMNS = (
 )
 FORMAT_NAME = "atc-graph/1"
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+# Characters XML 1.0 cannot hold, not even as references (C0 controls but tab, LF and CR; U+FFFE, U+FFFF).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+# Read back every field this module writes: the csv module's default limit (131,072 characters) is shorter than
+# a long source text. The upload's own size limit bounds what a field can hold.
+csv.field_size_limit(sys.maxsize)
 
 
 class GraphFileUnreadable(Exception):
@@ -102,6 +111,13 @@ def from_csv_zip(content: bytes) -> dict[str, Any]:
             edges_text = archive.read("edges.csv").decode("utf-8")
     except (zipfile.BadZipFile, KeyError, UnicodeDecodeError) as error:
         raise GraphFileUnreadable(f"expected a zip with nodes.csv and edges.csv: {error}") from None
+    try:
+        return _graph_of_csv(nodes_text, edges_text)
+    except csv.Error as error:
+        raise GraphFileUnreadable(f"not a CSV file: {error}") from None
+
+
+def _graph_of_csv(nodes_text: str, edges_text: str) -> dict[str, Any]:
     data: dict[str, Any] = {section: [] for section in SECTIONS}
     for row in csv.DictReader(io.StringIO(nodes_text)):
         section = SECTION_OF.get(row.pop("label", "") or "")
@@ -125,6 +141,11 @@ def _json_list(value: str) -> Any:
         return json.loads(value)
     except json.JSONDecodeError:
         return value  # the loader reads "a; b" as a list too
+
+
+def xml_text(value: str) -> str:
+    """Return `value` with each character XML 1.0 cannot hold replaced by U+FFFD, so the document stays XML."""
+    return NOT_XML.sub("\ufffd", value)
 
 
 def to_graphml(data: dict[str, Any]) -> bytes:
@@ -154,16 +175,18 @@ def to_graphml(data: dict[str, Any]) -> bytes:
             for key, value in {"label": label.value, **record}.items():
                 if key != "uid" and value is not None:
                     text = json.dumps(value, ensure_ascii=False) if key in LIST_FIELDS else str(value)
-                    ET.SubElement(node, f"{{{GRAPHML_NS}}}data", key=f"n_{key}").text = text
+                    ET.SubElement(node, f"{{{GRAPHML_NS}}}data", key=f"n_{key}").text = xml_text(text)
     for tie in data.get("relationships", []):
         edge = ET.SubElement(
             graph, f"{{{GRAPHML_NS}}}edge", id=tie["uid"], source=tie["from"], target=tie["to"]
         )
         for key, value in tie.items():
             if key not in ("from", "to") and value is not None:
-                ET.SubElement(edge, f"{{{GRAPHML_NS}}}data", key=f"e_{key}").text = str(value)
+                ET.SubElement(edge, f"{{{GRAPHML_NS}}}data", key=f"e_{key}").text = xml_text(str(value))
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    # A parser reads a bare CR in text as LF; ElementTree writes CR bare only in text (attributes get &#13;),
+    # and in UTF-8 no other character has that byte: written as a reference, "\r\n" comes back as written.
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True).replace(b"\r", b"&#13;")
 
 
 def from_graphml(content: bytes) -> dict[str, Any]:
