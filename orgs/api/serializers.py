@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from neomodel import ArrayProperty, IntegerProperty
 from rest_framework import serializers
 from rest_framework.fields import empty
 
 from orgs.dates import as_of_day, parse_partial_date
 from orgs.loader import UID_PATTERN
-from orgs.validation import editable_fields
+from orgs.validation import DATE_FIELDS, editable_fields
 from orgs.vocabulary import (
     RELATIONSHIP_TYPES,
     Confidence,
@@ -33,6 +34,16 @@ LABEL_CHOICES = [label.value for label in NodeLabel]
 # --- Fields --------------------------------------------------------------------------------------------
 
 
+# What the schema promises a partial date looks like (orgs.dates reads these; a day past the month's end, such as
+# 2003-02-30, matches and is still refused).
+PARTIAL_DATE_SCHEMA = {
+    "type": "string",
+    "pattern": "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
+    "example": "2003-02",
+}
+
+
+@extend_schema_field(PARTIAL_DATE_SCHEMA)
 class PartialDateField(serializers.CharField):
     """A date like 2003, 2003-02 or 2003-02-14."""
 
@@ -231,6 +242,8 @@ def _field_for(name: str, prop: Any) -> serializers.Field:
         )
     if prop.required:
         return serializers.CharField(help_text=help_text)
+    if name in DATE_FIELDS:
+        return PartialDateField(required=False, allow_null=True, allow_blank=True, help_text=help_text)
     return serializers.CharField(required=False, allow_null=True, allow_blank=True, help_text=help_text)
 
 
