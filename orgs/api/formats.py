@@ -17,6 +17,8 @@ import xml.etree.ElementTree as ET
 import zipfile
 from typing import Any
 
+from django.conf import settings
+
 from orgs.loader import SECTIONS
 from orgs.validation import editable_fields
 from orgs.vocabulary import NodeLabel
@@ -104,9 +106,17 @@ def to_csv_zip(data: dict[str, Any]) -> bytes:
 
 
 def from_csv_zip(content: bytes) -> dict[str, Any]:
-    """Return the graph-file mapping held by a zip of nodes.csv and edges.csv; raise GraphFileUnreadable."""
+    """Return the graph-file mapping held by a zip of nodes.csv and edges.csv; raise GraphFileUnreadable.
+
+    The zip may expand to no more than an upload may be (DATA_UPLOAD_MAX_MEMORY_SIZE), checked on the sizes it
+    declares before anything is decompressed (zipfile stops reading a member at its declared size).
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            expanded = sum(archive.getinfo(name).file_size for name in ("nodes.csv", "edges.csv"))
+            if expanded > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                raise GraphFileUnreadable(f"the zip expands to {expanded:,} bytes; at most "
+                                          f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} are read")
             nodes_text = archive.read("nodes.csv").decode("utf-8")
             edges_text = archive.read("edges.csv").decode("utf-8")
     except (zipfile.BadZipFile, KeyError, UnicodeDecodeError) as error:

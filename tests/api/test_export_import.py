@@ -194,3 +194,17 @@ def test_a_csv_field_longer_than_the_csv_modules_default_limit_reads_back():
     data = {"sources": [{"uid": "long", "title": "Long", "text": text}]}
 
     assert formats.from_csv_zip(formats.to_csv_zip(data))["sources"][0]["text"] == text
+
+
+def test_a_zip_that_expands_past_the_upload_limit_is_refused_before_it_is_decompressed(client_as_editor, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("nodes.csv", "uid,label,name\n" + "a" * 20_000_000)  # 20 MB in about 20 KB
+        archive.writestr("edges.csv", "uid,type,from,to\n")
+    assert len(buffer.getvalue()) < 100_000
+
+    response = client_as_editor.generic("POST", "/api/import/", buffer.getvalue(), content_type="application/zip")
+
+    assert response.status_code == 400
+    assert "expands to 20,000,0" in " ".join(response.json()["problems"])
