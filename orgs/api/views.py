@@ -125,7 +125,6 @@ class TokenView(ObtainAuthToken):
         return super().post(request, *args, **kwargs)
 
 
-
 class ApiRootView(APIView):
     """The API's entry points."""
 
