@@ -34,7 +34,7 @@ def main() -> int:
     os.chdir(ROOT)
     os.environ["ATC_FUZZ_CASES"] = str(args.cases)
     selected = [] if args.who == "both" else ["-k", TESTS[args.who]]
-    return pytest.main(["-q", "-s", "-p", "no:cacheprovider", "--no-header", "--tb=no",
+    return pytest.main(["-q", "-s", "-p", "no:cacheprovider", "--no-header", "--tb=line",
                         "tests/api/test_fuzz.py", *selected])
 
 

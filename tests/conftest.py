@@ -16,9 +16,15 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 
 from orgs.graph import connect, erase_graph, install_schema
 from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_port
+
+# Property tests: a few examples in CI, many on demand (HYPOTHESIS_PROFILE=thorough).
+hypothesis_settings.register_profile("ci", max_examples=25, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=500, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -14,6 +14,7 @@ import csv
 import datetime
 import io
 import json
+import re
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
@@ -48,6 +49,8 @@ EDGE_COLUMNS = (
 )
 FORMAT_NAME = "atc-graph/1"
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+# Characters XML 1.0 cannot hold, not even as references (C0 controls but tab, LF and CR; U+FFFE, U+FFFF).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # A graph file's sections in file order: (section name, pages of records), the relationships last.
 Sections = Iterable[tuple[str, Iterable[list[dict[str, Any]]]]]
@@ -269,6 +272,15 @@ def _json_list(value: str) -> Any:
         return value  # the loader reads "a; b" as a list too, and names what is wrong with it
 
 
+def graphml_bytes(written: bytes) -> bytes:
+    """Return GraphML bytes with each bare CR written as a reference: a parser reads a bare CR in text as LF.
+
+    XMLGenerator writes a CR bare only in text (attributes get &#13;), and in UTF-8 no other character has
+    that byte, so "\r\n" comes back as written.
+    """
+    return written.replace(b"\r", b"&#13;")
+
+
 def graphml_chunks(sections: Sections) -> Iterator[bytes]:
     """Yield a GraphML document (typed <key>s; lists as JSON text) that Gephi and Cytoscape open, a page
     at a time, written by an incremental XML writer that escapes every text and attribute."""
@@ -289,7 +301,7 @@ def graphml_chunks(sections: Sections) -> Iterator[bytes]:
     def data(key: str, value: Any) -> None:
         xml.ignorableWhitespace("\n      ")
         xml.startElement("data", {"key": key})
-        xml.characters(json.dumps(value, ensure_ascii=False) if key[2:] in LIST_FIELDS else str(value))
+        xml.characters(xml_text(json.dumps(value, ensure_ascii=False) if key[2:] in LIST_FIELDS else str(value)))
         xml.endElement("data")
 
     for name, pages in sections:
@@ -311,13 +323,18 @@ def graphml_chunks(sections: Sections) -> Iterator[bytes]:
                             data(f"n_{key}", value)
                     xml.ignorableWhitespace("\n    ")
                     xml.endElement("node")
-            yield drain.take()
+            yield graphml_bytes(drain.take())
     xml.ignorableWhitespace("\n  ")
     xml.endElement("graph")
     xml.ignorableWhitespace("\n")
     xml.endElement("graphml")
     xml.endDocument()
-    yield drain.take()
+    yield graphml_bytes(drain.take())
+
+
+def xml_text(value: str) -> str:
+    """Return `value` with each character XML 1.0 cannot hold replaced by U+FFFD, so the document stays XML."""
+    return NOT_XML.sub("\ufffd", value)
 
 
 def to_graphml(data: dict[str, Any]) -> bytes:

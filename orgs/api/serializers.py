@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from neomodel import ArrayProperty, IntegerProperty
 from rest_framework import serializers
 from rest_framework.fields import empty
@@ -14,7 +15,7 @@ from orgs.api.pagination import MAX_CURSOR_LENGTH
 from orgs.dates import as_of_day, parse_partial_date
 from orgs.loader import UID_PATTERN
 from orgs.search import SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, search_problem
-from orgs.validation import MAX_ALIASES, TEXT_LIMITS, editable_fields
+from orgs.validation import DATE_FIELDS, MAX_ALIASES, TEXT_LIMITS, editable_fields
 from orgs.vocabulary import (
     RELATIONSHIP_TYPES,
     Confidence,
@@ -35,6 +36,16 @@ LABEL_CHOICES = [label.value for label in NodeLabel]
 # --- Fields --------------------------------------------------------------------------------------------
 
 
+# What the schema promises a partial date looks like (orgs.dates reads these; a day past the month's end, such as
+# 2003-02-30, matches and is still refused).
+PARTIAL_DATE_SCHEMA = {
+    "type": "string",
+    "pattern": "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
+    "example": "2003-02",
+}
+
+
+@extend_schema_field(PARTIAL_DATE_SCHEMA)
 class PartialDateField(serializers.CharField):
     """A date like 2003, 2003-02 or 2003-02-14."""
 
@@ -256,6 +267,8 @@ def _field_for(name: str, prop: Any) -> serializers.Field:
         )
     if prop.required:
         return serializers.CharField(max_length=limit, help_text=help_text)
+    if name in DATE_FIELDS:
+        return PartialDateField(required=False, allow_null=True, allow_blank=True, help_text=help_text)
     return serializers.CharField(
         required=False, allow_null=True, allow_blank=True, max_length=limit, help_text=help_text
     )
@@ -426,6 +439,10 @@ class ImportResultSerializer(serializers.Serializer):
         child=serializers.DictField(child=serializers.IntegerField()),
         help_text="Per kind and type: how many would be (or were) created, updated.",
     )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
 
 
 class ErrorSerializer(serializers.Serializer):

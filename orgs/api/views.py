@@ -13,6 +13,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -108,7 +109,23 @@ def wrong_label(label: str, uid: str) -> Response:
     )
 
 
-# --- API root ---------------------------------------------------------------------------------------------
+# --- API root and tokens -----------------------------------------------------------------------------------
+
+
+class TokenView(ObtainAuthToken):
+    """DRF's token view, with the answers it gives written into the schema."""
+
+    @extend_schema(
+        summary="Exchange a username and password for the user's API token.",
+        responses={
+            200: s.TokenSerializer,
+            400: OpenApiResponse(FIELD_ERRORS.response, description="A field is missing, or the username and "
+                                 "password do not match an active user (`non_field_errors`)."),
+            429: READ_ERRORS[429],
+        },
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
 
 
 class ApiRootView(APIView):

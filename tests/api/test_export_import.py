@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from django.core.management import call_command
 
+from orgs.api import formats
 from orgs.graph import cypher, erase_graph, install_schema
 from orgs.selectors import graph_export
 from orgs.services import organizations_merge
@@ -174,3 +175,47 @@ def test_the_import_command_reports_a_dry_run_then_imports(seed_graph, anonymous
     call_command("import_graph", str(path), "--progress", stdout=out)
     assert "Organization: 44/44" in out.getvalue()
     assert cypher("MATCH (o:Organization) RETURN count(o) AS n")[0]["n"] == 44
+
+
+@pytest.mark.no_graph
+def test_graphml_keeps_line_breaks_and_tabs_as_written():
+    data = {"organizations": [{"uid": "a", "name": "A", "description": "one\r\ntwo\rthree\nfour\tfive"}],
+            "relationships": [{"uid": "r", "type": "PART_OF", "from": "a", "to": "b", "evidence": "x\r\ny"}]}
+
+    back = formats.from_graphml(formats.to_graphml(data))
+
+    assert back["organizations"][0]["description"] == "one\r\ntwo\rthree\nfour\tfive"
+    assert back["relationships"][0]["evidence"] == "x\r\ny"
+
+
+@pytest.mark.no_graph
+def test_graphml_stays_xml_when_a_text_holds_control_characters():
+    data = {"organizations": [{"uid": "a", "name": "A\x00\x01\x1b", "aliases": ["\x01"], "description": "\x0b"}]}
+
+    back = formats.from_graphml(formats.to_graphml(data))  # raised GraphFileUnreadable: not well-formed
+
+    assert back["organizations"][0]["name"] == "A\ufffd\ufffd\ufffd"
+    assert back["organizations"][0]["aliases"] == ["\x01"]  # lists travel as JSON, which escapes them
+    assert back["organizations"][0]["description"] == "\ufffd"
+
+
+@pytest.mark.no_graph
+def test_a_csv_field_longer_than_the_csv_modules_default_limit_reads_back():
+    text = "word, \"quoted\"\r\n" * 20_000  # 320,000 characters; the csv module stops at 131,072 by default
+    data = {"sources": [{"uid": "long", "title": "Long", "text": text}]}
+
+    assert formats.from_csv_zip(formats.to_csv_zip(data))["sources"][0]["text"] == text
+
+
+def test_a_zip_that_expands_past_the_upload_limit_is_refused_before_it_is_decompressed(client_as_editor, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("nodes.csv", "uid,label,name\n" + "a" * 20_000_000)  # 20 MB in about 20 KB
+        archive.writestr("edges.csv", "uid,type,from,to\n")
+    assert len(buffer.getvalue()) < 100_000
+
+    response = client_as_editor.generic("POST", "/api/import/", buffer.getvalue(), content_type="application/zip")
+
+    assert response.status_code == 400
+    assert "expands to 20,000,0" in " ".join(response.json()["problems"])

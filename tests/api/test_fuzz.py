@@ -52,11 +52,16 @@ class OperationTally:
     schema_violations: int = 0
     valid_refused: int = 0
     samples: list[str] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)
 
-    def note(self, kind: str, case: schemathesis.Case, error: BaseException) -> None:
+    def note(self, kind: str, case: schemathesis.Case, error: object) -> None:
         text = f"{kind}: {case.as_curl_command()}\n{error}"[:1500]
         if len(self.samples) < SAMPLES and text not in self.samples:
             self.samples.append(text)
+
+    def line(self) -> str:
+        return (f"{self.name:<48} {self.cases:>6} {self.server_errors:>5} {self.schema_violations:>6} "
+                f"{self.valid_refused:>9}")
 
 
 def _failed(check: Callable, case: schemathesis.Case, response: schemathesis.Response) -> BaseException | None:
@@ -76,8 +81,13 @@ def fuzz(base_url: str, *, cases: int, headers: dict[str, str] | None = None) ->
     for result in schema.get_all_operations():
         operation = result.ok()
         tally = OperationTally(f"{operation.method.upper()} {operation.path}")
-        _fuzz_operation(operation, tally, base_url=base_url, cases=cases, headers=headers, session=session)
+        try:
+            _fuzz_operation(operation, tally, base_url=base_url, cases=cases, headers=headers, session=session)
+        except Exception as error:  # noqa: BLE001  (a generation error stops this operation, not the run)
+            tally.server_errors += 1
+            tally.samples.append(f"the run of this operation stopped: {error!r}"[:1500])
         tallies.append(tally)
+        print(tally.line(), flush=True)  # progress, for `make fuzz` (pytest -s)
     return tallies
 
 
@@ -93,8 +103,13 @@ def _fuzz_operation(operation: schemathesis.APIOperation, tally: OperationTally,
     @given(generated=generated)
     def call(generated: tuple[schemathesis.Case, bool]) -> None:
         case, valid = generated
-        response = case.call(base_url=base_url, headers=headers, session=session, timeout=60)
         tally.cases += 1
+        try:
+            response = case.call(base_url=base_url, headers=headers, session=session, timeout=60)
+        except requests.RequestException as error:  # no answer at all: as bad as a 5xx
+            tally.server_errors += 1
+            tally.note("no answer", case, error)
+            return
         if error := _failed(not_a_server_error, case, response):
             tally.server_errors += 1
             tally.note("server error", case, error)
@@ -104,6 +119,8 @@ def _fuzz_operation(operation: schemathesis.APIOperation, tally: OperationTally,
             tally.note("schema violation", case, schema_errors[0])
         if valid and response.status_code == 400:
             tally.valid_refused += 1
+            if len(tally.refusals) < SAMPLES:
+                tally.refusals.append(f"{case.as_curl_command()}\n→ {response.text[:300]}")
 
     call()
 
@@ -111,14 +128,14 @@ def _fuzz_operation(operation: schemathesis.APIOperation, tally: OperationTally,
 def report(title: str, tallies: list[OperationTally]) -> str:
     """Return the tallies as a table, one operation a line, then the sampled failures."""
     lines = [title, f"{'operation':<48} {'cases':>6} {'5xx':>5} {'schema':>6} {'valid→400':>9}"]
-    for tally in tallies:
-        lines.append(f"{tally.name:<48} {tally.cases:>6} {tally.server_errors:>5} {tally.schema_violations:>6} "
-                     f"{tally.valid_refused:>9}")
+    lines += [tally.line() for tally in tallies]
     total = [sum(getattr(t, name) for t in tallies)
              for name in ("cases", "server_errors", "schema_violations", "valid_refused")]
     lines.append(f"{'total':<48} {total[0]:>6} {total[1]:>5} {total[2]:>6} {total[3]:>9}")
     for tally in tallies:
         lines += [f"--- {tally.name}\n{sample}" for sample in tally.samples]
+    for tally in tallies:
+        lines += [f"--- {tally.name}, valid but refused:\n{sample}" for sample in tally.refusals]
     return "\n".join(lines)
 
 
