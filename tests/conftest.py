@@ -1,24 +1,38 @@
 """Test set-up: one graph server for the session, an empty graph for each test.
 
 By default the session starts the embedded server (ArcadeDB's Bolt endpoint) on free loopback ports in a
-temporary directory. With NEO4J_TEST_URL set (neomodel form: bolt://user:password@host:7687/neo4j) the
-same tests run against that server instead, which they empty before each test.
+temporary directory. With NEO4J_TEST_SERVER set (the path of `shared/neo4j/neo4j-test-server`, absolute or from
+the repository's root) it starts a throwaway real Neo4j with that launcher instead, and stops it at the end;
+NEO4J_TEST_SCHEME=neo4j then connects through a routing `neo4j://` URL rather than `bolt://`. With
+NEO4J_TEST_URL set (neomodel form: bolt://user:password@host:7687/neo4j) the same tests run against that server,
+which they empty before each test. A server the tests cannot reach stops the session with one line naming it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
+import socket
+import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 
-from orgs.graph import connect, erase_graph, install_schema
+from orgs.graph import GraphUnavailable, connect, cypher, erase_graph, install_schema, is_arcadedb, parse_graph_url
 from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+NEO4J_PASSWORD = "atcgraph-test"
+NEO4J_START_TIMEOUT = float(os.environ.get("NEO4J_TEST_START_TIMEOUT", "180"))
+NEO4J_LAUNCHER_ERRORS = {2: "bad arguments", 3: "no usable java (Java 17 is needed)", 4: "a port is taken",
+                         5: "its directory cannot be written or is in use"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -34,12 +48,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def graph_server() -> Iterator[EmbeddedServerConfig | None]:
-    """Start the embedded graph server for the session, or connect to NEO4J_TEST_URL; yield its config."""
+    """Start the embedded graph server (or a real Neo4j, NEO4J_TEST_SERVER) for the session, or connect to
+    NEO4J_TEST_URL; yield the embedded server's config (None for Neo4j)."""
+    launcher = os.environ.get("NEO4J_TEST_SERVER")
+    if launcher:
+        with neo4j_test_server(ROOT / launcher, scheme=os.environ.get("NEO4J_TEST_SCHEME", "bolt")) as url:
+            use_external_server(url)
+            yield None
+        return
     external_url = os.environ.get("NEO4J_TEST_URL")
     if external_url:
-        settings.GRAPH_IS_EMBEDDED = False
-        settings.NEOMODEL_NEO4J_BOLT_URL = external_url
-        connect(external_url)
+        use_external_server(external_url)
         yield None
         return
     # A directory of its own: pytest prunes old basetemp folders, which a parallel run could take from under us.
@@ -65,6 +84,72 @@ def graph_server() -> Iterator[EmbeddedServerConfig | None]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+def use_external_server(url: str) -> None:
+    """Point the settings and every thread at the Neo4j server `url`; stop the session, in one line naming the
+    server, if it cannot be reached or refuses the credentials."""
+    settings.GRAPH_IS_EMBEDDED = False
+    settings.NEOMODEL_NEO4J_BOLT_URL = url
+    address = parse_graph_url(url)
+    try:
+        connect(url)
+        cypher("RETURN 1 AS one")
+    except GraphUnavailable as error:
+        reason = " ".join(str(error).split()) or type(error.__cause__).__name__
+        pytest.exit(f"The tests could not reach the graph server at {address.uri} as user '{address.auth[0]}': "
+                    f"{reason}", returncode=3)
+
+
+@contextmanager
+def neo4j_test_server(launcher: Path, *, scheme: str = "bolt") -> Iterator[str]:
+    """Run a throwaway Neo4j with `launcher` on free ports in a temporary directory; yield its URL (neomodel
+    form, `scheme` bolt or neo4j); stop it with SIGTERM and remove the directory at the end."""
+    if not launcher.exists():
+        pytest.exit(f"The tests could not start Neo4j: no launcher at {launcher} (NEO4J_TEST_SERVER)", returncode=3)
+    directory = Path(tempfile.mkdtemp(prefix="atc-neo4j-test-"))
+    bolt_port, http_port = free_port(), free_port()
+    log_path = directory / "server.out"
+    uri = f"{scheme}://127.0.0.1:{bolt_port}"
+    with log_path.open("wb") as log:  # a file, never a pipe nobody reads: a full pipe would block the server
+        server = subprocess.Popen(
+            [str(launcher), "--dir", str(directory / "db"), "--bolt-port", str(bolt_port),
+             "--http-port", str(http_port), "--password", NEO4J_PASSWORD,
+             "--heap", os.environ.get("NEO4J_TEST_HEAP", "1g")],
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for_bolt(server, bolt_port, uri, log_path)
+        yield f"{scheme}://neo4j:{NEO4J_PASSWORD}@127.0.0.1:{bolt_port}"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _wait_for_bolt(server: subprocess.Popen[bytes], port: int, uri: str, log_path: Path) -> None:
+    """Return once the server answers on its Bolt port (it opens only when the databases are up); stop the
+    session with one line if the launcher fails or the port stays closed for NEO4J_START_TIMEOUT seconds."""
+    deadline = time.monotonic() + NEO4J_START_TIMEOUT
+    while True:
+        if server.poll() is not None:
+            lines = log_path.read_text(errors="replace").strip().splitlines()
+            reason = NEO4J_LAUNCHER_ERRORS.get(server.returncode, lines[-1] if lines else "no output")
+            pytest.exit(f"The tests could not start Neo4j at {uri}: the launcher exited with {server.returncode} "
+                        f"({reason}); see {log_path}", returncode=3)
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                server.kill()
+                pytest.exit(f"The tests could not reach Neo4j at {uri}: no answer on its Bolt port after "
+                            f"{NEO4J_START_TIMEOUT:.0f} s (NEO4J_TEST_START_TIMEOUT)", returncode=3)
+            time.sleep(0.2)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def graph_server_before_live_server(request: pytest.FixtureRequest) -> None:
     """Start the graph server first when a test uses the live server.
@@ -86,8 +171,43 @@ def empty_graph(request: pytest.FixtureRequest) -> None:
         return
     request.getfixturevalue("db")
     request.getfixturevalue("graph_server")
+    if is_arcadedb():  # the database dropped and made again, schema and all
+        erase_graph()
+        install_schema()
+    else:
+        empty_neo4j_graph()
+
+
+_neo4j_schema: set[tuple[str, str]] = set()
+
+
+def neo4j_schema() -> set[tuple[str, str]]:
+    """Return the (kind, name) of every index and constraint of the Neo4j database."""
+    indexes = cypher("SHOW INDEXES YIELD name, owningConstraint WHERE owningConstraint IS NULL RETURN name")
+    constraints = cypher("SHOW CONSTRAINTS YIELD name RETURN name")
+    return {("INDEX", row["name"]) for row in indexes} | {("CONSTRAINT", row["name"]) for row in constraints}
+
+
+def empty_neo4j_graph() -> None:
+    """Empty the Neo4j graph and leave exactly the schema `install_schema` makes.
+
+    Neo4j's `DETACH DELETE` keeps indexes and constraints, and making them again for every test would cost
+    far more than the test; so the schema is installed once, and only a test that changed it (dropped or added
+    an index) has it put back.
+    """
     erase_graph()
+    if not _neo4j_schema:
+        install_schema()
+        cypher("CALL db.awaitIndexes(60)")
+        _neo4j_schema.update(neo4j_schema())
+        return
+    schema = neo4j_schema()
+    if schema == _neo4j_schema:
+        return
+    for kind, name in sorted(schema - _neo4j_schema):  # constraints sort first: they own their indexes
+        cypher(f"DROP {kind} `{name}` IF EXISTS")
     install_schema()
+    cypher("CALL db.awaitIndexes(60)")
 
 
 @pytest.fixture
