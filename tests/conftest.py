@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,13 +22,10 @@ import pytest
 from django.conf import settings
 
 from orgs.graph import GraphUnavailable, connect, cypher, erase_graph, install_schema, is_arcadedb, parse_graph_url
-from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_port
+from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, GraphServerError, free_port
+from orgs.neo4j_server import Neo4jServer, neo4j_server
 
 ROOT = Path(__file__).resolve().parent.parent
-NEO4J_PASSWORD = "atcgraph-test"
-NEO4J_START_TIMEOUT = float(os.environ.get("NEO4J_TEST_START_TIMEOUT", "180"))
-NEO4J_LAUNCHER_ERRORS = {2: "bad arguments", 3: "no usable java (Java 17 is needed)", 4: "a port is taken",
-                         5: "its directory cannot be written or is in use"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -52,8 +45,8 @@ def graph_server() -> Iterator[EmbeddedServerConfig | None]:
     NEO4J_TEST_URL; yield the embedded server's config (None for Neo4j)."""
     launcher = os.environ.get("NEO4J_TEST_SERVER")
     if launcher:
-        with neo4j_test_server(ROOT / launcher, scheme=os.environ.get("NEO4J_TEST_SCHEME", "bolt")) as url:
-            use_external_server(url)
+        with started_neo4j(ROOT / launcher) as server:
+            use_external_server(server.neomodel_url(os.environ.get("NEO4J_TEST_SCHEME", "bolt")))
             yield None
         return
     external_url = os.environ.get("NEO4J_TEST_URL")
@@ -84,6 +77,17 @@ def graph_server() -> Iterator[EmbeddedServerConfig | None]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+@contextmanager
+def started_neo4j(launcher: Path) -> Iterator[Neo4jServer]:
+    """Run a throwaway Neo4j with `launcher` for the block; stop the session in one line if it cannot start."""
+    try:
+        with neo4j_server(launcher, heap=os.environ.get("NEO4J_TEST_HEAP", "1g"),
+                          timeout=float(os.environ.get("NEO4J_TEST_START_TIMEOUT", "180"))) as server:
+            yield server
+    except GraphServerError as error:
+        pytest.exit(f"The tests could not start the graph server (NEO4J_TEST_SERVER): {error}", returncode=3)
+
+
 def use_external_server(url: str) -> None:
     """Point the settings and every thread at the Neo4j server `url`; stop the session, in one line naming the
     server, if it cannot be reached or refuses the credentials."""
@@ -97,57 +101,6 @@ def use_external_server(url: str) -> None:
         reason = " ".join(str(error).split()) or type(error.__cause__).__name__
         pytest.exit(f"The tests could not reach the graph server at {address.uri} as user '{address.auth[0]}': "
                     f"{reason}", returncode=3)
-
-
-@contextmanager
-def neo4j_test_server(launcher: Path, *, scheme: str = "bolt") -> Iterator[str]:
-    """Run a throwaway Neo4j with `launcher` on free ports in a temporary directory; yield its URL (neomodel
-    form, `scheme` bolt or neo4j); stop it with SIGTERM and remove the directory at the end."""
-    if not launcher.exists():
-        pytest.exit(f"The tests could not start Neo4j: no launcher at {launcher} (NEO4J_TEST_SERVER)", returncode=3)
-    directory = Path(tempfile.mkdtemp(prefix="atc-neo4j-test-"))
-    bolt_port, http_port = free_port(), free_port()
-    log_path = directory / "server.out"
-    uri = f"{scheme}://127.0.0.1:{bolt_port}"
-    with log_path.open("wb") as log:  # a file, never a pipe nobody reads: a full pipe would block the server
-        server = subprocess.Popen(
-            [str(launcher), "--dir", str(directory / "db"), "--bolt-port", str(bolt_port),
-             "--http-port", str(http_port), "--password", NEO4J_PASSWORD,
-             "--heap", os.environ.get("NEO4J_TEST_HEAP", "1g")],
-            stdout=log, stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_for_bolt(server, bolt_port, uri, log_path)
-        yield f"{scheme}://neo4j:{NEO4J_PASSWORD}@127.0.0.1:{bolt_port}"
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-def _wait_for_bolt(server: subprocess.Popen[bytes], port: int, uri: str, log_path: Path) -> None:
-    """Return once the server answers on its Bolt port (it opens only when the databases are up); stop the
-    session with one line if the launcher fails or the port stays closed for NEO4J_START_TIMEOUT seconds."""
-    deadline = time.monotonic() + NEO4J_START_TIMEOUT
-    while True:
-        if server.poll() is not None:
-            lines = log_path.read_text(errors="replace").strip().splitlines()
-            reason = NEO4J_LAUNCHER_ERRORS.get(server.returncode, lines[-1] if lines else "no output")
-            pytest.exit(f"The tests could not start Neo4j at {uri}: the launcher exited with {server.returncode} "
-                        f"({reason}); see {log_path}", returncode=3)
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                server.kill()
-                pytest.exit(f"The tests could not reach Neo4j at {uri}: no answer on its Bolt port after "
-                            f"{NEO4J_START_TIMEOUT:.0f} s (NEO4J_TEST_START_TIMEOUT)", returncode=3)
-            time.sleep(0.2)
 
 
 @pytest.fixture(scope="session", autouse=True)
