@@ -124,6 +124,11 @@ def empty_graph(request: pytest.FixtureRequest) -> None:
         return
     request.getfixturevalue("db")
     request.getfixturevalue("graph_server")
+    reset_graph()
+
+
+def reset_graph() -> None:
+    """Leave the graph empty, with exactly the schema `install_schema` makes."""
     if is_arcadedb():  # the database dropped and made again, schema and all
         erase_graph()
         install_schema()
