@@ -82,7 +82,7 @@ def started_neo4j(launcher: Path) -> Iterator[Neo4jServer]:
     """Run a throwaway Neo4j with `launcher` for the block; stop the session in one line if it cannot start."""
     try:
         with neo4j_server(launcher, heap=os.environ.get("NEO4J_TEST_HEAP", "1g"),
-                          timeout=float(os.environ.get("NEO4J_TEST_START_TIMEOUT", "180"))) as server:
+                          timeout=float(os.environ.get("NEO4J_TEST_START_TIMEOUT", "300"))) as server:
             yield server
     except GraphServerError as error:
         pytest.exit(f"The tests could not start the graph server (NEO4J_TEST_SERVER): {error}", returncode=3)
