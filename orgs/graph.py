@@ -289,7 +289,7 @@ def fulltext_pages_stably() -> bool:
     """Return True when `db.index.fulltext.queryNodes`' own `skip` and `limit` options page one stable order.
 
     ArcadeDB's do. Neo4j's return the top `skip + limit` scores with equal scores in an order that changes with
-    the limit (pages of 3 did not continue each other), while its output without them keeps one order.
+    the limit (pages of 3 did not continue a page of 9), and every prefix match scores the same there.
     """
     return is_arcadedb()
 

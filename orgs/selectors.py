@@ -125,8 +125,8 @@ def fulltext_query(text: str) -> str:
     return " ".join(f"+{word}*" for word in fold(text).split())
 
 
-# Organization names are unique, so the name settles every tie (no need to read each match's uid too). An
-# unfiltered search by relevance needs no sort at all (see organization_list_query).
+# Organization names are unique, so the name settles every tie (no need to read each match's uid too). On the
+# embedded server an unfiltered search by relevance needs no sort at all (see organization_list_query).
 SEARCH_ORDERS = {
     "relevance": "score DESC, o.name",
     "name": "o.name",
@@ -148,7 +148,8 @@ def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind
     dissolved before `$as_of` — and `keyset` for a page after the first) are written into the query, so an
     unfiltered list is a plain range of the name index. `window` also bounds the names from above by
     `$before_name` (below when `descending`, which lists by name from Z to A). `index_pages`: the full-text
-    procedure pages an unfiltered search by relevance itself (see `orgs.graph.fulltext_pages_stably`).
+    procedure pages an unfiltered search by relevance itself (see `orgs.graph.fulltext_pages_stably`); else the
+    matches are sorted by score, then name.
     """
     clauses = [
         *(["o.kind = $kind"] if by_kind else []),
@@ -160,20 +161,14 @@ def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind
         "o.uid AS uid, o.name AS name, o.acronym AS acronym, o.aliases AS aliases, o.kind AS kind, "
         "o.degree AS degree"
     )
-    if searching and sort == "relevance" and not clauses:
-        # The procedure returns its matches by score, equal scores in the index's own stable order, so the page
-        # needs no sort (a common word matches thousands of names, and every prefix match scores the same).
-        # ArcadeDB's procedure pages them itself and stops after skip + limit; Neo4j's, given a limit, returns
-        # the top scores with ties in a different order for each limit, so there the query pages its output.
-        if index_pages:
-            return f"""
+    if searching and sort == "relevance" and not clauses and index_pages:
+        # ArcadeDB's procedure returns its matches by score, equal scores in the index's own stable order, and
+        # pages them itself: it stops after skip + limit instead of handing every match of a common word over
+        # to a sort. Neo4j's scores every prefix match the same and, given a limit, returns ties in an order that
+        # changes with the limit: there the matches are sorted below, equal scores by name.
+        return f"""
 CALL db.index.fulltext.queryNodes($index, $query, {{skip: $skip, limit: $limit}}) YIELD node, score
 WITH node AS o, score
-RETURN {columns}, score
-"""
-        return f"""
-CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
-WITH node AS o, score SKIP $skip LIMIT $limit
 RETURN {columns}, score
 """
     if searching:
@@ -207,8 +202,9 @@ def organization_list(*, q: str = "", kind: str | None = None, country: str | No
     """Return one page of organizations matching the filters.
 
     With `q` (name, acronym or alias; case- and accent-insensitive; words may be partial) the page is ranked
-    by relevance (or by name, or most ties first: `sort`) and paged with `skip`: equally relevant bodies come in
-    the full-text index's own stable order, or by name when a filter is set. Without `q`, ordered by name
+    by relevance (or by name, or most ties first: `sort`) and paged with `skip`: equally relevant bodies come by
+    name, except on the embedded server without a filter, where they come in its full-text index's own stable
+    order. Without `q`, ordered by name
     and paged by the keyset `after` = (name, uid) of the last row of the previous page, which stays fast at
     any depth.
     """
