@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 ADDRPORT ?= 127.0.0.1:8000
 
-.PHONY: install system-deps vendor cypher-lint-deps run dev seed test lint admin-user bench-api bench-pages bench-load fuzz
+.PHONY: install system-deps java vendor cypher-lint-deps run dev seed test test-neo4j lint admin-user bench-api \
+	bench-pages bench-both bench-load fuzz
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +32,13 @@ system-deps:
 	  echo "Installing chromium and curl from Debian's packages …"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver curl >/dev/null; }
+
+# Java 17 for the real Neo4j of `make test-neo4j`, from Debian's packages.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Java 17 from Debian's packages …"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
 # Neo4j's own Cypher linter (npm), used by the test that lints every query of the project.
 CYPHER_LINT := tools/cypher-lint/node_modules/.installed
@@ -60,6 +68,13 @@ admin-user: install
 test: install system-deps vendor cypher-lint-deps
 	$(PY) -m pytest
 
+# The same suite against a throwaway real Neo4j 5.26 that the tests start with the launcher in ../shared/neo4j
+# (NEO4J_SCHEME=bolt connects directly instead of through the routing neo4j:// URL).
+NEO4J_TEST_SERVER ?= ../shared/neo4j/neo4j-test-server
+NEO4J_SCHEME ?= neo4j
+test-neo4j: install system-deps java vendor cypher-lint-deps
+	NEO4J_TEST_SERVER=$(NEO4J_TEST_SERVER) NEO4J_TEST_SCHEME=$(NEO4J_SCHEME) $(PY) -m pytest
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy orgs atc_graph
@@ -82,3 +97,7 @@ fuzz: install
 # make run (gunicorn) against make dev (runserver): 2,000 requests from 20 clients each, 20,000 organizations.
 bench-load: install vendor
 	$(PY) benchmarks/load.py
+
+# Both benchmarks on the embedded server and on a real Neo4j at the same scale, side by side.
+bench-both: install java
+	$(PY) benchmarks/compare.py --scale $(SCALE) --neo4j-server $(NEO4J_TEST_SERVER)

@@ -2,11 +2,12 @@
 
     .venv/bin/python benchmarks/pages.py             # 100,000 organizations, 500,000 relationships (~2 min)
     .venv/bin/python benchmarks/pages.py --scale 0.1 # a tenth of that
+    .venv/bin/python benchmarks/pages.py --neo4j-server ../shared/neo4j/neo4j-test-server   # on a real Neo4j
 
 Starts its own embedded graph server (ArcadeDB's Bolt endpoint, 4 GB heap) on free ports in a temporary
-directory, imports the synthetic graph of benchmarks/synthetic.py (a few hubs with a thousand ties each), then
-times each selector the pages call (median of --repeat runs over varied inputs) and the organization page end
-to end.
+directory (or a real Neo4j with --neo4j-server, or uses the Neo4j at --neo4j-url), imports the synthetic graph
+of benchmarks/synthetic.py (a few hubs with a thousand ties each), then times each selector the pages call
+(median of --repeat runs over varied inputs) and the organization page end to end.
 This is a script that prints numbers, not a test.
 """
 
@@ -30,7 +31,14 @@ import django  # noqa: E402
 django.setup()
 
 
-from benchmarks.synthetic import HUBS, embedded_graph, org_name, org_uid, synthetic_graph  # noqa: E402
+from benchmarks.synthetic import (  # noqa: E402
+    HUBS,
+    add_server_arguments,
+    benchmark_graph,
+    org_name,
+    org_uid,
+    synthetic_graph,
+)
 from benchmarks.wsgi_client import WsgiClient  # noqa: E402
 from orgs import selectors  # noqa: E402
 from orgs.graph import recorded_queries  # noqa: E402
@@ -66,12 +74,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of 100k organizations / 500k ties")
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per measurement")
-    parser.add_argument("--heap", default="4g", help="graph server heap (the import is one transaction)")
+    add_server_arguments(parser)
     args = parser.parse_args()
     organizations = int(100_000 * args.scale)
     relationships = int(500_000 * args.scale)
 
-    with embedded_graph(args.heap):
+    with benchmark_graph(args):
         started = time.perf_counter()
         import_graph(synthetic_graph(organizations, relationships))
         counts = selectors.graph_counts()
@@ -81,7 +89,8 @@ def main() -> None:
         report(args.repeat, organizations)
 
 
-def report(repeat: int, organizations: int) -> None:
+def report(repeat: int, organizations: int) -> list[tuple[str, float]]:
+    """Time each page's graph reads (and two whole views) on the imported graph; print and return (name, ms)."""
     rng = random.Random(11)
     regular = [org_uid(rng.randrange(HUBS, organizations)) for _ in range(repeat)]
     hubs = [org_uid(i % HUBS) for i in range(repeat)]
@@ -130,6 +139,7 @@ def report(repeat: int, organizations: int) -> None:
     first, deep_page = measured["organization list, first page"], measured["organization list, deep page (keyset)"]
     print(f"\nhub page graph queries: {hub_queries} (target ≤ 2); explorer node counts: {explorer_sizes}")
     print(f"organization list, deep page / first page: {deep_page / first:.1f} (target: about 1, flat at any depth)")
+    return rows
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The synthetic graph both benchmarks measure, and the throwaway embedded graph server they load it into.
+"""The synthetic graph both benchmarks measure, and the throwaway graph server they load it into: the embedded
+one, a real Neo4j started with the shared launcher, or a Neo4j at a URL.
 
     synthetic_graph(100_000, 500_000)  # the issues' scale: a loader-format mapping (see docs/data-model.md)
 
@@ -15,13 +16,15 @@ import random
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 
-from orgs.graph import connect, install_schema
+from orgs.graph import connect, install_schema, parse_graph_url
 from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_port
+from orgs.neo4j_server import neo4j_server
 
 HUBS = 5
 HUB_TIES = 1000
@@ -84,12 +87,60 @@ def synthetic_graph(organizations: int, relationships: int, seed: int = 7) -> di
     }
 
 
+@dataclass(frozen=True)
+class BenchmarkGraph:
+    """The graph server a benchmark runs against: its name, how the bare driver reaches it, its process."""
+
+    name: str
+    uri: str
+    auth: tuple[str, str]
+    database: str | None
+    pid: int | None  # None: a server at a URL, not started here
+
+
+def add_server_arguments(parser: Any) -> None:
+    """Add the options that choose the graph server to a benchmark's argument parser."""
+    parser.add_argument("--heap", default="4g", help="graph server heap (the import is one transaction)")
+    parser.add_argument("--neo4j-server", type=Path, metavar="LAUNCHER",
+                        help="run against a throwaway real Neo4j started with this launcher "
+                             "(../shared/neo4j/neo4j-test-server) instead of the embedded server")
+    parser.add_argument("--neo4j-url", help="run against the (scratch) Neo4j at this URL, neomodel form")
+
+
+@contextmanager
+def benchmark_graph(args: Any) -> Iterator[BenchmarkGraph]:
+    """Start the graph server the arguments choose (see add_server_arguments), point Django and neomodel at it
+    with the schema installed, and stop it when the block ends."""
+    if args.neo4j_server:
+        print(f"Starting Neo4j (heap {args.heap}) …", flush=True)
+        with neo4j_server(args.neo4j_server.resolve(), heap=args.heap, pagecache="1g") as server:
+            with neo4j_at(server.neomodel_url(), pid=server.pid) as graph:
+                yield graph
+    elif args.neo4j_url:
+        with neo4j_at(args.neo4j_url, pid=None) as graph:
+            yield graph
+    else:
+        with embedded_graph(args.heap) as (config, pid):
+            yield BenchmarkGraph("embedded ArcadeDB", config.bolt_url, (config.user, config.password),
+                                 config.database, pid)
+
+
+@contextmanager
+def neo4j_at(url: str, *, pid: int | None) -> Iterator[BenchmarkGraph]:
+    settings.GRAPH_IS_EMBEDDED = False
+    settings.NEOMODEL_NEO4J_BOLT_URL = url
+    connect(url)
+    install_schema()
+    address = parse_graph_url(url)
+    yield BenchmarkGraph("Neo4j 5.26", address.uri, address.auth, address.database, pid)
+
+
 @contextmanager
 def embedded_graph(heap: str, *, data_dir: Path | None = None, bolt_port: int = 0, http_port: int = 0,
-                   password: str = "atcgraph-bench") -> Iterator[EmbeddedServerConfig]:
+                   password: str = "atcgraph-bench") -> Iterator[tuple[EmbeddedServerConfig, int]]:
     """Start an embedded graph server with `heap` on free ports (unless given) in a temporary directory (its data
     gone when the block ends) or in `data_dir` (kept), point Django and neomodel at it with the schema installed,
-    and stop it when the block ends."""
+    and stop it when the block ends; yield its config and pid."""
     with tempfile.TemporaryDirectory(prefix="atc-bench-") as temporary:
         config = EmbeddedServerConfig(data_dir=data_dir or Path(temporary), bolt_port=bolt_port or free_port(),
                                       http_port=http_port or free_port(), password=password, heap=heap)
@@ -102,6 +153,7 @@ def embedded_graph(heap: str, *, data_dir: Path | None = None, bolt_port: int = 
             settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
             connect(config.neomodel_url)
             install_schema()
-            yield config
+            assert server.process is not None
+            yield config, server.process.pid
         finally:
             server.stop()

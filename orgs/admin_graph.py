@@ -37,7 +37,7 @@ from neomodel import ArrayProperty, IntegerProperty
 from neomodel.properties import Property
 
 from orgs.cypher import rel_type as known_rel_type
-from orgs.graph import cypher, write_transaction
+from orgs.graph import read_cypher, write_transaction
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 LOOKUPS = frozenset(
@@ -269,7 +269,7 @@ class GraphQuerySet:
     def count(self) -> int:
         if self._result_cache is not None:
             return len(self._result_cache)
-        rows = cypher(f"{self._match()} RETURN count(n) AS count", self._params)
+        rows = read_cypher(f"{self._match()} RETURN count(n) AS count", self._params)
         total = rows[0]["count"] - self._low
         return max(0, min(total, self._high - self._low) if self._high is not None else total)
 
@@ -310,7 +310,7 @@ class GraphQuerySet:
             if self._high is not None:
                 query += " LIMIT $_limit"
                 params["_limit"] = self._high - self._low
-            self._result_cache = [self.model.inflate(row["n"]) for row in cypher(query, params)]
+            self._result_cache = [self.model.inflate(row["n"]) for row in read_cypher(query, params)]
         return self._result_cache
 
     # -- building the query

@@ -5,28 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from orgs import cypher as q
-from orgs.graph import cypher
+from orgs.graph import read_cypher
 
 
 def nodes_named_like(*, term: str, label: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """Return up to `limit` nodes (of `label`, if given) whose name, acronym or uid contains `term`."""
-    return cypher(q.NODES_NAMED_LIKE, {"term": term.strip().lower(), "label": label, "limit": limit})
+    return read_cypher(q.NODES_NAMED_LIKE, {"term": term.strip().lower(), "label": label, "limit": limit})
 
 
 def survivor_of(*, uid: str) -> str | None:
     """Return the uid of the organization that `uid` was merged into, if it was."""
-    rows = cypher(q.SURVIVOR_OF, {"uid": uid})
+    rows = read_cypher(q.SURVIVOR_OF, {"uid": uid})
     return rows[0]["uid"] if rows else None
 
 
 def source_choices() -> list[tuple[str, str]]:
     """Return every source as (uid, title), by title."""
-    return [(row["uid"], row["title"]) for row in cypher(q.SOURCES)]
+    return [(row["uid"], row["title"]) for row in read_cypher(q.SOURCES)]
 
 
 def node_ties(*, uid: str) -> list[dict[str, Any]]:
     """Return every relationship of node `uid`: type, `outgoing`, the other end's uid and name, properties."""
-    return cypher(q.TIES_OF_NODE, {"uid": uid})
+    return read_cypher(q.TIES_OF_NODE, {"uid": uid})
 
 
 def relationship_page(
@@ -40,6 +40,6 @@ def relationship_page(
 ) -> tuple[int, list[dict[str, Any]]]:
     """Return how many relationships match the filters, and the `limit` of them from `offset`."""
     params = {"type": rel_type, "source": source_uid, "confidence": confidence, "node": node_uid}
-    total = cypher(q.RELATIONSHIP_COUNT, params)[0]["count"]
-    rows = cypher(q.RELATIONSHIP_PAGE, {**params, "offset": offset, "limit": limit}) if total > offset else []
+    total = read_cypher(q.RELATIONSHIP_COUNT, params)[0]["count"]
+    rows = read_cypher(q.RELATIONSHIP_PAGE, {**params, "offset": offset, "limit": limit}) if total > offset else []
     return total, rows

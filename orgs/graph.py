@@ -1,7 +1,10 @@
 """The one door to the graph server: connection, queries, retried write transactions, schema set-up.
 
-Everything that talks to the graph goes through `cypher()` or `write_transaction()`, so that errors are
-translated once (server down → GraphUnavailable, uniqueness → AlreadyExists) and queries can be counted.
+Everything that talks to the graph goes through `read_cypher()`, `cypher()` or `write_transaction()`, so that
+errors are translated once (server down → GraphUnavailable, uniqueness → AlreadyExists) and queries can be
+counted. Reads are sent in read mode (a `neo4j://` URL routes them to a cluster's followers and read replicas),
+writes in write mode, and every session of the process shares one bookmark manager: a read sees every write
+this process committed before it, on whichever server of a cluster it runs.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from neo4j import Driver, GraphDatabase, Result
+from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, Result
+from neo4j.api import BookmarkManager
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -112,6 +116,8 @@ def share_one_driver(url: str | None = None) -> None:
     )
     neomodel_config.DATABASE_NAME = address.database
     neomodel_config.DATABASE_URL = None  # neomodel prefers a URL to a driver
+    global _bookmarks
+    _bookmarks = GraphDatabase.bookmark_manager()
     if previous is not None:
         previous.close()
 
@@ -121,6 +127,14 @@ def shared_driver() -> Driver:
     if neomodel_config.DRIVER is None:
         share_one_driver()
     return neomodel_config.DRIVER
+
+
+_bookmarks: BookmarkManager = GraphDatabase.bookmark_manager()
+
+
+def session_bookmarks() -> BookmarkManager:
+    """Return the bookmark manager every session of the process shares (causal consistency across sessions)."""
+    return _bookmarks
 
 
 def connect(url: str | None = None) -> None:
@@ -174,8 +188,9 @@ def translated_errors() -> Iterator[None]:
         raise
 
 
-def cypher(query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Run one parameterized query (inside the current transaction, if any) and return its rows as dicts."""
+def cypher(query: str, params: dict[str, Any] | None = None, *, access: str = WRITE_ACCESS) -> list[dict[str, Any]]:
+    """Run one parameterized query (inside the current transaction, if any, else in a session of `access`
+    mode, READ_ACCESS or WRITE_ACCESS) and return its rows as dicts."""
     if getattr(_query_log, "queries", None) is not None:
         _query_log.queries.append(query)
     with translated_errors():
@@ -183,8 +198,15 @@ def cypher(query: str, params: dict[str, Any] | None = None) -> list[dict[str, A
             return _rows(db._active_transaction.run(query, params or {}))
         # Outside a transaction, straight through the shared driver: neomodel would first ask the server its
         # version in every new thread (2 ms a request under a server that runs each request on a new one).
-        with shared_driver().session(database=neomodel_config.DATABASE_NAME) as session:
+        with shared_driver().session(database=neomodel_config.DATABASE_NAME, default_access_mode=access,
+                                     bookmark_manager=_bookmarks) as session:
             return _rows(session.run(query, params or {}))
+
+
+def read_cypher(query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Run one parameterized read-only query (inside the current transaction, if any, else in a read session)
+    and return its rows as dicts."""
+    return cypher(query, params, access=READ_ACCESS)
 
 
 def _rows(result: Result) -> list[dict[str, Any]]:
@@ -209,6 +231,19 @@ def after_commit(callback: Callable[[], Any]) -> None:
         pending.append(callback)
 
 
+@contextmanager
+def _transaction(access: str) -> Iterator[None]:
+    """Open neomodel's transaction for this thread in `access` mode, with the process's bookmarks; commit at
+    the end of the block, roll back on an exception (neomodel's own proxy takes no bookmark manager)."""
+    db.begin(access_mode=access, bookmark_manager=_bookmarks)
+    try:
+        yield
+    except BaseException:
+        db.rollback()
+        raise
+    db.commit()
+
+
 def write_transaction(work: Callable[[], T], *, attempts: int = 8) -> T:
     """Run `work` in one write transaction, retried on transient errors; roll back on any exception.
 
@@ -220,7 +255,7 @@ def write_transaction(work: Callable[[], T], *, attempts: int = 8) -> T:
     for attempt in range(1, attempts + 1):
         _after_commit.callbacks = []
         try:
-            with translated_errors(), db.write_transaction:
+            with translated_errors(), _transaction(WRITE_ACCESS):
                 result = work()
             callbacks = _after_commit.callbacks
         except GraphUnavailable:
@@ -296,6 +331,15 @@ NEO4J_FULLTEXT_INDEX_DDL = (
 def fulltext_index_name() -> str:
     """Return the name `db.index.fulltext.queryNodes` takes for the organization search index."""
     return f"{SEARCH_LABEL}[{SEARCH_PROPERTY}]" if is_arcadedb() else NEO4J_FULLTEXT_INDEX
+
+
+def fulltext_pages_stably() -> bool:
+    """Return True when `db.index.fulltext.queryNodes`' own `skip` and `limit` options page one stable order.
+
+    ArcadeDB's do. Neo4j's return the top `skip + limit` scores with equal scores in an order that changes with
+    the limit (pages of 3 did not continue a page of 9), and every prefix match scores the same there.
+    """
+    return is_arcadedb()
 
 
 def _arcadedb_sql(command: str) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ import yaml
 
 from orgs import cypher as q
 from orgs.counts import add_to_counts
-from orgs.graph import AlreadyExists, cypher, write_transaction
+from orgs.graph import AlreadyExists, cypher, read_cypher, write_transaction
 from orgs.search import search_text_for
 from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, tie_uid
 from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
@@ -335,9 +335,12 @@ def _check_nodes(data: dict[str, Any], ready: Callable[[NodeLabel, list[dict[str
 
 def _check_ties(checked: CheckedNodes, ready: Callable[[str, list[dict[str, Any]]], None] | None = None,
                 ) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
-    """Return the file's relationship rows per type and the problems found in them; while none has been found,
-    hand each BATCH_SIZE rows of a type to `ready` (no graph query: this runs beside a transaction)."""
-    problems: list[str] = []
+    """Return the file's relationship rows per type and the problems found in them; while none has been found
+    in them or in the nodes, hand each BATCH_SIZE rows of a type to `ready` (no graph query: this runs beside a
+    transaction)."""
+    # A node with a problem was not handed over, so a tie to it must not be either: the writer would fail on
+    # the missing end before the checker reported the node's problem.
+    problems: list[str] = list(checked.problems)
     ties: dict[str, list[dict[str, Any]]] = defaultdict(list)
     label_of, source_texts = checked.label_of, checked.source_texts
     seen: set[tuple[str, str, str]] = set()
@@ -381,7 +384,7 @@ def _check_ties(checked: CheckedNodes, ready: Callable[[str, list[dict[str, Any]
         for rel, rows in ties.items():
             if len(rows) % BATCH_SIZE:
                 ready(rel, rows[-(len(rows) % BATCH_SIZE):])
-    return ties, problems
+    return ties, problems[len(checked.problems):]
 
 
 class TiePlace(NamedTuple):
@@ -429,7 +432,7 @@ def _named_by_ties(raw_ties: Iterable[Any]) -> set[str]:
 def _labels_in_graph(uids: set[str]) -> dict[str, NodeLabel]:
     if not uids:
         return {}
-    return {row["uid"]: NodeLabel(row["label"]) for row in cypher(q.EXISTING_UIDS, {"uids": sorted(uids)})}
+    return {row["uid"]: NodeLabel(row["label"]) for row in read_cypher(q.EXISTING_UIDS, {"uids": sorted(uids)})}
 
 
 def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
@@ -446,7 +449,7 @@ def _nodes_in_graph(uids: Iterable[str]) -> dict[str, dict[str, str]]:
     ordered = sorted(set(uids))
     found: dict[str, dict[str, str]] = {}
     for offset in range(0, len(ordered), BATCH_SIZE):
-        for row in cypher(q.EXISTING_UIDS, {"uids": ordered[offset:offset + BATCH_SIZE]}):
+        for row in read_cypher(q.EXISTING_UIDS, {"uids": ordered[offset:offset + BATCH_SIZE]}):
             found[row["uid"]] = {"label": row["label"], "id": row["id"]}
     return found
 
@@ -584,7 +587,8 @@ def graph_diff(batch: GraphBatch) -> dict[str, dict[str, int]]:
     Nothing is written; a dry run of an import reports this.
     """
     uids = {row["uid"] for rows in batch.nodes.values() for row in rows}
-    in_graph = _nodes_in_graph(uids | set(chain.from_iterable(_tie_ends(batch.ties)))) if cypher(q.ANY_NODE) else {}
+    ends = set(chain.from_iterable(_tie_ends(batch.ties)))
+    in_graph = _nodes_in_graph(uids | ends) if read_cypher(q.ANY_NODE) else {}
     diff: dict[str, dict[str, int]] = {}
 
     def add(name: str, total: int, existing: int) -> None:
@@ -598,7 +602,7 @@ def graph_diff(batch: GraphBatch) -> dict[str, dict[str, int]]:
         existing = 0
         for chunk in _batches([row for row in rows if _can_exist(row, in_graph)]):
             pairs = [{"start": row["start"], "end": row["end"]} for row in chunk]
-            existing += cypher(q.existing_ties(rel), {"rows": pairs})[0]["existing"]
+            existing += read_cypher(q.existing_ties(rel), {"rows": pairs})[0]["existing"]
         add(rel, len(rows), existing)
     return diff
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from orgs import cypher as q
 from orgs.dates import valid_on_clause
-from orgs.graph import cypher, fulltext_index_name
+from orgs.graph import fulltext_index_name, fulltext_pages_stably, read_cypher
 from orgs.search import search_words
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
 
@@ -53,7 +53,7 @@ def node_profile(*, uid: str, as_of: str | None = None, per_group: int = 25) -> 
     `{"type", "outgoing", "total", "ties"}` and holds at most `per_group` ties (ordered by the other end's
     name); each tie carries its period, footing, evidence and `other` end. `search_text` is left out.
     """
-    rows = cypher(NODE_PROFILE, {"uid": uid, "as_of": as_of, "per_group": per_group})
+    rows = read_cypher(NODE_PROFILE, {"uid": uid, "as_of": as_of, "per_group": per_group})
     if not rows:
         return None
     row = rows[0]
@@ -79,7 +79,7 @@ def node_ties_page(*, uid: str, rel_type: str, outgoing: bool, after: tuple[str,
                    limit: int = 50, as_of: str | None = None) -> list[dict[str, Any]]:
     """Return up to `limit` of node `uid`'s `rel_type` ties in one direction, after the (name, uid) `after`."""
     after_name, after_uid = after or (None, None)
-    rows = cypher(node_ties_page_query(rel_type), {
+    rows = read_cypher(node_ties_page_query(rel_type), {
         "uid": uid, "outgoing": outgoing, "after_name": after_name, "after_uid": after_uid,
         "limit": limit, "as_of": as_of,
     })
@@ -93,7 +93,7 @@ SOURCE_TITLES = (
 
 def source_titles(*, uids: list[str]) -> dict[str, dict[str, Any]]:
     """Return {uid: {"uid", "title", "url"}} for the sources among `uids`."""
-    return {row["uid"]: row for row in cypher(SOURCE_TITLES, {"uids": sorted(set(uids))})} if uids else {}
+    return {row["uid"]: row for row in read_cypher(SOURCE_TITLES, {"uids": sorted(set(uids))})} if uids else {}
 
 
 SOURCE_FACTS = f"""
@@ -115,7 +115,7 @@ def source_facts(*, uid: str, limit: int = 1000) -> dict[str, Any] | None:
     One query: `{"source", "total", "facts"}`; `facts` holds at most `limit` ties ordered by their start
     node's name, each with its `start` and `end` nodes.
     """
-    rows = cypher(SOURCE_FACTS, {"uid": uid, "limit": limit})
+    rows = read_cypher(SOURCE_FACTS, {"uid": uid, "limit": limit})
     return rows[0] if rows else None
 
 
@@ -129,8 +129,8 @@ def fulltext_query(text: str) -> str:
     return " ".join(f"+{word}*" for word in search_words(text))
 
 
-# Organization names are unique, so the name settles every tie (no need to read each match's uid too). An
-# unfiltered search by relevance needs no sort at all (see organization_list_query).
+# Organization names are unique, so the name settles every tie (no need to read each match's uid too). On the
+# embedded server an unfiltered search by relevance needs no sort at all (see organization_list_query).
 SEARCH_ORDERS = {
     "relevance": "score DESC, o.name",
     "name": "o.name",
@@ -144,13 +144,16 @@ AS_OF_CLAUSE = (
 
 def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind: bool = True,
                             by_country: bool = True, by_rel_type: bool = True, by_as_of: bool = True,
-                            keyset: bool = True, descending: bool = False, window: bool = False) -> str:
+                            keyset: bool = True, descending: bool = False, window: bool = False,
+                            index_pages: bool = True) -> str:
     """Return the organization list query: full-text when `searching` (in `sort` order), else by name.
 
     Only the filters in use (`by_kind`, `by_country`, `by_rel_type`, `by_as_of` — bodies founded by and not
     dissolved before `$as_of` — and `keyset` for a page after the first) are written into the query, so an
     unfiltered list is a plain range of the name index. `window` also bounds the names from above by
-    `$before_name` (below when `descending`, which lists by name from Z to A).
+    `$before_name` (below when `descending`, which lists by name from Z to A). `index_pages`: the full-text
+    procedure pages an unfiltered search by relevance itself (see `orgs.graph.fulltext_pages_stably`); else the
+    matches are sorted by score, then name.
     """
     clauses = [
         *(["o.kind = $kind"] if by_kind else []),
@@ -162,9 +165,11 @@ def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind
         "o.uid AS uid, o.name AS name, o.acronym AS acronym, o.aliases AS aliases, o.kind AS kind, "
         "o.degree AS degree"
     )
-    if searching and sort == "relevance" and not clauses:
-        # The procedure returns its matches by score (equal scores in the index's own, stable order) and pages
-        # them itself: it stops after skip + limit instead of handing every match of a common word over to a sort.
+    if searching and sort == "relevance" and not clauses and index_pages:
+        # ArcadeDB's procedure returns its matches by score, equal scores in the index's own stable order, and
+        # pages them itself: it stops after skip + limit instead of handing every match of a common word over
+        # to a sort. Neo4j's scores every prefix match the same and, given a limit, returns ties in an order that
+        # changes with the limit: there the matches are sorted below, equal scores by name.
         return f"""
 CALL db.index.fulltext.queryNodes($index, $query, {{skip: $skip, limit: $limit}}) YIELD node, score
 WITH node AS o, score
@@ -201,8 +206,9 @@ def organization_list(*, q: str = "", kind: str | None = None, country: str | No
     """Return one page of organizations matching the filters.
 
     With `q` (name, acronym or alias; case- and accent-insensitive; words may be partial) the page is ranked
-    by relevance (or by name, or most ties first: `sort`) and paged with `skip`: equally relevant bodies come in
-    the full-text index's own stable order, or by name when a filter is set. Without `q`, ordered by name
+    by relevance (or by name, or most ties first: `sort`) and paged with `skip`: equally relevant bodies come by
+    name, except on the embedded server without a filter, where they come in its full-text index's own stable
+    order. Without `q`, ordered by name
     and paged by the keyset `after` = (name, uid) of the last row of the previous page, which stays fast at
     any depth.
     """
@@ -218,9 +224,9 @@ def organization_list(*, q: str = "", kind: str | None = None, country: str | No
     query = organization_list_query(
         searching=bool(query_text), sort=sort, by_kind=kind is not None, by_country=country is not None,
         by_rel_type=rel_type is not None, by_as_of=as_of is not None, keyset=after is not None,
-        descending=descending,
+        descending=descending, index_pages=bool(query_text) and fulltext_pages_stably(),
     )
-    return cypher(query, params)
+    return read_cypher(query, params)
 
 
 ORGANIZATION_COUNT = "MATCH (o:Organization) RETURN count(o) AS total"
@@ -239,10 +245,10 @@ def organization_name_sample() -> list[str]:
     """
     now = time.monotonic()
     if _name_sample["at"] is None or now - _name_sample["at"] > NAME_SAMPLE_SECONDS:
-        total = cypher(ORGANIZATION_COUNT)[0]["total"]
+        total = read_cypher(ORGANIZATION_COUNT)[0]["total"]
         names = []
         if total > NAME_WINDOW * 8:
-            names = cypher(ORGANIZATION_NAME_SAMPLE, {"share": 1 / NAME_WINDOW})[0]["names"]
+            names = read_cypher(ORGANIZATION_NAME_SAMPLE, {"share": 1 / NAME_WINDOW})[0]["names"]
         _name_sample.update(at=now, names=sorted(names))
     return list(_name_sample["names"])
 
@@ -265,7 +271,7 @@ def organizations_by_name(*, after: tuple[str, str] | None = None, limit: int = 
                                         by_as_of=False, keyset=after is not None, descending=descending,
                                         window=before is not None)
         after_name, after_uid = after or (None, None)
-        rows += cypher(query, {"after_name": after_name, "after_uid": after_uid, "before_name": before,
+        rows += read_cypher(query, {"after_name": after_name, "after_uid": after_uid, "before_name": before,
                                "limit": limit - len(rows)})
         if len(rows) >= limit or before is None:
             break
@@ -294,7 +300,7 @@ ORDER BY name, uid LIMIT $limit
 def node_list(*, label: str, after: tuple[str, str] | None = None, limit: int = 50) -> list[dict[str, Any]]:
     """Return one page of `label` nodes ordered by name, after the (name, uid) keyset `after`."""
     after_name, after_uid = after or (None, None)
-    return cypher(node_list_query(label, keyset=after is not None),
+    return read_cypher(node_list_query(label, keyset=after is not None),
                   {"after_name": after_name, "after_uid": after_uid, "limit": limit})
 
 
@@ -317,7 +323,7 @@ RETURN {{{OTHER_END}}} AS node
 
 def node_summary(*, uid: str) -> dict[str, Any] | None:
     """Return the short description of node `uid` (uid, name, kind, label, degree, date), or None."""
-    rows = cypher(NODE_SUMMARY, {"uid": uid})
+    rows = read_cypher(NODE_SUMMARY, {"uid": uid})
     return rows[0]["node"] if rows else None
 
 
@@ -343,7 +349,7 @@ def neighbourhood(*, uid: str, depth: int = 1, types: list[str] | None = None, l
         # Ties to already-known nodes do not use up room. One row whatever the number of ties: the driver pays
         # per record, and a country or a hub in the frontier brings thousands.
         cap = room * 2 + 100
-        [step] = cypher(NEIGHBOURHOOD_STEP, {"frontier": frontier, "types": types, "labels": labels,
+        [step] = read_cypher(NEIGHBOURHOOD_STEP, {"frontier": frontier, "types": types, "labels": labels,
                                              "as_of": as_of, "cap": cap})
         truncated = truncated or step["read"] >= cap
         next_frontier = []
@@ -469,7 +475,7 @@ def paths_between(*, from_uid: str, to_uid: str, k: int = 3, max_length: int = 6
             distinct.setdefault(tuple(tie["uid"] for tie in path["ties"]), path)
 
     rel_types = sorted(types or [])
-    rows = cypher(shortest_path_query(max_length, rel_types), {"from": from_uid, "to": to_uid, "as_of": as_of})
+    rows = read_cypher(shortest_path_query(max_length, rel_types), {"from": from_uid, "to": to_uid, "as_of": as_of})
     if not rows:
         return []  # no path at all, so none whose ties all hold on `as_of`
     keep(rows)
@@ -483,11 +489,11 @@ def paths_between(*, from_uid: str, to_uid: str, k: int = 3, max_length: int = 6
             break
         params = {"from": start, "to": end, "k": k + 1, "cap": PATH_DETOURS_CAP, "as_of": as_of}
         query = direct_ties_query(rel_types) if length == 1 else shortest_path_detours_query(length - 1, rel_types)
-        keep(cypher(query, params), reverse=reverse)
+        keep(read_cypher(query, params), reverse=reverse)
     if as_of is not None and not distinct:
         # The shortest paths found do not hold on that day: a valid one may be longer. Ask for more than k:
         # ArcadeDB can return one path several times.
-        keep(cypher(paths_query(max_length), {"from": from_uid, "to": to_uid, "k": k * 4, "types": types,
+        keep(read_cypher(paths_query(max_length), {"from": from_uid, "to": to_uid, "k": k * 4, "types": types,
                                               "as_of": as_of}))
     return list(distinct.values())[:k]
 
@@ -505,7 +511,7 @@ ORDER BY o.degree DESC LIMIT $limit
 def graph_counts() -> dict[str, dict[str, int]]:
     """Return {"nodes": {label: count}, "relationships": {type: count}} for the whole graph, from the
     maintained counts (`orgs.counts`): one small node read, whatever the graph's size."""
-    rows = cypher(q.COUNTS)
+    rows = read_cypher(q.COUNTS)
     counts = rows[0]["counts"] if rows else {}
     return {"nodes": {label.value: counts.get(label.value, 0) for label in NodeLabel},
             "relationships": {rel: counts.get(rel, 0) for rel in RELATIONSHIP_TYPES}}
@@ -517,7 +523,7 @@ def hubs(*, limit: int = 10) -> list[dict[str, Any]]:
     Ties are broken here, not in the query (ArcadeDB walks the degree index only for a one-key ORDER BY), among
     twice `limit` rows: only a tie running past that at the last place could be broken otherwise.
     """
-    rows = sorted(cypher(HUBS, {"limit": 2 * limit}), key=lambda row: (-row["degree"], row["name"]))
+    rows = sorted(read_cypher(HUBS, {"limit": 2 * limit}), key=lambda row: (-row["degree"], row["name"]))
     return rows[:limit]
 
 
@@ -532,15 +538,15 @@ def node_labels(*, uids: list[str]) -> dict[str, str]:
     """Return {uid: label} for the nodes among `uids` that exist."""
     if not uids:
         return {}
-    return {row["uid"]: row["label"] for row in cypher(NODE_LABELS, {"uids": sorted(set(uids))})}
+    return {row["uid"]: row["label"] for row in read_cypher(NODE_LABELS, {"uids": sorted(set(uids))})}
 
 
 def node_fate(*, uid: str) -> dict[str, Any] | None:
     """Return what became of a uid no node has: `{"merged_into": uid}`, `{"deleted": label}`, or None."""
-    survivor = cypher(q.SURVIVOR_OF, {"uid": uid})
+    survivor = read_cypher(q.SURVIVOR_OF, {"uid": uid})
     if survivor:
         return {"merged_into": survivor[0]["uid"]}
-    tombstone = cypher(q.TOMBSTONE_BY_UID, {"uid": uid})
+    tombstone = read_cypher(q.TOMBSTONE_BY_UID, {"uid": uid})
     if tombstone:
         return {"deleted": tombstone[0]["props"]["label"], "deleted_at": tombstone[0]["props"]["deleted_at"]}
     return None
@@ -605,13 +611,13 @@ def relationship_list(*, types: list[str] | None = None, node: str | None = None
               "until_before": until_before, "as_of": as_of}
     anchor = "from" if from_uid else "to" if to_uid else "node" if node else None
     if anchor:
-        return cypher(relationship_list_around_query(anchor), {
+        return read_cypher(relationship_list_around_query(anchor), {
             **params, "types": wanted, "after_type": after_type, "after": after_uid, "limit": limit})
     rows: list[dict[str, Any]] = []
     for rel in wanted:
         if (after_type and rel < after_type) or len(rows) >= limit:
             continue
-        rows += cypher(relationship_list_query(rel), {
+        rows += read_cypher(relationship_list_query(rel), {
             **params, "after": after_uid if rel == after_type else None, "limit": limit - len(rows)})
     return rows
 
@@ -640,7 +646,7 @@ def _keyset_pages(query: str, uid_of: Callable[[dict[str, Any]], str],
     batch = batch or EXPORT_BATCH
     after = ""  # every uid sorts after the empty string
     while True:
-        rows = cypher(query, {"after": after, "limit": batch})
+        rows = read_cypher(query, {"after": after, "limit": batch})
         if rows:
             yield rows
         if len(rows) < batch:
@@ -695,6 +701,6 @@ def graph_export(*, around: str | None = None, depth: int = 1, as_of: str | None
                    for e in found["edges"]),
                   key=lambda tie: (tie["type"], tie["uid"]))
     uids = {node["uid"] for node in found["nodes"]} | {tie["source"] for tie in ties if tie["source"]}
-    for row in cypher(NODES_BY_UID, {"uids": sorted(uids)}):
+    for row in read_cypher(NODES_BY_UID, {"uids": sorted(uids)}):
         nodes[row["label"]].append(row["props"])
     return {"nodes": nodes, "relationships": ties}

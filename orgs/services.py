@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from orgs import cypher as q
 from orgs.counts import add_to_counts, ties_removed_with
-from orgs.graph import AlreadyExists, cypher, write_transaction
+from orgs.graph import AlreadyExists, cypher, read_cypher, write_transaction
 from orgs.history import change_record, changed_values
 from orgs.models import ChangeAction
 from orgs.search import search_text_for
@@ -59,7 +59,7 @@ def check_version(what: str, uid: str, current: dict[str, Any], expected_version
 
 def node_get(*, uid: str) -> tuple[str, dict[str, Any]]:
     """Return (label, properties) of the node `uid`; raise NotFound."""
-    rows = cypher(q.NODE_BY_UID, {"uid": uid})
+    rows = read_cypher(q.NODE_BY_UID, {"uid": uid})
     if not rows:
         raise NotFound(f"no node with uid '{uid}'")
     return rows[0]["label"], rows[0]["props"]
@@ -255,7 +255,7 @@ def relationship_create(*, rel_type: str, start_uid: str, end_uid: str, data: di
 def relationship_get(*, uid: str) -> dict[str, Any]:
     """Return the relationship `uid`: its properties, type, ends and their kinds; raise NotFound."""
     rel = rel_type_of_tie_uid(uid)
-    rows = cypher(q.tie_by_uid(rel), {"uid": uid}) if rel else []
+    rows = read_cypher(q.tie_by_uid(rel), {"uid": uid}) if rel else []
     if not rows:
         raise NotFound(f"no relationship with uid '{uid}'")
     row = rows[0]
@@ -337,10 +337,10 @@ def organizations_merge_preview(*, survivor_uid: str, loser_uid: str) -> dict[st
         raise ValidationFailed({"loser": ["an organization cannot be merged into itself"]})
     survivor, loser = _organization(survivor_uid, "survivor"), _organization(loser_uid, "loser")
     kept = {(tie["type"], tie["outgoing"], tie["other"])
-            for tie in cypher(q.TIES_OF_NODE, {"uid": survivor_uid})}
+            for tie in read_cypher(q.TIES_OF_NODE, {"uid": survivor_uid})}
     moved: list[dict[str, Any]] = []
     dropped: list[dict[str, Any]] = []
-    for tie in cypher(q.TIES_OF_NODE, {"uid": loser_uid}):
+    for tie in read_cypher(q.TIES_OF_NODE, {"uid": loser_uid}):
         symmetric = RELATIONSHIP_TYPES[tie["type"]].symmetric
         if tie["other"] == survivor_uid:
             dropped.append({**tie, "reason": "it joins the two organizations"})
@@ -409,7 +409,7 @@ def _organization(uid: str, role: str) -> dict[str, Any]:
 
 
 def _labels_of(*uids: str) -> dict[str, str]:
-    return {row["uid"]: row["label"] for row in cypher(q.EXISTING_UIDS, {"uids": list(uids)})}
+    return {row["uid"]: row["label"] for row in read_cypher(q.EXISTING_UIDS, {"uids": list(uids)})}
 
 
 def _check_source(props: dict[str, Any]) -> None:

@@ -1,8 +1,11 @@
 """Test set-up: one graph server for the session, an empty graph for each test.
 
 By default the session starts the embedded server (ArcadeDB's Bolt endpoint) on free loopback ports in a
-temporary directory. With NEO4J_TEST_URL set (neomodel form: bolt://user:password@host:7687/neo4j) the
-same tests run against that server instead, which they empty before each test.
+temporary directory. With NEO4J_TEST_SERVER set (the path of `shared/neo4j/neo4j-test-server`, absolute or from
+the repository's root) it starts a throwaway real Neo4j with that launcher instead, and stops it at the end;
+NEO4J_TEST_SCHEME=neo4j then connects through a routing `neo4j://` URL rather than `bolt://`. With
+NEO4J_TEST_URL set (neomodel form: bolt://user:password@host:7687/neo4j) the same tests run against that server,
+which they empty before each test. A server the tests cannot reach stops the session with one line naming it.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +22,11 @@ import pytest
 from django.conf import settings
 from hypothesis import settings as hypothesis_settings
 
-from orgs.graph import connect, erase_graph, install_schema
-from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_port
+from orgs.graph import GraphUnavailable, connect, cypher, erase_graph, install_schema, is_arcadedb, parse_graph_url
+from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, GraphServerError, free_port
+from orgs.neo4j_server import Neo4jServer, neo4j_server
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Property tests: a few examples in CI, many on demand (HYPOTHESIS_PROFILE=thorough).
 hypothesis_settings.register_profile("ci", max_examples=25, deadline=None)
@@ -45,12 +52,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def graph_server() -> Iterator[EmbeddedServerConfig | None]:
-    """Start the embedded graph server for the session, or connect to NEO4J_TEST_URL; yield its config."""
+    """Start the embedded graph server (or a real Neo4j, NEO4J_TEST_SERVER) for the session, or connect to
+    NEO4J_TEST_URL; yield the embedded server's config (None for Neo4j)."""
+    launcher = os.environ.get("NEO4J_TEST_SERVER")
+    if launcher:
+        with started_neo4j(ROOT / launcher) as server:
+            use_external_server(server.neomodel_url(os.environ.get("NEO4J_TEST_SCHEME", "bolt")))
+            yield None
+        return
     external_url = os.environ.get("NEO4J_TEST_URL")
     if external_url:
-        settings.GRAPH_IS_EMBEDDED = False
-        settings.NEOMODEL_NEO4J_BOLT_URL = external_url
-        connect(external_url)
+        use_external_server(external_url)
         yield None
         return
     # A directory of its own: pytest prunes old basetemp folders, which a parallel run could take from under us.
@@ -76,6 +88,32 @@ def graph_server() -> Iterator[EmbeddedServerConfig | None]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+@contextmanager
+def started_neo4j(launcher: Path) -> Iterator[Neo4jServer]:
+    """Run a throwaway Neo4j with `launcher` for the block; stop the session in one line if it cannot start."""
+    try:
+        with neo4j_server(launcher, heap=os.environ.get("NEO4J_TEST_HEAP", "1g"),
+                          timeout=float(os.environ.get("NEO4J_TEST_START_TIMEOUT", "300"))) as server:
+            yield server
+    except GraphServerError as error:
+        pytest.exit(f"The tests could not start the graph server (NEO4J_TEST_SERVER): {error}", returncode=3)
+
+
+def use_external_server(url: str) -> None:
+    """Point the settings and every thread at the Neo4j server `url`; stop the session, in one line naming the
+    server, if it cannot be reached or refuses the credentials."""
+    settings.GRAPH_IS_EMBEDDED = False
+    settings.NEOMODEL_NEO4J_BOLT_URL = url
+    address = parse_graph_url(url)
+    try:
+        connect(url)
+        cypher("RETURN 1 AS one")
+    except GraphUnavailable as error:
+        reason = " ".join(str(error).split()) or type(error.__cause__).__name__
+        pytest.exit(f"The tests could not reach the graph server at {address.uri} as user '{address.auth[0]}': "
+                    f"{reason}", returncode=3)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def graph_server_before_live_server(request: pytest.FixtureRequest) -> None:
     """Start the graph server first when a test uses the live server.
@@ -97,8 +135,48 @@ def empty_graph(request: pytest.FixtureRequest) -> None:
         return
     request.getfixturevalue("db")
     request.getfixturevalue("graph_server")
+    reset_graph()
+
+
+def reset_graph() -> None:
+    """Leave the graph empty, with exactly the schema `install_schema` makes."""
+    if is_arcadedb():  # the database dropped and made again, schema and all
+        erase_graph()
+        install_schema()
+    else:
+        empty_neo4j_graph()
+
+
+_neo4j_schema: set[tuple[str, str]] = set()
+
+
+def neo4j_schema() -> set[tuple[str, str]]:
+    """Return the (kind, name) of every index and constraint of the Neo4j database."""
+    indexes = cypher("SHOW INDEXES YIELD name, owningConstraint WHERE owningConstraint IS NULL RETURN name")
+    constraints = cypher("SHOW CONSTRAINTS YIELD name RETURN name")
+    return {("INDEX", row["name"]) for row in indexes} | {("CONSTRAINT", row["name"]) for row in constraints}
+
+
+def empty_neo4j_graph() -> None:
+    """Empty the Neo4j graph and leave exactly the schema `install_schema` makes.
+
+    Neo4j's `DETACH DELETE` keeps indexes and constraints, and making them again for every test would cost
+    far more than the test; so the schema is installed once, and only a test that changed it (dropped or added
+    an index) has it put back.
+    """
     erase_graph()
+    if not _neo4j_schema:
+        install_schema()
+        cypher("CALL db.awaitIndexes(60)")
+        _neo4j_schema.update(neo4j_schema())
+        return
+    schema = neo4j_schema()
+    if schema == _neo4j_schema:
+        return
+    for kind, name in sorted(schema - _neo4j_schema):  # constraints sort first: they own their indexes
+        cypher(f"DROP {kind} `{name}` IF EXISTS")
     install_schema()
+    cypher("CALL db.awaitIndexes(60)")
 
 
 @pytest.fixture

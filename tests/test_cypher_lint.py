@@ -44,6 +44,7 @@ ARGUMENT_VALUES: dict[str, list[Any]] = {
     "rel_types": [[], ["COLLABORATES_WITH", "MEMBER_OF"]],
     "descending": [False, True],
     "window": [False, True],
+    "index_pages": [True, False],
     "anchor": ["from", "to", "node"],
     "fields": [("name", "aliases", "degree")],
 }

@@ -150,3 +150,18 @@ def test_installing_the_schema_again_on_a_graph_that_has_it_changes_nothing():
     Organization(uid="a", name="A").save()
     with pytest.raises((UniqueProperty, AlreadyExists)):
         write_transaction(lambda: Organization(uid="b", name="A").save())
+
+
+def test_a_test_that_changed_the_schema_leaves_the_next_one_exactly_the_installed_schema():
+    from tests.conftest import neo4j_schema, reset_graph
+
+    if is_arcadedb():
+        pytest.skip("the embedded server's database is dropped and made again for each test")
+    installed = neo4j_schema()
+    dropped = next(name for kind, name in sorted(installed) if kind == "INDEX" and "name" in name)
+    cypher(f"DROP INDEX `{dropped}`")
+    cypher("CREATE INDEX left_by_a_test IF NOT EXISTS FOR (n:Organization) ON (n.website)")
+
+    reset_graph()
+
+    assert neo4j_schema() == installed

@@ -172,6 +172,18 @@ def test_an_import_that_finds_a_bad_node_after_writing_earlier_ones_leaves_nothi
     assert node_count() == 0
 
 
+def test_no_relationship_is_handed_to_the_writer_once_a_node_has_a_problem():
+    # import_graph writes what the checking thread hands over until the checker reports: a tie to the bad node
+    # would fail on its missing end and be reported instead of the node's own problem (seen on Neo4j).
+    checked = loader._check_nodes(graph_with(organizations__1__founded="last year"))
+    handed_over: list[str] = []
+
+    ties, problems = loader._check_ties(checked, ready=lambda rel, rows: handed_over.append(rel))
+
+    assert handed_over == []
+    assert problems == [] and list(ties) == ["HAS_OBSERVER_STATUS_IN"]  # the ties themselves are fine
+
+
 def test_a_relationship_whose_end_was_deleted_since_the_check_is_refused_and_nothing_written():
     write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
     addition = {"organizations": [{"uid": "seci", "name": "SECI Center"}],
