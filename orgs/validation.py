@@ -49,7 +49,7 @@ URL_SCHEMES = frozenset({"http", "https"})
 # Control characters (C0 but tab, line feed and carriage return; DEL; C1), lone surrogates, and the two
 # non-characters XML 1.0 forbids: none is text a person means, and any of them breaks an export format.
 NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")  # and line separators
 
 
 def text_problem(name: str, value: str) -> str | None:
@@ -62,7 +62,7 @@ def text_problem(name: str, value: str) -> str | None:
     if bad:
         char = bad.group()
         what = "a lone surrogate" if "\ud800" <= char <= "\udfff" else (
-            "a line break or tab" if char in "\t\n\r" else "a control character")
+            "a line break or tab" if char in "\t\n\r\u2028\u2029" else "a control character")
         return f"contains {what} (U+{ord(char):04X}) at position {bad.start() + 1}"
     if name in URL_FIELDS:
         return url_problem(value)

@@ -327,7 +327,9 @@ def test_a_nul_in_a_csv_field_is_named_with_its_field(client_as_editor):
 # --- 5. Control characters, on every write path ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", ["Bad\x01name", "\x1b[31mRed", "Nul\x00", "Del\x7f", "Two\nlines", "Tab\tname"])
+@pytest.mark.parametrize(
+    "value", ["Bad\x01name", "\x1b[31mRed", "Nul\x00", "Del\x7f", "Two\nlines", "Tab\tname", "Line\u2028separator"]
+)
 def test_a_control_character_in_a_one_line_field_is_a_400_naming_it(client_as_editor, value):
     response = client_as_editor.post("/api/organizations/", {"name": value}, format="json")
 
