@@ -73,3 +73,18 @@ def test_no_cors_headers_are_sent(anonymous):
     response = anonymous.get("/api/", HTTP_ORIGIN="https://elsewhere.example")
 
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_the_schema_says_what_valid_input_looks_like(schema):
+    """What the fuzzing found the schema did not say: valid input for the schema was refused with a 400."""
+    components = schema["components"]["schemas"]
+    network_parameters = schema["paths"]["/api/organizations/{uid}/network/"]["get"]["parameters"]
+    network = {p["name"]: p["schema"] for p in network_parameters}
+    token = schema["paths"]["/api/auth/token/"]["post"]["responses"]
+
+    assert components["OrganizationRequest"]["additionalProperties"] is False
+    assert components["PatchedRelationshipUpdateRequest"]["additionalProperties"] is False
+    assert network["as_of"]["pattern"].startswith("^[0-9]{4}")
+    assert network["types"]["pattern"].startswith("^(ADOPTED|")
+    assert "pattern" in str(components["OrganizationRequest"]["properties"]["founded"])
+    assert {"200", "400"} <= set(token)
