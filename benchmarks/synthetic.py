@@ -113,7 +113,7 @@ def benchmark_graph(args: Any) -> Iterator[BenchmarkGraph]:
     with the schema installed, and stop it when the block ends."""
     if args.neo4j_server:
         print(f"Starting Neo4j (heap {args.heap}) …", flush=True)
-        with neo4j_server(args.neo4j_server.resolve(), heap=args.heap, pagecache="1g") as server:
+        with neo4j_server(args.neo4j_server.resolve(), heap=args.heap, pagecache="1g", timeout=600) as server:
             with neo4j_at(server.neomodel_url(), pid=server.pid) as graph:
                 yield graph
     elif args.neo4j_url:

@@ -129,10 +129,12 @@ def fulltext_query(text: str) -> str:
     return " ".join(f"+{word}*" for word in search_words(text))
 
 
-# Organization names are unique, so the name settles every tie (no need to read each match's uid too). On the
-# embedded server an unfiltered search by relevance needs no sort at all (see organization_list_query).
+# Organization names are unique, so the name settles every tie (no need to read each match's uid too). Among equal
+# scores the shorter search text ranks first, as a length norm would: on Neo4j every prefix match scores the same,
+# and "interp" should find INTERPOL before an inter-parliamentary assembly. On the embedded server an unfiltered
+# search by relevance needs no sort at all (see organization_list_query).
 SEARCH_ORDERS = {
-    "relevance": "score DESC, o.name",
+    "relevance": "score DESC, size(o.search_text), o.name",
     "name": "o.name",
     "ties": "o.degree DESC, o.name",
 }
@@ -153,7 +155,7 @@ def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind
     unfiltered list is a plain range of the name index. `window` also bounds the names from above by
     `$before_name` (below when `descending`, which lists by name from Z to A). `index_pages`: the full-text
     procedure pages an unfiltered search by relevance itself (see `orgs.graph.fulltext_pages_stably`); else the
-    matches are sorted by score, then name.
+    matches are sorted (`SEARCH_ORDERS`).
     """
     clauses = [
         *(["o.kind = $kind"] if by_kind else []),
@@ -169,7 +171,7 @@ def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind
         # ArcadeDB's procedure returns its matches by score, equal scores in the index's own stable order, and
         # pages them itself: it stops after skip + limit instead of handing every match of a common word over
         # to a sort. Neo4j's scores every prefix match the same and, given a limit, returns ties in an order that
-        # changes with the limit: there the matches are sorted below, equal scores by name.
+        # changes with the limit: there the matches are sorted below (SEARCH_ORDERS).
         return f"""
 CALL db.index.fulltext.queryNodes($index, $query, {{skip: $skip, limit: $limit}}) YIELD node, score
 WITH node AS o, score
@@ -206,9 +208,9 @@ def organization_list(*, q: str = "", kind: str | None = None, country: str | No
     """Return one page of organizations matching the filters.
 
     With `q` (name, acronym or alias; case- and accent-insensitive; words may be partial) the page is ranked
-    by relevance (or by name, or most ties first: `sort`) and paged with `skip`: equally relevant bodies come by
-    name, except on the embedded server without a filter, where they come in its full-text index's own stable
-    order. Without `q`, ordered by name
+    by relevance (or by name, or most ties first: `sort`) and paged with `skip`: equally relevant bodies come
+    shortest search text first, then by name, except on the embedded server without a filter, where they come in
+    its full-text index's own stable order. Without `q`, ordered by name
     and paged by the keyset `after` = (name, uid) of the last row of the previous page, which stays fast at
     any depth.
     """
