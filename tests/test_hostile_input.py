@@ -178,7 +178,7 @@ def test_loading_a_file_with_a_bad_address_writes_nothing(tmp_path):
 
     with pytest.raises(GraphFileInvalid):
         load_graph_file(path)
-    assert cypher("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
+    assert cypher("MATCH (n:Node) RETURN count(n) AS n")[0]["n"] == 0
 
 
 # --- One table of limits, complete and documented -----------------------------------------------------------

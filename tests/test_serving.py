@@ -144,8 +144,10 @@ def test_the_app_serves_the_vendored_scripts_and_the_style_sheet_compressed_and_
 
 
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    return serving_env(tmp_path, DJANGO_SETTINGS_MODULE="atc_graph.settings.production",
-                       NEO4J_BOLT_URL="bolt://neo4j:a-password@127.0.0.1:7687/neo4j", **extra)
+    env = serving_env(tmp_path, DJANGO_SETTINGS_MODULE="atc_graph.settings.production",
+                      NEO4J_BOLT_URL="bolt://neo4j:a-password@127.0.0.1:7687/neo4j", **extra)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser tests' switch, set for this test process only
+    return env
 
 
 @pytest.mark.no_graph

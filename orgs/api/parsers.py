@@ -52,6 +52,8 @@ def json_problem(data: Any, *, look_for_surrogates: bool) -> tuple[str, str] | N
             if found:
                 return _json_path(path), f"contains a lone surrogate (U+{ord(found.group()):04X}), which is not text"
             continue
+        if not isinstance(value, dict | list):  # a number, true, false or null: nothing inside
+            continue
         if len(path) >= MAX_JSON_DEPTH:
             return _json_path(path), f"nested more than {MAX_JSON_DEPTH} levels deep"
         for key, item in value.items() if isinstance(value, dict) else enumerate(value):

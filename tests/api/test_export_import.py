@@ -218,4 +218,4 @@ def test_a_zip_that_expands_past_the_upload_limit_is_refused_before_it_is_decomp
     response = client_as_editor.generic("POST", "/api/import/", buffer.getvalue(), content_type="application/zip")
 
     assert response.status_code == 400
-    assert "expands to 20,000,0" in " ".join(response.json()["problems"])
+    assert "nodes.csv: larger than 1,000,000 bytes uncompressed" in " ".join(response.json()["problems"])

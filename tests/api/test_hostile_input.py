@@ -393,7 +393,7 @@ def test_the_graphml_export_of_what_was_accepted_is_xml_that_imports_again(small
     exported = anonymous.get("/api/export/?format=graphml")
 
     imported = client_as_editor.generic(
-        "POST", "/api/import/?dry_run=true", exported.content, content_type="application/graphml+xml"
+        "POST", "/api/import/?dry_run=true", exported.getvalue(), content_type="application/graphml+xml"
     )
 
     assert imported.status_code == 200, imported.content[:500]
@@ -510,7 +510,7 @@ def test_a_taken_uid_is_a_409_in_plain_words(small_graph, client_as_editor):
     response = client_as_editor.post("/api/organizations/", {"uid": "alpha", "name": "Other"}, format="json")
 
     assert response.status_code == 409
-    assert response.json()["detail"] == "a node with uid 'alpha' already exists"
+    assert response.json()["detail"] == "'alpha' is a node's uid; choose another uid or leave it out to get one"
 
 
 def test_a_name_taken_is_a_409_in_plain_words(small_graph, client_as_editor):
@@ -525,3 +525,10 @@ def test_an_import_of_a_name_taken_in_the_graph_says_so_without_record_ids(small
     assert response.status_code == 409
     assert response.json()["detail"] == "an organization named 'Alpha Center' already exists"
     assert not RECORD_ID.search(response.content.decode())
+
+
+@pytest.mark.parametrize("body", ["1.1931720169057622e+211", "true", "null", "7"])
+def test_a_json_body_that_is_not_an_object_is_a_400(small_graph, client_as_editor, body):
+    response = client_as_editor.generic("PUT", "/api/organizations/alpha/", body, content_type="application/json")
+
+    assert response.status_code == 400, response.content[:300]
