@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 UNAVAILABLE_ERRORS = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, ConnectionError, OSError, AuthError)
+POOL_EXHAUSTED = "failed to obtain a connection from the pool"
 UNIQUENESS_CODE = "Neo.ClientError.Schema.ConstraintValidationFailed"
 RACE_ON_ARCADEDB_CODE = "Neo.ClientError.Statement.SemanticError"
 
@@ -185,6 +186,9 @@ def translated_errors() -> Iterator[None]:
     except ClientError as error:
         if error.code == UNIQUENESS_CODE:
             raise AlreadyExists(duplicate_message(error.message or str(error))) from error
+        if error.code is None and POOL_EXHAUSTED in str(error):  # the driver's own, with no server code
+            # More requests at once than the pool holds (NEOMODEL_MAX_CONNECTION_POOL_SIZE): busy, try again.
+            raise GraphUnavailable("every connection to the graph server is busy") from error
         raise
 
 
@@ -244,7 +248,7 @@ def _transaction(access: str) -> Iterator[None]:
     db.commit()
 
 
-def write_transaction(work: Callable[[], T], *, attempts: int = 8) -> T:
+def write_transaction(work: Callable[[], T], *, attempts: int = 10) -> T:
     """Run `work` in one write transaction, retried on transient errors; roll back on any exception.
 
     Inside a transaction already open in this thread (neomodel's cannot nest), `work` joins it: the outer
@@ -261,9 +265,10 @@ def write_transaction(work: Callable[[], T], *, attempts: int = 8) -> T:
         except GraphUnavailable:
             _close_unbegun_session()
             raise
-        except TransientError:
+        except TransientError as error:
             if attempt == attempts:
-                raise
+                # Still colliding after every retry (a burst of writers on one node): busy, not a fault (503).
+                raise GraphUnavailable("the graph server is busy; try again shortly") from error
             # Jittered: writers that collided on one node and waited alike would collide again (Neo4j reports
             # them as deadlocks; forty at once on one node used up every attempt).
             time.sleep(random.uniform(0.01, 0.02 * 2**attempt))

@@ -165,3 +165,19 @@ def test_a_test_that_changed_the_schema_leaves_the_next_one_exactly_the_installe
     reset_graph()
 
     assert neo4j_schema() == installed
+
+
+def test_writers_still_colliding_after_every_retry_get_graph_unavailable_not_a_server_fault():
+    from neo4j.exceptions import TransientError
+
+    from orgs.graph import GraphUnavailable, write_transaction
+
+    tries = []
+
+    def always_collides() -> None:
+        tries.append(1)
+        raise TransientError("concurrent change to the same record")
+
+    with pytest.raises(GraphUnavailable, match="busy"):
+        write_transaction(always_collides, attempts=3)
+    assert len(tries) == 3

@@ -159,7 +159,8 @@ NEOMODEL_NEO4J_BOLT_URL = NEO4J_BOLT_URL or (
     "bolt://{USER}:{PASSWORD}@{HOST}:{BOLT_PORT}/{DATABASE}".format(**GRAPH_SERVER)
 )
 NEOMODEL_FORCE_TIMEZONE = False
-NEOMODEL_MAX_CONNECTION_POOL_SIZE = 50
+# Bolt connections per process: at least the requests it serves at once (gunicorn: threads per worker).
+NEOMODEL_MAX_CONNECTION_POOL_SIZE = int(os.environ.get("GRAPH_POOL_SIZE", "50"))
 # Seconds to open a Bolt connection or take one from the pool; past it a request answers 503 (server down or hung).
 GRAPH_CONNECTION_TIMEOUT = float(os.environ.get("GRAPH_CONNECTION_TIMEOUT", "1"))
 

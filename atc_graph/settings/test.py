@@ -10,3 +10,6 @@ REST_FRAMEWORK = {  # noqa: F405
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute", "export_anon": "100000/minute"},
 }
+
+# The live test server runs a thread per request, with no bound: bursts of 160 clients must find a connection.
+NEOMODEL_MAX_CONNECTION_POOL_SIZE = 200
