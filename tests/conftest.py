@@ -22,6 +22,7 @@ import pytest
 from django.conf import settings
 from hypothesis import settings as hypothesis_settings
 
+from orgs.counts import install_counts
 from orgs.graph import GraphUnavailable, connect, cypher, erase_graph, install_schema, is_arcadedb, parse_graph_url
 from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, GraphServerError, free_port
 from orgs.neo4j_server import Neo4jServer, neo4j_server
@@ -162,9 +163,10 @@ def empty_neo4j_graph() -> None:
 
     Neo4j's `DETACH DELETE` keeps indexes and constraints, and making them again for every test would cost
     far more than the test; so the schema is installed once, and only a test that changed it (dropped or added
-    an index) has it put back.
+    an index) has it put back. The counts node goes with the nodes, so it is made again.
     """
     erase_graph()
+    install_counts()
     if not _neo4j_schema:
         install_schema()
         cypher("CALL db.awaitIndexes(60)")
