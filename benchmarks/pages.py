@@ -51,6 +51,8 @@ SEARCHES = ["anti-terror", "border police", "customs", "interpol", "financial in
 TARGETS = {
     "search (full-text)": 10, "organization page: graph": 15, "hub page: graph": 50,
     "explorer JSON, 500 nodes": 30, "path query": 30,
+    # Issue 11: the home page and the statistics read maintained counts, not the graph.
+    "home page: whole view": 50, "statistics (API): whole view": 50,
 }
 
 
@@ -127,6 +129,8 @@ def report(repeat: int, organizations: int) -> list[tuple[str, float]]:
                                  list(zip(regular, reversed(regular), strict=True)))),
         ("home: hubs (maintained degree)", median_ms(lambda _: selectors.hubs(limit=10),
                                                      list(range(repeat)))),
+        ("home page: whole view", median_ms(lambda _: client.get("/"), list(range(repeat)))),
+        ("statistics (API): whole view", median_ms(lambda _: client.get("/api/stats/"), list(range(repeat)))),
     ]
     explorer_sizes = [len(selectors.neighbourhood(uid=uid, depth=2, limit=500)["nodes"])
                       for uid in regular[:5]]
