@@ -382,13 +382,13 @@ def organizations_merge(*, survivor_uid: str, loser_uid: str, actor: Any = None)
         for (rel, outgoing), rows in by_type.items():
             query = q.copy_ties_from(rel) if outgoing else q.copy_ties_to(rel)
             counts[rel] += cypher(query, {"node": survivor_uid, "rows": rows})[0]["created"]
-        add_to_counts({NodeLabel.ORGANIZATION.value: -1, **counts})
         survivor = plan["survivor"]
         aliases = [*(survivor.get("aliases") or []), *plan["aliases_added"]]
         changes = {**plan["filled"], "aliases": aliases, "former_uids": plan["former_uids"]}
         changes = _with_search_text(NodeLabel.ORGANIZATION.value, changes, survivor)
         after = cypher(q.update_node(NodeLabel.ORGANIZATION.value), {"uid": survivor_uid, "props": changes})
         cypher(q.REFRESH_DEGREES_OF_UIDS, {"uids": [survivor_uid, *neighbours]})
+        add_to_counts({NodeLabel.ORGANIZATION.value: -1, **counts})
         old, new = changed_values(survivor, after[0]["props"])
         change_record(
             action=ChangeAction.MERGE, label=NodeLabel.ORGANIZATION.value, node_uid=survivor_uid,
