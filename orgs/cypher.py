@@ -140,6 +140,14 @@ TOMBSTONES_OF_UIDS = (
 SURVIVORS_OF_UIDS = (
     "UNWIND $uids AS uid MATCH (n:Organization) WHERE uid IN n.former_uids RETURN uid, n.uid AS survivor"
 )
+# Which of `$uids` are merged-away organizations' former uids, with their survivor: one pass over the organizations
+# however many uids are asked (the query above scans them once per uid).
+FORMER_UIDS_AMONG = """
+MATCH (n:Organization) WHERE n.former_uids IS NOT NULL
+UNWIND n.former_uids AS uid
+WITH uid, n WHERE uid IN $uids
+RETURN uid, n.uid AS survivor
+"""
 
 # Which of `$uids` are spoken for: a node's, a deleted node's (its tombstone) or a merged-away one's (a survivor's
 # former uid). None of them may name a new node.
