@@ -62,7 +62,7 @@ def install_counts() -> None:
     set up already; everything on a graph from before the counts; zeros on an empty graph). A graph from before
     the shards keeps its one counts node as shard 0. Safe to repeat."""
     def work() -> None:
-        rows = cypher(q.COUNT_SHARDS)
+        rows = cypher(q.COUNTS_BY_SHARD)
         counted = {name for row in rows for name in row["counts"]}
         missing = set(q.COUNTED) - counted
         live = cypher(q.LIVE_COUNTS)[0]["counts"] if missing else {}

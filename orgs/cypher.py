@@ -345,7 +345,7 @@ LIVE_COUNTS = "RETURN {" + ", ".join(
 COUNTS = "MATCH (c:GraphCounts) RETURN " + ", ".join(f"sum(coalesce(c.{name}, 0)) AS {name}" for name in COUNTED)
 
 # Every counts node: its shard number (null on the one node of a graph from before the shards) and counts.
-COUNT_SHARDS = "MATCH (c:GraphCounts) RETURN c.shard AS shard, properties(c) AS counts"
+COUNTS_BY_SHARD = "MATCH (c:GraphCounts) RETURN c.shard AS shard, properties(c) AS counts"
 
 # Number the unsharded counts node of a graph from before the shards as shard `$shard`.
 NUMBER_UNSHARDED_COUNTS = "MATCH (c:GraphCounts) WHERE c.shard IS NULL SET c.shard = $shard RETURN count(c) AS set"
