@@ -32,6 +32,21 @@ admin.site.site_header = "ATC Graph administration"
 admin.site.site_title = "ATC Graph admin"
 
 SERVICE_ERRORS = (ValidationFailed, AlreadyExists, services.NotFound, services.StaleVersion)
+MERGE_CHANGED_SINCE_OPENED = (
+    "One of the two organizations was changed by someone else since you opened this preview; nothing was merged. "
+    "The preview below shows them as they are now: check it, then confirm again."
+)
+
+
+def _merge_versions_opened(request: HttpRequest, uids: list[str]) -> dict[str, tuple[int]]:
+    """Return {uid: (version,)} of the organizations as the merge preview showed them (none the page did not
+    send: a uid left out is merged whatever its version)."""
+    versions = {}
+    for uid in uids:
+        value = request.POST.get(f"opened_version_{uid}", "")
+        if value.isascii() and value.isdigit():
+            versions[uid] = (int(value),)
+    return versions
 
 
 def refusal(error: Exception) -> GraphWriteRefused:
@@ -446,24 +461,33 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
         if survivor not in uids:
             survivor = max(chosen, key=lambda node: (node.degree or 0, node.uid == uids[0])).uid
         loser = next(uid for uid in uids if uid != survivor)
+        error_note = None
         try:
             if request.POST.get("confirm") == "yes":
-                plan = services.organizations_merge(
-                    survivor_uid=survivor, loser_uid=loser, actor=request.user
-                )
-                self.message_user(
-                    request,
-                    f"Merged '{plan['loser']['name']}' into '{plan['survivor']['name']}': "
-                    f"{len(plan['moved'])} relationship(s) moved, "
-                    f"{len(plan['dropped'])} dropped as duplicates.",
-                    messages.SUCCESS,
-                )
-                return None
+                try:
+                    plan = services.organizations_merge(
+                        survivor_uid=survivor, loser_uid=loser, actor=request.user,
+                        expected_versions=_merge_versions_opened(request, uids),
+                    )
+                except services.StaleVersion:
+                    error_note = MERGE_CHANGED_SINCE_OPENED  # the preview below shows them as they are now
+                else:
+                    self.message_user(
+                        request,
+                        f"Merged '{plan['loser']['name']}' into '{plan['survivor']['name']}': "
+                        f"{len(plan['moved'])} relationship(s) moved, "
+                        f"{len(plan['dropped'])} dropped as duplicates.",
+                        messages.SUCCESS,
+                    )
+                    return None
             plan = services.organizations_merge_preview(survivor_uid=survivor, loser_uid=loser)
         except SERVICE_ERRORS as error:
             self.message_user(request, f"Nothing was merged: {error}", messages.ERROR)
             return None
         context = {
+            "error_note": error_note,
+            "versions": [(uid, int(plan["survivor" if uid == survivor else "loser"].get("version") or 0))
+                         for uid in uids],
             **self.admin_site.each_context(request),
             "title": "Merge two organizations",
             "opts": self.opts,

@@ -140,6 +140,14 @@ TOMBSTONES_OF_UIDS = (
 SURVIVORS_OF_UIDS = (
     "UNWIND $uids AS uid MATCH (n:Organization) WHERE uid IN n.former_uids RETURN uid, n.uid AS survivor"
 )
+# Which of `$uids` are merged-away organizations' former uids, with their survivor: one pass over the organizations
+# however many uids are asked (the query above scans them once per uid).
+FORMER_UIDS_AMONG = """
+MATCH (n:Organization) WHERE n.former_uids IS NOT NULL
+UNWIND n.former_uids AS uid
+WITH uid, n WHERE uid IN $uids
+RETURN uid, n.uid AS survivor
+"""
 
 # Which of `$uids` are spoken for: a node's, a deleted node's (its tombstone) or a merged-away one's (a survivor's
 # former uid). None of them may name a new node.
@@ -324,7 +332,7 @@ SKIP $offset LIMIT $limit
 
 # --- The maintained counts (orgs.counts) -----------------------------------------------------------------
 
-# What the counts node counts: nodes per kind, relationships per type (property names from the vocabulary).
+# What the counts nodes count: nodes per kind, relationships per type (property names from the vocabulary).
 COUNTED = (*(label.value for label in NodeLabel), *sorted(RELATIONSHIP_TYPES))
 
 # Every count, each by a count subquery over the whole graph (a scan: only for setting the counts up).
@@ -333,14 +341,23 @@ LIVE_COUNTS = "RETURN {" + ", ".join(
     + [f"{rel}: COUNT {{ MATCH ()-[r:{rel}]->() }}" for rel in sorted(RELATIONSHIP_TYPES)]
 ) + "} AS counts"
 
-COUNTS = "MATCH (c:GraphCounts) RETURN properties(c) AS counts"
+# The counts: each name summed over the shards (one row; zeros when there is no shard).
+COUNTS = "MATCH (c:GraphCounts) RETURN " + ", ".join(f"sum(coalesce(c.{name}, 0)) AS {name}" for name in COUNTED)
 
-# Make the counts node if there is none and set `$counts` on it.
-SET_COUNTS = "MERGE (c:GraphCounts) SET c += $counts RETURN count(c) AS set"
+# Every counts node: its shard number (null on the one node of a graph from before the shards) and counts.
+COUNTS_BY_SHARD = "MATCH (c:GraphCounts) RETURN c.shard AS shard, properties(c) AS counts"
 
-# Add `$deltas` ({name: change}, names from COUNTED, absent ones unchanged) to the counts, in the writer's
-# own transaction.
-ADD_TO_COUNTS = "MATCH (c:GraphCounts) SET " + ", ".join(
+# Number the unsharded counts node of a graph from before the shards as shard `$shard`.
+NUMBER_UNSHARDED_COUNTS = "MATCH (c:GraphCounts) WHERE c.shard IS NULL SET c.shard = $shard RETURN count(c) AS set"
+
+# Make the counts shards `$shards` ([{shard, counts}]) where missing and set their `counts` on them.
+SET_COUNT_SHARDS = (
+    "UNWIND $shards AS row MERGE (c:GraphCounts {shard: row.shard}) SET c += row.counts RETURN count(c) AS set"
+)
+
+# Add `$deltas` ({name: change}, names from COUNTED, absent ones unchanged) to the counts shard `$shard`, in the
+# writer's own transaction.
+ADD_TO_COUNTS = "MATCH (c:GraphCounts {shard: $shard}) SET " + ", ".join(
     f"c.{name} = coalesce(c.{name}, 0) + coalesce($deltas.{name}, 0)" for name in COUNTED
 ) + " RETURN count(c) AS updated"
 

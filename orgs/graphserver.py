@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -145,6 +146,30 @@ def wait_for_bolt(config: EmbeddedServerConfig, *, timeout: float, is_alive: Cal
             if time.monotonic() > deadline:
                 raise GraphServerError(f"The graph server did not answer on {config.bolt_url} within {timeout:.0f} s.")
             time.sleep(0.2)
+
+
+def bolt_answers(config: EmbeddedServerConfig, *, timeout: float) -> bool:
+    """Return True if the server answers `RETURN 1` over a new Bolt connection within `timeout` seconds.
+
+    The probe runs in a thread of its own and is given up on after `timeout`: the driver bounds connecting and
+    its handshake, but not a read from a server that took the connection and then stopped (SIGSTOP, a stuck
+    JVM), which waits until the socket closes. A probe given up on ends when the server is killed.
+    """
+    answered = threading.Event()
+
+    def probe() -> None:
+        try:
+            with neo4j.GraphDatabase.driver(config.bolt_url, auth=(config.user, config.password),
+                                            connection_timeout=timeout, connection_acquisition_timeout=timeout,
+                                            max_connection_pool_size=1) as driver:
+                with driver.session(database=config.database) as session:
+                    session.run("RETURN 1").consume()
+            answered.set()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError):
+            pass
+
+    threading.Thread(target=probe, name="graph-probe", daemon=True).start()
+    return answered.wait(timeout)
 
 
 HEAP_SIZE = re.compile(r"^(\d+)([kmg])$", re.IGNORECASE)

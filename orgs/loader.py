@@ -13,7 +13,7 @@ import re
 import sys
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +27,7 @@ from orgs import cypher as q
 from orgs.counts import add_to_counts
 from orgs.graph import AlreadyExists, cypher, read_cypher, write_transaction
 from orgs.search import search_text_for
+from orgs.services import retired_uids
 from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, tie_uid
 from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
 
@@ -91,13 +92,15 @@ def read_graph_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def validate_graph(data: dict[str, Any]) -> GraphBatch:
+def validate_graph(data: dict[str, Any], *, retired_uids_allowed: bool = False) -> GraphBatch:
     """Return the file's rows, checked record by record; raise GraphFileInvalid listing every problem.
 
     Relationship endpoints may be in the file or already in the graph; evidence must be found, word for word,
-    in the text of its source when the source has text.
+    in the text of its source when the source has text. A record whose uid a deleted or merged-away node had is
+    a problem (`orgs.services.retired_uids`), unless `retired_uids_allowed` (the seed upgrade, which leaves
+    those records out itself).
     """
-    checked = _check_nodes(data)
+    checked = _check_nodes(data, retired={} if retired_uids_allowed else retired_uids(_file_uids(data)))
     checked.batch.ties, tie_problems = _check_ties(checked)
     if checked.problems or tie_problems:
         raise GraphFileInvalid(checked.problems + tie_problems)
@@ -115,14 +118,14 @@ def import_graph(data: dict[str, Any], *, progress: Callable[[str, int, int], No
     checked_nodes: CheckedStream[NodeLabel] = CheckedStream()
     checked_ties: CheckedStream[str] = CheckedStream()
     raw_ties: list[Any] = data["relationships"] if isinstance(data.get("relationships"), list) else []
-    file_uids = {record.get("uid") for section in SECTIONS if isinstance(data.get(section), list)
-                 for record in data[section] if isinstance(record, dict)}
+    file_uids = _file_uids(data)
     graph_labels = _labels_in_graph(_named_by_ties(raw_ties) - file_uids)
+    retired = retired_uids(file_uids)
 
     def check_file() -> None:
         yield_processor_to_writers()
         try:
-            checked = _check_nodes(data, ready=checked_nodes.append, graph_labels=graph_labels)
+            checked = _check_nodes(data, retired=retired, ready=checked_nodes.append, graph_labels=graph_labels)
             checked_nodes.close()
             problems = checked.problems + _check_ties(checked, ready=checked_ties.append)[1]
             if problems:
@@ -262,9 +265,12 @@ class CheckedNodes:
     raw_ties: list[dict[str, Any]]
 
 
-def _check_nodes(data: dict[str, Any], ready: Callable[[NodeLabel, list[dict[str, Any]]], None] | None = None,
+def _check_nodes(data: dict[str, Any], *, retired: Mapping[str, str],
+                 ready: Callable[[NodeLabel, list[dict[str, Any]]], None] | None = None,
                  graph_labels: dict[str, NodeLabel] | None = None) -> CheckedNodes:
     """Check the file's nodes; while no problem has been found, hand each BATCH_SIZE of them to `ready`.
+
+    `retired` ({uid: fate}, from `orgs.services.retired_uids`) holds the file's uids that no node may take.
 
     The relationships' ends and sources that are not nodes of the file are looked up in the graph, unless
     `graph_labels` already holds them (a thread other than the transaction's cannot query).
@@ -289,6 +295,9 @@ def _check_nodes(data: dict[str, Any], ready: Callable[[NodeLabel, list[dict[str
                 problems.append(f"{where}: field 'uid': '{uid}' is used twice")
                 continue
             label_of[uid] = label
+            if uid in retired:
+                problems.append(f"{where}: field 'uid': '{uid}' is {retired[uid]}, and such uids are never reused")
+                continue
             properties = {key: value for key, value in record.items() if key != "uid"}
             # A merge survivor's former uids (derived, so not editable) travel with an export.
             former_uids = properties.pop("former_uids", None) if label is NodeLabel.ORGANIZATION else None
@@ -421,6 +430,12 @@ def _records(data: dict[str, Any], section: str, problems: list[str]) -> Iterabl
 
 def _file_field(name: str) -> str:
     return {"source_uid": "source", "type": "type", "from": "from", "to": "to"}.get(name, name)
+
+
+def _file_uids(data: dict[str, Any]) -> set[str]:
+    """Return the uids the file's node records give (whatever their type: they are checked later)."""
+    return {record["uid"] for section in SECTIONS if isinstance(data.get(section), list)
+            for record in data[section] if isinstance(record, dict) and isinstance(record.get("uid"), str)}
 
 
 def _named_by_ties(raw_ties: Iterable[Any]) -> set[str]:

@@ -73,7 +73,7 @@ def seed_upgrade_plan(data: dict[str, Any]) -> SeedPlan:
 
     Raise GraphFileInvalid if the file is not valid.
     """
-    batch = validate_graph(data)
+    batch = validate_graph(data, retired_uids_allowed=True)  # the plan leaves deleted and merged ones
     plan = SeedPlan()
     records = {section: data.get(section) or [] for section in SECTIONS}
     uids = sorted(str(record["uid"]) for section in records.values() for record in section)

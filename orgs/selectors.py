@@ -512,9 +512,8 @@ ORDER BY o.degree DESC LIMIT $limit
 
 def graph_counts() -> dict[str, dict[str, int]]:
     """Return {"nodes": {label: count}, "relationships": {type: count}} for the whole graph, from the
-    maintained counts (`orgs.counts`): one small node read, whatever the graph's size."""
-    rows = read_cypher(q.COUNTS)
-    counts = rows[0]["counts"] if rows else {}
+    maintained counts (`orgs.counts`): a few small nodes summed, whatever the graph's size."""
+    counts = read_cypher(q.COUNTS)[0]
     return {"nodes": {label.value: counts.get(label.value, 0) for label in NodeLabel},
             "relationships": {rel: counts.get(rel, 0) for rel in RELATIONSHIP_TYPES}}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from django.utils.text import slugify
@@ -118,15 +118,30 @@ def _new_uid(label: str, props: dict[str, Any]) -> str:
             return free[0]
 
 
+RETIRED_UIDS_PER_QUERY = 5000
+
+
+def retired_uids(uids: Collection[str]) -> dict[str, str]:
+    """Return {uid: its fate} for those of `uids` that are spoken for though no node has them: a deleted node's
+    (its tombstone) or a merged-away organization's former uid. No write may give one to a node: the fate reads
+    "the uid of a deleted node" or "the former uid of an organization merged into 'x'"."""
+    ordered = sorted(set(uids))
+    fates: dict[str, str] = {}
+    for offset in range(0, len(ordered), RETIRED_UIDS_PER_QUERY):
+        chunk = ordered[offset:offset + RETIRED_UIDS_PER_QUERY]
+        for row in cypher(q.FORMER_UIDS_AMONG, {"uids": chunk}):
+            fates[row["uid"]] = f"the former uid of an organization merged into '{row['survivor']}'"
+        for row in cypher(q.TOMBSTONES_OF_UIDS, {"uids": chunk}):
+            fates[row["uid"]] = f"the uid of a node deleted on {str(row['deleted_at'])[:10]}"
+    return fates
+
+
 def _check_uid_free(uid: str) -> None:
     """Raise AlreadyExists, saying why, if `uid` names a node, a deleted node or a merged-away organization."""
     if not cypher(q.UIDS_TAKEN, {"uids": [uid]}):
         return
-    fate = "a node's uid"
-    if cypher(q.TOMBSTONE_BY_UID, {"uid": uid}):
-        fate = "the uid of a deleted node, and deleted uids are never reused"
-    elif cypher(q.SURVIVOR_OF, {"uid": uid}):
-        fate = "the former uid of a merged organization, and such uids are never reused"
+    retired = retired_uids([uid])
+    fate = f"{retired[uid]}, and such uids are never reused" if uid in retired else "a node's uid"
     raise UidTaken(f"'{uid}' is {fate}; choose another uid or leave it out to get one")
 
 
@@ -360,15 +375,22 @@ def organizations_merge_preview(*, survivor_uid: str, loser_uid: str) -> dict[st
             "aliases_added": aliases_added, "filled": filled, "former_uids": former_uids}
 
 
-def organizations_merge(*, survivor_uid: str, loser_uid: str, actor: Any = None) -> dict[str, Any]:
+def organizations_merge(*, survivor_uid: str, loser_uid: str, actor: Any = None,
+                        expected_versions: Mapping[str, Collection[int]] | None = None) -> dict[str, Any]:
     """Merge organization `loser_uid` into `survivor_uid` in one transaction; return the plan carried out.
 
     The loser's relationships move to the survivor (except those it already has or that join the two), its
     names become the survivor's aliases, its uid joins the survivor's `former_uids` so old links resolve, and
-    it is deleted. Raise NotFound or ValidationFailed.
+    it is deleted. Raise NotFound or ValidationFailed, or StaleVersion when either organization's version is
+    not among `expected_versions[uid]` (the versions the merge was previewed on; a uid left out: any).
     """
+    expected = expected_versions or {}
 
     def work() -> dict[str, Any]:
+        # Both held for writing before the plan is read, in one order (two merges of the same pair, either way
+        # round, do not deadlock); the plan is then that of the versions checked.
+        for uid in sorted({survivor_uid, loser_uid}):
+            _node_for_write(uid, expected.get(uid))
         plan = organizations_merge_preview(survivor_uid=survivor_uid, loser_uid=loser_uid)
         by_type: dict[tuple[str, bool], list[dict[str, Any]]] = {}
         for tie in plan["moved"]:
@@ -382,13 +404,13 @@ def organizations_merge(*, survivor_uid: str, loser_uid: str, actor: Any = None)
         for (rel, outgoing), rows in by_type.items():
             query = q.copy_ties_from(rel) if outgoing else q.copy_ties_to(rel)
             counts[rel] += cypher(query, {"node": survivor_uid, "rows": rows})[0]["created"]
-        add_to_counts({NodeLabel.ORGANIZATION.value: -1, **counts})
         survivor = plan["survivor"]
         aliases = [*(survivor.get("aliases") or []), *plan["aliases_added"]]
         changes = {**plan["filled"], "aliases": aliases, "former_uids": plan["former_uids"]}
         changes = _with_search_text(NodeLabel.ORGANIZATION.value, changes, survivor)
         after = cypher(q.update_node(NodeLabel.ORGANIZATION.value), {"uid": survivor_uid, "props": changes})
         cypher(q.REFRESH_DEGREES_OF_UIDS, {"uids": [survivor_uid, *neighbours]})
+        add_to_counts({NodeLabel.ORGANIZATION.value: -1, **counts})
         old, new = changed_values(survivor, after[0]["props"])
         change_record(
             action=ChangeAction.MERGE, label=NodeLabel.ORGANIZATION.value, node_uid=survivor_uid,

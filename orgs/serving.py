@@ -15,31 +15,49 @@ from pathlib import Path
 
 from django.conf import settings
 
-from orgs.graphserver import EmbeddedServerProcess, GraphServerError
+from orgs.graphserver import EmbeddedServerProcess, GraphServerError, bolt_answers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 class GraphWatchdog(threading.Thread):
     """Restart the embedded graph server whenever its process ends, pausing longer after each failed attempt
-    (1 s, 2 s, 4 s … up to `max_pause`; back to 1 s once it has stayed up for `healthy_after` seconds)."""
+    (1 s, 2 s, 4 s … up to `max_pause`; back to 1 s once it has stayed up for `healthy_after` seconds).
+
+    A server whose process lives but does not answer (stopped, hung) is killed, then restarted like one that
+    died: every `probe_every` seconds it is asked `RETURN 1` over Bolt, and after `misses` probes in a row not
+    answered within `probe_timeout` it is killed. Until then the requests waiting on its connections wait too;
+    the kill closes them, so they answer 503, and the data directory is consistent after a kill.
+    """
 
     def __init__(self, server: EmbeddedServerProcess, log: Callable[[str], None], *, first_pause: float = 1.0,
-                 max_pause: float = 30.0, healthy_after: float = 60.0, start_timeout: float = 60.0):
+                 max_pause: float = 30.0, healthy_after: float = 60.0, start_timeout: float = 60.0,
+                 probe_every: float = 5.0, probe_timeout: float = 3.0, misses: int = 3):
         super().__init__(name="graph-watchdog", daemon=True)
         self.server, self.log = server, log
         self.first_pause, self.max_pause, self.healthy_after = first_pause, max_pause, healthy_after
         self.start_timeout = start_timeout
+        self.probe_every, self.probe_timeout, self.misses = probe_every, probe_timeout, misses
         self.stopping = threading.Event()
         self.restarts = 0
 
     def run(self) -> None:
         pause, up_since = self.first_pause, time.monotonic()
+        missed, probed_at = 0, time.monotonic()
         while not self.stopping.wait(0.5):
             if self.server.is_running():
                 if time.monotonic() - up_since > self.healthy_after:
                     pause = self.first_pause
-                continue
+                if time.monotonic() - probed_at < self.probe_every:
+                    continue
+                missed = 0 if bolt_answers(self.server.config, timeout=self.probe_timeout) else missed + 1
+                probed_at = time.monotonic()
+                if missed < self.misses or self.stopping.is_set():
+                    continue
+                self.log(f"The graph server does not answer ({missed} probes of {self.probe_timeout:.0f} s in a "
+                         "row); killing it …")
+                self.server.kill()
+            missed = 0
             code = self.server.process.returncode if self.server.process else None
             self.log(f"The graph server stopped (exit code {code}); restarting it in {pause:.0f} s …")
             if self.stopping.wait(pause):
@@ -50,7 +68,7 @@ class GraphWatchdog(threading.Thread):
                 self.log(f"The graph server did not come back: {error}")
             else:
                 self.restarts += 1
-                up_since = time.monotonic()
+                up_since = probed_at = time.monotonic()
                 self.log(f"The graph server is back on {self.server.config.bolt_url} (restart {self.restarts}).")
             if self.stopping.is_set():
                 return

@@ -163,7 +163,7 @@ def empty_neo4j_graph() -> None:
 
     Neo4j's `DETACH DELETE` keeps indexes and constraints, and making them again for every test would cost
     far more than the test; so the schema is installed once, and only a test that changed it (dropped or added
-    an index) has it put back. The counts node goes with the nodes, so it is made again.
+    an index) has it put back. The counts shards go with the nodes, so they are made again.
     """
     erase_graph()
     install_counts()

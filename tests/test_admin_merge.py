@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
+from orgs import services
 from orgs.graph import cypher
 from orgs.models import ChangeRecord
 from tests.graph_factories import node, organization, source, tie
@@ -89,3 +90,37 @@ def test_the_admin_address_of_a_merged_away_organization_leads_to_the_survivor(a
 
     assert response.redirect_chain[-1][0] == f"{LIST}atc/change/"
     assert "was merged into this organization" in response.content.decode()
+
+
+def opened_versions(preview) -> dict[str, str]:
+    """The hidden versions a merge preview sends back with its confirmation."""
+    return {f"opened_version_{uid}": str(version) for uid, version in preview.context["versions"]}
+
+
+def test_a_merge_confirmed_after_someone_changed_either_organization_is_refused_with_a_fresh_preview(admin_client):
+    preview = admin_client.post(LIST, {**MERGE, "survivor": "atc"})
+    services.node_update(label="Organization", uid="atc-dup", data={"description": "Edited meanwhile."})
+
+    refused = admin_client.post(LIST, {**MERGE, "survivor": "atc", "confirm": "yes", **opened_versions(preview)})
+
+    content = refused.content.decode()
+    assert refused.status_code == 200 and 'class="errornote"' in content
+    assert "changed by someone else since you opened this preview; nothing was merged" in content
+    assert node("atc-dup")["description"] == "Edited meanwhile." and "former_uids" not in node("atc")
+    assert dict(refused.context["versions"])["atc-dup"] == 2
+
+    admin_client.post(LIST, {**MERGE, "survivor": "atc", "confirm": "yes", **opened_versions(refused)})
+    assert cypher("MATCH (n:Organization {uid: 'atc-dup'}) RETURN n") == []
+    assert node("atc")["description"] == "Edited meanwhile."  # filled from the loser as it was at confirmation
+
+
+def test_the_merge_service_refuses_versions_other_than_those_expected_and_writes_nothing():
+    services.node_update(label="Organization", uid="atc", data={"acronym": "ATC"})
+
+    with pytest.raises(services.StaleVersion, match="'atc' was changed by someone else"):
+        services.organizations_merge(survivor_uid="atc", loser_uid="atc-dup",
+                                     expected_versions={"atc": (1,), "atc-dup": (1,)})
+
+    assert node("atc-dup") and node("atc")["version"] == 2
+    services.organizations_merge(survivor_uid="atc", loser_uid="atc-dup", expected_versions={"atc": (2,)})
+    assert node("atc")["former_uids"] == ["atc-dup"]

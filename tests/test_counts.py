@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from orgs import cypher as q
 from orgs import selectors, services
-from orgs.counts import add_to_counts
+from orgs.counts import COUNT_SHARDS, add_to_counts, install_counts, recount_graph
 from orgs.graph import AlreadyExists, cypher, recorded_queries, write_transaction
 from orgs.loader import import_graph
 from tests import graph_factories as make
@@ -88,9 +88,9 @@ def test_a_write_that_fails_changes_no_count(four_bodies):
     assert selectors.graph_counts() == before == live_counts()
 
 
-def test_concurrent_creates_on_the_one_counts_node_all_succeed_and_are_all_counted():
+def test_concurrent_creates_all_succeed_and_are_all_counted():
     # Each a create as node_create writes it to the graph (its change log row, in SQLite, left out: the
-    # test database is not for concurrent writers); conflicts on the counts node are retried.
+    # test database is not for concurrent writers); conflicts on a counts shard are retried.
     failures: list[BaseException] = []
 
     def create(worker: int) -> None:
@@ -122,7 +122,46 @@ def test_setup_graph_counts_a_graph_from_before_the_counts_and_can_run_again(fou
     call_command("setup_graph")
 
     assert selectors.graph_counts() == live_counts()
-    assert cypher("MATCH (c:GraphCounts) RETURN count(c) AS n")[0]["n"] == 1
+    assert cypher("MATCH (c:GraphCounts) RETURN count(c) AS n")[0]["n"] == COUNT_SHARDS
+
+
+def test_setting_up_a_graph_with_the_one_counts_node_of_before_the_shards_keeps_its_counts(four_bodies):
+    cypher("MATCH (c:GraphCounts) DELETE c")
+    # The one node an earlier version kept: no shard number; it lacks a type added since (counted live then).
+    cypher("CREATE (c:GraphCounts) SET c.Organization = 7, c.Source = 1, c.MEMBER_OF = 2")
+
+    install_counts()
+    install_counts()
+
+    counts = selectors.graph_counts()
+    assert counts["nodes"]["Organization"] == 7  # kept from the old node, not recounted
+    assert counts["relationships"]["LOCATED_IN"] == 1  # counted live
+    shards = cypher("MATCH (c:GraphCounts) RETURN c.shard AS shard ORDER BY shard")
+    assert [row["shard"] for row in shards] == list(range(COUNT_SHARDS))
+
+    services.node_delete(uid="a")  # a write after the upgrade counts as before
+    assert selectors.graph_counts()["nodes"]["Organization"] == 6
+
+
+def test_the_counts_are_spread_over_shards_and_a_recount_puts_them_on_one(four_bodies):
+    def create(uid: str) -> None:  # as node_create writes it, its change log row left out (see above)
+        def work() -> None:
+            cypher(q.create_node("Organization"), {"uid": uid, "props": {"name": uid}})
+            add_to_counts({"Organization": 1})
+
+        write_transaction(work)
+
+    writers = [threading.Thread(target=create, args=(f"t{index}",)) for index in range(12)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    written = cypher("MATCH (c:GraphCounts) WHERE c.Organization <> 0 RETURN count(c) AS n")[0]["n"]
+
+    assert written > 1  # thirteen threads, sixteen shards: all on one would be one chance in 16**12
+    assert selectors.graph_counts() == live_counts()
+    assert recount_graph()["Organization"] == 16 == selectors.graph_counts()["nodes"]["Organization"]
+    assert cypher("MATCH (c:GraphCounts) WHERE c.Organization <> 0 RETURN c.shard AS s") == [{"s": 0}]
 
 
 @pytest.mark.parametrize("url", ["/api/stats/", "/"])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import time
 from collections.abc import Iterator
@@ -17,6 +19,7 @@ from rest_framework.test import APIClient
 from orgs import services
 from orgs.graph import connect, install_schema
 from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_port
+from orgs.serving import GraphWatchdog
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
 
 # Committed SQL writes (transaction=True): the requests from other threads read the change log too.
@@ -134,3 +137,30 @@ def test_a_graph_server_that_takes_connections_but_never_answers_gets_a_503_with
                 assert response.status_code == 503, url
                 # The driver's default would wait 30 s.
                 assert seconds < settings.GRAPH_CONNECTION_TIMEOUT + 1, f"{url} took {seconds:.2f} s"
+
+
+def test_a_hung_graph_server_is_killed_and_restarted_and_requests_answer_503_meanwhile(own_graph_server):
+    log: list[str] = []
+    watchdog = GraphWatchdog(own_graph_server, log.append, start_timeout=90, probe_every=1, probe_timeout=1, misses=2)
+    client = Client()
+    assert client.get("/organizations/crash-test-unit/").status_code == 200  # the pool holds a connection to it
+    watchdog.start()
+    try:
+        hung_pid = own_graph_server.process.pid
+        os.kill(hung_pid, signal.SIGSTOP)  # alive, listening, answering nothing
+
+        seconds, response = timed_get(client, "/organizations/crash-test-unit/")
+
+        # Without the watchdog this request waits for ever on its connection to the stopped server; the probes
+        # find it hung after about 1 + 2 × 1.5 s, and its kill ends the wait.
+        assert response.status_code == 503  # its connection closed by the kill; the restart comes after a pause
+        assert seconds < 20, f"the request took {seconds:.1f} s"
+        assert any("does not answer" in line for line in log), log
+        back = time.monotonic()
+        while (status := client.get("/organizations/crash-test-unit/").status_code) != 200:
+            assert time.monotonic() - back < 120, f"still {status} two minutes after the kill: {log}"
+            time.sleep(0.5)
+        assert own_graph_server.process.pid != hung_pid and watchdog.restarts == 1
+        assert b"Crash Test Unit" in client.get("/organizations/crash-test-unit/").content  # the data survived
+    finally:
+        watchdog.stop()

@@ -175,7 +175,7 @@ def test_an_import_that_finds_a_bad_node_after_writing_earlier_ones_leaves_nothi
 def test_no_relationship_is_handed_to_the_writer_once_a_node_has_a_problem():
     # import_graph writes what the checking thread hands over until the checker reports: a tie to the bad node
     # would fail on its missing end and be reported instead of the node's own problem (seen on Neo4j).
-    checked = loader._check_nodes(graph_with(organizations__1__founded="last year"))
+    checked = loader._check_nodes(graph_with(organizations__1__founded="last year"), retired={})
     handed_over: list[str] = []
 
     ties, problems = loader._check_ties(checked, ready=lambda rel, rows: handed_over.append(rel))
@@ -309,3 +309,52 @@ def test_the_load_command_dry_run_validates_without_writing(tmp_path: Path, caps
     assert node_count() == 0
     load_graph_file(path)
     assert node_count() == 4
+
+
+@pytest.fixture
+def retired_uids_in_graph() -> None:
+    """A graph where 'gone' was deleted and 'dp' merged into 'kp': neither uid may name a node again."""
+    from orgs import services
+
+    for uid, name in (("gone", "Gone Body"), ("kp", "Keeper"), ("dp", "Duplicate")):
+        services.node_create(label="Organization", uid=uid, data={"name": name})
+    services.node_delete(uid="gone")
+    services.organizations_merge(survivor_uid="kp", loser_uid="dp")
+
+
+RETIRED_FILE = {"organizations": [{"uid": "gone", "name": "Gone Again"}, {"uid": "fresh", "name": "Fresh Body"},
+                                  {"uid": "dp", "name": "Duplicate Again"}]}
+
+
+def test_an_import_naming_a_deleted_or_merged_away_uid_is_refused_whole(retired_uids_in_graph):
+    with pytest.raises(GraphFileInvalid) as refused:
+        import_graph(copy.deepcopy(RETIRED_FILE))
+
+    assert refused.value.problems == [
+        f"organizations[0] (gone): field 'uid': 'gone' is the uid of a node deleted on {today()}, and such uids "
+        "are never reused",
+        "organizations[2] (dp): field 'uid': 'dp' is the former uid of an organization merged into 'kp', and "
+        "such uids are never reused",
+    ]
+    assert cypher("MATCH (n:Node) WHERE n.uid IN ['gone', 'fresh', 'dp'] RETURN n.uid AS uid") == []
+    with pytest.raises(GraphFileInvalid, match="'gone' is the uid of a node deleted"):
+        validate_graph(copy.deepcopy(RETIRED_FILE))  # the API's import and dry run check with this
+
+
+def test_the_load_command_and_its_dry_run_refuse_a_retired_uid_naming_the_record(retired_uids_in_graph,
+                                                                                    tmp_path: Path):
+    path = tmp_path / "retired.yaml"
+    path.write_text(yaml.safe_dump(RETIRED_FILE), encoding="utf-8")
+
+    for extra in (["--dry-run"], []):
+        with pytest.raises(CommandError, match=r"(?s)nothing was written.*organizations\[0\] \(gone\): field 'uid'"
+                                               r".*deleted.*organizations\[2\] \(dp\): field 'uid'.*merged into 'kp'"):
+            call_command("load_graph", str(path), *extra)
+
+    assert cypher("MATCH (n:Node) WHERE n.uid IN ['gone', 'fresh', 'dp'] RETURN n.uid AS uid") == []
+
+
+def today() -> str:
+    import datetime
+
+    return datetime.datetime.now(datetime.UTC).date().isoformat()

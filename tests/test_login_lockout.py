@@ -103,3 +103,55 @@ def test_a_successful_admin_login_resets_the_failure_count(editor_account):
 
     assert admin_login(Client(), PASSWORD).status_code == 302
     assert [admin_login(Client(), f"again-{n}").status_code for n in range(4)] == [200, 200, 200, 200]
+
+
+@pytest.fixture
+def address_limit(settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8  # ATC_LOGIN_ADDRESS_FAILURE_LIMIT; 50 unless set
+    cache.clear()  # the anonymous rate, which token requests count against too
+    return 8
+
+
+def test_many_usernames_tried_from_one_address_lock_that_address_out_of_the_token_endpoint(editor_account,
+                                                                                            address_limit):
+    client = APIClient()
+
+    sprayed = [client.post("/api/auth/token/", {"username": f"user-{n}", "password": "x"}, format="json")
+               for n in range(address_limit)]  # no username reaches the per-username limit of 5
+    right = token_login(client, PASSWORD)
+    elsewhere = token_login(APIClient(REMOTE_ADDR="192.0.2.7"), PASSWORD)
+
+    assert [response.status_code for response in sprayed] == [400] * address_limit
+    assert right.status_code == 429 and right["Retry-After"] == "900"
+    assert right.json() == {
+        "detail": "Too many failed logins from your address: logins are refused for 15 minutes after the last "
+                  "failure.",
+        "code": "locked_out",
+    }
+    assert elsewhere.status_code == 200  # another address is not refused
+
+
+def test_many_usernames_tried_from_one_address_lock_it_out_of_the_admin_login(editor_account, address_limit):
+    editor_account.is_staff = True
+    editor_account.save()
+
+    for n in range(address_limit):
+        Client().post("/admin/login/?next=/admin/", {"username": f"user-{n}", "password": "x"})
+    right = admin_login(Client(), PASSWORD)
+
+    assert right.status_code == 429 and "Too many failed logins from your address" in right.content.decode()
+    assert admin_login(Client(REMOTE_ADDR="192.0.2.7"), PASSWORD).status_code == 302
+
+
+def test_the_address_limit_counts_only_failures_within_the_lockout_time(editor_account, address_limit):
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    client = APIClient()
+    for n in range(address_limit):
+        client.post("/api/auth/token/", {"username": f"user-{n}", "password": "x"}, format="json")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+
+    assert token_login(client, PASSWORD).status_code == 200

@@ -114,10 +114,14 @@ CONTENT_SECURITY_POLICY = {
 # --- Failed logins (django-axes): the admin login and /api/auth/token/ -------------------------------------
 # After ATC_LOGIN_FAILURE_LIMIT wrong passwords for one username from one address, that pair is refused (even
 # with the right password) for ATC_LOGIN_LOCKOUT_MINUTES after the last failure; a success resets the count.
+# After ATC_LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, whatever the usernames, every login from it is
+# refused for as long (orgs.lockout.AddressLockoutBackend).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any password is checked
+    "orgs.lockout.AddressLockoutBackend",  # first: these two refuse a locked-out address or pair before any
+    "axes.backends.AxesStandaloneBackend",  # password is checked
     "django.contrib.auth.backends.ModelBackend",
 ]
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("ATC_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_FAILURE_LIMIT = int(os.environ.get("ATC_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("ATC_LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -16,7 +16,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from orgs import services
-from orgs.graph import cypher, is_arcadedb
+from orgs.graph import cypher
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
 
 EVIDENCE = {"source_uid": "page", "evidence": "A works with B."}
@@ -202,10 +202,6 @@ def test_the_schema_documents_if_match_etag_and_412(anonymous):
 
 @pytest.mark.django_db(transaction=True)
 def test_160_bodies_created_at_once_with_one_acronym_all_get_distinct_uids(live_server, token):
-    if not is_arcadedb():
-        # Known gap (issue 11's closing note): on Neo4j all 160 writers queue on the one counts node's lock, and
-        # some run out of deadlock retries (503 "busy", not a 500). Sharded counts are the fix to come.
-        pytest.xfail("Neo4j: 160 writers at once on the one counts node exhaust their deadlock retries")
     url = f"{live_server.url}/api/organizations/"
 
     answers = run_at_once(160, lambda index: call(

@@ -150,6 +150,26 @@ def test_an_import_with_any_problem_is_refused_whole_and_lists_every_problem(cli
     assert cypher("MATCH (n:Node) RETURN count(n) AS n")[0]["n"] == 0
 
 
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_an_import_naming_a_deleted_or_merged_away_uid_is_a_400_naming_the_field(client_as_editor, dry_run):
+    for uid, name in (("gone", "Gone Body"), ("kp", "Keeper"), ("dp", "Duplicate")):
+        client_as_editor.post("/api/organizations/", {"uid": uid, "name": name}, format="json")
+    assert client_as_editor.delete("/api/organizations/gone/").status_code == 204
+    organizations_merge(survivor_uid="kp", loser_uid="dp")
+    body = {"organizations": [{"uid": "gone", "name": "Gone Again"}, {"uid": "dp", "name": "Duplicate Again"},
+                              {"uid": "fresh", "name": "Fresh Body"}]}
+
+    response = client_as_editor.post(f"/api/import/?dry_run={str(dry_run).lower()}", body, format="json")
+
+    assert response.status_code == 400
+    gone, merged = response.json()["problems"]
+    assert gone.startswith("organizations[0] (gone): field 'uid': 'gone' is the uid of a node deleted on ")
+    assert merged.startswith("organizations[1] (dp): field 'uid': 'dp' is the former uid of an organization "
+                             "merged into 'kp'")
+    assert client_as_editor.get("/api/organizations/gone/").status_code == 410
+    assert client_as_editor.get("/api/organizations/fresh/").status_code == 404
+
+
 def test_importing_needs_the_permissions(anonymous, client_as_reader):
     assert anonymous.post("/api/import/", {}, format="json").status_code == 401
     assert client_as_reader.post("/api/import/", {}, format="json").status_code == 403
