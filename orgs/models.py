@@ -58,7 +58,8 @@ class Tie(StructuredRel):
 def relationships_from(label: str) -> dict[str, RelationshipDefinition]:
     """Return the neomodel relationships a `label` node can start, by attribute name (`member_of`), as the
     vocabulary declares them: to the one kind the type reaches, or to any node (`GraphNode`) when it reaches
-    several (the vocabulary says which; the services check it); a symmetric type reads both ways."""
+    several (the vocabulary says which; writes through the services are checked against it); a symmetric type
+    reads both ways."""
     relationships: dict[str, RelationshipDefinition] = {}
     for rel in RELATIONSHIP_TYPES.values():
         if label not in rel.start_labels:
