@@ -26,7 +26,7 @@ from orgs.history import change_records_of
 from orgs.models import ChangeRecord, Country, Document, Event, Organization, Source
 from orgs.search import fold
 from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, whole_number
-from orgs.vocabulary import RELATIONSHIP_TYPES, Confidence
+from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, Confidence, NodeLabel
 
 admin.site.site_header = "ATC Graph administration"
 admin.site.site_title = "ATC Graph admin"
@@ -79,6 +79,10 @@ class NodeAdmin(GraphNodeAdmin):
     form = NodeForm
     textarea_fields = ("description", "text")
     list_per_page = 50
+
+    def __init__(self, model: Any, admin_site: admin.AdminSite) -> None:
+        self.verbose_name_plural = NODE_KINDS[NodeLabel(model.__name__)].plural
+        super().__init__(model, admin_site)
 
     @property
     def label(self) -> str:
@@ -506,7 +510,6 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
 class CountryAdmin(NameSearchMixin, NodeAdmin):
     form = NodeWithRelationshipsForm
     change_form_template = "admin/orgs/node_change_form.html"
-    verbose_name_plural = "countries"
     list_display = ("name", "iso_code", "official_name", "degree", "uid")
     search_fields = ("name", "iso_code", "aliases")
     ordering = ("name",)

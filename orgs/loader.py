@@ -29,14 +29,12 @@ from orgs.graph import AlreadyExists, cypher, read_cypher, write_transaction
 from orgs.search import search_text_for
 from orgs.services import retired_uids
 from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, tie_uid
-from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
+from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
 
+# A graph file's node sections, each named by its kind's plural, in the order files hold them.
 SECTIONS: dict[str, NodeLabel] = {
-    "sources": NodeLabel.SOURCE,
-    "countries": NodeLabel.COUNTRY,
-    "organizations": NodeLabel.ORGANIZATION,
-    "events": NodeLabel.EVENT,
-    "documents": NodeLabel.DOCUMENT,
+    NODE_KINDS[label].plural: label
+    for label in (NodeLabel.SOURCE, NodeLabel.COUNTRY, NodeLabel.ORGANIZATION, NodeLabel.EVENT, NodeLabel.DOCUMENT)
 }
 SEARCHABLE = frozenset({NodeLabel.ORGANIZATION, NodeLabel.COUNTRY})
 UNIQUE_NAMES = SEARCHABLE

@@ -1,8 +1,9 @@
 """The graph schema: neomodel node classes and the one relationship model.
 
 Labels are the class names. Every relationship type in `orgs.vocabulary.RELATIONSHIP_TYPES` uses the `Tie`
-model, so every edge carries the same evidence fields. Writes go through `orgs.services` and the loader,
-which validate and keep `search_text` and `degree` current; these classes only describe the shape.
+model, so every edge carries the same evidence fields; each node class gets its relationships from that
+vocabulary (see `GraphNode.__init_subclass__`), never a list of its own. Writes go through `orgs.services` and
+the loader, which validate and keep `search_text` and `degree` current; these classes only describe the shape.
 """
 
 from __future__ import annotations
@@ -15,12 +16,22 @@ from django_neomodel import DjangoNode
 from neomodel import (
     ArrayProperty,
     IntegerProperty,
+    Relationship,
     RelationshipTo,
     StringProperty,
     StructuredRel,
 )
+from neomodel.sync_.relationship_manager import RelationshipDefinition
 
-from orgs.vocabulary import Choice, Confidence, DocumentKind, EventKind, OrganizationKind
+from orgs.vocabulary import (
+    RELATIONSHIP_TYPES,
+    Choice,
+    Confidence,
+    DocumentKind,
+    EventKind,
+    NodeLabel,
+    OrganizationKind,
+)
 
 
 def choices_of(enum: type[Choice]) -> dict[str, str]:
@@ -44,8 +55,19 @@ class Tie(StructuredRel):
         "Counts the writes to this relationship (its ETag): a write that names an older one is refused.")
 
 
-def tie_to(target: str, rel_type: str) -> RelationshipTo:
-    return RelationshipTo(target, rel_type, model=Tie)
+def relationships_from(label: str) -> dict[str, RelationshipDefinition]:
+    """Return the neomodel relationships a `label` node can start, by attribute name (`member_of`), as the
+    vocabulary declares them: to the one kind the type reaches, or to any node (`GraphNode`) when it reaches
+    several (the vocabulary says which; writes through the services are checked against it); a symmetric type
+    reads both ways."""
+    relationships: dict[str, RelationshipDefinition] = {}
+    for rel in RELATIONSHIP_TYPES.values():
+        if label not in rel.start_labels:
+            continue
+        end = str(next(iter(rel.end_labels))) if len(rel.end_labels) == 1 else GraphNode.__name__
+        declare = Relationship if rel.symmetric else RelationshipTo
+        relationships[rel.name.lower()] = declare(f"{__name__}.{end}", rel.name, model=Tie)
+    return relationships
 
 
 class GraphNode(DjangoNode):
@@ -64,6 +86,13 @@ class GraphNode(DjangoNode):
 
     class Meta:
         app_label = "orgs"
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        # Runs before neomodel's metaclass collects the class's relationships, so these count as declared.
+        super().__init_subclass__(**kwargs)
+        if cls.__name__ in NodeLabel.__members__.values():
+            for name, relationship in relationships_from(cls.__name__).items():
+                setattr(cls, name, relationship)
 
     def __str__(self) -> str:
         return str(getattr(self, "name", None) or getattr(self, "title", None) or self.uid)
@@ -85,19 +114,6 @@ class Organization(GraphNode):
     former_uids = ArrayProperty(StringProperty(), default=list,
                                 help_text="uids of organizations merged into this one; old links resolve here.")
 
-    collaborates_with = tie_to("Organization", "COLLABORATES_WITH")
-    has_observer_status_in = tie_to("Organization", "HAS_OBSERVER_STATUS_IN")
-    coordinates = tie_to("Organization", "COORDINATES")
-    merged_from = tie_to("Organization", "MERGED_FROM")
-    part_of = tie_to("Organization", "PART_OF")
-    member_of = tie_to("Organization", "MEMBER_OF")
-    has_contact_point_in = tie_to("Organization", "HAS_CONTACT_POINT_IN")
-    located_in = tie_to("Country", "LOCATED_IN")
-    organized = tie_to("Event", "ORGANIZED")
-    took_part_in = tie_to("Event", "TOOK_PART_IN")
-    adopted = tie_to("Document", "ADOPTED")
-    based_on = tie_to("Document", "BASED_ON")
-
 
 class Country(GraphNode):
     """A state, as a participant, coordinator or host."""
@@ -106,13 +122,6 @@ class Country(GraphNode):
     official_name = StringProperty(help_text="Formal name, e.g. Republic of Turkey.")
     iso_code = StringProperty(unique_index=True, help_text="ISO 3166-1 alpha-2 code.")
     aliases = ArrayProperty(StringProperty(), default=list, help_text="Other names and spellings.")
-
-    coordinates = tie_to("Organization", "COORDINATES")
-    member_of = tie_to("Organization", "MEMBER_OF")
-    collaborates_with = tie_to("Organization", "COLLABORATES_WITH")
-    organized = tie_to("Event", "ORGANIZED")
-    took_part_in = tie_to("Event", "TOOK_PART_IN")
-    adopted = tie_to("Document", "ADOPTED")
 
 
 class Event(GraphNode):
@@ -125,9 +134,6 @@ class Event(GraphNode):
     place = StringProperty(help_text="City or venue.")
     description = StringProperty(help_text="What the source says of it.")
 
-    held_in = tie_to("Country", "HELD_IN")
-    concerns = tie_to("Event", "CONCERNS")
-
 
 class Document(GraphNode):
     """A founding or policy document: declaration, resolution, agreement."""
@@ -137,8 +143,6 @@ class Document(GraphNode):
                           help_text="What sort of document.")
     date = StringProperty(help_text="When it was adopted.")
     description = StringProperty(help_text="What it says or does.")
-
-    concerns = tie_to("Event", "CONCERNS")
 
 
 class Source(GraphNode):

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-GRAPH_MODELS = ("organization", "country", "event", "document", "source")
+from orgs.vocabulary import NODE_KINDS
+
+GRAPH_MODELS = tuple(kind.noun for kind in NODE_KINDS.values())  # Django's model names: "organization", …
 ACTIONS = ("add", "change", "delete", "view")
 EXTRA_PERMISSIONS = {"organization": [("merge_organization", "Can merge organizations")]}
 

@@ -5,6 +5,7 @@ No queries here: every function takes selector results and returns plain data fo
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from typing import Any
 from urllib.parse import quote
@@ -12,22 +13,8 @@ from urllib.parse import quote
 from django.urls import get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
-from orgs.vocabulary import RELATIONSHIP_TYPES, DocumentKind, EventKind, NodeLabel, OrganizationKind
+from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, DocumentKind, EventKind, NodeLabel, OrganizationKind
 
-DETAIL_ROUTES = {
-    NodeLabel.ORGANIZATION: "orgs:organization-detail",
-    NodeLabel.COUNTRY: "orgs:country-detail",
-    NodeLabel.EVENT: "orgs:event-detail",
-    NodeLabel.DOCUMENT: "orgs:document-detail",
-    NodeLabel.SOURCE: "orgs:source-detail",
-}
-LIST_ROUTES = {
-    NodeLabel.ORGANIZATION: ("Organizations", "orgs:organization-list"),
-    NodeLabel.COUNTRY: ("Countries", "orgs:country-list"),
-    NodeLabel.EVENT: ("Events", "orgs:event-list"),
-    NodeLabel.DOCUMENT: ("Documents", "orgs:document-list"),
-    NodeLabel.SOURCE: ("Sources", "orgs:source-list"),
-}
 KIND_LABELS = {
     kind.value: kind.label for kinds in (OrganizationKind, EventKind, DocumentKind) for kind in kinds
 }
@@ -43,6 +30,8 @@ FACTS = {
 }
 # Drawings on the detail page stay small; the explorer is there for more.
 DRAWING_NODE_LIMIT = 60
+# The vocabulary's stylesheet is named by a digest of its text, so a browser may keep it this long.
+VOCABULARY_STYLESHEET_MAX_AGE = 365 * 24 * 3600
 
 
 def node_url(label: str, uid: str) -> str:
@@ -54,13 +43,41 @@ def node_url(label: str, uid: str) -> str:
 @cache
 def _detail_url_start(label: NodeLabel, script_prefix: str) -> str:
     """Return what the address of every node of kind `label` starts with, under `script_prefix`."""
-    return reverse(DETAIL_ROUTES[label], kwargs={"uid": "uid"}).removesuffix("uid/")
+    return reverse(NODE_KINDS[label].page_route, kwargs={"uid": "uid"}).removesuffix("uid/")
+
+
+@cache
+def vocabulary_stylesheet() -> str:
+    """Return the CSS that brings the vocabulary's colours to the pages: a custom property per node kind
+    (`--node-colour-Organization`) and per relationship type (`--edge-colour-MEMBER_OF`), which static/js/graph.js
+    draws with, and the legend swatches painted with them (`.swatch.node-Organization`, `.swatch.edge-MEMBER_OF`)."""
+    colours = [("node", str(label), kind.colour) for label, kind in NODE_KINDS.items()]
+    colours += [("edge", name, rel.colour) for name, rel in RELATIONSHIP_TYPES.items()]
+    return "".join([
+        ":root {\n", *(f"  --{part}-colour-{name}: {colour};\n" for part, name, colour in colours), "}\n",
+        *(f".swatch.{part}-{name} {{ background: var(--{part}-colour-{name}); }}\n" for part, name, _ in colours),
+    ])
+
+
+def vocabulary_stylesheet_url() -> str:
+    """Return the address of the vocabulary's stylesheet, named by a digest of its text."""
+    return f"{reverse('orgs:vocabulary-css')}?v={_vocabulary_stylesheet_digest()}"
+
+
+@cache
+def _vocabulary_stylesheet_digest() -> str:
+    return hashlib.sha256(vocabulary_stylesheet().encode()).hexdigest()[:16]
+
+
+def node_kind_links() -> list[dict[str, str]]:
+    """Return each kind's plural title and list address, in the vocabulary's order (the site's navigation)."""
+    return [{"title": kind.title, "url": reverse(kind.list_route)} for kind in NODE_KINDS.values()]
 
 
 def node_counts_view(counts: dict[str, int]) -> list[dict[str, Any]]:
     """Return the node counts per kind with each kind's plural name and list address."""
-    return [{"plural": plural, "url": reverse(route), "count": counts.get(label.value, 0)}
-            for label, (plural, route) in LIST_ROUTES.items()]
+    return [{"plural": kind.title, "url": reverse(kind.list_route), "count": counts.get(label.value, 0)}
+            for label, kind in NODE_KINDS.items()]
 
 
 def kind_label(kind: str | None) -> str:
@@ -196,13 +213,15 @@ def graph_node(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def graph_edge(tie: dict[str, Any], start: str, end: str) -> dict[str, Any]:
-    """Return a tie as the network drawings take it, with its forward sentence and period."""
+    """Return a tie as the network drawings take it, with its forward sentence and period (a symmetric type's
+    tie is drawn without an arrow)."""
     return {
         "id": tie["uid"],
         "source": start,
         "target": end,
         "type": tie["type"],
         "reading": RELATIONSHIP_TYPES[tie["type"]].forward,
+        "symmetric": RELATIONSHIP_TYPES[tie["type"]].symmetric,
         "since": tie.get("since"),
         "until": tie.get("until"),
         "qualifier": tie.get("qualifier"),

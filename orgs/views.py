@@ -8,22 +8,17 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 
 from orgs import history, presenters, selectors
 from orgs.dates import as_of_day
 from orgs.search import SEARCH_MAX_CHARS, SEARCH_MAX_OFFSET, search_problem
 from orgs.validation import whole_number
-from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel, OrganizationKind
+from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel, OrganizationKind
 
 PAGE_SIZE = 50
 TIES_PER_GROUP = 25
 EXPLORER_NODE_LIMIT = 500
-LIST_LABELS = {
-    "countries": NodeLabel.COUNTRY,
-    "events": NodeLabel.EVENT,
-    "documents": NodeLabel.DOCUMENT,
-    "sources": NodeLabel.SOURCE,
-}
 
 
 # --- Reading request parameters ----------------------------------------------------------------------
@@ -90,6 +85,12 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
+@cache_control(public=True, max_age=presenters.VOCABULARY_STYLESHEET_MAX_AGE, immutable=True)
+def vocabulary_stylesheet(request: HttpRequest) -> HttpResponse:
+    """The vocabulary's colours as CSS custom properties and legend swatches (its address names its version)."""
+    return HttpResponse(presenters.vocabulary_stylesheet(), content_type="text/css; charset=utf-8")
+
+
 def node_redirect(request: HttpRequest, uid: str) -> HttpResponse:
     """Send a link that knows only a node's uid (as the change log does) to the page of its kind."""
     node = selectors.node_summary(uid=uid)
@@ -150,14 +151,13 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     }, status=400 if errors else 200)
 
 
-def node_list(request: HttpRequest, section: str) -> HttpResponse:
+def node_list(request: HttpRequest, label: NodeLabel) -> HttpResponse:
     """Browse countries, events, documents or sources by name, a page at a time."""
-    label = LIST_LABELS[section]
     rows = selectors.node_list(label=label, after=_keyset(request), limit=PAGE_SIZE + 1)
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     return render(request, "orgs/node_list.html", {
-        "section": section,
+        "section": NODE_KINDS[label].plural,
         "label": label,
         "rows": [{**row, "url": presenters.node_url(label, row["uid"]),
                   "kind_label": presenters.kind_label(row["kind"])} for row in rows],
@@ -192,7 +192,7 @@ def node_detail(request: HttpRequest, uid: str, label: NodeLabel) -> HttpRespons
     as_of = _as_of(request)
     profile = selectors.node_profile(uid=uid, as_of=as_of, per_group=TIES_PER_GROUP)
     if profile is None:
-        raise Http404(f"There is no {label.value.lower()} '{uid}' in the graph.")
+        raise Http404(f"There is no {NODE_KINDS[label].noun} '{uid}' in the graph.")
     if profile["label"] != label:
         return redirect(presenters.node_url(profile["label"], uid))
     titles = selectors.source_titles(uids=presenters.evidence_sources(presenters.profile_ties(profile)))

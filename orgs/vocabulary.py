@@ -1,7 +1,9 @@
 """The one vocabulary of ATC Graph: node kinds and relationship types.
 
-Every layer (models, services, loader, API, admin, pages) reads the allowed values from here, so a type
-or kind is added in one place. Relationship types are the names stored in the graph (UPPER_SNAKE).
+Every layer (models, services, loader, API, admin, pages, and the browser's scripts and stylesheets through
+`/vocabulary.css`) reads from here a kind's plural, addresses and colour, and a relationship type's readings,
+colour and the kinds it joins, so a type or kind is added in one place. Relationship types are the names stored
+in the graph (UPPER_SNAKE).
 """
 
 from __future__ import annotations
@@ -18,6 +20,49 @@ class NodeLabel(StrEnum):
     EVENT = "Event"
     DOCUMENT = "Document"
     SOURCE = "Source"
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    """One kind of node: its label, the plural that names its pages, API path and graph-file section, and the
+    colour it is drawn in."""
+
+    label: NodeLabel
+    plural: str  # "organizations": /organizations/, /api/organizations/, the graph file's `organizations`
+    colour: str
+
+    @property
+    def noun(self) -> str:
+        """Return the kind as a sentence and Django's model and permission names say it: "organization"."""
+        return self.label.value.lower()
+
+    @property
+    def title(self) -> str:
+        """Return the kind as a heading or a link in the navigation says it: "Organizations"."""
+        return self.plural.capitalize()
+
+    @property
+    def page_route(self) -> str:
+        """Return the name of the route of a node's page: "orgs:organization-detail"."""
+        return f"orgs:{self.noun}-detail"
+
+    @property
+    def list_route(self) -> str:
+        """Return the name of the route of the kind's list page: "orgs:organization-list"."""
+        return f"orgs:{self.noun}-list"
+
+
+# In the order the pages list them.
+NODE_KINDS: dict[NodeLabel, NodeKind] = {
+    kind.label: kind
+    for kind in (
+        NodeKind(NodeLabel.ORGANIZATION, "organizations", "#1f5fa8"),
+        NodeKind(NodeLabel.COUNTRY, "countries", "#2e8540"),
+        NodeKind(NodeLabel.EVENT, "events", "#c05621"),
+        NodeKind(NodeLabel.DOCUMENT, "documents", "#6b46c1"),
+        NodeKind(NodeLabel.SOURCE, "sources", "#718096"),
+    )
+}
 
 
 def with_article(noun: str) -> str:
@@ -102,6 +147,7 @@ class RelationshipType:
     start_labels: frozenset[NodeLabel]
     end_labels: frozenset[NodeLabel]
     description: str
+    colour: str  # of its lines in drawings and its swatch in legends
     symmetric: bool = False
 
     @property
@@ -116,62 +162,75 @@ RELATIONSHIP_TYPES: dict[str, RelationshipType] = {
             "COLLABORATES_WITH", "collaborates with", "collaborates with", ACTORS, ACTORS,
             "Working cooperation between two bodies; `qualifier` keeps the source's wording "
             "(\"closely collaborates\", \"working contacts\", \"close ties\", \"cooperation established\").",
-            symmetric=True,
+            colour="#2b6cb0", symmetric=True,
         ),
         RelationshipType(
             "HAS_OBSERVER_STATUS_IN", "has observer status in", "grants observer status to",
             frozenset({ORG}), frozenset({ORG}),
             "The start body is an observer in the end body.",
+            colour="#d69e2e",
         ),
         RelationshipType(
             "COORDINATES", "coordinates", "is coordinated by", ACTORS, frozenset({ORG}),
             "The start (a country or body) coordinates or leads the end body, e.g. a task force or sub-group.",
+            colour="#c53030",
         ),
         RelationshipType(
             "MERGED_FROM", "was formed by merging", "was merged into", frozenset({ORG}), frozenset({ORG}),
             "The start body was born by merging the end bodies.",
+            colour="#805ad5",
         ),
         RelationshipType(
             "PART_OF", "is part of", "includes", frozenset({ORG}), frozenset({ORG}),
             "The start body is an organ, unit, institution or sub-group of the end body.",
+            colour="#4a5568",
         ),
         RelationshipType(
             "MEMBER_OF", "is a member of", "has as a member", ACTORS, frozenset({ORG}),
             "The start country or body is a member of the end body.",
+            colour="#38a169",
         ),
         RelationshipType(
             "HAS_CONTACT_POINT_IN", "has a contact point in", "has a contact point at", frozenset({ORG}),
             frozenset({ORG}),
             "The start body hosts a contact point of the end body's network (`qualifier` names it, e.g. I-24/7).",
+            colour="#dd6b20",
         ),
         RelationshipType(
             "LOCATED_IN", "is located in", "hosts", frozenset({ORG}), frozenset({COUNTRY}),
             "The body is based in the country.",
+            colour="#81e6d9",
         ),
         RelationshipType(
             "ORGANIZED", "organized", "was organized by", ACTORS, frozenset({EVENT}),
             "The start body organized or co-organized the event (`qualifier` says which).",
+            colour="#ed64a6",
         ),
         RelationshipType(
             "TOOK_PART_IN", "took part in", "was attended by", ACTORS, frozenset({EVENT}),
             "The start body or country took part in the event.",
+            colour="#f6ad55",
         ),
         RelationshipType(
             "HELD_IN", "was held in", "hosted", frozenset({EVENT}), frozenset({COUNTRY}),
             "The event took place in the country (the city is the event's `place`).",
+            colour="#9ae6b4",
         ),
         RelationshipType(
             "ADOPTED", "adopted", "was adopted by", ACTORS, frozenset({DOCUMENT}),
             "The start body adopted the declaration, resolution or agreement.",
+            colour="#b794f4",
         ),
         RelationshipType(
             "BASED_ON", "is based on", "is the basis of", frozenset({ORG}), frozenset({DOCUMENT}),
             "The body was created or acts on the strength of the document.",
+            colour="#a0aec0",
         ),
         RelationshipType(
             "CONCERNS", "concerns", "is the subject of", frozenset({EVENT, DOCUMENT}),
             frozenset({ORG, COUNTRY, EVENT}),
             "The event or document is about the end node (e.g. an investigation of an attack).",
+            colour="#fc8181",
         ),
     )
 }

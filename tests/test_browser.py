@@ -7,8 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from orgs import services
 from orgs.graph import cypher
+from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel
 from tests.factories import make_hub
+from tests.graph_factories import country, organization, source, tie
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -109,6 +112,45 @@ def test_expanding_a_hub_in_the_explorer_loads_its_neighbours_a_page_at_a_time(l
     expect(load).to_have_text("Load more (130 left)")
     assert int(status.get_attribute("data-nodes")) > shown
     screenshot("09-explorer-hub-paged")
+
+
+def rgb(colour: str) -> list[int]:
+    """Return the red, green and blue of a colour as `#rrggbb` or as a browser writes it, `rgb(r, g, b)`."""
+    if colour.startswith("#"):
+        return [int(colour[at:at + 2], 16) for at in (1, 3, 5)]
+    return [int(part) for part in re.findall(r"\d+", colour)[:3]]
+
+
+def test_each_kind_of_node_and_type_of_tie_has_its_vocabulary_colour_in_the_explorer(live_server, page, screenshot):
+    source()
+    organization("osce", "Organization for Security and Co-operation in Europe", acronym="OSCE")
+    country("austria", "Austria")
+    services.node_create(label="Event", data={"name": "Counter-terrorism workshop"}, uid="workshop")
+    services.node_create(label="Document", data={"name": "Bucharest declaration"}, uid="declaration")
+    for rel_type, end in (("LOCATED_IN", "austria"), ("ORGANIZED", "workshop"), ("ADOPTED", "declaration")):
+        tie(rel_type, "osce", end)
+
+    page.goto(live_server.url + "/explore/osce/?depth=1")
+    expect(page.locator("#explorer-map[data-ready=true]")).to_have_count(1)
+    drawn = page.evaluate("""() => {
+        const cy = window.ATCExplorer.cy;
+        return {nodes: cy.nodes().map(n => [n.data("label"), n.style("background-color")]),
+                edges: cy.edges().map(e => [e.data("type"), e.style("line-color")])};
+    }""")
+    swatches = page.evaluate("""() => Array.from(document.querySelectorAll(".swatch"), swatch =>
+        [swatch.className.split("-").slice(1).join("-"), getComputedStyle(swatch).backgroundColor])""")
+
+    drawn_kinds = {label: rgb(colour) for label, colour in drawn["nodes"]}
+    assert drawn_kinds == {label.value: rgb(kind.colour) for label, kind in NODE_KINDS.items()
+                           if label is not NodeLabel.SOURCE}
+    assert {rel_type: rgb(colour) for rel_type, colour in drawn["edges"]} == {
+        rel_type: rgb(RELATIONSHIP_TYPES[rel_type].colour) for rel_type in ("LOCATED_IN", "ORGANIZED", "ADOPTED")}
+    vocabulary = {**{label.value: kind.colour for label, kind in NODE_KINDS.items()},
+                  **{name: rel.colour for name, rel in RELATIONSHIP_TYPES.items()}}
+    assert len(swatches) == len(NODE_KINDS) - 1 + len(RELATIONSHIP_TYPES)
+    assert {name: rgb(colour) for name, colour in swatches} == {
+        name: rgb(vocabulary[name]) for name, _ in swatches}
+    screenshot("11-explorer-colours")
 
 
 def test_the_pages_read_well_on_a_phone(live_server, browser, seed_graph):

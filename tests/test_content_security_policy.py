@@ -46,7 +46,7 @@ def expected_policy(address: str) -> dict[str, list[str]]:
 @pytest.mark.parametrize("address", [
     "/", "/organizations/?q=interpol", "/organizations/cis-atc/", "/explore/cis-atc/", "/explore/cis-atc.json",
     "/paths/", "/sources/", "/no-such-page/", "/admin/login/", "/api/", "/api/organizations/", "/api/docs/",
-    "/api/docs/?script=", "/api/redoc/", "/api/schema/",
+    "/api/docs/?script=", "/api/redoc/", "/api/schema/", "/vocabulary.css",
 ])
 def test_every_response_carries_the_policy(client, address):
     organization("cis-atc", "CIS Anti-Terrorism Center")

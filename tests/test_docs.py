@@ -1,5 +1,6 @@
 """The documentation tells the truth about the vocabulary."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,3 +16,29 @@ def test_every_relationship_type_is_documented_with_both_readings(rel):
     row = next((line for line in DATA_MODEL.read_text().splitlines() if line.startswith(f"| `{rel.name}` |")), "")
 
     assert f"| {rel.forward} | {rel.backward} |" in row
+
+
+@pytest.mark.parametrize("rel", RELATIONSHIP_TYPES.values(), ids=list(RELATIONSHIP_TYPES))
+def test_every_relationship_type_is_documented_with_the_kinds_it_joins(rel):
+    row = next((line for line in DATA_MODEL.read_text().splitlines() if line.startswith(f"| `{rel.name}` |")), "")
+
+    assert f"| {', '.join(sorted(rel.start_labels))} | {', '.join(sorted(rel.end_labels))} |" in row
+
+
+def test_the_schema_drawing_joins_exactly_the_kinds_the_vocabulary_joins():
+    drawing = DATA_MODEL.read_text().split("```mermaid", 1)[1].split("```", 1)[0]
+    drawn = {(start, rel_type, end)
+             for start, types, end in re.findall(r'^\s*(\w+) -- "?([A-Z_ ·<br/>]+?)"? --> (\w+)$', drawing, re.M)
+             for rel_type in re.split(r" · |<br/>", types)}
+
+    declared = {(start, rel.name, end) for rel in RELATIONSHIP_TYPES.values()
+                for start in rel.start_labels for end in rel.end_labels}
+
+    assert joined(drawn) == joined(declared)
+
+
+def joined(triples: set[tuple[str, str, str]]) -> set[tuple[object, str]]:
+    """Return the (ends, type) of (start, type, end) triples, the ends unordered for a symmetric type (drawn
+    once for both directions)."""
+    return {(frozenset((start, end)) if RELATIONSHIP_TYPES[rel_type].symmetric else (start, end), rel_type)
+            for start, rel_type, end in triples}

@@ -18,7 +18,7 @@ from orgs.graph import (
     parse_graph_url,
     write_transaction,
 )
-from orgs.models import Organization
+from orgs.models import Country, Event, Organization, Source
 
 
 def test_an_organization_saved_through_the_model_can_be_read_back_by_uid():
@@ -60,6 +60,21 @@ def test_a_relationship_keeps_its_period_footing_and_evidence():
     tie = cis.has_observer_status_in.relationship(interpol)
     assert (tie.since, tie.qualifier, tie.source_uid) == ("2005", "observer status", "cis-atc-partners")
     assert tie.evidence.startswith("With that the CIS ATC")
+
+
+def test_the_models_relationships_reach_every_kind_the_vocabulary_lets_them():
+    turkey, greece = Country(uid="turkey", name="Turkey").save(), Country(uid="greece", name="Greece").save()
+    inquiry, attack = Event(uid="inquiry", name="Inquiry").save(), Event(uid="attack", name="Attack").save()
+    osce = Organization(uid="osce", name="OSCE").save()
+
+    turkey.collaborates_with.connect(greece, {"uid": "t1"})
+    inquiry.concerns.connect(attack, {"uid": "t2"})
+    inquiry.concerns.connect(osce, {"uid": "t3"})
+
+    assert [partner.uid for partner in greece.collaborates_with.all()] == ["turkey"]  # symmetric: either end
+    assert sorted((type(subject).__name__, subject.uid) for subject in inquiry.concerns.all()) == [
+        ("Event", "attack"), ("Organization", "osce")]
+    assert not hasattr(Source, "concerns") and not hasattr(Event, "member_of")
 
 
 def test_a_failed_write_transaction_leaves_the_graph_as_it_was():

@@ -30,7 +30,7 @@ from orgs.api.throttling import ExportAnonRateThrottle
 from orgs.loader import graph_diff, validate_graph, write_graph
 from orgs.search import SEARCH_MAX_OFFSET
 from orgs.validation import editable_fields
-from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
+from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel
 
 # --- Documented errors -------------------------------------------------------------------------------------
 
@@ -60,13 +60,7 @@ GONE = {
 }
 UID = OpenApiParameter("uid", OpenApiTypes.STR, OpenApiParameter.PATH, description="The node's uid.")
 
-PATHS = {
-    NodeLabel.ORGANIZATION: "organizations",
-    NodeLabel.COUNTRY: "countries",
-    NodeLabel.EVENT: "events",
-    NodeLabel.DOCUMENT: "documents",
-    NodeLabel.SOURCE: "sources",
-}
+PATHS = {label: kind.plural for label, kind in NODE_KINDS.items()}
 
 
 def query_params(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:

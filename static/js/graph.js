@@ -5,21 +5,23 @@
     window.cytoscape.use(window.cytoscapeFcose);
   }
 
-  // One colour per kind of node and per relationship type; site.css repeats them for the legend swatches.
-  var NODE_COLOURS = {
-    Organization: "#1f5fa8", Country: "#2e8540", Event: "#c05621", Document: "#6b46c1", Source: "#718096"
-  };
-  var EDGE_COLOURS = {
-    COLLABORATES_WITH: "#2b6cb0", HAS_OBSERVER_STATUS_IN: "#d69e2e", COORDINATES: "#c53030",
-    MERGED_FROM: "#805ad5", PART_OF: "#4a5568", MEMBER_OF: "#38a169", HAS_CONTACT_POINT_IN: "#dd6b20",
-    LOCATED_IN: "#81e6d9", ORGANIZED: "#ed64a6", TOOK_PART_IN: "#f6ad55", HELD_IN: "#9ae6b4",
-    ADOPTED: "#b794f4", BASED_ON: "#a0aec0", CONCERNS: "#fc8181"
-  };
+  // Each kind of node and relationship type has the vocabulary's colour, which the server's /vocabulary.css
+  // hands over as custom properties (--node-colour-Organization, --edge-colour-MEMBER_OF); grey when it has none.
+  var colours = {};
+  function colour(part, name, fallback) {
+    var key = "--" + part + "-colour-" + name;
+    if (!(key in colours)) {
+      colours[key] = window.getComputedStyle(document.documentElement).getPropertyValue(key).trim() || fallback;
+    }
+    return colours[key];
+  }
+  function nodeColour(node) { return colour("node", node.data("label"), "#718096"); }
+  function edgeColour(edge) { return colour("edge", edge.data("type"), "#a0aec0"); }
 
   function style() {
     return [
       { selector: "node", style: {
-        "background-color": function (n) { return NODE_COLOURS[n.data("label")] || "#718096"; },
+        "background-color": nodeColour,
         "label": "data(short)", "font-size": 10, "color": "#1d2330", "text-valign": "bottom",
         "text-margin-y": 3, "text-wrap": "ellipsis", "text-max-width": 110,
         "width": function (n) { return 14 + Math.min(26, Math.sqrt(n.data("degree") || 0) * 3); },
@@ -30,11 +32,11 @@
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#f6ad55" } },
       { selector: "edge", style: {
         "width": 2, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.8,
-        "line-color": function (e) { return EDGE_COLOURS[e.data("type")] || "#a0aec0"; },
-        "target-arrow-color": function (e) { return EDGE_COLOURS[e.data("type")] || "#a0aec0"; },
+        "line-color": edgeColour,
+        "target-arrow-color": edgeColour,
         "opacity": 0.85
       } },
-      { selector: "edge[type = 'COLLABORATES_WITH']", style: { "target-arrow-shape": "none" } },
+      { selector: "edge[?symmetric]", style: { "target-arrow-shape": "none" } },
       { selector: ".hidden", style: { "display": "none" } }
     ];
   }
