@@ -15,19 +15,16 @@ from orgs import cypher as q
 from orgs.dates import valid_on_clause
 from orgs.graph import fulltext_index_name, fulltext_pages_stably, read_cypher
 from orgs.search import search_words
-from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
-
-KIND_OF = "[label IN labels({0}) WHERE label <> 'Node'][0]"
+from orgs.vocabulary import FILE_TIE_FIELDS, RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
 
 # The fields a page or the API shows of the node at the other end of a relationship.
 OTHER_END = (
     "uid: m.uid, name: coalesce(m.name, m.title), acronym: m.acronym, kind: m.kind, "
-    f"label: {KIND_OF.format('m')}, degree: m.degree, date: coalesce(m.start, m.date)"
+    f"label: {q.kind_of('m')}, degree: m.degree, date: coalesce(m.start, m.date)"
 )
-TIE_FIELDS = (
-    "uid: r.uid, type: type(r), since: r.since, until: r.until, qualifier: r.qualifier, "
-    "confidence: r.confidence, source_uid: r.source_uid, evidence: r.evidence"
-)
+# The fields of a relationship `r` as the pages read it (a map's entries), and as the API and files do (columns:
+# the file format names the ends `from` and `to` and the source `source`).
+TIE_FIELDS = "uid: r.uid, type: type(r), " + ", ".join(f"{name}: r.{name}" for name in TIE_PROPERTIES)
 
 # --- One node with its relationships -----------------------------------------------------------------------
 
@@ -40,7 +37,7 @@ ORDER BY coalesce(m.name, m.title), m.uid
 WITH n, type(r) AS type, outgoing, count(r) AS total,
      collect(CASE WHEN r IS NULL THEN NULL ELSE {{{TIE_FIELDS}, outgoing: outgoing, other: {{{OTHER_END}}}}} END)
        AS ties
-RETURN properties(n) AS node, {KIND_OF.format('n')} AS label,
+RETURN properties(n) AS node, {q.kind_of('n')} AS label,
        collect(CASE WHEN type IS NULL THEN NULL
                ELSE {{type: type, outgoing: outgoing, total: total, ties: ties[0..$per_group]}} END) AS groups
 """
@@ -103,7 +100,7 @@ WITH s, a, r, m ORDER BY coalesce(a.name, a.title), type(r), coalesce(m.name, m.
 WITH s, count(r) AS total,
      collect(CASE WHEN r IS NULL THEN NULL ELSE {{{TIE_FIELDS},
        start: {{uid: a.uid, name: coalesce(a.name, a.title), acronym: a.acronym,
-                label: {KIND_OF.format('a')}}},
+                label: {q.kind_of('a')}}},
        end: {{{OTHER_END}}}}} END) AS facts
 RETURN properties(s) AS source, total, facts[0..$limit] AS facts
 """
@@ -138,10 +135,7 @@ SEARCH_ORDERS = {
     "name": "o.name",
     "ties": "o.degree DESC, o.name",
 }
-AS_OF_CLAUSE = (
-    "(o.founded IS NULL OR o.founded <= $as_of) "
-    "AND (o.dissolved IS NULL OR substring($as_of, 0, size(o.dissolved)) <= o.dissolved)"
-)
+AS_OF_CLAUSE = valid_on_clause("o", begins="founded", ends="dissolved")  # bodies founded and not yet dissolved
 
 
 def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind: bool = True,
@@ -532,7 +526,7 @@ def hubs(*, limit: int = 10) -> list[dict[str, Any]]:
 # --- For the API (issue 4): node kinds, relationship lists, exports ---------------------------------------
 
 NODE_LABELS = (
-    f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {KIND_OF.format('n')} AS label"
+    f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {q.kind_of('n')} AS label"
 )
 
 
@@ -554,9 +548,8 @@ def node_fate(*, uid: str) -> dict[str, Any] | None:
     return None
 
 
-RELATIONSHIP_ROW = (
-    "r.uid AS uid, type(r) AS type, a.uid AS from, b.uid AS to, r.since AS since, r.until AS until, "
-    "r.qualifier AS qualifier, r.confidence AS confidence, r.source_uid AS source, r.evidence AS evidence"
+RELATIONSHIP_ROW = "r.uid AS uid, type(r) AS type, a.uid AS from, b.uid AS to, " + ", ".join(
+    f"r.{name} AS {FILE_TIE_FIELDS.get(name, name)}" for name in TIE_PROPERTIES
 )
 
 
@@ -675,7 +668,7 @@ def export_tie_pages(rel_type: str, *, batch: int | None = None) -> Iterator[lis
 
 NODES_BY_UID = f"""
 UNWIND $uids AS uid MATCH (n:Node {{uid: uid}})
-RETURN {KIND_OF.format('n')} AS label, properties(n) AS props ORDER BY n.uid
+RETURN {q.kind_of('n')} AS label, properties(n) AS props ORDER BY n.uid
 """
 
 
@@ -698,8 +691,7 @@ def graph_export(*, around: str | None = None, depth: int = 1, as_of: str | None
     if found is None:
         return None
     ties = sorted(({"uid": e["uid"], "type": e["type"], "from": e["start"], "to": e["end"],
-                    "since": e["since"], "until": e["until"], "qualifier": e["qualifier"],
-                    "confidence": e["confidence"], "source": e["source_uid"], "evidence": e["evidence"]}
+                    **{FILE_TIE_FIELDS.get(name, name): e[name] for name in TIE_PROPERTIES}}
                    for e in found["edges"]),
                   key=lambda tie: (tie["type"], tie["uid"]))
     uids = {node["uid"] for node in found["nodes"]} | {tie["source"] for tie in ties if tie["source"]}
