@@ -110,6 +110,14 @@ def kind_of(variable: str) -> str:
     return f"[label IN labels({variable}) WHERE label <> 'Node'][0]"
 
 
+def name_of(variable: str, otherwise: str | None = None) -> str:
+    """Return the Cypher expression for the name of node `variable`: its name, a source's title, else the
+    expression `otherwise` (if given)."""
+    if not PROPERTY_NAME.match(variable):
+        raise ValueError(f"not a variable name: {variable!r}")
+    return f"coalesce({variable}.name, {variable}.title{f', {otherwise}' if otherwise else ''})"
+
+
 ANY_NODE = "MATCH (n:Node) RETURN n.uid AS uid LIMIT 1"
 EXISTING_UIDS = (
     f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {kind_of('n')} AS label, elementId(n) AS id"
@@ -263,10 +271,10 @@ def range_index(label: str, prop: str) -> str:
 # --- Merging two organizations ---------------------------------------------------------------------------
 
 # Every relationship of `$uid`, either way: its type, whether it starts at the node, and the other end.
-TIES_OF_NODE = """
-MATCH (n:Node {uid: $uid})-[r]-(o:Node)
+TIES_OF_NODE = f"""
+MATCH (n:Node {{uid: $uid}})-[r]-(o:Node)
 RETURN type(r) AS type, startNode(r) = n AS outgoing, o.uid AS other,
-       coalesce(o.name, o.title, o.uid) AS other_name, properties(r) AS props
+       {name_of('o', 'o.uid')} AS other_name, properties(r) AS props
 ORDER BY type, other
 """
 
@@ -302,9 +310,9 @@ def copy_ties_to(rel: str) -> str:
 NODES_NAMED_LIKE = f"""
 MATCH (n:Node)
 WHERE ($label IS NULL OR $label IN labels(n))
-  AND (toLower(coalesce(n.name, n.title, '')) CONTAINS $term OR toLower(n.acronym) CONTAINS $term
+  AND (toLower({name_of('n', "''")}) CONTAINS $term OR toLower(n.acronym) CONTAINS $term
        OR n.uid STARTS WITH $term)
-RETURN n.uid AS uid, coalesce(n.name, n.title) AS name, n.acronym AS acronym, {kind_of('n')} AS label
+RETURN n.uid AS uid, {name_of('n')} AS name, n.acronym AS acronym, {kind_of('n')} AS label
 ORDER BY name, uid
 LIMIT $limit
 """
@@ -320,8 +328,8 @@ WHERE ($type IS NULL OR type(r) = $type) AND ($source IS NULL OR r.source_uid = 
 RELATIONSHIP_COUNT = f"MATCH (a:Node)-[r]->(b:Node) {RELATIONSHIPS_MATCHING} RETURN count(r) AS count"
 RELATIONSHIP_PAGE = f"""
 MATCH (a:Node)-[r]->(b:Node) {RELATIONSHIPS_MATCHING}
-RETURN type(r) AS type, properties(r) AS props, a.uid AS start, coalesce(a.name, a.title) AS start_name,
-       b.uid AS end, coalesce(b.name, b.title) AS end_name
+RETURN type(r) AS type, properties(r) AS props, a.uid AS start, {name_of('a')} AS start_name,
+       b.uid AS end, {name_of('b')} AS end_name
 ORDER BY type, start_name, end_name
 SKIP $offset LIMIT $limit
 """

@@ -19,7 +19,7 @@ from orgs.vocabulary import FILE_TIE_FIELDS, RELATIONSHIP_TYPES, TIE_PROPERTIES,
 
 # The fields a page or the API shows of the node at the other end of a relationship.
 OTHER_END = (
-    "uid: m.uid, name: coalesce(m.name, m.title), acronym: m.acronym, kind: m.kind, "
+    f"uid: m.uid, name: {q.name_of('m')}, acronym: m.acronym, kind: m.kind, "
     f"label: {q.kind_of('m')}, degree: m.degree, date: coalesce(m.start, m.date)"
 )
 # The fields of a relationship `r` as the pages read it (a map's entries), and as the API and files do (columns:
@@ -33,7 +33,7 @@ MATCH (n:Node {{uid: $uid}})
 OPTIONAL MATCH (n)-[r]-(m:Node)
 WHERE m <> n AND {valid_on_clause('r')}
 WITH n, r, m, startNode(r) = n AS outgoing
-ORDER BY coalesce(m.name, m.title), m.uid
+ORDER BY {q.name_of('m')}, m.uid
 WITH n, type(r) AS type, outgoing, count(r) AS total,
      collect(CASE WHEN r IS NULL THEN NULL ELSE {{{TIE_FIELDS}, outgoing: outgoing, other: {{{OTHER_END}}}}} END)
        AS ties
@@ -65,9 +65,9 @@ def node_ties_page_query(rel_type: str) -> str:
     return f"""
 MATCH (n:Node {{uid: $uid}})-[r:{rel}]-(m:Node)
 WHERE (startNode(r) = n) = $outgoing AND m <> n AND {valid_on_clause('r')}
-  AND ($after_name IS NULL OR coalesce(m.name, m.title) > $after_name
-       OR (coalesce(m.name, m.title) = $after_name AND m.uid > $after_uid))
-WITH r, m ORDER BY coalesce(m.name, m.title), m.uid LIMIT $limit
+  AND ($after_name IS NULL OR {q.name_of('m')} > $after_name
+       OR ({q.name_of('m')} = $after_name AND m.uid > $after_uid))
+WITH r, m ORDER BY {q.name_of('m')}, m.uid LIMIT $limit
 RETURN {{{TIE_FIELDS}, outgoing: $outgoing, other: {{{OTHER_END}}}}} AS tie
 """
 
@@ -96,10 +96,10 @@ def source_titles(*, uids: list[str]) -> dict[str, dict[str, Any]]:
 SOURCE_FACTS = f"""
 MATCH (s:Node {{uid: $uid}}) WHERE s:Source
 OPTIONAL MATCH (a:Node)-[r]->(m:Node) WHERE r.source_uid = s.uid
-WITH s, a, r, m ORDER BY coalesce(a.name, a.title), type(r), coalesce(m.name, m.title)
+WITH s, a, r, m ORDER BY {q.name_of('a')}, type(r), {q.name_of('m')}
 WITH s, count(r) AS total,
      collect(CASE WHEN r IS NULL THEN NULL ELSE {{{TIE_FIELDS},
-       start: {{uid: a.uid, name: coalesce(a.name, a.title), acronym: a.acronym,
+       start: {{uid: a.uid, name: {q.name_of('a')}, acronym: a.acronym,
                 label: {q.kind_of('a')}}},
        end: {{{OTHER_END}}}}} END) AS facts
 RETURN properties(s) AS source, total, facts[0..$limit] AS facts
