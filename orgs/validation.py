@@ -270,19 +270,23 @@ def evidence_problem(evidence: str, source_uid: str, source_text: str | None) ->
 
 # --- One relationship, whichever way a symmetric one is written ----------------------------------------------
 
+SYMMETRIC_TYPES = frozenset(rel.name for rel in RELATIONSHIP_TYPES.values() if rel.symmetric)
+
+
 def tie_orientations(rel_type: str, start_uid: str, end_uid: str) -> tuple[tuple[str, str], ...]:
     """Return the (start, end) pairs that state the same `rel_type` relationship: both ways for a symmetric type
     (A-COLLABORATES_WITH-B is B-COLLABORATES_WITH-A), else the one given."""
-    if RELATIONSHIP_TYPES[rel_type].symmetric and start_uid != end_uid:
+    if rel_type in SYMMETRIC_TYPES and start_uid != end_uid:
         return (start_uid, end_uid), (end_uid, start_uid)
     return ((start_uid, end_uid),)
 
 
 def tie_key(rel_type: str, start_uid: str, end_uid: str) -> tuple[str, str, str]:
     """Return what two records of one relationship have in common: its type and ends, a symmetric type's ends
-    in sorted order (see `tie_orientations`)."""
-    start, end = min(tie_orientations(rel_type, start_uid, end_uid))
-    return rel_type, start, end
+    in sorted order (the first of `tie_orientations`, without building them: an import keys every tie)."""
+    if rel_type in SYMMETRIC_TYPES and end_uid < start_uid:
+        return rel_type, end_uid, start_uid
+    return rel_type, start_uid, end_uid
 
 
 def tie_uid(start_uid: str, rel_type: str, end_uid: str) -> str:
