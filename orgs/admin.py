@@ -25,8 +25,8 @@ from orgs.graph import AlreadyExists
 from orgs.history import change_records_of
 from orgs.models import ChangeRecord, Country, Document, Event, Organization, Source
 from orgs.search import fold
-from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, whole_number
-from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, Confidence, NodeLabel
+from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, tie_key, whole_number
+from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, TIE_PROPERTIES, Confidence, NodeLabel
 
 admin.site.site_header = "ATC Graph administration"
 admin.site.site_title = "ATC Graph admin"
@@ -208,10 +208,7 @@ class RelationshipForm(forms.Form):
         return bool(self.initial.get("uid"))
 
     def tie_data(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data.get(name)
-            for name in ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
-        }
+        return {name: self.cleaned_data.get(name) for name in TIE_PROPERTIES}
 
 
 class BaseRelationshipFormSet(forms.BaseFormSet):
@@ -229,10 +226,7 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
                 "relation": f"{tie['type']}{'>' if tie['outgoing'] else '<'}",
                 "other": tie["other"],
                 "other_name": tie["other_name"],
-                **{
-                    name: tie["props"].get(name)
-                    for name in ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
-                },
+                **{name: tie["props"].get(name) for name in TIE_PROPERTIES},
             }
             for tie in self.ties
         ]
@@ -261,11 +255,7 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
             rel_type, direction = form.cleaned_data["relation"][:-1], form.cleaned_data["relation"][-1]
             other = form.cleaned_data["other"].strip()
             start, end = (node_uid, other) if direction == ">" else (other, node_uid)
-            key = (
-                (rel_type, *sorted((start, end)))
-                if RELATIONSHIP_TYPES[rel_type].symmetric
-                else (rel_type, start, end)
-            )
+            key = tie_key(rel_type, start, end)
             if key in seen:
                 form.add_error("other", "The same relationship is listed twice.")
                 continue
@@ -281,7 +271,9 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
                 (self.label, other_label) if direction == ">" else (other_label, self.label)
             )
             try:
-                clean_tie(rel_type, start_label, end_label, start or "(new)", end or "(new)", form.tie_data())
+                props = clean_tie(rel_type, start_label, end_label, start or "(new)", end or "(new)",
+                                  form.tie_data())
+                services.relationship_source_check(props)
             except ValidationFailed as error:
                 for field, messages_ in error.errors.items():
                     target = {"type": "relation", "from": "other", "to": "other"}.get(field, field)

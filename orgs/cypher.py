@@ -103,15 +103,27 @@ def existing_ties(rel: str) -> str:
     )
 
 
-# The kind of a node: its label other than `Node`.
-KIND_OF_N = "[label IN labels(n) WHERE label <> 'Node'][0]"
+def kind_of(variable: str) -> str:
+    """Return the Cypher expression for the kind of node `variable`: its label other than `Node`."""
+    if not PROPERTY_NAME.match(variable):
+        raise ValueError(f"not a variable name: {variable!r}")
+    return f"[label IN labels({variable}) WHERE label <> 'Node'][0]"
+
+
+def name_of(variable: str, otherwise: str | None = None) -> str:
+    """Return the Cypher expression for the name of node `variable`: its name, a source's title, else the
+    expression `otherwise` (if given)."""
+    if not PROPERTY_NAME.match(variable):
+        raise ValueError(f"not a variable name: {variable!r}")
+    return f"coalesce({variable}.name, {variable}.title{f', {otherwise}' if otherwise else ''})"
+
 
 ANY_NODE = "MATCH (n:Node) RETURN n.uid AS uid LIMIT 1"
 EXISTING_UIDS = (
-    f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {KIND_OF_N} AS label, elementId(n) AS id"
+    f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {kind_of('n')} AS label, elementId(n) AS id"
 )
 
-COUNT_NODES_BY_LABEL = f"MATCH (n:Node) RETURN {KIND_OF_N} AS label, count(*) AS count ORDER BY label"
+COUNT_NODES_BY_LABEL = f"MATCH (n:Node) RETURN {kind_of('n')} AS label, count(*) AS count ORDER BY label"
 COUNT_RELATIONSHIPS_BY_TYPE = "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count ORDER BY type"
 
 
@@ -120,10 +132,12 @@ def tie_uid_index(rel: str) -> str:
     return f"CREATE INDEX tie_uid_{rel_type(rel).lower()} IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.uid)"
 
 
-NODE_BY_UID = f"MATCH (n:Node {{uid: $uid}}) RETURN properties(n) AS props, {KIND_OF_N} AS label"
+NODE_BY_UID = f"MATCH (n:Node {{uid: $uid}}) RETURN properties(n) AS props, {kind_of('n')} AS label"
 NAME_TAKEN = (
     "MATCH (n:Node {name: $name}) WHERE n.uid <> $uid AND $label IN labels(n) RETURN n.uid AS uid LIMIT 1"
 )
+# The text of each source among `$uids` (null for a source without one): what its evidence is looked for in.
+SOURCE_TEXTS = "UNWIND $uids AS uid MATCH (s:Node {uid: uid}) WHERE s:Source RETURN s.uid AS uid, s.text AS text"
 TOMBSTONE_BY_UID = "MATCH (t:DeletedNode {uid: $uid}) RETURN properties(t) AS props"
 SURVIVOR_OF = "MATCH (n:Organization) WHERE $uid IN n.former_uids RETURN n.uid AS uid LIMIT 1"
 
@@ -131,7 +145,7 @@ SURVIVOR_OF = "MATCH (n:Organization) WHERE $uid IN n.former_uids RETURN n.uid A
 
 ANY_TOMBSTONE = "MATCH (t:DeletedNode) RETURN t.uid AS uid LIMIT 1"
 NODES_OF_UIDS = (
-    f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {KIND_OF_N} AS label, "
+    f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {kind_of('n')} AS label, "
     "properties(n) AS props"
 )
 TOMBSTONES_OF_UIDS = (
@@ -162,7 +176,7 @@ RETURN uid
 # the version read here is the latest (ArcadeDB refuses the later of two commits instead; the retry reads again).
 NODE_FOR_WRITE = (
     f"MATCH (n:Node {{uid: $uid}}) SET n.version = coalesce(n.version, 0) "
-    f"RETURN properties(n) AS props, {KIND_OF_N} AS label"
+    f"RETURN properties(n) AS props, {kind_of('n')} AS label"
 )
 
 
@@ -197,11 +211,10 @@ RETURN count(m) AS refreshed
 
 
 def find_tie(rel: str) -> str:
-    """Return the `rel` relationship from `$start` to `$end` (either way when `$both_ways`), if any."""
-    return (
-        f"MATCH (a:Node {{uid: $start}})-[r:{rel_type(rel)}]-(b:Node {{uid: $end}}) "
-        "WHERE startNode(r) = a OR $both_ways RETURN r.uid AS uid LIMIT 1"
-    )
+    """Return the uid of the `rel` relationship from `$start` to `$end`, if any: either way for a symmetric type
+    (the graph's side of `orgs.validation.tie_orientations`)."""
+    arrow = "-" if RELATIONSHIP_TYPES[rel_type(rel)].symmetric else "->"
+    return f"MATCH (:Node {{uid: $start}})-[r:{rel}]{arrow}(:Node {{uid: $end}}) RETURN r.uid AS uid LIMIT 1"
 
 
 def create_tie(rel: str) -> str:
@@ -218,8 +231,8 @@ def tie_by_uid(rel: str) -> str:
     """Return the `rel` relationship `$uid` with its ends' uids and kinds."""
     return (
         f"MATCH (a:Node)-[r:{rel_type(rel)} {{uid: $uid}}]->(b:Node) "
-        "RETURN properties(r) AS props, a.uid AS start, b.uid AS end, "
-        "[l IN labels(a) WHERE l <> 'Node'][0] AS start_label, [l IN labels(b) WHERE l <> 'Node'][0] AS end_label"
+        f"RETURN properties(r) AS props, a.uid AS start, b.uid AS end, "
+        f"{kind_of('a')} AS start_label, {kind_of('b')} AS end_label"
     )
 
 
@@ -266,10 +279,10 @@ def range_index(label: str, prop: str) -> str:
 # --- Merging two organizations ---------------------------------------------------------------------------
 
 # Every relationship of `$uid`, either way: its type, whether it starts at the node, and the other end.
-TIES_OF_NODE = """
-MATCH (n:Node {uid: $uid})-[r]-(o:Node)
+TIES_OF_NODE = f"""
+MATCH (n:Node {{uid: $uid}})-[r]-(o:Node)
 RETURN type(r) AS type, startNode(r) = n AS outgoing, o.uid AS other,
-       coalesce(o.name, o.title, o.uid) AS other_name, properties(r) AS props
+       {name_of('o', 'o.uid')} AS other_name, properties(r) AS props
 ORDER BY type, other
 """
 
@@ -305,9 +318,9 @@ def copy_ties_to(rel: str) -> str:
 NODES_NAMED_LIKE = f"""
 MATCH (n:Node)
 WHERE ($label IS NULL OR $label IN labels(n))
-  AND (toLower(coalesce(n.name, n.title, '')) CONTAINS $term OR toLower(n.acronym) CONTAINS $term
+  AND (toLower({name_of('n', "''")}) CONTAINS $term OR toLower(n.acronym) CONTAINS $term
        OR n.uid STARTS WITH $term)
-RETURN n.uid AS uid, coalesce(n.name, n.title) AS name, n.acronym AS acronym, {KIND_OF_N} AS label
+RETURN n.uid AS uid, {name_of('n')} AS name, n.acronym AS acronym, {kind_of('n')} AS label
 ORDER BY name, uid
 LIMIT $limit
 """
@@ -323,8 +336,8 @@ WHERE ($type IS NULL OR type(r) = $type) AND ($source IS NULL OR r.source_uid = 
 RELATIONSHIP_COUNT = f"MATCH (a:Node)-[r]->(b:Node) {RELATIONSHIPS_MATCHING} RETURN count(r) AS count"
 RELATIONSHIP_PAGE = f"""
 MATCH (a:Node)-[r]->(b:Node) {RELATIONSHIPS_MATCHING}
-RETURN type(r) AS type, properties(r) AS props, a.uid AS start, coalesce(a.name, a.title) AS start_name,
-       b.uid AS end, coalesce(b.name, b.title) AS end_name
+RETURN type(r) AS type, properties(r) AS props, a.uid AS start, {name_of('a')} AS start_name,
+       b.uid AS end, {name_of('b')} AS end_name
 ORDER BY type, start_name, end_name
 SKIP $offset LIMIT $limit
 """

@@ -1,7 +1,8 @@
 """Partial dates: a year alone, a year and month, or a full day, kept as ISO strings ("2003", "2003-02").
 
 ISO strings of different precision still sort and compare correctly against a full date, which is what the
-"as of" filters need; `valid_on_clause` is the Cypher condition that uses this.
+"as of" filters need. What "as of" means is written here once: `as_of_day` (the day a year or month given alone
+means), `holds_on` (whether a period holds on that day) and `valid_on_clause` (the same in Cypher).
 """
 
 from __future__ import annotations
@@ -65,14 +66,35 @@ def period_is_ordered(since: str | None, until: str | None) -> bool:
     return until[:shared] >= since[:shared]
 
 
-def valid_on_clause(variable: str, parameter: str = "as_of") -> str:
-    """Return Cypher that is true when relationship `variable` holds on the full day `$parameter` (or it is null).
+def holds_on(since: str | None, until: str | None, day: str) -> bool:
+    """Return whether a period from `since` to `until` (partial dates, None for open) holds on the full day `day`.
 
-    A relationship with no `since` has always held, one with no `until` still holds; `until` of lower
-    precision is compared at its own precision, so "until 2003" still holds on 2003-05-01.
+    The one meaning of "as of": a period has begun on `day` when `since` (of any precision) sorts before it, and
+    has not ended while `day` is within `until` at `until`'s own precision ("until 2003" still holds on
+    2003-12-31). `valid_on_clause` says the same in Cypher; tests hold the two to each other.
     """
-    v, p = variable, parameter
+    return (not since or since <= day) and (not until or day[:len(until)] <= until)
+
+
+def years_held(since: str | None, until: str | None) -> tuple[int | None, int | None]:
+    """Return the first and last years Y for which the period holds as of Y (on Y-12-31), None for open ends.
+
+    What a year slider needs (static/js/explorer.js): a period ending 2005-03 is over as of 2005.
+    """
+    first = int(since[:4]) if since else None  # any `since` in year Y sorts before Y-12-31
+    if not until:
+        return first, None
+    last = int(until[:4])
+    return first, last if holds_on(None, until, latest_day(str(last))) else last - 1
+
+
+def valid_on_clause(variable: str, parameter: str = "as_of", *, begins: str = "since", ends: str = "until") -> str:
+    """Return Cypher that is true when the period of `variable` (its `begins` and `ends` properties: a
+    relationship's `since` and `until`, a body's `founded` and `dissolved`) holds on the full day `$parameter`
+    (or `$parameter` is null), as `holds_on` says.
+    """
+    v, p, b, e = variable, parameter, begins, ends
     return (
-        f"(${p} IS NULL OR (({v}.since IS NULL OR {v}.since <= ${p}) "
-        f"AND ({v}.until IS NULL OR substring(${p}, 0, size({v}.until)) <= {v}.until)))"
+        f"(${p} IS NULL OR (({v}.{b} IS NULL OR {v}.{b} <= ${p}) "
+        f"AND ({v}.{e} IS NULL OR substring(${p}, 0, size({v}.{e})) <= {v}.{e})))"
     )

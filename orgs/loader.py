@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import queue
-import re
 import sys
 import threading
 from collections import Counter, defaultdict
@@ -26,20 +25,27 @@ import yaml
 from orgs import cypher as q
 from orgs.counts import add_to_counts
 from orgs.graph import AlreadyExists, cypher, read_cypher, write_transaction
-from orgs.search import search_text_for
+from orgs.search import SEARCHABLE, search_text_for
 from orgs.services import retired_uids
-from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, tie_uid
-from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
+from orgs.validation import (
+    UID_FORM,
+    UID_PATTERN,
+    UNIQUE_NAMES,
+    ValidationFailed,
+    clean_node_properties,
+    clean_tie,
+    evidence_problem,
+    spaced,
+    tie_key,
+    tie_uid,
+)
+from orgs.vocabulary import FILE_TIE_FIELDS, NODE_KINDS, TIE_PROPERTIES, NodeLabel
 
 # A graph file's node sections, each named by its kind's plural, in the order files hold them.
 SECTIONS: dict[str, NodeLabel] = {
     NODE_KINDS[label].plural: label
     for label in (NodeLabel.SOURCE, NodeLabel.COUNTRY, NodeLabel.ORGANIZATION, NodeLabel.EVENT, NodeLabel.DOCUMENT)
 }
-SEARCHABLE = frozenset({NodeLabel.ORGANIZATION, NodeLabel.COUNTRY})
-UNIQUE_NAMES = SEARCHABLE
-UID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")  # fullmatch it: "$" also matches before a final "\n"
-WHITESPACE = re.compile(r"\s+")
 BATCH_SIZE = 5000
 NOT_TIE_PROPERTIES = frozenset({"type", "from", "to", "source", "uid"})  # a relationship record's other fields
 
@@ -93,10 +99,10 @@ def read_graph_file(path: Path) -> dict[str, Any]:
 def validate_graph(data: dict[str, Any], *, retired_uids_allowed: bool = False) -> GraphBatch:
     """Return the file's rows, checked record by record; raise GraphFileInvalid listing every problem.
 
-    Relationship endpoints may be in the file or already in the graph; evidence must be found, word for word,
-    in the text of its source when the source has text. A record whose uid a deleted or merged-away node had is
-    a problem (`orgs.services.retired_uids`), unless `retired_uids_allowed` (the seed upgrade, which leaves
-    those records out itself).
+    Relationship endpoints and sources may be in the file or already in the graph; evidence must be found, word
+    for word, in the text of its source when the source has text (`orgs.validation.evidence_problem`). A record
+    whose uid a deleted or merged-away node had is a problem (`orgs.services.retired_uids`), unless
+    `retired_uids_allowed` (the seed upgrade, which leaves those records out itself).
     """
     checked = _check_nodes(data, retired={} if retired_uids_allowed else retired_uids(_file_uids(data)))
     checked.batch.ties, tie_problems = _check_ties(checked)
@@ -117,13 +123,15 @@ def import_graph(data: dict[str, Any], *, progress: Callable[[str, int, int], No
     checked_ties: CheckedStream[str] = CheckedStream()
     raw_ties: list[Any] = data["relationships"] if isinstance(data.get("relationships"), list) else []
     file_uids = _file_uids(data)
-    graph_labels = _labels_in_graph(_named_by_ties(raw_ties) - file_uids)
+    outside = _named_by_ties(raw_ties) - file_uids
+    graph_labels, graph_texts = _labels_in_graph(outside), _source_texts_in_graph(outside)
     retired = retired_uids(file_uids)
 
     def check_file() -> None:
         yield_processor_to_writers()
         try:
-            checked = _check_nodes(data, retired=retired, ready=checked_nodes.append, graph_labels=graph_labels)
+            checked = _check_nodes(data, retired=retired, ready=checked_nodes.append, graph_labels=graph_labels,
+                                   graph_texts=graph_texts)
             checked_nodes.close()
             problems = checked.problems + _check_ties(checked, ready=checked_ties.append)[1]
             if problems:
@@ -259,19 +267,21 @@ class CheckedNodes:
     batch: GraphBatch
     problems: list[str]
     label_of: dict[str, NodeLabel]  # every uid the file's relationships name: in the file or in the graph
-    source_texts: dict[str, str]
+    source_texts: dict[str, str]  # the text of each source with one, in the file or in the graph (`spaced`)
     raw_ties: list[dict[str, Any]]
 
 
 def _check_nodes(data: dict[str, Any], *, retired: Mapping[str, str],
                  ready: Callable[[NodeLabel, list[dict[str, Any]]], None] | None = None,
-                 graph_labels: dict[str, NodeLabel] | None = None) -> CheckedNodes:
+                 graph_labels: dict[str, NodeLabel] | None = None,
+                 graph_texts: dict[str, str] | None = None) -> CheckedNodes:
     """Check the file's nodes; while no problem has been found, hand each BATCH_SIZE of them to `ready`.
 
     `retired` ({uid: fate}, from `orgs.services.retired_uids`) holds the file's uids that no node may take.
 
-    The relationships' ends and sources that are not nodes of the file are looked up in the graph, unless
-    `graph_labels` already holds them (a thread other than the transaction's cannot query).
+    The relationships' ends and sources that are not nodes of the file are looked up in the graph (their kinds
+    and the sources' texts), unless `graph_labels` and `graph_texts` already hold them (a thread other than the
+    transaction's cannot query).
     """
     problems: list[str] = []
     batch = GraphBatch()
@@ -286,7 +296,7 @@ def _check_nodes(data: dict[str, Any], *, retired: Mapping[str, str],
             where = f"{section}[{index}]"
             uid = record.get("uid")
             if not isinstance(uid, str) or not UID_PATTERN.fullmatch(uid):
-                problems.append(f"{where}: field 'uid': expected a lowercase slug (a-z, 0-9, . _ -), got {shown(uid)}")
+                problems.append(f"{where}: field 'uid': expected {UID_FORM}, got {shown(uid)}")
                 continue
             where = f"{section}[{index}] ({uid})"
             if uid in label_of:
@@ -313,7 +323,7 @@ def _check_nodes(data: dict[str, Any], *, retired: Mapping[str, str],
             if label in SEARCHABLE:
                 props["search_text"] = search_text_for(props["name"], props.get("acronym"), props.get("aliases", []))
             if label is NodeLabel.SOURCE and props.get("text"):
-                source_texts[uid] = WHITESPACE.sub(" ", props["text"])
+                source_texts[uid] = spaced(props["text"])
             if label in UNIQUE_NAMES:
                 if props["name"] in owner_of_name:
                     problems.append(f"{label.value} '{uid}': field 'name': '{props['name']}' is also "
@@ -336,6 +346,8 @@ def _check_nodes(data: dict[str, Any], *, retired: Mapping[str, str],
     outside = _named_by_ties(raw_ties) - set(label_of)
     in_graph = _labels_in_graph(outside) if graph_labels is None else graph_labels
     label_of.update((uid, in_graph[uid]) for uid in outside if uid in in_graph)
+    texts_in_graph = _source_texts_in_graph(outside) if graph_texts is None else graph_texts
+    source_texts.update((uid, texts_in_graph[uid]) for uid in outside if uid in texts_in_graph)
 
     return CheckedNodes(batch, problems, label_of, source_texts, raw_ties)
 
@@ -350,7 +362,7 @@ def _check_ties(checked: CheckedNodes, ready: Callable[[str, list[dict[str, Any]
     problems: list[str] = list(checked.problems)
     ties: dict[str, list[dict[str, Any]]] = defaultdict(list)
     label_of, source_texts = checked.label_of, checked.source_texts
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()  # `tie_key`s
     for index, record in enumerate(checked.raw_ties):
         get = record.get
         rel, start, end = str(get("type") or ""), str(get("from") or ""), str(get("to") or "")
@@ -366,22 +378,20 @@ def _check_ties(checked: CheckedNodes, ready: Callable[[str, list[dict[str, Any]
             bad = True
         if bad:
             continue
-        properties = {key: value for key, value in record.items() if key not in NOT_TIE_PROPERTIES}
-        properties["source_uid"] = source or None
+        properties = record_tie_properties(record)
         try:
             props = clean_tie(rel, label_of[start], label_of[end], start, end, properties)
         except ValidationFailed as error:
             problems += [f"{where}: field '{_file_field(name)}': {' '.join(m)}" for name, m in error.errors.items()]
             continue
-        key = (start, rel, end)
-        mirrored = (end, rel, start)
-        if key in seen or (RELATIONSHIP_TYPES[rel].symmetric and mirrored in seen):
+        key = tie_key(rel, start, end)
+        if key in seen:
             problems.append(f"{where}: the same relationship is stated twice")
             continue
         seen.add(key)
-        text = source_texts.get(source)
-        if text is not None and WHITESPACE.sub(" ", props["evidence"]) not in text:
-            problems.append(f"{where}: field 'evidence': not found word for word in source '{source}'")
+        problem = evidence_problem(props["evidence"], source, source_texts.get(source))
+        if problem:
+            problems.append(f"{where}: field 'evidence': {problem}")
             continue
         rows = ties[rel]
         rows.append({"start": start, "end": end, "uid": tie_uid(start, rel, end), "props": props})
@@ -426,8 +436,17 @@ def _records(data: dict[str, Any], section: str, problems: list[str]) -> Iterabl
     return valid
 
 
+def record_tie_properties(record: dict[str, Any]) -> dict[str, Any]:
+    """Return a relationship record's properties (its fields but type, ends and uid) as `clean_tie` and the
+    services take them: the file's `source` as `source_uid`."""
+    properties = {key: value for key, value in record.items() if key not in NOT_TIE_PROPERTIES}
+    source = record.get("source")
+    properties["source_uid"] = str(source) if source else None
+    return properties
+
+
 def _file_field(name: str) -> str:
-    return {"source_uid": "source", "type": "type", "from": "from", "to": "to"}.get(name, name)
+    return FILE_TIE_FIELDS.get(name, name)
 
 
 def _file_uids(data: dict[str, Any]) -> set[str]:
@@ -446,6 +465,14 @@ def _labels_in_graph(uids: set[str]) -> dict[str, NodeLabel]:
     if not uids:
         return {}
     return {row["uid"]: NodeLabel(row["label"]) for row in read_cypher(q.EXISTING_UIDS, {"uids": sorted(uids)})}
+
+
+def _source_texts_in_graph(uids: set[str]) -> dict[str, str]:
+    """Return {uid: text (`spaced`)} for the sources among `uids` that are in the graph and have a text."""
+    if not uids:
+        return {}
+    rows = read_cypher(q.SOURCE_TEXTS, {"uids": sorted(uids)})
+    return {row["uid"]: spaced(row["text"]) for row in rows if row["text"]}
 
 
 def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from django.urls import get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
+from orgs.dates import years_held
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, DocumentKind, EventKind, NodeLabel, OrganizationKind
 
 KIND_LABELS = {
@@ -214,7 +215,8 @@ def graph_node(node: dict[str, Any]) -> dict[str, Any]:
 
 def graph_edge(tie: dict[str, Any], start: str, end: str) -> dict[str, Any]:
     """Return a tie as the network drawings take it, with its forward sentence and period (a symmetric type's
-    tie is drawn without an arrow)."""
+    tie is drawn without an arrow), and the first and last years for which it holds "as of" that year
+    (`orgs.dates.years_held`: the explorer's year slider)."""
     return {
         "id": tie["uid"],
         "source": start,
@@ -224,6 +226,7 @@ def graph_edge(tie: dict[str, Any], start: str, end: str) -> dict[str, Any]:
         "symmetric": RELATIONSHIP_TYPES[tie["type"]].symmetric,
         "since": tie.get("since"),
         "until": tie.get("until"),
+        "years_held": years_held(tie.get("since"), tie.get("until")),
         "qualifier": tie.get("qualifier"),
         "evidence": tie.get("evidence"),
         "source_uid": tie.get("source_uid"),

@@ -7,6 +7,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from orgs.vocabulary import NodeLabel
+
+SEARCHABLE = frozenset({NodeLabel.ORGANIZATION, NodeLabel.COUNTRY})  # the kinds whose nodes carry `search_text`
 NON_WORD = re.compile(r"[^0-9a-z]+")
 # What a search may ask: each word is one clause of the full-text query, and the index refuses more than
 # 1,024 (a 500 before these caps). Words are counted after folding, which can split one character in two

@@ -16,10 +16,9 @@ from typing import Any
 from orgs import cypher as q
 from orgs.graph import cypher, write_transaction
 from orgs.history import edited_properties, removed_relationship_uids
-from orgs.loader import NOT_TIE_PROPERTIES, SECTIONS, UNIQUE_NAMES, import_graph, read_graph_file, validate_graph
+from orgs.loader import SECTIONS, import_graph, read_graph_file, record_tie_properties, validate_graph
 from orgs.services import node_create, node_update, relationship_create, relationship_update
-from orgs.validation import DERIVED_FIELDS, tie_uid
-from orgs.vocabulary import RELATIONSHIP_TYPES
+from orgs.validation import DERIVED_FIELDS, UNIQUE_NAMES, tie_orientations, tie_uid
 
 
 def graph_is_empty() -> bool:
@@ -59,13 +58,6 @@ class SeedPlan:
                 for uid, values in self.relationship_properties]
         out += [f"leave {reason}" for reason in self.left]
         return out
-
-
-def _tie_data(record: dict[str, Any]) -> dict[str, Any]:
-    """Return a seed relationship record's properties as `orgs.services` takes them (as the loader does)."""
-    data = {key: value for key, value in record.items() if key not in NOT_TIE_PROPERTIES}
-    data["source_uid"] = record.get("source") or None
-    return data
 
 
 def seed_upgrade_plan(data: dict[str, Any]) -> SeedPlan:
@@ -109,7 +101,6 @@ def seed_upgrade_plan(data: dict[str, Any]) -> SeedPlan:
     for record in data.get("relationships") or []:
         rel, start, end = str(record["type"]), str(record["from"]), str(record["to"])
         name = f"relationship {start} {rel} {end}"
-        symmetric = RELATIONSHIP_TYPES[rel].symmetric
         position = seen_of_type[rel] = seen_of_type.get(rel, -1) + 1
         missing = [uid for uid in (start, end) if uid not in present]
         if missing:
@@ -117,13 +108,13 @@ def seed_upgrade_plan(data: dict[str, Any]) -> SeedPlan:
                    if uid in merged else f"{uid} is not in the graph" for uid in missing]
             plan.left.append(f"{name}: {', '.join(why)}")
             continue
-        if {tie_uid(start, rel, end), tie_uid(end, rel, start) if symmetric else ""} & removed:
+        if {tie_uid(a, rel, b) for a, b in tie_orientations(rel, start, end)} & removed:
             plan.left.append(f"{name}: removed by an editor")
             continue
-        found = (cypher(q.find_tie(rel), {"start": start, "end": end, "both_ways": symmetric})
+        found = (cypher(q.find_tie(rel), {"start": start, "end": end})
                  if start in in_graph and end in in_graph else [])
         if not found:
-            plan.relationships.append((rel, start, end, _tie_data(record)))
+            plan.relationships.append((rel, start, end, record_tie_properties(record)))
             continue
         current = cypher(q.tie_by_uid(rel), {"uid": found[0]["uid"]})[0]["props"]
         seed_props = batch.ties[rel][position]["props"]

@@ -15,19 +15,16 @@ from orgs import cypher as q
 from orgs.dates import valid_on_clause
 from orgs.graph import fulltext_index_name, fulltext_pages_stably, read_cypher
 from orgs.search import search_words
-from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
-
-KIND_OF = "[label IN labels({0}) WHERE label <> 'Node'][0]"
+from orgs.vocabulary import FILE_TIE_FIELDS, RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
 
 # The fields a page or the API shows of the node at the other end of a relationship.
 OTHER_END = (
-    "uid: m.uid, name: coalesce(m.name, m.title), acronym: m.acronym, kind: m.kind, "
-    f"label: {KIND_OF.format('m')}, degree: m.degree, date: coalesce(m.start, m.date)"
+    f"uid: m.uid, name: {q.name_of('m')}, acronym: m.acronym, kind: m.kind, "
+    f"label: {q.kind_of('m')}, degree: m.degree, date: coalesce(m.start, m.date)"
 )
-TIE_FIELDS = (
-    "uid: r.uid, type: type(r), since: r.since, until: r.until, qualifier: r.qualifier, "
-    "confidence: r.confidence, source_uid: r.source_uid, evidence: r.evidence"
-)
+# The fields of a relationship `r` as the pages read it (a map's entries), and as the API and files do (columns:
+# the file format names the ends `from` and `to` and the source `source`).
+TIE_FIELDS = "uid: r.uid, type: type(r), " + ", ".join(f"{name}: r.{name}" for name in TIE_PROPERTIES)
 
 # --- One node with its relationships -----------------------------------------------------------------------
 
@@ -36,11 +33,11 @@ MATCH (n:Node {{uid: $uid}})
 OPTIONAL MATCH (n)-[r]-(m:Node)
 WHERE m <> n AND {valid_on_clause('r')}
 WITH n, r, m, startNode(r) = n AS outgoing
-ORDER BY coalesce(m.name, m.title), m.uid
+ORDER BY {q.name_of('m')}, m.uid
 WITH n, type(r) AS type, outgoing, count(r) AS total,
      collect(CASE WHEN r IS NULL THEN NULL ELSE {{{TIE_FIELDS}, outgoing: outgoing, other: {{{OTHER_END}}}}} END)
        AS ties
-RETURN properties(n) AS node, {KIND_OF.format('n')} AS label,
+RETURN properties(n) AS node, {q.kind_of('n')} AS label,
        collect(CASE WHEN type IS NULL THEN NULL
                ELSE {{type: type, outgoing: outgoing, total: total, ties: ties[0..$per_group]}} END) AS groups
 """
@@ -68,9 +65,9 @@ def node_ties_page_query(rel_type: str) -> str:
     return f"""
 MATCH (n:Node {{uid: $uid}})-[r:{rel}]-(m:Node)
 WHERE (startNode(r) = n) = $outgoing AND m <> n AND {valid_on_clause('r')}
-  AND ($after_name IS NULL OR coalesce(m.name, m.title) > $after_name
-       OR (coalesce(m.name, m.title) = $after_name AND m.uid > $after_uid))
-WITH r, m ORDER BY coalesce(m.name, m.title), m.uid LIMIT $limit
+  AND ($after_name IS NULL OR {q.name_of('m')} > $after_name
+       OR ({q.name_of('m')} = $after_name AND m.uid > $after_uid))
+WITH r, m ORDER BY {q.name_of('m')}, m.uid LIMIT $limit
 RETURN {{{TIE_FIELDS}, outgoing: $outgoing, other: {{{OTHER_END}}}}} AS tie
 """
 
@@ -99,11 +96,11 @@ def source_titles(*, uids: list[str]) -> dict[str, dict[str, Any]]:
 SOURCE_FACTS = f"""
 MATCH (s:Node {{uid: $uid}}) WHERE s:Source
 OPTIONAL MATCH (a:Node)-[r]->(m:Node) WHERE r.source_uid = s.uid
-WITH s, a, r, m ORDER BY coalesce(a.name, a.title), type(r), coalesce(m.name, m.title)
+WITH s, a, r, m ORDER BY {q.name_of('a')}, type(r), {q.name_of('m')}
 WITH s, count(r) AS total,
      collect(CASE WHEN r IS NULL THEN NULL ELSE {{{TIE_FIELDS},
-       start: {{uid: a.uid, name: coalesce(a.name, a.title), acronym: a.acronym,
-                label: {KIND_OF.format('a')}}},
+       start: {{uid: a.uid, name: {q.name_of('a')}, acronym: a.acronym,
+                label: {q.kind_of('a')}}},
        end: {{{OTHER_END}}}}} END) AS facts
 RETURN properties(s) AS source, total, facts[0..$limit] AS facts
 """
@@ -138,10 +135,7 @@ SEARCH_ORDERS = {
     "name": "o.name",
     "ties": "o.degree DESC, o.name",
 }
-AS_OF_CLAUSE = (
-    "(o.founded IS NULL OR o.founded <= $as_of) "
-    "AND (o.dissolved IS NULL OR substring($as_of, 0, size(o.dissolved)) <= o.dissolved)"
-)
+AS_OF_CLAUSE = valid_on_clause("o", begins="founded", ends="dissolved")  # bodies founded and not yet dissolved
 
 
 def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind: bool = True,
@@ -531,7 +525,7 @@ def hubs(*, limit: int = 10) -> list[dict[str, Any]]:
 # --- For the API (issue 4): node kinds, relationship lists, exports ---------------------------------------
 
 NODE_LABELS = (
-    f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {KIND_OF.format('n')} AS label"
+    f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {q.kind_of('n')} AS label"
 )
 
 
@@ -553,9 +547,8 @@ def node_fate(*, uid: str) -> dict[str, Any] | None:
     return None
 
 
-RELATIONSHIP_ROW = (
-    "r.uid AS uid, type(r) AS type, a.uid AS from, b.uid AS to, r.since AS since, r.until AS until, "
-    "r.qualifier AS qualifier, r.confidence AS confidence, r.source_uid AS source, r.evidence AS evidence"
+RELATIONSHIP_ROW = "r.uid AS uid, type(r) AS type, a.uid AS from, b.uid AS to, " + ", ".join(
+    f"r.{name} AS {FILE_TIE_FIELDS.get(name, name)}" for name in TIE_PROPERTIES
 )
 
 
@@ -674,7 +667,7 @@ def export_tie_pages(rel_type: str, *, batch: int | None = None) -> Iterator[lis
 
 NODES_BY_UID = f"""
 UNWIND $uids AS uid MATCH (n:Node {{uid: uid}})
-RETURN {KIND_OF.format('n')} AS label, properties(n) AS props ORDER BY n.uid
+RETURN {q.kind_of('n')} AS label, properties(n) AS props ORDER BY n.uid
 """
 
 
@@ -697,8 +690,7 @@ def graph_export(*, around: str | None = None, depth: int = 1, as_of: str | None
     if found is None:
         return None
     ties = sorted(({"uid": e["uid"], "type": e["type"], "from": e["start"], "to": e["end"],
-                    "since": e["since"], "until": e["until"], "qualifier": e["qualifier"],
-                    "confidence": e["confidence"], "source": e["source_uid"], "evidence": e["evidence"]}
+                    **{FILE_TIE_FIELDS.get(name, name): e[name] for name in TIE_PROPERTIES}}
                    for e in found["edges"]),
                   key=lambda tie: (tie["type"], tie["uid"]))
     uids = {node["uid"] for node in found["nodes"]} | {tie["source"] for tie in ties if tie["source"]}

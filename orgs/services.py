@@ -19,12 +19,21 @@ from orgs.counts import add_to_counts, ties_removed_with
 from orgs.graph import AlreadyExists, cypher, read_cypher, write_transaction
 from orgs.history import change_record, changed_values
 from orgs.models import ChangeAction
-from orgs.search import search_text_for
-from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, rel_type_of_tie_uid, tie_uid
-from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel, with_article
-
-SEARCHABLE = frozenset({NodeLabel.ORGANIZATION.value, NodeLabel.COUNTRY.value})
-UNIQUE_NAMES = SEARCHABLE
+from orgs.search import SEARCHABLE, search_text_for
+from orgs.validation import (
+    UID_FORM,
+    UID_PATTERN,
+    UNIQUE_NAMES,
+    ValidationFailed,
+    clean_node_properties,
+    clean_tie,
+    evidence_problem,
+    rel_type_of_tie_uid,
+    spaced,
+    tie_key,
+    tie_uid,
+)
+from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel, with_article
 
 
 class NotFound(Exception):
@@ -159,6 +168,8 @@ def node_create(*, label: str, data: dict[str, Any], uid: str | None = None,
     recorded in the change log, as in every write below.
     """
     props = clean_node_properties(label, data)
+    if uid and not UID_PATTERN.fullmatch(uid):
+        raise ValidationFailed({"uid": [f"expected {UID_FORM}"]})
 
     def work() -> dict[str, Any]:
         _check_name_free(label, uid or "", props)
@@ -242,16 +253,16 @@ def relationship_create(*, rel_type: str, start_uid: str, end_uid: str, data: di
     """Create the `rel_type` relationship from `start_uid` to `end_uid`; return its properties with its ends.
 
     Raise ValidationFailed (unknown type, missing or wrong-kind endpoint, reversed dates, no evidence,
-    unknown source) or AlreadyExists (the same relationship is already there).
+    unknown source, evidence not in the source's text) or AlreadyExists (the same relationship is already
+    there, either way for a symmetric type).
     """
 
     def work() -> dict[str, Any]:
         labels = _labels_of(start_uid, end_uid)
         props = clean_tie(rel_type, labels.get(start_uid, "?"), labels.get(end_uid, "?"), start_uid, end_uid, data)
-        _check_source(props)
+        relationship_source_check(props)
         definition = RELATIONSHIP_TYPES[rel_type]
-        existing = cypher(q.find_tie(rel_type), {"start": start_uid, "end": end_uid,
-                                                 "both_ways": definition.symmetric})
+        existing = cypher(q.find_tie(rel_type), {"start": start_uid, "end": end_uid})
         if existing:
             raise AlreadyExists(
                 f"{start_uid} {definition.forward} {end_uid} is already recorded ({existing[0]['uid']})"
@@ -293,17 +304,17 @@ def relationship_update(*, uid: str, data: dict[str, Any], actor: Any = None,
                         expected_versions: Collection[int] | None = None) -> dict[str, Any]:
     """Change the period, footing or evidence of relationship `uid` (its type and ends stay); return it.
 
-    Raise NotFound, ValidationFailed, or StaleVersion when its version is not among `expected_versions`.
+    Raise NotFound, ValidationFailed (as `relationship_create`), or StaleVersion when its version is not among
+    `expected_versions`.
     """
 
     def work() -> dict[str, Any]:
         current = _relationship_for_write(uid, expected_versions)
-        merged = {name: current.get(name) for name in ("since", "until", "qualifier", "confidence",
-                                                         "source_uid", "evidence")}
+        merged = {name: current.get(name) for name in TIE_PROPERTIES}
         merged.update(data)
         props = clean_tie(current["type"], current["start_label"], current["end_label"],
                           current["start"], current["end"], merged)
-        _check_source(props)
+        relationship_source_check(props)
         ends = {"type": current["type"], "start": current["start"], "end": current["end"]}
         old, new = changed_values({name: current.get(name) for name in props}, props)
         if not new:
@@ -351,20 +362,21 @@ def organizations_merge_preview(*, survivor_uid: str, loser_uid: str) -> dict[st
     if survivor_uid == loser_uid:
         raise ValidationFailed({"loser": ["an organization cannot be merged into itself"]})
     survivor, loser = _organization(survivor_uid, "survivor"), _organization(loser_uid, "loser")
-    kept = {(tie["type"], tie["outgoing"], tie["other"])
-            for tie in read_cypher(q.TIES_OF_NODE, {"uid": survivor_uid})}
+    def key_at_survivor(tie: dict[str, Any]) -> tuple[str, str, str]:
+        start, end = (survivor_uid, tie["other"]) if tie["outgoing"] else (tie["other"], survivor_uid)
+        return tie_key(tie["type"], start, end)
+
+    kept = {key_at_survivor(tie) for tie in read_cypher(q.TIES_OF_NODE, {"uid": survivor_uid})}
     moved: list[dict[str, Any]] = []
     dropped: list[dict[str, Any]] = []
     for tie in read_cypher(q.TIES_OF_NODE, {"uid": loser_uid}):
-        symmetric = RELATIONSHIP_TYPES[tie["type"]].symmetric
         if tie["other"] == survivor_uid:
             dropped.append({**tie, "reason": "it joins the two organizations"})
-        elif (tie["type"], tie["outgoing"], tie["other"]) in kept or (
-                symmetric and (tie["type"], not tie["outgoing"], tie["other"]) in kept):
+        elif key_at_survivor(tie) in kept:
             dropped.append({**tie, "reason": "the survivor already has it"})
         else:
             moved.append(tie)
-            kept.add((tie["type"], tie["outgoing"], tie["other"]))
+            kept.add(key_at_survivor(tie))
     own_names = {survivor["name"], survivor.get("acronym"), *(survivor.get("aliases") or [])}
     loser_names = [loser["name"], loser.get("acronym"), *(loser.get("aliases") or [])]
     aliases_added = [name for name in dict.fromkeys(loser_names) if name and name not in own_names]
@@ -434,10 +446,17 @@ def _labels_of(*uids: str) -> dict[str, str]:
     return {row["uid"]: row["label"] for row in read_cypher(q.EXISTING_UIDS, {"uids": list(uids)})}
 
 
-def _check_source(props: dict[str, Any]) -> None:
-    labels = _labels_of(props["source_uid"])
-    if labels.get(props["source_uid"]) != NodeLabel.SOURCE.value:
-        raise ValidationFailed({"source_uid": [f"no source with uid '{props['source_uid']}'"]})
+def relationship_source_check(props: dict[str, Any]) -> None:
+    """Raise ValidationFailed unless the relationship properties `props` (as `clean_tie` returns them) cite a
+    source that is in the graph and whose text, if it has one, holds their evidence word for word."""
+    source_uid = props["source_uid"]
+    found = read_cypher(q.SOURCE_TEXTS, {"uids": [source_uid]})
+    if not found:
+        raise ValidationFailed({"source_uid": [f"no source with uid '{source_uid}'"]})
+    text = found[0]["text"]
+    problem = evidence_problem(props["evidence"], source_uid, spaced(text) if text else None)
+    if problem:
+        raise ValidationFailed({"evidence": [problem]})
 
 
 def _display_name(props: dict[str, Any]) -> str:

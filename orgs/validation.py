@@ -18,6 +18,11 @@ DATE_FIELDS = frozenset({"founded", "dissolved", "start", "end", "date", "since"
 LABEL_NAMES = frozenset(label.value for label in NodeLabel)
 CONFIDENCE_NAMES = frozenset(member.value for member in Confidence)
 DERIVED_FIELDS = frozenset({"uid", "degree", "search_text", "former_uids", "version"})  # set by the code, not a person
+UNIQUE_NAMES = frozenset({NodeLabel.ORGANIZATION, NodeLabel.COUNTRY})  # no two nodes of these kinds share a name
+
+# A node's uid: a lowercase slug (fullmatch it: "$" also matches before a final "\n"); URLs and files carry it.
+UID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+UID_FORM = "a lowercase slug (a-z, 0-9, . _ -)"
 
 # --- Text: the longest value each field takes, the characters it may hold, the URLs it may name ------------
 # The table in docs/data-model.md ("Field sizes") lists these; every write path (services, API, admin, import,
@@ -243,6 +248,45 @@ def clean_tie(rel_type: str, start_label: str, end_label: str, start_uid: str, e
     if errors:
         raise ValidationFailed(errors)
     return cleaned
+
+
+# --- Evidence: found word for word in the text of its source -------------------------------------------------
+WHITESPACE = re.compile(r"\s+")
+
+
+def spaced(text: str) -> str:
+    """Return `text` as evidence is looked for in it: every run of white space (line breaks too) one space."""
+    return WHITESPACE.sub(" ", text)
+
+
+def evidence_problem(evidence: str, source_uid: str, source_text: str | None) -> str | None:
+    """Return why `evidence` cannot be the supporting sentence of a relationship citing source `source_uid`
+    whose text is `source_text` (given through `spaced`: a caller checking many ties against one source spaces
+    it once), or None when it is there word for word, or the source has no text to look in."""
+    if source_text and spaced(evidence) not in source_text:
+        return f"not found word for word in source '{source_uid}'"
+    return None
+
+
+# --- One relationship, whichever way a symmetric one is written ----------------------------------------------
+
+SYMMETRIC_TYPES = frozenset(rel.name for rel in RELATIONSHIP_TYPES.values() if rel.symmetric)
+
+
+def tie_orientations(rel_type: str, start_uid: str, end_uid: str) -> tuple[tuple[str, str], ...]:
+    """Return the (start, end) pairs that state the same `rel_type` relationship: both ways for a symmetric type
+    (A-COLLABORATES_WITH-B is B-COLLABORATES_WITH-A), else the one given."""
+    if rel_type in SYMMETRIC_TYPES and start_uid != end_uid:
+        return (start_uid, end_uid), (end_uid, start_uid)
+    return ((start_uid, end_uid),)
+
+
+def tie_key(rel_type: str, start_uid: str, end_uid: str) -> tuple[str, str, str]:
+    """Return what two records of one relationship have in common: its type and ends, a symmetric type's ends
+    in sorted order (the first of `tie_orientations`, without building them: an import keys every tie)."""
+    if rel_type in SYMMETRIC_TYPES and end_uid < start_uid:
+        return rel_type, end_uid, start_uid
+    return rel_type, start_uid, end_uid
 
 
 def tie_uid(start_uid: str, rel_type: str, end_uid: str) -> str:

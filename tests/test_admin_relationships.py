@@ -132,6 +132,19 @@ def test_a_relationship_that_makes_no_sense_is_refused_and_nothing_is_saved(admi
     assert node("cis-atc")["acronym"] == "CIS ATC"
 
 
+def test_evidence_not_in_the_text_of_its_source_is_a_form_error_on_the_evidence(admin_client):
+    services.node_create(label="Source", uid="quoted", data={"title": "Quoted", "text": "CIS ATC is in INTERPOL."})
+    data = page_with_new_rows(admin_client, {"relation": "PART_OF>", "other": "interpol", "source_uid": "quoted"})
+
+    response = admin_client.post(URL, data)
+
+    assert response.status_code == 200
+    rows = response.context["adminform"].form.relationships.forms
+    assert [form.errors for form in rows if form.errors] == [
+        {"evidence": ["not found word for word in source 'quoted'"]}]
+    assert ties() == {("COLLABORATES_WITH", "cis-atc", "csto")}
+
+
 def test_a_refusal_at_save_time_rolls_back_the_whole_form(admin_client, monkeypatch):
     def refuse(**kwargs):
         raise AlreadyExists("cis-atc is part of interpol is already recorded")

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from orgs import services
 from orgs.graph import cypher
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel
+from tests import graph_factories
 from tests.factories import make_hub
 from tests.graph_factories import country, organization, source, tie
 
@@ -168,3 +169,45 @@ def test_the_pages_read_well_on_a_phone(live_server, browser, seed_graph):
             phone.screenshot(path=f"test-artifacts/{name}.png", full_page=whole)
     finally:
         context.close()
+
+
+# (other end, since, until): the explorer's year slider and the node page's ?as_of= must keep the same ties.
+DATED_TIES = [
+    ("ended-march-2005", "2003", "2005-03"),  # over as of 2005 (31 December), though it held in 2005
+    ("ended-2005", None, "2005"),  # "until 2005" holds through 2005
+    ("ended-new-year-2005", None, "2004-12-31"),
+    ("began-june-2005", "2005-06", None),
+    ("began-last-day-2005", "2005-12-31", None),
+    ("began-2006", "2006", None),
+    ("always", None, None),
+]
+
+
+def test_the_explorers_year_slider_keeps_the_ties_the_node_page_keeps_as_of_that_year(live_server, page,
+                                                                                       screenshot):
+    graph_factories.source()
+    graph_factories.organization("centre", "Centre Body")
+    for other, since, until in DATED_TIES:
+        graph_factories.organization(other, f"Body {other}")
+        graph_factories.tie("COLLABORATES_WITH", "centre", other, since=since, until=until)
+    page.goto(live_server.url + "/explore/centre/?depth=1")
+    expect(page.locator("#explorer-map[data-ready=true]")).to_have_count(1)
+    status = page.locator("#explorer-status")
+    expect(status).to_have_attribute("data-edges", str(len(DATED_TIES)))
+    in_the_explorer = {}
+    for year in (2004, 2005, 2006):
+        page.locator("#as-of-year").fill(str(year))
+        expect(status).to_contain_text(f"as of {year}")
+        in_the_explorer[year] = set(page.evaluate(
+            "window.ATCExplorer.cy.edges().not('.hidden').map(function (e) { return e.target().id(); })"))
+        if year == 2005:
+            screenshot("11-explorer-as-of-2005")
+
+    on_the_page = {}
+    for year in (2004, 2005, 2006):
+        page.goto(f"{live_server.url}/organizations/centre/?as_of={year}")
+        links = page.locator("li.tie .sentence a").evaluate_all("links => links.map(a => a.pathname)")
+        on_the_page[year] = {path.strip("/").split("/")[-1] for path in links}
+
+    assert in_the_explorer == on_the_page
+    assert on_the_page[2005] == {"ended-2005", "began-june-2005", "began-last-day-2005", "always"}

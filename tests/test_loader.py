@@ -281,6 +281,20 @@ def test_relationships_may_point_at_nodes_already_in_the_graph():
     assert located[0]["uid"] == "turkey"
 
 
+@pytest.mark.parametrize("load", [validate_graph, import_graph], ids=["validate", "import"])
+def test_evidence_is_looked_for_in_a_source_already_in_the_graph(load):
+    write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
+    addition = {"relationships": [{"type": "LOCATED_IN", "from": "cis-atc", "to": "turkey", "source": "src",
+                                   "evidence": "The centre is in Turkey."}]}
+
+    with pytest.raises(GraphFileInvalid) as raised:
+        load(addition)
+
+    assert raised.value.problems == ["relationships[0] (cis-atc -LOCATED_IN-> turkey): field 'evidence': "
+                                     "not found word for word in source 'src'"]
+    assert cypher("MATCH ()-[r:LOCATED_IN]->() RETURN count(r) AS n")[0]["n"] == 0
+
+
 def test_a_file_that_is_not_yaml_is_refused_with_its_path(tmp_path: Path):
     path = tmp_path / "broken.yaml"
     path.write_text("organizations: [unclosed", encoding="utf-8")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from orgs import cypher as q
@@ -121,7 +121,7 @@ def test_applying_the_upgrade_adds_the_new_facts_and_keeps_the_edit_and_the_dele
     call_command("upgrade_seed", str(newer_seed(tmp_path)), "--apply", stdout=io.StringIO())
 
     assert node("new-seed-body")["name"] == NEW_BODY["name"]
-    assert cypher(q.find_tie("COLLABORATES_WITH"), {"start": "cis-atc", "end": "new-seed-body", "both_ways": True})
+    assert cypher(q.find_tie("COLLABORATES_WITH"), {"start": "cis-atc", "end": "new-seed-body"})
     assert node("cis-executive-committee")["website"] == NEW_WEBSITE
     assert node("cis-atc")["description"] == NEW_DESCRIPTION
     assert node("acsrt") is None and cypher(q.TOMBSTONE_BY_UID, {"uid": "acsrt"})
@@ -135,7 +135,7 @@ def test_applying_the_upgrade_adds_the_new_facts_and_keeps_the_edit_and_the_dele
 
 def test_the_upgrade_does_not_add_back_a_removed_relationship_or_a_cleared_value(edited_seed_graph, tmp_path):
     removed = cypher(q.find_tie("COLLABORATES_WITH"),
-                     {"start": "cis-atc", "end": "cis-executive-committee", "both_ways": True})[0]["uid"]
+                     {"start": "cis-atc", "end": "cis-executive-committee"})[0]["uid"]
     edited_seed_graph.delete(f"/api/relationships/{removed}/")
     # An editor cleared the website the graph had; a later seed has a value for it.
     services.node_update(label="Organization", uid="cis", data={"website": "https://example.org/cis"})
@@ -151,7 +151,7 @@ def test_the_upgrade_does_not_add_back_a_removed_relationship_or_a_cleared_value
     assert "leave relationship cis-atc COLLABORATES_WITH cis-executive-committee: removed by an editor" in printed
     assert "leave Organization cis: website, cleared by an editor" in printed
     assert not cypher(q.find_tie("COLLABORATES_WITH"),
-                      {"start": "cis-atc", "end": "cis-executive-committee", "both_ways": True})
+                      {"start": "cis-atc", "end": "cis-executive-committee"})
     assert node("cis").get("website") is None
 
 
@@ -164,3 +164,14 @@ def test_the_seed_just_loaded_needs_no_upgrade():
     assert out.getvalue().splitlines() == [
         f"The graph already has everything {settings.SEED_GRAPH_FILE} adds; nothing to write."
     ]
+
+
+def test_the_upgrade_refuses_a_relationship_whose_evidence_the_graphs_source_no_longer_holds(
+        edited_seed_graph, tmp_path):
+    # An editor rewrote the source's text: the seed's new relationship quotes the old one.
+    services.node_update(label="Source", uid="cis-atc-partners", data={"text": "A page rewritten by an editor."})
+
+    with pytest.raises(CommandError, match="evidence: not found word for word in source 'cis-atc-partners'"):
+        call_command("upgrade_seed", str(newer_seed(tmp_path)), "--apply", stdout=io.StringIO())
+
+    assert node("new-seed-body") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from orgs import selectors
+from orgs.dates import as_of_day, holds_on, valid_on_clause, years_held
 from orgs.graph import cypher, recorded_queries
 
 
@@ -155,3 +156,33 @@ def test_the_list_by_name_reads_windows_of_sampled_names_and_still_pages_exactly
     assert selectors.organization_name_sample()  # the windows are in use
     assert walk(descending=False) == everything
     assert walk(descending=True) == everything[::-1]
+
+
+PERIOD_ENDS = [None, "2004", "2005", "2005-03", "2005-03-15", "2005-12", "2005-12-31", "2006"]
+AS_OF = ["2004", "2005", "2005-03", "2005-03-15", "2005-06", "2006", "2005-12-31"]
+
+
+def test_the_cypher_as_of_rule_and_the_python_one_agree_on_every_precision():
+    periods = [{"since": since, "until": until} for since in PERIOD_ENDS for until in PERIOD_ENDS]
+    for as_of in AS_OF:
+        day = as_of_day(as_of)
+        query = f"UNWIND $periods AS r RETURN {valid_on_clause('r')} AS holds"
+
+        in_cypher = [row["holds"] for row in cypher(query, {"periods": periods, "as_of": day})]
+
+        assert in_cypher == [holds_on(p["since"], p["until"], day) for p in periods], as_of
+
+
+def test_the_years_a_period_holds_are_those_the_as_of_rule_says():
+    for since in PERIOD_ENDS:
+        for until in PERIOD_ENDS:
+            first, last = years_held(since, until)
+            for year in range(2002, 2009):
+                in_years = (first is None or first <= year) and (last is None or year <= last)
+                assert in_years == holds_on(since, until, as_of_day(str(year))), (since, until, year)
+
+
+def test_a_tie_that_ended_in_march_2005_no_longer_holds_as_of_2005():
+    assert years_held("2003", "2005-03") == (2003, 2004)
+    assert not holds_on("2003", "2005-03", as_of_day("2005"))
+    assert holds_on("2003", "2005", as_of_day("2005"))  # "until 2005" holds through the year

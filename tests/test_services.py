@@ -136,6 +136,51 @@ def test_an_update_that_breaks_a_rule_changes_nothing(two_bodies):
     assert services.relationship_get(uid=created["uid"]).get("until") is None
 
 
+@pytest.fixture
+def quoted_page():
+    services.node_create(label="Source", uid="quoted", data={"title": "A quoted page",
+                                                            "text": "The centre and INTERPOL\nwork together closely."})
+
+
+def test_evidence_must_be_found_word_for_word_in_the_text_of_its_source(two_bodies, quoted_page):
+    with pytest.raises(ValidationFailed) as raised:
+        services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol",
+                                     data={"source_uid": "quoted", "evidence": "They are old friends."})
+
+    assert raised.value.errors == {"evidence": ["not found word for word in source 'quoted'"]}
+    assert cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"] == 0
+
+
+def test_evidence_may_break_its_lines_where_the_source_does_not(two_bodies, quoted_page):
+    created = services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol",
+                                           data={"source_uid": "quoted", "evidence": "INTERPOL work\ntogether"})
+
+    assert created["evidence"] == "INTERPOL work\ntogether"
+
+
+def test_an_update_is_checked_against_the_source_too_whether_it_changes_the_evidence_or_the_source(
+        two_bodies, quoted_page):
+    created = services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol",
+                                           data=EVIDENCE)  # "src" has no text: any sentence is taken
+
+    with pytest.raises(ValidationFailed) as raised:
+        services.relationship_update(uid=created["uid"], data={"source_uid": "quoted"})
+    assert list(raised.value.errors) == ["evidence"]
+    with pytest.raises(ValidationFailed):
+        services.relationship_update(uid=created["uid"], data={"source_uid": "quoted", "evidence": "Not there."})
+
+    updated = services.relationship_update(uid=created["uid"], data={"source_uid": "quoted",
+                                                                     "evidence": "work together closely"})
+    assert updated["source_uid"] == "quoted"
+
+
+def test_a_uid_asked_for_must_be_a_lowercase_slug():
+    with pytest.raises(ValidationFailed) as raised:
+        services.node_create(label="Source", uid="Not A Slug", data={"title": "A page"})
+
+    assert list(raised.value.errors) == ["uid"]
+
+
 def test_renaming_an_organization_refreshes_its_search_text(two_bodies):
     services.node_update(label="Organization", uid="interpol", data={"aliases": ["ICPO"]})
 

@@ -17,9 +17,9 @@ from orgs.loader import GraphFileInvalid
 from orgs.middleware import RETRY_AFTER_SECONDS
 from orgs.services import NotFound, StaleVersion
 from orgs.validation import ValidationFailed
+from orgs.vocabulary import FILE_TIE_FIELDS
 
-# The services name a relationship's source `source_uid`; the API calls it `source`.
-API_FIELD_NAMES = {"source_uid": "source"}
+API_FIELD_NAMES = FILE_TIE_FIELDS  # the services name a relationship's source `source_uid`; the API `source`
 
 
 def api_field_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -30,23 +30,12 @@ from orgs import selectors
 from orgs.api.renderers import FastJSONRenderer
 from orgs.loader import SECTIONS, shown
 from orgs.validation import TEXT_LIMITS, editable_fields
-from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
+from orgs.vocabulary import FILE_TIE_FIELDS, RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
 
 SECTION_OF = {label.value: section for section, label in SECTIONS.items()}
 NOT_EXPORTED = frozenset({"degree", "search_text", "version"})  # derived again on import
 LIST_FIELDS = frozenset({"aliases", "former_uids"})
-EDGE_COLUMNS = (
-    "uid",
-    "type",
-    "from",
-    "to",
-    "since",
-    "until",
-    "qualifier",
-    "confidence",
-    "source",
-    "evidence",
-)
+EDGE_COLUMNS = ("uid", "type", "from", "to", *(FILE_TIE_FIELDS.get(name, name) for name in TIE_PROPERTIES))
 FORMAT_NAME = "atc-graph/1"
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 # Characters XML 1.0 cannot hold, not even as references (C0 controls but tab, LF and CR; U+FFFE, U+FFFF).

@@ -13,9 +13,8 @@ from rest_framework.fields import empty
 
 from orgs.api.pagination import MAX_CURSOR_LENGTH
 from orgs.dates import as_of_day, parse_partial_date
-from orgs.loader import UID_PATTERN
 from orgs.search import SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, search_problem
-from orgs.validation import DATE_FIELDS, MAX_ALIASES, TEXT_LIMITS, editable_fields
+from orgs.validation import DATE_FIELDS, MAX_ALIASES, TEXT_LIMITS, UID_PATTERN, editable_fields
 from orgs.vocabulary import (
     RELATIONSHIP_TYPES,
     Confidence,

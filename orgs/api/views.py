@@ -27,6 +27,7 @@ from orgs.api.pagination import cursor_decode, cursor_encode, page
 from orgs.api.parsers import GraphMLParser, JSONParser, ZipParser
 from orgs.api.preconditions import ETAG, IF_MATCH, PRECONDITION_FAILED, etag, expected_versions
 from orgs.api.throttling import ExportAnonRateThrottle
+from orgs.dates import period_is_ordered
 from orgs.loader import graph_diff, validate_graph, write_graph
 from orgs.search import SEARCH_MAX_OFFSET
 from orgs.validation import editable_fields
@@ -467,7 +468,7 @@ class RelationshipListView(APIView):
     def get(self, request: Request) -> Response:
         params = query_params(s.RelationshipListQuery, request)
         since_after, until_before = params.get("since_after"), params.get("until_before")
-        if since_after and until_before and until_before < since_after[: len(until_before)]:
+        if not period_is_ordered(since_after, until_before):
             return Response({"until_before": ["is before since_after"]}, status=status.HTTP_400_BAD_REQUEST)
         size = params["page_size"]
         after = cursor_decode(params.get("cursor"), (str, str))

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
-register = template.Library()
+from orgs.validation import url_problem
 
-WEB_SCHEMES = frozenset({"http", "https"})
+register = template.Library()
 
 
 @register.filter
 def is_web_address(value: object) -> bool:
-    """Return whether `value` is an absolute http or https address with a host (not javascript:, data:, …)."""
-    if not isinstance(value, str):
-        return False
-    try:
-        parts = urlsplit(value.strip())  # strips what browsers strip too: tabs, newlines, leading controls
-    except ValueError:
-        return False
-    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+    """Return whether `value` is an address a link may go to: one the write rule takes
+    (`orgs.validation.url_problem`: absolute http or https with a host, not javascript:, data:, …), once the
+    white space around it is stripped."""
+    return isinstance(value, str) and url_problem(value.strip()) is None
 
 
 @register.simple_tag

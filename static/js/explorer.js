@@ -31,10 +31,12 @@
     }).map(function (box) { return box.value; });
   }
 
+  // Whether the tie holds as of `year`: the server says for which years it does (the one "as of" rule is
+  // orgs/dates.py's, so the slider shows what the pages' ?as_of= does).
   function validIn(edge, year) {
     if (year === null) { return true; }
-    var since = edge.data("since"), until = edge.data("until");
-    return (!since || since.slice(0, 4) <= String(year)) && (!until || until.slice(0, 4) >= String(year));
+    var years = edge.data("years_held"), first = years[0], last = years[1];
+    return (first === null || first <= year) && (last === null || year <= last);
   }
 
   // Show only what the filters allow; a node stays only while one of its shown ties reaches it.
