@@ -1,13 +1,25 @@
+from collections.abc import Callable
+
+from django.http import HttpResponse
 from django.urls import path
 
 from orgs import views
 from orgs.vocabulary import NODE_KINDS, NodeLabel
 
 app_name = "orgs"
-# Every kind's list and node pages live under its plural (/countries/, /countries/<uid>/), named after its noun
-# (country-list, country-detail); organizations are searched and sources read their own way.
-LIST_VIEWS = {NodeLabel.ORGANIZATION: views.organization_list}
-DETAIL_VIEWS = {NodeLabel.SOURCE: views.source_detail}
+
+View = Callable[..., HttpResponse]
+# Every kind's list and node pages live under its plural (/countries/, /countries/<uid>/) and are named as the
+# vocabulary says (orgs:country-list, orgs:country-detail); organizations are searched and sources read their own
+# way, every other kind through the shared views, told which kind.
+OWN_LIST_VIEWS: dict[NodeLabel, View] = {NodeLabel.ORGANIZATION: views.organization_list}
+OWN_DETAIL_VIEWS: dict[NodeLabel, View] = {NodeLabel.SOURCE: views.source_detail}
+
+
+def kind_view(own: dict[NodeLabel, View], shared: View, label: NodeLabel) -> tuple[View, dict[str, NodeLabel]]:
+    """Return the view of a `label` page and its arguments: the kind's own view, or the shared one with `label`."""
+    return (own[label], {}) if label in own else (shared, {"label": label})
+
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,9 +34,10 @@ urlpatterns = [
     path("autocomplete.json", views.autocomplete, name="autocomplete"),
 ]
 for label, kind in NODE_KINDS.items():
-    list_view = (LIST_VIEWS[label], {}) if label in LIST_VIEWS else (views.node_list, {"label": label})
-    detail_view = (DETAIL_VIEWS[label], {}) if label in DETAIL_VIEWS else (views.node_detail, {"label": label})
+    list_view, list_arguments = kind_view(OWN_LIST_VIEWS, views.node_list, label)
+    detail_view, detail_arguments = kind_view(OWN_DETAIL_VIEWS, views.node_detail, label)
     urlpatterns += [
-        path(f"{kind.plural}/", *list_view, name=kind.list_route.removeprefix(f"{app_name}:")),
-        path(f"{kind.plural}/<str:uid>/", *detail_view, name=kind.page_route.removeprefix(f"{app_name}:")),
+        path(f"{kind.plural}/", list_view, list_arguments, name=kind.list_route.removeprefix(f"{app_name}:")),
+        path(f"{kind.plural}/<str:uid>/", detail_view, detail_arguments,
+             name=kind.page_route.removeprefix(f"{app_name}:")),
     ]
