@@ -123,8 +123,9 @@ def import_graph(data: dict[str, Any], *, progress: Callable[[str, int, int], No
     checked_ties: CheckedStream[str] = CheckedStream()
     raw_ties: list[Any] = data["relationships"] if isinstance(data.get("relationships"), list) else []
     file_uids = _file_uids(data)
-    outside = _named_by_ties(raw_ties) - file_uids
-    graph_labels, graph_texts = _labels_in_graph(outside), _source_texts_in_graph(outside)
+    named = _named_by_ties(raw_ties)
+    graph_labels = _labels_in_graph(named - file_uids)
+    graph_texts = _source_texts_in_graph((named - file_uids) | (named & _sources_keeping_their_text(data)))
     retired = retired_uids(file_uids)
 
     def check_file() -> None:
@@ -343,11 +344,13 @@ def _check_nodes(data: dict[str, Any], *, retired: Mapping[str, str],
                  if old in label_of]
 
     raw_ties = list(_records(data, "relationships", problems))
-    outside = _named_by_ties(raw_ties) - set(label_of)
+    named = _named_by_ties(raw_ties)
+    outside = named - set(label_of)
     in_graph = _labels_in_graph(outside) if graph_labels is None else graph_labels
     label_of.update((uid, in_graph[uid]) for uid in outside if uid in in_graph)
-    texts_in_graph = _source_texts_in_graph(outside) if graph_texts is None else graph_texts
-    source_texts.update((uid, texts_in_graph[uid]) for uid in outside if uid in texts_in_graph)
+    if graph_texts is None:
+        graph_texts = _source_texts_in_graph(outside | (named & _sources_keeping_their_text(data)))
+    source_texts.update((uid, text) for uid, text in graph_texts.items() if uid not in source_texts)
 
     return CheckedNodes(batch, problems, label_of, source_texts, raw_ties)
 
@@ -465,6 +468,14 @@ def _labels_in_graph(uids: set[str]) -> dict[str, NodeLabel]:
     if not uids:
         return {}
     return {row["uid"]: NodeLabel(row["label"]) for row in read_cypher(q.EXISTING_UIDS, {"uids": sorted(uids)})}
+
+
+def _sources_keeping_their_text(data: dict[str, Any]) -> set[str]:
+    """Return the uids of the file's sources that name no text: written over a source in the graph, they keep
+    its text, which their relationships' evidence is then looked for in."""
+    sources = data.get("sources")
+    return {record["uid"] for record in sources if isinstance(record, dict) and isinstance(record.get("uid"), str)
+            and "text" not in record} if isinstance(sources, list) else set()
 
 
 def _source_texts_in_graph(uids: set[str]) -> dict[str, str]:

@@ -295,6 +295,17 @@ def test_evidence_is_looked_for_in_a_source_already_in_the_graph(load):
     assert cypher("MATCH ()-[r:LOCATED_IN]->() RETURN count(r) AS n")[0]["n"] == 0
 
 
+@pytest.mark.parametrize("load", [validate_graph, import_graph], ids=["validate", "import"])
+def test_a_source_restated_without_its_text_keeps_the_graphs_text_for_its_evidence(load):
+    write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
+    addition = {"sources": [{"uid": "src", "title": "A page, retitled"}],
+                "relationships": [{"type": "LOCATED_IN", "from": "cis-atc", "to": "turkey", "source": "src",
+                                   "evidence": "The centre is in Turkey."}]}
+
+    with pytest.raises(GraphFileInvalid, match="field 'evidence': not found word for word in source 'src'"):
+        load(addition)
+
+
 def test_a_file_that_is_not_yaml_is_refused_with_its_path(tmp_path: Path):
     path = tmp_path / "broken.yaml"
     path.write_text("organizations: [unclosed", encoding="utf-8")
