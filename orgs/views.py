@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from orgs import history, presenters, selectors
 from orgs.dates import as_of_day
+from orgs.response_cache import cached_page
 from orgs.search import SEARCH_MAX_CHARS, SEARCH_MAX_OFFSET, search_problem
 from orgs.validation import whole_number
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel, OrganizationKind
@@ -75,6 +76,7 @@ def _types(request: HttpRequest) -> list[str] | None:
 # --- Home, search and lists --------------------------------------------------------------------------
 
 
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """What the graph holds, its most connected bodies, a search box and the sources behind it."""
     counts = selectors.graph_counts()
@@ -105,6 +107,7 @@ def _skip(request: HttpRequest) -> int:
     return whole_number(text, low=0, high=SEARCH_MAX_OFFSET) if text else 0
 
 
+@cached_page
 def organization_list(request: HttpRequest) -> HttpResponse:
     """Search organizations by name, acronym or alias, or browse them by name; facets: kind, country, tie.
 
@@ -150,6 +153,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     }, status=400 if errors else 200)
 
 
+@cached_page
 def node_list(request: HttpRequest, section: str) -> HttpResponse:
     """Browse countries, events, documents or sources by name, a page at a time."""
     label = LIST_LABELS[section]
@@ -167,6 +171,7 @@ def node_list(request: HttpRequest, section: str) -> HttpResponse:
     })
 
 
+@cached_page
 def autocomplete(request: HttpRequest) -> JsonResponse:
     """Up to 8 organizations matching what is typed so far, for the path finder and the search box; 400
     naming `q` for a search that asks too much."""
@@ -183,6 +188,7 @@ def autocomplete(request: HttpRequest) -> JsonResponse:
 # --- One node ----------------------------------------------------------------------------------------
 
 
+@cached_page
 def node_detail(request: HttpRequest, uid: str, label: NodeLabel) -> HttpResponse:
     """A node's facts, its relationships as sentences with evidence, its family, timeline and drawing.
 
@@ -202,6 +208,7 @@ def node_detail(request: HttpRequest, uid: str, label: NodeLabel) -> HttpRespons
     })
 
 
+@cached_page
 def node_ties(request: HttpRequest, uid: str, rel_type: str, direction: str) -> HttpResponse:
     """Every tie of one type and direction of a node, a page at a time (for bodies with hundreds of them)."""
     if rel_type not in RELATIONSHIP_TYPES or direction not in {"out", "in"}:
@@ -228,6 +235,7 @@ def node_ties(request: HttpRequest, uid: str, rel_type: str, direction: str) -> 
     })
 
 
+@cached_page
 def source_detail(request: HttpRequest, uid: str) -> HttpResponse:
     """A source document with every fact it supports: the provenance view."""
     found = selectors.source_facts(uid=uid)
@@ -251,6 +259,7 @@ def source_detail(request: HttpRequest, uid: str) -> HttpResponse:
 # --- Network explorer --------------------------------------------------------------------------------
 
 
+@cached_page
 def explorer(request: HttpRequest, uid: str) -> HttpResponse:
     """The interactive map of a node's neighbourhood (drawn by static/js/explorer.js from the JSON below)."""
     node = selectors.node_summary(uid=uid)
@@ -272,6 +281,7 @@ def explorer(request: HttpRequest, uid: str) -> HttpResponse:
     })
 
 
+@cached_page
 def explorer_json(request: HttpRequest, uid: str) -> JsonResponse:
     """A node's neighbourhood as nodes and edges, capped at `limit` (≤ 500) nodes; says when it was cut."""
     depth = _depth(request)
@@ -287,6 +297,7 @@ def explorer_json(request: HttpRequest, uid: str) -> JsonResponse:
     return JsonResponse({**presenters.network_view(network), "limit": limit, "depth": depth})
 
 
+@cached_page
 def explorer_groups(request: HttpRequest, uid: str) -> JsonResponse:
     """A node's relationship counts by type and direction, so the explorer can page a hub's neighbours."""
     profile = selectors.node_profile(uid=uid, per_group=0)
@@ -301,6 +312,7 @@ def explorer_groups(request: HttpRequest, uid: str) -> JsonResponse:
     })
 
 
+@cached_page
 def explorer_ties(request: HttpRequest, uid: str) -> JsonResponse:
     """One page of a node's ties of one type and direction, as explorer nodes and edges."""
     rel_type = request.GET.get("type", "")
@@ -334,6 +346,7 @@ def _resolve_organization(text: str) -> dict[str, Any] | None:
     return selectors.node_summary(uid=found[0]["uid"]) if found else None
 
 
+@cached_page
 def paths(request: HttpRequest) -> HttpResponse:
     """The shortest connections between two organizations, as sentences with evidence and a small drawing.
 
