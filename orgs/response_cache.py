@@ -21,13 +21,17 @@ from __future__ import annotations
 
 import functools
 import logging
+import pickle
+import random
 import uuid
+import zlib
 from collections.abc import Callable
 from hashlib import blake2b
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from rest_framework.request import Request
@@ -44,6 +48,25 @@ GENERATION_KEY = "graph-generation"
 GRAPH_ANSWERED_WITHIN_SECONDS = 1.0
 
 View = TypeVar("View", bound=Callable[..., Any])
+
+
+class AnswerFileCache(FileBasedCache):
+    """Django's file cache, made cheaper to write for whole answers (a neighbourhood's JSON is 240 KB).
+
+    Compressed at zlib's fastest level (Django's level 6 took 2.2 ms for that JSON, level 1 1 ms, for 5 % more
+    bytes), and the directory listed for entries past MAX_ENTRIES on one write in CULL_CHECK_EVERY rather than on
+    each (listing 1,500 entries took 3 ms): it may hold a few tens of entries more than MAX_ENTRIES.
+    """
+
+    CULL_CHECK_EVERY = 20
+
+    def _write_content(self, file: Any, timeout: Any, value: Any) -> None:
+        file.write(pickle.dumps(self.get_backend_timeout(timeout), self.pickle_protocol))
+        file.write(zlib.compress(pickle.dumps(value, self.pickle_protocol), 1))
+
+    def _cull(self) -> None:
+        if random.randrange(self.CULL_CHECK_EVERY) == 0:
+            super()._cull()
 
 
 def _cache() -> BaseCache | None:

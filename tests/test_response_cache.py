@@ -52,7 +52,7 @@ def kept_answers(settings, tmp_path) -> Path:
     settings.ATC_RESPONSE_CACHE = True
     settings.CACHES = {
         **settings.CACHES,
-        "responses": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(location)},
+        "responses": {"BACKEND": "orgs.response_cache.AnswerFileCache", "LOCATION": str(location)},
     }
     return location
 

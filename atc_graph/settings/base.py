@@ -177,7 +177,7 @@ ATC_RESPONSE_CACHE_SECONDS = int(os.environ.get("ATC_RESPONSE_CACHE_SECONDS", "6
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},  # the API's throttles
     "responses": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "orgs.response_cache.AnswerFileCache",
         "LOCATION": os.environ.get("ATC_RESPONSE_CACHE_DIR", str(VAR_DIR / "cache" / "responses")),
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ATC_RESPONSE_CACHE_ENTRIES", "2000"))},
     },
