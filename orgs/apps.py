@@ -18,8 +18,10 @@ class OrgsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from orgs.graph import share_one_driver
+        from orgs.graph import on_every_write, share_one_driver
+        from orgs.response_cache import graph_generation_advance
 
         # Django re-creates permissions after migrate and test flushes for registered models only.
         post_migrate.connect(_graph_permissions_after_migrate, sender=self)
         share_one_driver()  # after django_neomodel's ready(), which sets neomodel's URL
+        on_every_write(graph_generation_advance)  # no answer kept before a write is given after it

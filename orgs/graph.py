@@ -177,9 +177,11 @@ def duplicate_message(server_message: str) -> str:
 def translated_errors() -> Iterator[None]:
     """Raise GraphUnavailable for a server that cannot be reached and AlreadyExists for a uniqueness breach
     (its message in a person's terms: `duplicate_message`)."""
+    global _answered_at
     try:
         yield
     except UNAVAILABLE_ERRORS as error:
+        _answered_at = 0.0
         raise GraphUnavailable(str(error)) from error
     except UniqueProperty as error:
         raise AlreadyExists(duplicate_message(str(error))) from error
@@ -195,16 +197,30 @@ def translated_errors() -> Iterator[None]:
 def cypher(query: str, params: dict[str, Any] | None = None, *, access: str = WRITE_ACCESS) -> list[dict[str, Any]]:
     """Run one parameterized query (inside the current transaction, if any, else in a session of `access`
     mode, READ_ACCESS or WRITE_ACCESS) and return its rows as dicts."""
+    global _answered_at
     if getattr(_query_log, "queries", None) is not None:
         _query_log.queries.append(query)
     with translated_errors():
         if in_transaction():
-            return _rows(db._active_transaction.run(query, params or {}))
-        # Outside a transaction, straight through the shared driver: neomodel would first ask the server its
-        # version in every new thread (2 ms a request under a server that runs each request on a new one).
-        with shared_driver().session(database=neomodel_config.DATABASE_NAME, default_access_mode=access,
-                                     bookmark_manager=_bookmarks) as session:
-            return _rows(session.run(query, params or {}))
+            rows = _rows(db._active_transaction.run(query, params or {}))
+        else:
+            # Outside a transaction, straight through the shared driver: neomodel would first ask the server its
+            # version in every new thread (2 ms a request under a server that runs each request on a new one).
+            with shared_driver().session(database=neomodel_config.DATABASE_NAME, default_access_mode=access,
+                                         bookmark_manager=_bookmarks) as session:
+                rows = _rows(session.run(query, params or {}))
+    _answered_at = time.monotonic()
+    return rows
+
+
+_answered_at = 0.0  # time.monotonic() of the graph server's last answer to this process; 0: it failed since
+
+
+def graph_reachable_confirm(*, within: float) -> None:
+    """Return at once if the graph server answered this process in the last `within` seconds, else when it
+    answers a ping now; raise GraphUnavailable if it does not (for answers that need no query of their own)."""
+    if time.monotonic() - _answered_at > within:
+        cypher("RETURN 1 AS one", access=READ_ACCESS)
 
 
 def read_cypher(query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -219,6 +235,19 @@ def _rows(result: Result) -> list[dict[str, Any]]:
 
 
 _after_commit = threading.local()
+_write_listeners: list[Callable[[], Any]] = []
+
+
+def on_every_write(listener: Callable[[], Any]) -> None:
+    """Call `listener` in the writing thread after every write transaction of the process that commits, and
+    after one whose outcome is unknown (the server lost during it), as after `erase_graph`."""
+    if listener not in _write_listeners:
+        _write_listeners.append(listener)
+
+
+def _tell_write_listeners() -> None:
+    for listener in _write_listeners:
+        listener()
 
 
 def in_transaction() -> bool:
@@ -264,6 +293,7 @@ def write_transaction(work: Callable[[], T], *, attempts: int = 10) -> T:
             callbacks = _after_commit.callbacks
         except GraphUnavailable:
             _close_unbegun_session()
+            _tell_write_listeners()  # lost at commit, the write may have happened
             raise
         except TransientError as error:
             if attempt == attempts:
@@ -283,6 +313,7 @@ def write_transaction(work: Callable[[], T], *, attempts: int = 10) -> T:
             _after_commit.callbacks = None
         for callback in callbacks:
             callback()
+        _tell_write_listeners()
         return result
     raise AssertionError("unreachable")
 
@@ -441,3 +472,4 @@ def erase_graph() -> None:
         connect(settings.NEOMODEL_NEO4J_BOLT_URL)
     else:
         cypher("MATCH (n) DETACH DELETE n")
+    _tell_write_listeners()

@@ -35,16 +35,19 @@ DRAWING_NODE_LIMIT = 60
 VOCABULARY_STYLESHEET_MAX_AGE = 365 * 24 * 3600
 
 
-def node_url(label: str, uid: str) -> str:
+def node_url(label: str, uid: str, *, script_prefix: str | None = None) -> str:
     """Return the address of the page of node `uid` of kind `label` (what `reverse` returns, built faster: a
-    hub's page links a few hundred nodes, and `reverse` took a quarter of its time)."""
-    return _detail_url_start(NodeLabel(label), get_script_prefix()) + quote(uid, safe=RFC3986_SUBDELIMS + "~:@") + "/"
+    hub's page links a few hundred nodes, and `reverse` took a quarter of its time). `script_prefix`: the
+    request's (`get_script_prefix()`) when the caller has read it already, for hundreds of links at once
+    (reading it costs more than the rest)."""
+    start = _detail_url_start(label, get_script_prefix() if script_prefix is None else script_prefix)
+    return start + quote(uid, safe=RFC3986_SUBDELIMS + "~:@") + "/"
 
 
 @cache
-def _detail_url_start(label: NodeLabel, script_prefix: str) -> str:
+def _detail_url_start(label: str, script_prefix: str) -> str:
     """Return what the address of every node of kind `label` starts with, under `script_prefix`."""
-    return reverse(NODE_KINDS[label].page_route, kwargs={"uid": "uid"}).removesuffix("uid/")
+    return reverse(NODE_KINDS[NodeLabel(label)].page_route, kwargs={"uid": "uid"}).removesuffix("uid/")
 
 
 @cache
@@ -199,8 +202,8 @@ def timeline(node: dict[str, Any], label: str, ties: list[dict[str, Any]]) -> li
     return sorted(moments, key=lambda moment: moment["date"])
 
 
-def graph_node(node: dict[str, Any]) -> dict[str, Any]:
-    """Return a node as the network drawings take it (Cytoscape's `data`)."""
+def graph_node(node: dict[str, Any], *, script_prefix: str | None = None) -> dict[str, Any]:
+    """Return a node as the network drawings take it (Cytoscape's `data`); `script_prefix` as for `node_url`."""
     return {
         "id": node["uid"],
         "name": node.get("name"),
@@ -209,7 +212,7 @@ def graph_node(node: dict[str, Any]) -> dict[str, Any]:
         "kind": kind_label(node.get("kind")),
         "degree": node.get("degree") or 0,
         "date": node.get("date"),
-        "url": node_url(node["label"], node["uid"]) if node.get("label") else None,
+        "url": node_url(node["label"], node["uid"], script_prefix=script_prefix) if node.get("label") else None,
     }
 
 
@@ -250,8 +253,9 @@ def drawing(node: dict[str, Any], label: str, ties: list[dict[str, Any]]) -> dic
 
 def network_view(network: dict[str, Any]) -> dict[str, Any]:
     """Return a `neighbourhood` (or path) result as the explorer's JSON: nodes and edges with links."""
+    script_prefix = get_script_prefix()  # once for the hundreds of nodes of a neighbourhood
     return {
-        "nodes": [graph_node(node) for node in network["nodes"]],
+        "nodes": [graph_node(node, script_prefix=script_prefix) for node in network["nodes"]],
         "edges": [graph_edge(tie, tie["start"], tie["end"]) for tie in network["edges"]],
         "truncated": network.get("truncated", False),
     }

@@ -168,6 +168,25 @@ NEOMODEL_MAX_CONNECTION_POOL_SIZE = int(os.environ.get("GRAPH_POOL_SIZE", "50"))
 # Seconds to open a Bolt connection or take one from the pool; past it a request answers 503 (server down or hung).
 GRAPH_CONNECTION_TIMEOUT = float(os.environ.get("GRAPH_CONNECTION_TIMEOUT", "1"))
 
+# --- Whole answers to anonymous reads, kept until the graph changes (orgs/response_cache.py) -----------------
+# ATC_RESPONSE_CACHE serves from them (on for `make run` and production, off for `make dev` and the tests).
+# Every write advances the graph's generation in the `responses` cache whether serving from it is on or not, so
+# every process that writes (web workers, commands) must share it with every process that serves: the default,
+# a directory under var/, is shared by the processes of one machine; several app servers need a shared cache
+# server here (Django's RedisCache or PyMemcacheCache), or ATC_RESPONSE_CACHE=false.
+ATC_RESPONSE_CACHE = env_flag("ATC_RESPONSE_CACHE")
+# How long an answer is kept at most: the bound on how long a write made without the app (straight into the
+# graph server) can go unseen; the app's own writes are seen at once.
+ATC_RESPONSE_CACHE_SECONDS = int(os.environ.get("ATC_RESPONSE_CACHE_SECONDS", "600"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},  # the API's throttles
+    "responses": {
+        "BACKEND": "orgs.response_cache.AnswerFileCache",
+        "LOCATION": os.environ.get("ATC_RESPONSE_CACHE_DIR", str(VAR_DIR / "cache" / "responses")),
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ATC_RESPONSE_CACHE_ENTRIES", "2000"))},
+    },
+}
+
 # The seed graph `make run` loads.
 SEED_GRAPH_FILE = BASE_DIR / "orgs" / "seed" / "seed_graph.yaml"
 

@@ -20,6 +20,8 @@ if not os.environ.get("DJANGO_SECRET_KEY"):
     VAR_DIR.mkdir(exist_ok=True)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or persistent_secret_key(VAR_DIR / "secret_key")
 
+ATC_RESPONSE_CACHE = env_flag("ATC_RESPONSE_CACHE", True)  # anonymous answers kept until the graph changes
+
 MIDDLEWARE = [
     *MIDDLEWARE[:1],  # SecurityMiddleware first: its redirect to HTTPS applies to static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -6,14 +6,21 @@ from typing import Any
 
 import orjson
 from rest_framework.renderers import JSONRenderer
+from rest_framework.utils.encoders import JSONEncoder
+
+JSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+_fallback = JSONEncoder().default
+
+
+def json_bytes(data: Any) -> bytes:
+    """Return `data` as compact UTF-8 JSON, written by orjson; what orjson has no rule for (dates and times,
+    decimals, lazy strings) goes through DRF's own encoder, so each value looks as it always did."""
+    return orjson.dumps(data, default=_fallback, option=JSON_OPTIONS)
 
 
 class FastJSONRenderer(JSONRenderer):
-    """DRF's compact UTF-8 JSON, written by orjson. What orjson has no rule for (dates and times, decimals,
-    lazy strings) goes through DRF's own encoder, so each value looks as it always did; indented output (the
-    browsable API's) is left to DRF."""
-
-    options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+    """DRF's compact UTF-8 JSON, written by orjson (`json_bytes`); indented output (the browsable API's) is
+    left to DRF."""
 
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: dict[str, Any] | None = None
@@ -22,4 +29,4 @@ class FastJSONRenderer(JSONRenderer):
             return b""
         if self.get_indent(accepted_media_type or "", renderer_context or {}):
             return super().render(data, accepted_media_type, renderer_context)
-        return orjson.dumps(data, default=self.encoder_class().default, option=self.options)
+        return json_bytes(data)

@@ -29,6 +29,7 @@ from orgs.api.preconditions import ETAG, IF_MATCH, PRECONDITION_FAILED, etag, ex
 from orgs.api.throttling import ExportAnonRateThrottle
 from orgs.dates import period_is_ordered
 from orgs.loader import graph_diff, validate_graph, write_graph
+from orgs.response_cache import cached_api_read
 from orgs.search import SEARCH_MAX_OFFSET
 from orgs.validation import editable_fields
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel
@@ -190,6 +191,7 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
             summary=f"List {plural}" + (" (search, filters, ordering)" if is_org else " by name"),
             description="Cursor-paged: follow `next`. The cursor is opaque and stays fast at any depth.",
         )
+        @cached_api_read
         def get(self, request: Request) -> Response:
             if is_org:
                 return self.organizations(request)
@@ -274,6 +276,7 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
             description="Each group holds at most `per_group` relationships, with evidence; its `next` "
             "link pages through the rest. `as_of` keeps those holding on that date.",
         )
+        @cached_api_read
         def get(self, request: Request, uid: str) -> Response:
             params = query_params(s.DetailQuery, request)
             profile = selectors.node_profile(
@@ -379,6 +382,7 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
             summary=f"Page through one group of a {model}'s relationships",
             description="One type and direction, ordered by the other end's name.",
         )
+        @cached_api_read
         def get(self, request: Request, uid: str) -> Response:
             params = query_params(s.TiesQuery, request)
             size = params["page_size"]
@@ -411,6 +415,7 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
             description="Nodes within `depth` hops (1–3) and the relationships reaching them, filtered "
             "by relationship type, node kind and `as_of`; at most `limit` nodes.",
         )
+        @cached_api_read
         def get(self, request: Request, uid: str) -> Response:
             params = query_params(s.NetworkQuery, request)
             found = selectors.neighbourhood(
@@ -465,6 +470,7 @@ class RelationshipListView(APIView):
         summary="List relationships, filtered by type, end, source, dates",
         description="Ordered by type then uid, cursor-paged. `type` takes several types, comma-separated.",
     )
+    @cached_api_read
     def get(self, request: Request) -> Response:
         params = query_params(s.RelationshipListQuery, request)
         since_after, until_before = params.get("since_after"), params.get("until_before")
@@ -529,6 +535,7 @@ class RelationshipDetailView(APIView):
         responses={200: s.RelationshipSerializer, 404: ERROR, **READ_ERRORS},
         summary="One relationship with its evidence",
     )
+    @cached_api_read
     def get(self, request: Request, uid: str) -> Response:
         tie = services.relationship_get(uid=uid)
         return Response(s.relationship_out(tie), headers={"ETag": etag(tie.get("version"))})
@@ -592,6 +599,7 @@ class PathsView(APIView):
         responses={200: s.PathsSerializer, 404: ERROR, **READ_ERRORS},
         summary="Shortest paths between two nodes, each hop with its evidence",
     )
+    @cached_api_read
     def get(self, request: Request) -> Response:
         params = query_params(s.PathsQuery, request)
         start, end = params["from"], params["to"]
@@ -638,6 +646,7 @@ class StatsView(APIView):
         responses={200: s.StatsSerializer, **READ_ERRORS},
         summary="Counts per kind and type, and the most connected organizations",
     )
+    @cached_api_read
     def get(self, request: Request) -> Response:
         params = query_params(s.StatsQuery, request)
         counts = selectors.graph_counts()

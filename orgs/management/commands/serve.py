@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from orgs.graph import GraphUnavailable, connect
 from orgs.graphserver import EmbeddedServerProcess, GraphServerError
 from orgs.management.commands.graphserver import embedded_config_from_settings
+from orgs.response_cache import graph_generation_advance
 from orgs.serving import GraphWatchdog, start_web_server, stop_web_server, wait_until_listening
 
 
@@ -44,13 +45,15 @@ def start_graph_server(stdout: OutputWrapper) -> EmbeddedServerProcess | None:
 
 
 def prepare_graph() -> None:
-    """Connect to the graph, install its schema and load the seed graph."""
+    """Connect to the graph, install its schema, load the seed graph and start a new generation of kept answers."""
     try:
         connect()
     except GraphUnavailable as error:
         raise CommandError(f"The graph server cannot be reached: {error}") from None
     call_command("setup_graph")
     call_command("load_seed")
+    # The graph may have changed while nothing served it (a restored backup): no answer kept before is valid.
+    graph_generation_advance()
 
 
 def graph_watchdog(server: EmbeddedServerProcess, stdout: OutputWrapper) -> GraphWatchdog:
