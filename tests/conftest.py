@@ -189,6 +189,14 @@ def seed_graph() -> dict[str, int]:
     return load_graph_file(settings.SEED_GRAPH_FILE)
 
 
+@pytest.fixture
+def sample_graph() -> dict[str, Any]:
+    """Load the tests' own small graph (tests/sample_graph.yaml); return its records, to count on."""
+    from tests.factories import load_sample_graph
+
+    return load_sample_graph()
+
+
 # --- Headless Chromium for the browser tests ---------------------------------------------------------
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -1,6 +1,33 @@
-"""Graphs the tests build in one query each."""
+"""Graphs the tests build in one query (or one load through the loader) each."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
 
 from orgs.graph import cypher
+from orgs.loader import import_graph, read_graph_file
+
+SAMPLE_GRAPH_FILE = Path(__file__).resolve().parent / "sample_graph.yaml"
+
+
+def sample_graph_data() -> dict[str, Any]:
+    """Return the tests' own small graph (tests/sample_graph.yaml), parsed: what `load_sample_graph` writes."""
+    return read_graph_file(SAMPLE_GRAPH_FILE)
+
+
+def load_sample_graph() -> dict[str, Any]:
+    """Write the tests' sample graph through the loader, in one transaction; return its parsed records, for
+    tests to count on what it holds rather than on the seed's totals."""
+    data = sample_graph_data()
+    import_graph(copy.deepcopy(data))  # the loader may change the records it is given
+    return data
+
+
+def ties_of(data: dict[str, Any], uid: str) -> list[dict[str, Any]]:
+    """Return the relationships of the graph file `data` that start or end at `uid`."""
+    return [tie for tie in data["relationships"] if uid in (tie["from"], tie["to"])]
 
 
 def make_hub(*, partners: int) -> None:

@@ -18,15 +18,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture
-def dated_seed_graph(seed_graph):
-    """The seed graph, the CIS ATC's observer status in INTERPOL dated from 2005 (the seed has no dates)."""
+def dated_sample_graph(sample_graph):
+    """The tests' sample graph, the CIS ATC's observer status in INTERPOL dated from 2005, its only dated tie."""
     cypher("MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) "
            "SET r.since = '2005'")
-    return seed_graph
+    assert not any(tie.get("since") or tie.get("until") for tie in sample_graph["relationships"])
+    return sample_graph
 
 
 def test_an_analyst_goes_from_search_to_evidence_to_the_explorer_and_the_path_finder(
-        live_server, page, screenshot, dated_seed_graph):
+        live_server, page, screenshot, dated_sample_graph):
     page.goto(live_server.url + "/")
     expect(page.get_by_role("heading", name="Most connected bodies")).to_be_visible()
     screenshot("01-home")

@@ -145,7 +145,7 @@ def tab(browser, live_server) -> Iterator[StrictTab]:
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_the_analyst_pages_work_under_the_policy(tab, seed_graph):
+def test_the_analyst_pages_work_under_the_policy(tab, sample_graph):
     page = tab.visit("/")
     expect(page.get_by_role("heading", name="Most connected bodies")).to_be_visible()
     tab.assert_clean()

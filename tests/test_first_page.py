@@ -10,7 +10,7 @@ from orgs.graphserver import free_port
 
 
 @pytest.mark.django_db  # the home page also shows the change log
-def test_the_home_page_lists_the_seed_organizations(client, seed_graph):
+def test_the_home_page_lists_the_most_connected_organizations(client, sample_graph):
     response = client.get("/")
 
     assert response.status_code == 200

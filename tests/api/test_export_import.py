@@ -43,7 +43,7 @@ def empty_the_graph() -> None:
 
 @pytest.mark.parametrize("export_format", ["json", "csv", "graphml"])
 def test_export_then_import_into_an_empty_graph_gives_the_same_graph(
-    seed_graph, anonymous, client_as_editor, export_format
+    sample_graph, anonymous, client_as_editor, export_format
 ):
     organizations_merge(survivor_uid="cis-atc", loser_uid="attf")  # a survivor keeps its former uids
     before = graph_snapshot()
@@ -63,7 +63,7 @@ def test_export_then_import_into_an_empty_graph_gives_the_same_graph(
     assert anonymous.get("/api/organizations/attf/").status_code == 308
 
 
-def test_the_json_export_is_the_loader_format_with_source_texts(seed_graph, anonymous):
+def test_the_json_export_is_the_loader_format_with_source_texts(sample_graph, anonymous):
     body = downloaded(anonymous.get("/api/export/"))
 
     assert set(body) >= {"sources", "countries", "organizations", "events", "documents", "relationships"}
@@ -72,7 +72,7 @@ def test_the_json_export_is_the_loader_format_with_source_texts(seed_graph, anon
     assert not any("search_text" in org or "degree" in org for org in body["organizations"])
 
 
-def test_the_csv_export_is_a_zip_of_nodes_and_edges(seed_graph, anonymous):
+def test_the_csv_export_is_a_zip_of_nodes_and_edges(sample_graph, anonymous):
     archive = zipfile.ZipFile(io.BytesIO(anonymous.get("/api/export/?format=csv").getvalue()))
 
     nodes = archive.read("nodes.csv").decode().splitlines()
@@ -83,7 +83,7 @@ def test_the_csv_export_is_a_zip_of_nodes_and_edges(seed_graph, anonymous):
     assert len(edges) - 1 == cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
 
 
-def test_the_graphml_export_declares_typed_keys(seed_graph, anonymous):
+def test_the_graphml_export_declares_typed_keys(sample_graph, anonymous):
     root = ET.fromstring(anonymous.get("/api/export/?format=graphml").getvalue())
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
 
@@ -93,7 +93,7 @@ def test_the_graphml_export_declares_typed_keys(seed_graph, anonymous):
 
 
 def test_a_neighbourhood_export_holds_its_nodes_edges_and_cited_sources(
-    seed_graph, anonymous, client_as_editor
+    sample_graph, anonymous, client_as_editor
 ):
     body = downloaded(anonymous.get("/api/export/?around=attf&depth=1"))
 
@@ -117,7 +117,7 @@ def test_exporting_the_neighbourhood_of_an_unknown_node_is_a_404(anonymous):
     assert anonymous.get("/api/export/?format=pdf").status_code == 400
 
 
-def test_a_dry_run_reports_what_would_change_and_writes_nothing(seed_graph, anonymous, client_as_editor):
+def test_a_dry_run_reports_what_would_change_and_writes_nothing(sample_graph, anonymous, client_as_editor):
     body = downloaded(anonymous.get("/api/export/"))
     body["organizations"].append({"uid": "new-body", "name": "A New Body"})
     before = graph_snapshot()
@@ -181,20 +181,21 @@ def test_an_unreadable_upload_is_a_400(client_as_editor):
     assert response.status_code == 400 and response.json()["problems"]
 
 
-def test_the_import_command_reports_a_dry_run_then_imports(seed_graph, anonymous, tmp_path):
+def test_the_import_command_reports_a_dry_run_then_imports(sample_graph, anonymous, tmp_path):
     path = tmp_path / "graph.json"
     path.write_text(json.dumps(downloaded(anonymous.get("/api/export/"))))
     empty_the_graph()
 
     dry = io.StringIO()
     call_command("import_graph", str(path), "--dry-run", stdout=dry)
-    assert "Organization: would create 44, update 0" in dry.getvalue()
+    organizations = len(sample_graph["organizations"])
+    assert f"Organization: would create {organizations}, update 0" in dry.getvalue()
     assert cypher("MATCH (n:Node) RETURN count(n) AS n")[0]["n"] == 0
 
     out = io.StringIO()
     call_command("import_graph", str(path), "--progress", stdout=out)
-    assert "Organization: 44/44" in out.getvalue()
-    assert cypher("MATCH (o:Organization) RETURN count(o) AS n")[0]["n"] == 44
+    assert f"Organization: {organizations}/{organizations}" in out.getvalue()
+    assert cypher("MATCH (o:Organization) RETURN count(o) AS n")[0]["n"] == organizations
 
 
 @pytest.mark.no_graph

@@ -61,7 +61,7 @@ def test_the_list_orders_by_name_descending_on_request(anonymous):
     ]
 
 
-def test_search_finds_an_organization_by_name_acronym_or_alias(seed_graph, anonymous):
+def test_search_finds_an_organization_by_name_acronym_or_alias(sample_graph, anonymous):
     by_acronym = anonymous.get("/api/organizations/?q=CODEXTER").json()["results"]
     by_alias = anonymous.get("/api/organizations/?q=ICPO").json()["results"]
     by_prefix = anonymous.get("/api/organizations/?q=interp").json()["results"]
@@ -70,7 +70,7 @@ def test_search_finds_an_organization_by_name_acronym_or_alias(seed_graph, anony
     assert "interpol" in [row["uid"] for row in by_alias + by_prefix]
 
 
-def test_the_list_filters_by_kind_country_and_relationship_type(seed_graph, anonymous):
+def test_the_list_filters_by_kind_country_and_relationship_type(sample_graph, anonymous):
     task_forces = anonymous.get("/api/organizations/?kind=task_force&page_size=500").json()["results"]
     in_turkey = anonymous.get("/api/organizations/?country=turkey").json()["results"]
     merged = anonymous.get("/api/organizations/?relationship_type=MERGED_FROM").json()["results"]
@@ -180,7 +180,7 @@ def test_an_unknown_uid_is_a_404(anonymous):
     assert "nobody" in response.json()["detail"]
 
 
-def test_a_country_uid_is_not_an_organization(seed_graph, anonymous):
+def test_a_country_uid_is_not_an_organization(sample_graph, anonymous):
     assert anonymous.get("/api/organizations/turkey/").status_code == 404
     assert anonymous.get("/api/countries/turkey/").status_code == 200
 
