@@ -28,7 +28,7 @@ from orgs.counts import add_to_counts
 from orgs.graph import AlreadyExists, cypher, read_cypher, write_transaction
 from orgs.search import search_text_for
 from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, tie_uid
-from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
+from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel, tie_public_name
 
 SECTIONS: dict[str, NodeLabel] = {
     "sources": NodeLabel.SOURCE,
@@ -364,7 +364,7 @@ def _check_ties(checked: CheckedNodes, ready: Callable[[str, list[dict[str, Any]
         try:
             props = clean_tie(rel, label_of[start], label_of[end], start, end, properties)
         except ValidationFailed as error:
-            problems += [f"{where}: field '{_file_field(name)}': {' '.join(m)}" for name, m in error.errors.items()]
+            problems += [f"{where}: field '{tie_public_name(name)}': {' '.join(m)}" for name, m in error.errors.items()]
             continue
         key = (start, rel, end)
         mirrored = (end, rel, start)
@@ -417,10 +417,6 @@ def _records(data: dict[str, Any], section: str, problems: list[str]) -> Iterabl
         else:
             problems.append(f"{section}[{index}]: expected a mapping of fields")
     return valid
-
-
-def _file_field(name: str) -> str:
-    return {"source_uid": "source", "type": "type", "from": "from", "to": "to"}.get(name, name)
 
 
 def _named_by_ties(raw_ties: Iterable[Any]) -> set[str]:

@@ -15,7 +15,7 @@ from orgs import cypher as q
 from orgs.dates import valid_on_clause
 from orgs.graph import fulltext_index_name, fulltext_pages_stably, read_cypher
 from orgs.search import search_words
-from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
+from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
 
 KIND_OF = "[label IN labels({0}) WHERE label <> 'Node'][0]"
 
@@ -554,10 +554,11 @@ def node_fate(*, uid: str) -> dict[str, Any] | None:
     return None
 
 
-RELATIONSHIP_ROW = (
-    "r.uid AS uid, type(r) AS type, a.uid AS from, b.uid AS to, r.since AS since, r.until AS until, "
-    "r.qualifier AS qualifier, r.confidence AS confidence, r.source_uid AS source, r.evidence AS evidence"
+# A relationship as Python names it (`orgs.vocabulary.TIE_PUBLIC_NAMES` gives the API's and the files' names).
+RELATIONSHIP_ROW = "r.uid AS uid, type(r) AS type, a.uid AS start, b.uid AS end, " + ", ".join(
+    f"r.{name} AS {name}" for name in TIE_PROPERTIES
 )
+RELATIONSHIP_ROW_FIELDS = ("uid", "type", "start", "end", *TIE_PROPERTIES)
 
 
 RELATIONSHIP_FILTERS = f"""
@@ -668,7 +669,7 @@ def export_node_pages(label: str, *, batch: int | None = None) -> Iterator[list[
 
 
 def export_tie_pages(rel_type: str, *, batch: int | None = None) -> Iterator[list[dict[str, Any]]]:
-    """Yield every `rel_type` relationship as an export row (uid, type, from, to, its properties), ordered by
+    """Yield every `rel_type` relationship as an export row (uid, type, start, end, its properties), ordered by
     uid, up to `batch` (default EXPORT_BATCH) at a time; each page is its own read, as in `export_node_pages`."""
     yield from _keyset_pages(export_ties_page_query(rel_type), lambda row: row["uid"], batch)
 
@@ -697,12 +698,9 @@ def graph_export(*, around: str | None = None, depth: int = 1, as_of: str | None
     found = neighbourhood(uid=around, depth=depth, as_of=as_of, limit=limit)
     if found is None:
         return None
-    ties = sorted(({"uid": e["uid"], "type": e["type"], "from": e["start"], "to": e["end"],
-                    "since": e["since"], "until": e["until"], "qualifier": e["qualifier"],
-                    "confidence": e["confidence"], "source": e["source_uid"], "evidence": e["evidence"]}
-                   for e in found["edges"]),
+    ties = sorted(({name: edge[name] for name in RELATIONSHIP_ROW_FIELDS} for edge in found["edges"]),
                   key=lambda tie: (tie["type"], tie["uid"]))
-    uids = {node["uid"] for node in found["nodes"]} | {tie["source"] for tie in ties if tie["source"]}
+    uids = {node["uid"] for node in found["nodes"]} | {tie["source_uid"] for tie in ties if tie["source_uid"]}
     for row in read_cypher(NODES_BY_UID, {"uids": sorted(uids)}):
         nodes[row["label"]].append(row["props"])
     return {"nodes": nodes, "relationships": ties}

@@ -30,7 +30,7 @@ from orgs import selectors
 from orgs.api.renderers import FastJSONRenderer
 from orgs.loader import SECTIONS, shown
 from orgs.validation import TEXT_LIMITS, editable_fields
-from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
+from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel, tie_public
 
 SECTION_OF = {label.value: section for section, label in SECTIONS.items()}
 NOT_EXPORTED = frozenset({"degree", "search_text", "version"})  # derived again on import
@@ -68,8 +68,8 @@ def node_record(props: dict[str, Any]) -> dict[str, Any]:
 
 
 def tie_record(row: dict[str, Any]) -> dict[str, Any]:
-    """Return a relationship's graph-file record: its export row without nulls."""
-    return {k: v for k, v in row.items() if v is not None}
+    """Return a relationship's graph-file record: its export row under the file's names, without nulls."""
+    return {k: v for k, v in tie_public(row).items() if v is not None}
 
 
 def file_header() -> dict[str, Any]:
