@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -295,6 +296,7 @@ class NodeViewSet(ViewSet):
 
     # --- around one node
 
+    @action(detail=True, methods=["get"])
     def relationships(self, request: Request, uid: str) -> Response:
         params = query_params(s.TiesQuery, request)
         size = params["page_size"]
@@ -316,6 +318,7 @@ class NodeViewSet(ViewSet):
         keyset = (rows[-1]["other"]["name"], rows[-1]["other"]["uid"]) if more else None
         return Response(page(request, s.TieSerializer.bodies(rows), page_size=size, next_keyset=keyset))
 
+    @action(detail=True, methods=["get"])
     def network(self, request: Request, uid: str) -> Response:
         params = query_params(s.NetworkQuery, request)
         found = selectors.neighbourhood(
