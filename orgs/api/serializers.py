@@ -8,7 +8,8 @@ A relationship has the graph's names in Python (`start`, `end`, `source_uid`) an
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -140,15 +141,21 @@ class StrictSerializer(serializers.Serializer):
 class ResponseSerializer(serializers.Serializer):
     def to_representation(self, instance: Mapping[str, Any]) -> dict[str, Any]:
         body: dict[str, Any] = {}
-        for name, field in self.fields.items():
-            if field.write_only:
-                continue
-            value = instance.get(field.source)
-            if value is not None:
-                body[name] = field.to_representation(value)
-            else:
-                body[name] = [] if isinstance(field, (serializers.ListField, serializers.ListSerializer)) else None
+        for name, source, write, is_list in self.writing_plan:
+            value = instance.get(source)
+            body[name] = write(value) if value is not None else [] if is_list else None
         return body
+
+    @cached_property
+    def writing_plan(self) -> tuple[tuple[str, str, Callable[[Any], Any], bool], ...]:
+        """Return, for each field a body shows, its name, the row's key it reads, how it writes a value and
+        whether it is a list: read once, so that writing a row looks nothing else up."""
+        return tuple(
+            (name, field.source or name, field.to_representation,
+             isinstance(field, (serializers.ListField, serializers.ListSerializer)))
+            for name, field in self.fields.items()
+            if not field.write_only
+        )
 
     @classmethod
     def body(cls, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -156,7 +163,7 @@ class ResponseSerializer(serializers.Serializer):
         return _writer(cls).to_representation(row)
 
     @classmethod
-    def bodies(cls, rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    def bodies(cls, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Return the bodies this serializer writes for `rows`, in order."""
         writer = _writer(cls)
         return [writer.to_representation(row) for row in rows]
