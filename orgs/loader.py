@@ -39,7 +39,7 @@ from orgs.validation import (
     tie_key,
     tie_uid,
 )
-from orgs.vocabulary import FILE_TIE_FIELDS, NODE_KINDS, TIE_PROPERTIES, NodeLabel
+from orgs.vocabulary import NODE_KINDS, TIE_PROPERTIES, NodeLabel, tie_public_name
 
 # A graph file's node sections, each named by its kind's plural, in the order files hold them.
 SECTIONS: dict[str, NodeLabel] = {
@@ -385,7 +385,7 @@ def _check_ties(checked: CheckedNodes, ready: Callable[[str, list[dict[str, Any]
         try:
             props = clean_tie(rel, label_of[start], label_of[end], start, end, properties)
         except ValidationFailed as error:
-            problems += [f"{where}: field '{_file_field(name)}': {' '.join(m)}" for name, m in error.errors.items()]
+            problems += [f"{where}: field '{tie_public_name(name)}': {' '.join(m)}" for name, m in error.errors.items()]
             continue
         key = tie_key(rel, start, end)
         if key in seen:
@@ -446,10 +446,6 @@ def record_tie_properties(record: dict[str, Any]) -> dict[str, Any]:
     source = record.get("source")
     properties["source_uid"] = str(source) if source else None
     return properties
-
-
-def _file_field(name: str) -> str:
-    return FILE_TIE_FIELDS.get(name, name)
 
 
 def _file_uids(data: dict[str, Any]) -> set[str]:

@@ -15,7 +15,9 @@ from orgs import cypher as q
 from orgs.dates import valid_on_clause
 from orgs.graph import fulltext_index_name, fulltext_pages_stably, read_cypher
 from orgs.search import search_words
-from orgs.vocabulary import FILE_TIE_FIELDS, RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
+from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
+
+KIND_OF = "[label IN labels({0}) WHERE label <> 'Node'][0]"
 
 # The fields a page or the API shows of the node at the other end of a relationship.
 OTHER_END = (
@@ -547,9 +549,11 @@ def node_fate(*, uid: str) -> dict[str, Any] | None:
     return None
 
 
-RELATIONSHIP_ROW = "r.uid AS uid, type(r) AS type, a.uid AS from, b.uid AS to, " + ", ".join(
-    f"r.{name} AS {FILE_TIE_FIELDS.get(name, name)}" for name in TIE_PROPERTIES
+# A relationship as Python names it (`orgs.vocabulary.TIE_PUBLIC_NAMES` gives the API's and the files' names).
+RELATIONSHIP_ROW = "r.uid AS uid, type(r) AS type, a.uid AS start, b.uid AS end, " + ", ".join(
+    f"r.{name} AS {name}" for name in TIE_PROPERTIES
 )
+RELATIONSHIP_ROW_FIELDS = ("uid", "type", "start", "end", *TIE_PROPERTIES)
 
 
 RELATIONSHIP_FILTERS = f"""
@@ -660,7 +664,7 @@ def export_node_pages(label: str, *, batch: int | None = None) -> Iterator[list[
 
 
 def export_tie_pages(rel_type: str, *, batch: int | None = None) -> Iterator[list[dict[str, Any]]]:
-    """Yield every `rel_type` relationship as an export row (uid, type, from, to, its properties), ordered by
+    """Yield every `rel_type` relationship as an export row (uid, type, start, end, its properties), ordered by
     uid, up to `batch` (default EXPORT_BATCH) at a time; each page is its own read, as in `export_node_pages`."""
     yield from _keyset_pages(export_ties_page_query(rel_type), lambda row: row["uid"], batch)
 
@@ -689,11 +693,9 @@ def graph_export(*, around: str | None = None, depth: int = 1, as_of: str | None
     found = neighbourhood(uid=around, depth=depth, as_of=as_of, limit=limit)
     if found is None:
         return None
-    ties = sorted(({"uid": e["uid"], "type": e["type"], "from": e["start"], "to": e["end"],
-                    **{FILE_TIE_FIELDS.get(name, name): e[name] for name in TIE_PROPERTIES}}
-                   for e in found["edges"]),
+    ties = sorted(({name: edge[name] for name in RELATIONSHIP_ROW_FIELDS} for edge in found["edges"]),
                   key=lambda tie: (tie["type"], tie["uid"]))
-    uids = {node["uid"] for node in found["nodes"]} | {tie["source"] for tie in ties if tie["source"]}
+    uids = {node["uid"] for node in found["nodes"]} | {tie["source_uid"] for tie in ties if tie["source_uid"]}
     for row in read_cypher(NODES_BY_UID, {"uids": sorted(uids)}):
         nodes[row["label"]].append(row["props"])
     return {"nodes": nodes, "relationships": ties}

@@ -23,18 +23,30 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from xml.sax.saxutils import XMLGenerator
 
+import orjson
 from django.conf import settings
 
 from orgs import selectors
-from orgs.api.renderers import json_bytes
+from orgs.api.renderers import FastJSONRenderer
 from orgs.loader import SECTIONS, shown
 from orgs.validation import TEXT_LIMITS, editable_fields
-from orgs.vocabulary import FILE_TIE_FIELDS, RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
+from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel, tie_public
 
 SECTION_OF = {label.value: section for section, label in SECTIONS.items()}
 NOT_EXPORTED = frozenset({"degree", "search_text", "version"})  # derived again on import
 LIST_FIELDS = frozenset({"aliases", "former_uids"})
-EDGE_COLUMNS = ("uid", "type", "from", "to", *(FILE_TIE_FIELDS.get(name, name) for name in TIE_PROPERTIES))
+EDGE_COLUMNS = (
+    "uid",
+    "type",
+    "from",
+    "to",
+    "since",
+    "until",
+    "qualifier",
+    "confidence",
+    "source",
+    "evidence",
+)
 FORMAT_NAME = "atc-graph/1"
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 # Characters XML 1.0 cannot hold, not even as references (C0 controls but tab, LF and CR; U+FFFE, U+FFFF).
@@ -56,8 +68,8 @@ def node_record(props: dict[str, Any]) -> dict[str, Any]:
 
 
 def tie_record(row: dict[str, Any]) -> dict[str, Any]:
-    """Return a relationship's graph-file record: its export row without nulls."""
-    return {k: v for k, v in row.items() if v is not None}
+    """Return a relationship's graph-file record: its export row under the file's names, without nulls."""
+    return {k: v for k, v in tie_public(row).items() if v is not None}
 
 
 def file_header() -> dict[str, Any]:
@@ -99,13 +111,17 @@ def whole_graph_sections() -> Sections:
 def json_chunks(header: dict[str, Any], sections: Sections) -> Iterator[bytes]:
     """Yield the graph file as JSON, a page at a time: the same bytes the API's JSON renderer gives for the
     whole mapping (header fields, then each section's list)."""
-    yield json_bytes(header)[:-1]  # without its closing brace
+    def dumps(value: Any) -> bytes:
+        return orjson.dumps(value, default=FastJSONRenderer.encoder_class().default,
+                            option=FastJSONRenderer.options)
+
+    yield dumps(header)[:-1]  # without its closing brace
     for name, pages in sections:
-        yield b"," + json_bytes(name) + b":["
+        yield b"," + dumps(name) + b":["
         separator = b""
         for page in pages:
             if page:
-                yield separator + b",".join(json_bytes(record) for record in page)
+                yield separator + b",".join(dumps(record) for record in page)
                 separator = b","
         yield b"]"
     yield b"}"

@@ -1,12 +1,18 @@
-"""Plain serializers (nodes are not Django models): query parameters, request bodies, and the documented
-shape of every response. Responses are built by the `*_out` functions below, which fill every documented key.
+"""Plain serializers (nodes are not Django models): query parameters, request bodies, and every response,
+which the views write through these serializers (`ResponseSerializer`), so what is documented is what is sent.
+
+A relationship has the graph's names in Python (`start`, `end`, `source_uid`) and the public ones in the API
+(`from`, `to`, `source`): the fields below say so with DRF's `source`, from `orgs.vocabulary.TIE_PUBLIC_NAMES`.
 """
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from neomodel import ArrayProperty, IntegerProperty
 from rest_framework import serializers
 from rest_framework.fields import empty
@@ -22,6 +28,7 @@ from orgs.vocabulary import (
     EventKind,
     NodeLabel,
     OrganizationKind,
+    tie_python_name,
 )
 
 REL_TYPE_CHOICES = sorted(RELATIONSHIP_TYPES)
@@ -125,20 +132,66 @@ class StrictSerializer(serializers.Serializer):
         return attrs
 
 
+# A response body's shape, and what writes it (no docstring: the schema would show it on every response). A
+# row is a mapping (a selector's row, a service's result), not a model instance: a key it lacks reads as null,
+# a list field's null as []; nested serializers write their part the same way. Writing holds no state, so
+# `body`/`bodies` use one instance per serializer, its fields built once (building them, a deep copy of every
+# declared field, cost more than writing a page).
+class ResponseSerializer(serializers.Serializer):
+    def to_representation(self, instance: Mapping[str, Any]) -> dict[str, Any]:
+        body: dict[str, Any] = {}
+        for name, source, write, is_list in self.writing_plan:
+            value = instance.get(source)
+            body[name] = write(value) if value is not None else [] if is_list else None
+        return body
+
+    @cached_property
+    def writing_plan(self) -> tuple[tuple[str, str, Callable[[Any], Any], bool], ...]:
+        """Return, for each field a body shows, its name, the row's key it reads, how it writes a value and
+        whether it is a list: read once, so that writing a row looks nothing else up."""
+        return tuple(
+            (name, field.source or name, field.to_representation,
+             isinstance(field, (serializers.ListField, serializers.ListSerializer)))
+            for name, field in self.fields.items()
+            if not field.write_only
+        )
+
+    @classmethod
+    def body(cls, row: Mapping[str, Any]) -> dict[str, Any]:
+        """Return the response body this serializer writes for `row`."""
+        return _writer(cls).to_representation(row)
+
+    @classmethod
+    def bodies(cls, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Return the bodies this serializer writes for `rows`, in order."""
+        writer = _writer(cls)
+        return [writer.to_representation(row) for row in rows]
+
+
+_WRITERS: dict[type[ResponseSerializer], ResponseSerializer] = {}
+
+
+def _writer(serializer_class: type[ResponseSerializer]) -> ResponseSerializer:
+    writer = _WRITERS.get(serializer_class)
+    if writer is None:
+        writer = _WRITERS.setdefault(serializer_class, serializer_class())
+    return writer
+
+
 # --- Query parameters ----------------------------------------------------------------------------------
 
 
 class QuerySerializer(serializers.Serializer):
-    """Query parameters, validated on every read, so built lean: an instance gets only the fields its data
-    needs (those given, required or with a default; the others would add nothing to the validated data),
-    each made afresh from the declared field's arguments without deep-copying them. DRF's default, a deep
-    copy of every declared field, was a third of a cheap call's own time. With no data (the schema
-    generator's instance) it gets them all. Names are public names (`from_` is `from`)."""
+    """Query parameters, validated on every read, so built lean: an instance gets a copy (DRF's own field
+    cloning, `copy.deepcopy`) of only the fields its data needs (those given, required or with a default; the
+    others would add nothing to the validated data). DRF's default, a copy of every declared field, cost twice
+    as much. With no data (the schema generator's instance) it gets them all. Names are public names (`from_`
+    is `from`)."""
 
     def get_fields(self) -> dict[str, serializers.Field]:
         given = getattr(self, "initial_data", None)
         return {
-            public_name(name): type(field)(*field._args, **field._kwargs)
+            public_name(name): copy.deepcopy(field)
             for name, field in self._declared_fields.items()
             if given is None or public_name(name) in given or field.required or field.default is not empty
         }
@@ -273,7 +326,17 @@ def _field_for(name: str, prop: Any) -> serializers.Field:
     )
 
 
-def node_serializer(label: str) -> type[serializers.Serializer]:
+# A node's body (no docstring: the schema shows StrictSerializer's on request and response alike): a node no
+# relationship has touched yet has no stored degree, and reads 0.
+class NodeSerializer(StrictSerializer, ResponseSerializer):
+    def to_representation(self, instance: Mapping[str, Any]) -> dict[str, Any]:
+        body = super().to_representation(instance)
+        if body.get("degree") is None:
+            body["degree"] = 0
+        return body
+
+
+def node_serializer(label: str) -> type[NodeSerializer]:
     """Return the serializer of a `label` node, its fields read from the graph schema."""
     fields: dict[str, Any] = {
         "uid": uid_field(required=False, help_text="Stable identifier; chosen from the name if not given."),
@@ -286,13 +349,13 @@ def node_serializer(label: str) -> type[serializers.Serializer]:
         fields["former_uids"] = serializers.ListField(
             child=serializers.CharField(), read_only=True, help_text="uids merged into this one."
         )
-    return type(f"{label}Serializer", (StrictSerializer,), fields)
+    return type(f"{label}Serializer", (NodeSerializer,), fields)
 
 
 NODE_SERIALIZERS = {label.value: node_serializer(label.value) for label in NodeLabel}
 
 
-class NodeSummarySerializer(serializers.Serializer):
+class NodeSummarySerializer(ResponseSerializer):
     uid = serializers.CharField()
     name = serializers.CharField(allow_null=True)
     acronym = serializers.CharField(allow_null=True)
@@ -301,7 +364,7 @@ class NodeSummarySerializer(serializers.Serializer):
     degree = serializers.IntegerField(allow_null=True)
 
 
-class OrganizationListItemSerializer(serializers.Serializer):
+class OrganizationListItemSerializer(ResponseSerializer):
     uid = serializers.CharField()
     name = serializers.CharField()
     acronym = serializers.CharField(allow_null=True)
@@ -310,7 +373,7 @@ class OrganizationListItemSerializer(serializers.Serializer):
     degree = serializers.IntegerField(allow_null=True)
 
 
-class NodeListItemSerializer(serializers.Serializer):
+class NodeListItemSerializer(ResponseSerializer):
     uid = serializers.CharField()
     name = serializers.CharField(allow_null=True)
     kind = serializers.CharField(allow_null=True)
@@ -321,34 +384,56 @@ class NodeListItemSerializer(serializers.Serializer):
     publisher = serializers.CharField(allow_null=True)
 
 
-class EvidenceFieldsSerializer(serializers.Serializer):
+class DirectionField(serializers.ChoiceField):
+    """A relationship's direction seen from one of its ends, from a row's `outgoing`: "out" from its start,
+    "in" from its end."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(choices=["out", "in"], source="outgoing", **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return "out" if value else "in"
+
+
+# A relationship's fields, in the order its bodies list them: uid and type, (its ends,) then its facts.
+class TieKeySerializer(ResponseSerializer):
     uid = serializers.CharField()
     type = serializers.ChoiceField(choices=REL_TYPE_CHOICES)
+
+
+class TieEndsSerializer(TieKeySerializer):
+    from_ = serializers.CharField(source=tie_python_name("from"), help_text="uid of the start node.")
+    to = serializers.CharField(source=tie_python_name("to"), help_text="uid of the end node.")
+
+
+class TieFactsSerializer(ResponseSerializer):
     since = serializers.CharField(allow_null=True)
     until = serializers.CharField(allow_null=True)
     qualifier = serializers.CharField(allow_null=True)
     confidence = serializers.CharField(allow_null=True)
-    source = serializers.CharField(allow_null=True, help_text="uid of the source of the evidence.")
+    source = serializers.CharField(
+        source=tie_python_name("source"), allow_null=True, help_text="uid of the source of the evidence."
+    )
     evidence = serializers.CharField(
         allow_null=True, help_text="The sentence of the source that supports it."
     )
 
 
-class TieSerializer(EvidenceFieldsSerializer):
-    direction = serializers.ChoiceField(choices=["out", "in"])
+class TieSerializer(TieKeySerializer, TieFactsSerializer):
+    direction = DirectionField()
     other = NodeSummarySerializer()
 
 
-class TieGroupSerializer(serializers.Serializer):
+class TieGroupSerializer(ResponseSerializer):
     type = serializers.ChoiceField(choices=REL_TYPE_CHOICES)
-    direction = serializers.ChoiceField(choices=["out", "in"])
+    direction = DirectionField()
     reads = serializers.CharField(help_text="How the type reads from this node, e.g. 'is a member of'.")
     total = serializers.IntegerField()
     ties = TieSerializer(many=True)
     next = serializers.URLField(allow_null=True, help_text="The next page of this group, if it has more.")
 
 
-def node_detail_serializer(label: str) -> type[serializers.Serializer]:
+def node_detail_serializer(label: str) -> type[NodeSerializer]:
     fields = {
         "label": serializers.ChoiceField(choices=LABEL_CHOICES),
         "relationships": TieGroupSerializer(many=True),
@@ -359,15 +444,18 @@ def node_detail_serializer(label: str) -> type[serializers.Serializer]:
 NODE_DETAIL_SERIALIZERS = {label.value: node_detail_serializer(label.value) for label in NodeLabel}
 
 
-class RelationshipSerializer(PublicNames, EvidenceFieldsSerializer):
-    from_ = serializers.CharField(help_text="uid of the start node.")
-    to = serializers.CharField(help_text="uid of the end node.")
+class RelationshipSerializer(PublicNames, TieEndsSerializer, TieFactsSerializer):
+    pass
 
 
 class RelationshipWriteSerializer(PublicNames, StrictSerializer):
     type = serializers.CharField(max_length=40, help_text=f"One of: {', '.join(REL_TYPE_CHOICES)}.")
-    from_ = serializers.CharField(max_length=TEXT_LIMITS["uid"], help_text="uid of the start node.")
-    to = serializers.CharField(max_length=TEXT_LIMITS["uid"], help_text="uid of the end node.")
+    from_ = serializers.CharField(
+        source=tie_python_name("from"), max_length=TEXT_LIMITS["uid"], help_text="uid of the start node."
+    )
+    to = serializers.CharField(
+        source=tie_python_name("to"), max_length=TEXT_LIMITS["uid"], help_text="uid of the end node."
+    )
     since = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     until = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     qualifier = serializers.CharField(
@@ -375,7 +463,9 @@ class RelationshipWriteSerializer(PublicNames, StrictSerializer):
     )
     confidence = serializers.ChoiceField(choices=[c.value for c in Confidence], required=False)
     source = serializers.CharField(
-        max_length=TEXT_LIMITS["source_uid"], help_text="uid of the Source the evidence comes from."
+        source=tie_python_name("source"),
+        max_length=TEXT_LIMITS["source_uid"],
+        help_text="uid of the Source the evidence comes from.",
     )
     evidence = serializers.CharField(
         max_length=TEXT_LIMITS["evidence"], help_text="The exact sentence of the source that supports it."
@@ -389,11 +479,13 @@ class RelationshipUpdateSerializer(StrictSerializer):
         required=False, allow_null=True, allow_blank=True, max_length=TEXT_LIMITS["qualifier"]
     )
     confidence = serializers.ChoiceField(choices=[c.value for c in Confidence], required=False)
-    source = serializers.CharField(required=False, max_length=TEXT_LIMITS["source_uid"])
+    source = serializers.CharField(
+        source=tie_python_name("source"), required=False, max_length=TEXT_LIMITS["source_uid"]
+    )
     evidence = serializers.CharField(required=False, max_length=TEXT_LIMITS["evidence"])
 
 
-class NetworkSerializer(serializers.Serializer):
+class NetworkSerializer(ResponseSerializer):
     centre = serializers.CharField()
     depth = serializers.IntegerField()
     limit = serializers.IntegerField()
@@ -404,19 +496,19 @@ class NetworkSerializer(serializers.Serializer):
     edges = RelationshipSerializer(many=True)
 
 
-class PathSerializer(serializers.Serializer):
+class PathSerializer(ResponseSerializer):
     length = serializers.IntegerField()
     nodes = NodeSummarySerializer(many=True)
-    hops = RelationshipSerializer(many=True, help_text="Each hop in order, with its evidence.")
+    hops = RelationshipSerializer(many=True, source="ties", help_text="Each hop in order, with its evidence.")
 
 
-class PathsSerializer(PublicNames):
+class PathsSerializer(PublicNames, ResponseSerializer):
     from_ = serializers.CharField()
     to = serializers.CharField()
     paths = PathSerializer(many=True)
 
 
-class HubSerializer(serializers.Serializer):
+class HubSerializer(ResponseSerializer):
     uid = serializers.CharField()
     name = serializers.CharField()
     acronym = serializers.CharField(allow_null=True)
@@ -424,13 +516,13 @@ class HubSerializer(serializers.Serializer):
     degree = serializers.IntegerField()
 
 
-class StatsSerializer(serializers.Serializer):
+class StatsSerializer(ResponseSerializer):
     nodes = serializers.DictField(child=serializers.IntegerField(), help_text="Count per node kind.")
     relationships = serializers.DictField(child=serializers.IntegerField(), help_text="Count per type.")
     top_by_degree = HubSerializer(many=True)
 
 
-class ImportResultSerializer(serializers.Serializer):
+class ImportResultSerializer(ResponseSerializer):
     dry_run = serializers.BooleanField()
     written = serializers.BooleanField()
     counts = serializers.DictField(child=serializers.IntegerField(), help_text="Records per kind and type.")
@@ -444,95 +536,20 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(ResponseSerializer):
     detail = serializers.CharField()
     code = serializers.CharField(required=False)
 
 
-def page_serializer(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
-    return type(
+def page_serializer(item: type[ResponseSerializer], name: str) -> type[ResponseSerializer]:
+    """Return the serializer of a cursor page of `item`s, named `name` in the schema."""
+    page = type(
         name,
-        (serializers.Serializer,),
+        (ResponseSerializer,),
         {
             "next": serializers.URLField(allow_null=True, help_text="The next page; null on the last one."),
             "results": item(many=True),
         },
     )
-
-
-# --- Responses ---------------------------------------------------------------------------------------
-
-NODE_OUT_FIELDS = {label.value: list(NODE_SERIALIZERS[label.value]().fields) for label in NodeLabel}
-LIST_VALUED = frozenset({"aliases", "former_uids"})
-
-
-def node_out(label: str, props: dict[str, Any]) -> dict[str, Any]:
-    """Return a node's API body: every documented field (None or [] when unset), no search text."""
-    out: dict[str, Any] = {}
-    for name in NODE_OUT_FIELDS[label]:
-        value = props.get(name)
-        out[name] = (value or []) if name in LIST_VALUED else value
-    if out.get("degree") is None:
-        out["degree"] = 0  # a node no relationship has touched yet
-    return out
-
-
-def summary_out(node: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "uid": node["uid"],
-        "name": node.get("name"),
-        "acronym": node.get("acronym"),
-        "kind": node.get("kind"),
-        "label": node.get("label"),
-        "degree": node.get("degree"),
-    }
-
-
-def tie_out(tie: dict[str, Any]) -> dict[str, Any]:
-    """Return a relationship seen from one of its ends (selectors' tie rows)."""
-    return {
-        "uid": tie["uid"],
-        "type": tie["type"],
-        "since": tie.get("since"),
-        "until": tie.get("until"),
-        "qualifier": tie.get("qualifier"),
-        "confidence": tie.get("confidence"),
-        "source": tie.get("source_uid"),
-        "evidence": tie.get("evidence"),
-        "direction": "out" if tie["outgoing"] else "in",
-        "other": summary_out(tie["other"]),
-    }
-
-
-def relationship_out(row: dict[str, Any]) -> dict[str, Any]:
-    """Return a relationship body from a selector row (`from`/`to`) or a service result (`start`/`end`)."""
-    return {
-        "uid": row["uid"],
-        "type": row["type"],
-        "from": row.get("from", row.get("start")),
-        "to": row.get("to", row.get("end")),
-        "since": row.get("since"),
-        "until": row.get("until"),
-        "qualifier": row.get("qualifier"),
-        "confidence": row.get("confidence"),
-        "source": row.get("source", row.get("source_uid")),
-        "evidence": row.get("evidence"),
-    }
-
-
-def organization_item_out(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "uid": row["uid"],
-        "name": row["name"],
-        "acronym": row.get("acronym"),
-        "aliases": row.get("aliases") or [],
-        "kind": row.get("kind"),
-        "degree": row.get("degree"),
-    }
-
-
-def node_item_out(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: row.get(key)
-        for key in ("uid", "name", "kind", "degree", "date", "place", "iso_code", "publisher")
-    }
+    # A page is one object: drf-spectacular would take a viewset's `list` action to answer a list of them.
+    return extend_schema_serializer(many=False)(page)

@@ -36,15 +36,25 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),  # its init script: ?script
     path("redoc/", csp_update(REDOC_POLICY)(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
 ]
+# Each node kind's views (`views.NodeViewSet`): the suffix completes the view's name ("Organization List").
 for label, plural in views.PATHS.items():
-    node_views = views.NODE_VIEWS[label]
+    node_views = views.NODE_VIEWSETS[label]
     urlpatterns += [
-        path(f"{plural}/", node_views["list"].as_view(), name=f"{plural}-list"),
-        path(f"{plural}/<str:uid>/", node_views["detail"].as_view(), name=f"{plural}-detail"),
+        path(f"{plural}/", node_views.as_view({"get": "list", "post": "create"}, suffix="List"),
+             name=f"{plural}-list"),
+        path(
+            f"{plural}/<str:uid>/",
+            node_views.as_view(
+                {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"},
+                suffix="Detail",
+            ),
+            name=f"{plural}-detail",
+        ),
         path(
             f"{plural}/<str:uid>/relationships/",
-            node_views["relationships"].as_view(),
+            node_views.as_view({"get": "relationships"}, suffix="Ties"),
             name=f"{plural}-relationships",
         ),
-        path(f"{plural}/<str:uid>/network/", node_views["network"].as_view(), name=f"{plural}-network"),
+        path(f"{plural}/<str:uid>/network/", node_views.as_view({"get": "network"}, suffix="Network"),
+             name=f"{plural}-network"),
     ]

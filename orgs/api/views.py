@@ -1,4 +1,5 @@
-"""API views: each validates its input with a serializer, calls one selector or service, shapes the answer.
+"""API views: each validates its input with a serializer, calls one selector or service, and writes the answer
+through the response's serializer (`orgs.api.serializers.ResponseSerializer`).
 
 Errors raised by the services (ValidationFailed, NotFound, AlreadyExists, GraphUnavailable) are turned into
 400/404/409/503 answers by `orgs.api.exceptions.api_exception_handler`.
@@ -6,19 +7,21 @@ Errors raised by the services (ValidationFailed, NotFound, AlreadyExists, GraphU
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse as api_reverse
 from rest_framework.views import APIView
+from rest_framework.viewsets import ViewSet
 
 from orgs import selectors, services
 from orgs.api import formats
@@ -32,7 +35,7 @@ from orgs.loader import graph_diff, validate_graph, write_graph
 from orgs.response_cache import cached_api_read
 from orgs.search import SEARCH_MAX_OFFSET
 from orgs.validation import editable_fields
-from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel
+from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel, tie_python_name
 
 # --- Documented errors -------------------------------------------------------------------------------------
 
@@ -83,26 +86,27 @@ def missing_node(request: Request, label: str, uid: str) -> Response:
         survivor = fate["merged_into"]
         location = request.build_absolute_uri(request.get_full_path().replace(f"/{uid}/", f"/{survivor}/", 1))
         return Response(
-            {"detail": f"'{uid}' was merged into '{survivor}'.", "code": "merged"},
+            error_body(f"'{uid}' was merged into '{survivor}'.", "merged"),
             status=status.HTTP_308_PERMANENT_REDIRECT,
             headers={"Location": location},
         )
     if fate and "deleted" in fate:
         return Response(
-            {"detail": f"'{uid}' was deleted on {fate['deleted_at']}.", "code": "deleted"},
-            status=status.HTTP_410_GONE,
+            error_body(f"'{uid}' was deleted on {fate['deleted_at']}.", "deleted"), status=status.HTTP_410_GONE
         )
-    return Response(
-        {"detail": f"No {label.lower()} with uid '{uid}'.", "code": "not_found"},
-        status=status.HTTP_404_NOT_FOUND,
-    )
+    return wrong_label(label, uid)
 
 
 def wrong_label(label: str, uid: str) -> Response:
+    """Answer for a uid that is not a `label` node's: 404."""
     return Response(
-        {"detail": f"No {label.lower()} with uid '{uid}'.", "code": "not_found"},
-        status=status.HTTP_404_NOT_FOUND,
+        error_body(f"No {label.lower()} with uid '{uid}'.", "not_found"), status=status.HTTP_404_NOT_FOUND
     )
+
+
+def error_body(detail: str, code: str) -> dict[str, Any]:
+    """Return an error's body: what went wrong, and its code."""
+    return s.ErrorSerializer.body({"detail": detail, "code": code})
 
 
 # --- API root and tokens -----------------------------------------------------------------------------------
@@ -167,82 +171,196 @@ def with_defaults(label: str, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
-    """Return the list, detail, relationships and network views of one node kind."""
-    node_serializer = s.NODE_SERIALIZERS[label.value]
-    detail_serializer = s.NODE_DETAIL_SERIALIZERS[label.value]
-    model = label.value.lower()
-    plural = PATHS[label]
-    tag = [plural]
-    is_org = label is NodeLabel.ORGANIZATION
-    item_serializer = s.OrganizationListItemSerializer if is_org else s.NodeListItemSerializer
-    page_serializer = s.page_serializer(item_serializer, f"{label.value}Page")
-    tie_page_serializer = s.page_serializer(s.TieSerializer, f"{label.value}TiePage")
-    network_serializer = type(f"{label.value}NetworkSerializer", (s.NetworkSerializer,), {})
+# The API of one node kind (routes in orgs/api/urls.py): `list` and `create` on the collection; `retrieve`,
+# `update`, `partial_update` and `destroy` on one node; `relationships`, one page of one group of its
+# relationships; `network`, its neighbourhood. A subclass per kind declares its `label` and what else differs;
+# its serializers and schema text are derived from them when the subclass is made (`__init_subclass__`).
+# Comments, not docstrings, on these classes and methods: the schema and OPTIONS would show a docstring.
+class NodeViewSet(ViewSet):
+    label: ClassVar[NodeLabel]
+    list_query: ClassVar[type[s.QuerySerializer]] = s.PageQuery
+    list_item: ClassVar[type[s.ResponseSerializer]] = s.NodeListItemSerializer
+    list_summary: ClassVar[str] = "List {plural} by name"
+    # Derived from `label`:
+    permission_model: ClassVar[str]
+    plural: ClassVar[str]
+    serializer: ClassVar[type[s.NodeSerializer]]
+    detail_serializer: ClassVar[type[s.NodeSerializer]]
+    page_serializer: ClassVar[type[s.ResponseSerializer]]
+    tie_page_serializer: ClassVar[type[s.ResponseSerializer]]
+    network_serializer: ClassVar[type[s.ResponseSerializer]]
 
-    class ListView(APIView):
-        permission_model = model
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.label.value
+        cls.permission_model = name.lower()
+        cls.plural = PATHS[cls.label]
+        cls.serializer = s.NODE_SERIALIZERS[name]
+        cls.detail_serializer = s.NODE_DETAIL_SERIALIZERS[name]
+        cls.page_serializer = s.page_serializer(cls.list_item, f"{name}Page")
+        cls.tie_page_serializer = s.page_serializer(s.TieSerializer, f"{name}TiePage")
+        cls.network_serializer = type(f"{name}NetworkSerializer", (s.NetworkSerializer,), {})
+        extend_schema_view(**node_schemas(cls))(cls)
 
-        @extend_schema(
+    # --- the collection
+
+    @cached_api_read
+    def list(self, request: Request) -> Response:
+        params = query_params(s.PageQuery, request)
+        size = params["page_size"]
+        after = cursor_decode(params.get("cursor"), (str, str))
+        rows = selectors.node_list(label=self.label.value, after=tuple(after) if after else None, limit=size + 1)
+        more = len(rows) > size
+        rows = rows[:size]
+        keyset = (rows[-1]["name"], rows[-1]["uid"]) if more else None
+        return Response(page(request, self.list_item.bodies(rows), page_size=size, next_keyset=keyset))
+
+    def create(self, request: Request) -> Response:
+        body = self.serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        uid, data = node_write_data(body.validated_data)
+        label = self.label.value
+        props = services.node_create(label=label, data=with_defaults(label, data), uid=uid, actor=request.user)
+        return Response(
+            self.serializer.body(props),
+            status=status.HTTP_201_CREATED,
+            headers={"Location": node_url(request, label, props["uid"])},
+        )
+
+    # --- one node
+
+    @cached_api_read
+    def retrieve(self, request: Request, uid: str) -> Response:
+        params = query_params(s.DetailQuery, request)
+        profile = selectors.node_profile(uid=uid, as_of=params.get("as_of"), per_group=params["per_group"])
+        if profile is None:
+            return missing_node(request, self.label.value, uid)
+        if profile["label"] != self.label.value:
+            return wrong_label(self.label.value, uid)
+        groups = [self.group(request, uid, group, params) for group in profile["groups"]]
+        node = {**profile["node"], "label": self.label.value, "relationships": groups}
+        return Response(self.detail_serializer.body(node), headers={"ETag": etag(node.get("version"))})
+
+    def group(self, request: Request, uid: str, group: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        # One group of a node's relationships as its body shows it: how the type reads from this end, and the
+        # link to the group's next page when it holds more than the body does.
+        definition = RELATIONSHIP_TYPES[group["type"]]
+        ties = group["ties"]
+        next_url = None
+        if group["total"] > len(ties) and ties:
+            query = {
+                "type": group["type"],
+                "direction": "out" if group["outgoing"] else "in",
+                "page_size": params["per_group"],
+                "cursor": cursor_encode(ties[-1]["other"]["name"], ties[-1]["other"]["uid"]),
+            }
+            if params.get("as_of"):
+                query["as_of"] = params["as_of"]
+            next_url = request.build_absolute_uri(
+                reverse(f"api:{self.plural}-relationships", kwargs={"uid": uid})
+                + "?"
+                + "&".join(f"{key}={value}" for key, value in query.items())
+            )
+        reads = definition.forward if group["outgoing"] else definition.backward
+        return {**group, "reads": reads, "next": next_url}
+
+    def write(self, request: Request, uid: str, *, partial: bool) -> Response:
+        body = self.serializer(data=request.data, partial=partial)
+        body.is_valid(raise_exception=True)
+        new_uid, data = node_write_data(body.validated_data)
+        if new_uid is not None and new_uid != uid:
+            return Response({"uid": ["a uid cannot be changed"]}, status=status.HTTP_400_BAD_REQUEST)
+        props = services.node_update(
+            label=self.label.value,
+            uid=uid,
+            data=data,
+            partial=partial,
+            actor=request.user,
+            expected_versions=expected_versions(request),
+        )
+        return Response(self.serializer.body(props), headers={"ETag": etag(props.get("version"))})
+
+    def update(self, request: Request, uid: str) -> Response:
+        return self.write(request, uid, partial=False)
+
+    def partial_update(self, request: Request, uid: str) -> Response:
+        return self.write(request, uid, partial=True)
+
+    def destroy(self, request: Request, uid: str) -> Response:
+        if selectors.node_labels(uids=[uid]).get(uid) != self.label.value:
+            return wrong_label(self.label.value, uid)
+        services.node_delete(uid=uid, actor=request.user, expected_versions=expected_versions(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # --- around one node
+
+    @action(detail=True, methods=["get"])
+    @cached_api_read
+    def relationships(self, request: Request, uid: str) -> Response:
+        params = query_params(s.TiesQuery, request)
+        size = params["page_size"]
+        after = cursor_decode(params.get("cursor"), (str, str))
+        if selectors.node_labels(uids=[uid]).get(uid) != self.label.value:
+            if not selectors.node_labels(uids=[uid]):
+                return missing_node(request, self.label.value, uid)
+            return wrong_label(self.label.value, uid)
+        rows = selectors.node_ties_page(
+            uid=uid,
+            rel_type=params["type"],
+            outgoing=params["direction"] == "out",
+            after=tuple(after) if after else None,
+            limit=size + 1,
+            as_of=params.get("as_of"),
+        )
+        more = len(rows) > size
+        rows = rows[:size]
+        keyset = (rows[-1]["other"]["name"], rows[-1]["other"]["uid"]) if more else None
+        return Response(page(request, s.TieSerializer.bodies(rows), page_size=size, next_keyset=keyset))
+
+    @action(detail=True, methods=["get"])
+    @cached_api_read
+    def network(self, request: Request, uid: str) -> Response:
+        params = query_params(s.NetworkQuery, request)
+        found = selectors.neighbourhood(
+            uid=uid,
+            depth=params["depth"],
+            types=params.get("types") or None,
+            labels=params.get("kinds") or None,
+            as_of=params.get("as_of"),
+            limit=params["limit"],
+        )
+        if found is None:
+            return missing_node(request, self.label.value, uid)
+        if found["nodes"][0]["label"] != self.label.value:
+            return wrong_label(self.label.value, uid)
+        network = {
+            "centre": uid,
+            "depth": params["depth"],
+            "limit": params["limit"],
+            "node_count": len(found["nodes"]),
+            "edge_count": len(found["edges"]),
+            **found,
+        }
+        return Response(self.network_serializer.body(network))
+
+
+def node_schemas(views: type[NodeViewSet]) -> dict[str, Any]:
+    """Return the schema of each operation of a node kind's views, their text naming the kind."""
+    model, plural, serializer, tag = views.permission_model, views.plural, views.serializer, [views.plural]
+    return {
+        "list": extend_schema(
             tags=tag,
             operation_id=f"{plural}_list",
-            parameters=[s.OrganizationListQuery if is_org else s.PageQuery],
-            responses={200: page_serializer, **READ_ERRORS},
-            summary=f"List {plural}" + (" (search, filters, ordering)" if is_org else " by name"),
+            parameters=[views.list_query],
+            responses={200: views.page_serializer, **READ_ERRORS},
+            summary=views.list_summary.format(plural=plural),
             description="Cursor-paged: follow `next`. The cursor is opaque and stays fast at any depth.",
-        )
-        @cached_api_read
-        def get(self, request: Request) -> Response:
-            if is_org:
-                return self.organizations(request)
-            params = query_params(s.PageQuery, request)
-            size = params["page_size"]
-            after = cursor_decode(params.get("cursor"), (str, str))
-            rows = selectors.node_list(
-                label=label.value, after=tuple(after) if after else None, limit=size + 1
-            )
-            more = len(rows) > size
-            rows = rows[:size]
-            keyset = (rows[-1]["name"], rows[-1]["uid"]) if more else None
-            return Response(
-                page(request, [s.node_item_out(row) for row in rows], page_size=size, next_keyset=keyset)
-            )
-
-        def organizations(self, request: Request) -> Response:
-            params = query_params(s.OrganizationListQuery, request)
-            size, text = params["page_size"], (params.get("q") or "").strip()
-            filters: dict[str, Any] = {
-                "kind": params.get("kind"),
-                "country": params.get("country"),
-                "rel_type": params.get("relationship_type"),
-                "as_of": params.get("as_of"),
-            }
-            if text:
-                skip = cursor_decode(params.get("cursor"), (int,))
-                offset = skip[0] if skip else 0
-                rows = selectors.organization_list(q=text, skip=offset, limit=size + 1, **filters)
-                # A search is paged at most SEARCH_MAX_OFFSET deep, so no cursor past that is handed out.
-                keyset: tuple[Any, ...] | None = (
-                    (offset + size,) if offset + size <= SEARCH_MAX_OFFSET else None
-                )
-            else:
-                after = cursor_decode(params.get("cursor"), (str, str))
-                rows = selectors.organization_list(
-                    after=tuple(after) if after else None,
-                    limit=size + 1,
-                    descending=params["ordering"] == "-name",
-                    **filters,
-                )
-                keyset = (rows[size - 1]["name"], rows[size - 1]["uid"]) if len(rows) > size else None
-            more = len(rows) > size
-            results = [s.organization_item_out(row) for row in rows[:size]]
-            return Response(page(request, results, page_size=size, next_keyset=keyset if more else None))
-
-        @extend_schema(
+        ),
+        "create": extend_schema(
             tags=tag,
-            request=node_serializer,
+            request=serializer,
             responses={
-                201: node_serializer,
+                201: serializer,
                 409: OpenApiResponse(
                     ERROR,
                     description="The name is taken, or the uid given is taken: by a node, a deleted "
@@ -251,205 +369,109 @@ def node_views(label: NodeLabel) -> dict[str, type[APIView]]:
                 **WRITE_ERRORS,
             },
             summary=f"Create a {model}",
-        )
-        def post(self, request: Request) -> Response:
-            body = node_serializer(data=request.data)
-            body.is_valid(raise_exception=True)
-            uid, data = node_write_data(body.validated_data)
-            props = services.node_create(
-                label=label.value, data=with_defaults(label.value, data), uid=uid, actor=request.user
-            )
-            return Response(
-                s.node_out(label.value, props),
-                status=status.HTTP_201_CREATED,
-                headers={"Location": node_url(request, label.value, props["uid"])},
-            )
-
-    class DetailView(APIView):
-        permission_model = model
-
-        @extend_schema(
+        ),
+        "retrieve": extend_schema(
             tags=tag,
             parameters=[UID, s.DetailQuery, ETAG],
-            responses={200: detail_serializer, **GONE, **READ_ERRORS},
+            responses={200: views.detail_serializer, **GONE, **READ_ERRORS},
             summary=f"One {model} with its relationships grouped by type and direction",
             description="Each group holds at most `per_group` relationships, with evidence; its `next` "
             "link pages through the rest. `as_of` keeps those holding on that date.",
-        )
-        @cached_api_read
-        def get(self, request: Request, uid: str) -> Response:
-            params = query_params(s.DetailQuery, request)
-            profile = selectors.node_profile(
-                uid=uid, as_of=params.get("as_of"), per_group=params["per_group"]
-            )
-            if profile is None:
-                return missing_node(request, label.value, uid)
-            if profile["label"] != label.value:
-                return wrong_label(label.value, uid)
-            body = s.node_out(label.value, profile["node"])
-            body["label"] = label.value
-            body["relationships"] = [
-                self.group_out(request, uid, group, params) for group in profile["groups"]
-            ]
-            return Response(body, headers={"ETag": etag(profile["node"].get("version"))})
-
-        @staticmethod
-        def group_out(
-            request: Request, uid: str, group: dict[str, Any], params: dict[str, Any]
-        ) -> dict[str, Any]:
-            definition = RELATIONSHIP_TYPES[group["type"]]
-            ties = [s.tie_out(tie) for tie in group["ties"]]
-            next_url = None
-            if group["total"] > len(ties) and ties:
-                query = {
-                    "type": group["type"],
-                    "direction": "out" if group["outgoing"] else "in",
-                    "page_size": params["per_group"],
-                    "cursor": cursor_encode(ties[-1]["other"]["name"], ties[-1]["other"]["uid"]),
-                }
-                if params.get("as_of"):
-                    query["as_of"] = params["as_of"]
-                next_url = request.build_absolute_uri(
-                    reverse(f"api:{plural}-relationships", kwargs={"uid": uid})
-                    + "?"
-                    + "&".join(f"{key}={value}" for key, value in query.items())
-                )
-            return {
-                "type": group["type"],
-                "direction": "out" if group["outgoing"] else "in",
-                "reads": definition.forward if group["outgoing"] else definition.backward,
-                "total": group["total"],
-                "ties": ties,
-                "next": next_url,
-            }
-
-        def _update(self, request: Request, uid: str, *, partial: bool) -> Response:
-            body = node_serializer(data=request.data, partial=partial)
-            body.is_valid(raise_exception=True)
-            new_uid, data = node_write_data(body.validated_data)
-            if new_uid is not None and new_uid != uid:
-                return Response({"uid": ["a uid cannot be changed"]}, status=status.HTTP_400_BAD_REQUEST)
-            props = services.node_update(
-                label=label.value,
-                uid=uid,
-                data=data,
-                partial=partial,
-                actor=request.user,
-                expected_versions=expected_versions(request),
-            )
-            return Response(s.node_out(label.value, props), headers={"ETag": etag(props.get("version"))})
-
-        @extend_schema(
+        ),
+        "update": extend_schema(
             tags=tag,
             parameters=[UID, IF_MATCH, ETAG],
-            request=node_serializer,
-            responses={200: node_serializer, 404: ERROR, 409: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
+            request=serializer,
+            responses={200: serializer, 404: ERROR, 409: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
             summary=f"Replace a {model}'s fields",
-        )
-        def put(self, request: Request, uid: str) -> Response:
-            return self._update(request, uid, partial=False)
-
-        @extend_schema(
+        ),
+        "partial_update": extend_schema(
             tags=tag,
             parameters=[UID, IF_MATCH, ETAG],
-            request=node_serializer,
-            responses={200: node_serializer, 404: ERROR, 409: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
+            request=serializer,
+            responses={200: serializer, 404: ERROR, 409: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
             summary=f"Change some of a {model}'s fields",
-        )
-        def patch(self, request: Request, uid: str) -> Response:
-            return self._update(request, uid, partial=True)
-
-        @extend_schema(
+        ),
+        "destroy": extend_schema(
             tags=tag,
             parameters=[UID, IF_MATCH],
             responses={204: None, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
             summary=f"Delete a {model} and its relationships (its URL then answers 410)",
-        )
-        def delete(self, request: Request, uid: str) -> Response:
-            labels = selectors.node_labels(uids=[uid])
-            if labels.get(uid) != label.value:
-                return wrong_label(label.value, uid)
-            services.node_delete(uid=uid, actor=request.user, expected_versions=expected_versions(request))
-            return Response(status=status.HTTP_204_NO_CONTENT)
-
-    class TiesView(APIView):
-        permission_model = model
-
-        @extend_schema(
+        ),
+        "relationships": extend_schema(
             tags=tag,
             parameters=[UID, s.TiesQuery],
-            responses={200: tie_page_serializer, **GONE, **READ_ERRORS},
+            responses={200: views.tie_page_serializer, **GONE, **READ_ERRORS},
             summary=f"Page through one group of a {model}'s relationships",
             description="One type and direction, ordered by the other end's name.",
-        )
-        @cached_api_read
-        def get(self, request: Request, uid: str) -> Response:
-            params = query_params(s.TiesQuery, request)
-            size = params["page_size"]
-            after = cursor_decode(params.get("cursor"), (str, str))
-            if selectors.node_labels(uids=[uid]).get(uid) != label.value:
-                if not selectors.node_labels(uids=[uid]):
-                    return missing_node(request, label.value, uid)
-                return wrong_label(label.value, uid)
-            rows = selectors.node_ties_page(
-                uid=uid,
-                rel_type=params["type"],
-                outgoing=params["direction"] == "out",
-                after=tuple(after) if after else None,
-                limit=size + 1,
-                as_of=params.get("as_of"),
-            )
-            more = len(rows) > size
-            ties = [s.tie_out(tie) for tie in rows[:size]]
-            keyset = (ties[-1]["other"]["name"], ties[-1]["other"]["uid"]) if more else None
-            return Response(page(request, ties, page_size=size, next_keyset=keyset))
-
-    class NetworkView(APIView):
-        permission_model = model
-
-        @extend_schema(
+        ),
+        "network": extend_schema(
             tags=tag,
             parameters=[UID, s.NetworkQuery],
-            responses={200: network_serializer, **GONE, **READ_ERRORS},
+            responses={200: views.network_serializer, **GONE, **READ_ERRORS},
             summary=f"The neighbourhood of a {model}",
             description="Nodes within `depth` hops (1–3) and the relationships reaching them, filtered "
             "by relationship type, node kind and `as_of`; at most `limit` nodes.",
-        )
-        @cached_api_read
-        def get(self, request: Request, uid: str) -> Response:
-            params = query_params(s.NetworkQuery, request)
-            found = selectors.neighbourhood(
-                uid=uid,
-                depth=params["depth"],
-                types=params.get("types") or None,
-                labels=params.get("kinds") or None,
-                as_of=params.get("as_of"),
-                limit=params["limit"],
+        ),
+    }
+
+
+class OrganizationViewSet(NodeViewSet):
+    label = NodeLabel.ORGANIZATION
+    list_query = s.OrganizationListQuery
+    list_item = s.OrganizationListItemSerializer
+    list_summary = "List {plural} (search, filters, ordering)"
+
+    # Search, filters and ordering: a search is paged by offset, a list by name by keyset.
+    @cached_api_read
+    def list(self, request: Request) -> Response:
+        params = query_params(s.OrganizationListQuery, request)
+        size, text = params["page_size"], (params.get("q") or "").strip()
+        filters: dict[str, Any] = {
+            "kind": params.get("kind"),
+            "country": params.get("country"),
+            "rel_type": params.get("relationship_type"),
+            "as_of": params.get("as_of"),
+        }
+        if text:
+            skip = cursor_decode(params.get("cursor"), (int,))
+            offset = skip[0] if skip else 0
+            rows = selectors.organization_list(q=text, skip=offset, limit=size + 1, **filters)
+            # A search is paged at most SEARCH_MAX_OFFSET deep, so no cursor past that is handed out.
+            keyset: tuple[Any, ...] | None = (offset + size,) if offset + size <= SEARCH_MAX_OFFSET else None
+        else:
+            after = cursor_decode(params.get("cursor"), (str, str))
+            rows = selectors.organization_list(
+                after=tuple(after) if after else None,
+                limit=size + 1,
+                descending=params["ordering"] == "-name",
+                **filters,
             )
-            if found is None:
-                return missing_node(request, label.value, uid)
-            if found["nodes"][0]["label"] != label.value:
-                return wrong_label(label.value, uid)
-            return Response(
-                {
-                    "centre": uid,
-                    "depth": params["depth"],
-                    "limit": params["limit"],
-                    "truncated": found["truncated"],
-                    "node_count": len(found["nodes"]),
-                    "edge_count": len(found["edges"]),
-                    "nodes": [s.summary_out(node) for node in found["nodes"]],
-                    "edges": [s.relationship_out(edge) for edge in found["edges"]],
-                }
-            )
-
-    for view in (ListView, DetailView, TiesView, NetworkView):
-        view.__name__ = f"{label.value}{view.__name__}"
-        view.__qualname__ = view.__name__
-    return {"list": ListView, "detail": DetailView, "relationships": TiesView, "network": NetworkView}
+            keyset = (rows[size - 1]["name"], rows[size - 1]["uid"]) if len(rows) > size else None
+        more = len(rows) > size
+        results = self.list_item.bodies(rows[:size])
+        return Response(page(request, results, page_size=size, next_keyset=keyset if more else None))
 
 
-NODE_VIEWS = {label: node_views(label) for label in PATHS}
+class CountryViewSet(NodeViewSet):
+    label = NodeLabel.COUNTRY
+
+
+class EventViewSet(NodeViewSet):
+    label = NodeLabel.EVENT
+
+
+class DocumentViewSet(NodeViewSet):
+    label = NodeLabel.DOCUMENT
+
+
+class SourceViewSet(NodeViewSet):
+    label = NodeLabel.SOURCE
+
+
+NODE_VIEWSETS: dict[NodeLabel, type[NodeViewSet]] = {
+    views.label: views for views in (OrganizationViewSet, CountryViewSet, EventViewSet, DocumentViewSet, SourceViewSet)
+}
 
 
 # --- Relationships ------------------------------------------------------------------------------------------
@@ -493,9 +515,7 @@ class RelationshipListView(APIView):
         more = len(rows) > size
         rows = rows[:size]
         keyset = (rows[-1]["type"], rows[-1]["uid"]) if more else None
-        return Response(
-            page(request, [s.relationship_out(row) for row in rows], page_size=size, next_keyset=keyset)
-        )
+        return Response(page(request, s.RelationshipSerializer.bodies(rows), page_size=size, next_keyset=keyset))
 
     @extend_schema(
         tags=REL_TAG,
@@ -511,14 +531,13 @@ class RelationshipListView(APIView):
         body = s.RelationshipWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        rel_type, start, end = data.pop("type"), data.pop("from"), data.pop("to")
-        data["source_uid"] = data.pop("source")
+        rel_type, start, end = data.pop("type"), data.pop("start"), data.pop("end")
         tie = services.relationship_create(
             rel_type=rel_type, start_uid=start, end_uid=end, data=data, actor=request.user
         )
         location = request.build_absolute_uri(reverse("api:relationships-detail", kwargs={"uid": tie["uid"]}))
         return Response(
-            s.relationship_out(tie), status=status.HTTP_201_CREATED, headers={"Location": location}
+            s.RelationshipSerializer.body(tie), status=status.HTTP_201_CREATED, headers={"Location": location}
         )
 
 
@@ -538,25 +557,23 @@ class RelationshipDetailView(APIView):
     @cached_api_read
     def get(self, request: Request, uid: str) -> Response:
         tie = services.relationship_get(uid=uid)
-        return Response(s.relationship_out(tie), headers={"ETag": etag(tie.get("version"))})
+        return Response(s.RelationshipSerializer.body(tie), headers={"ETag": etag(tie.get("version"))})
 
     def _update(self, request: Request, uid: str, *, partial: bool) -> Response:
         body = s.RelationshipUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         if not partial:
-            missing = [name for name in ("source", "evidence") if name not in data]
+            missing = [name for name in ("source", "evidence") if tie_python_name(name) not in data]
             if missing:
                 return Response(
                     {name: ["this field is required"] for name in missing}, status=status.HTTP_400_BAD_REQUEST
                 )
             data = {"since": None, "until": None, "qualifier": None, "confidence": None, **data}
-        if "source" in data:
-            data["source_uid"] = data.pop("source")
         tie = services.relationship_update(
             uid=uid, data=data, actor=request.user, expected_versions=expected_versions(request)
         )
-        return Response(s.relationship_out(tie), headers={"ETag": etag(tie.get("version"))})
+        return Response(s.RelationshipSerializer.body(tie), headers={"ETag": etag(tie.get("version"))})
 
     @extend_schema(
         tags=REL_TAG,
@@ -609,10 +626,7 @@ class PathsView(APIView):
         missing = [uid for uid in (start, end) if uid not in known]
         if missing:
             return Response(
-                {
-                    "detail": f"No node with uid {', '.join(repr(uid) for uid in missing)}.",
-                    "code": "not_found",
-                },
+                error_body(f"No node with uid {', '.join(repr(uid) for uid in missing)}.", "not_found"),
                 status=status.HTTP_404_NOT_FOUND,
             )
         found = selectors.paths_between(
@@ -623,20 +637,8 @@ class PathsView(APIView):
             types=params.get("types") or None,
             as_of=params.get("as_of"),
         )
-        return Response(
-            {
-                "from": start,
-                "to": end,
-                "paths": [
-                    {
-                        "length": len(path["ties"]),
-                        "nodes": [s.summary_out(node) for node in path["nodes"]],
-                        "hops": [s.relationship_out(tie) for tie in path["ties"]],
-                    }
-                    for path in found
-                ],
-            }
-        )
+        paths = [{"length": len(path["ties"]), **path} for path in found]
+        return Response(s.PathsSerializer.body({"from": start, "to": end, "paths": paths}))
 
 
 class StatsView(APIView):
@@ -651,9 +653,7 @@ class StatsView(APIView):
         params = query_params(s.StatsQuery, request)
         counts = selectors.graph_counts()
         top = [{**row, "degree": row.get("degree") or 0} for row in selectors.hubs(limit=params["top"])]
-        return Response(
-            {"nodes": counts["nodes"], "relationships": counts["relationships"], "top_by_degree": top}
-        )
+        return Response(s.StatsSerializer.body({**counts, "top_by_degree": top}))
 
 
 # --- Export and import --------------------------------------------------------------------------------------
@@ -702,7 +702,7 @@ class ExportView(APIView):
                                             as_of=params.get("as_of"), limit=params["limit"])
             if export is None:
                 return Response(
-                    {"detail": f"No node with uid '{params['around']}'.", "code": "not_found"},
+                    error_body(f"No node with uid '{params['around']}'.", "not_found"),
                     status=status.HTTP_404_NOT_FOUND,
                 )
             data = formats.graph_file(export)
@@ -760,11 +760,6 @@ class ImportView(APIView):
         changes = graph_diff(batch)
         if not params["dry_run"]:
             write_graph(batch)
-        return Response(
-            {
-                "dry_run": params["dry_run"],
-                "written": not params["dry_run"],
-                "counts": batch.counts(),
-                "changes": changes,
-            }
-        )
+        result = {"dry_run": params["dry_run"], "written": not params["dry_run"], "counts": batch.counts(),
+                  "changes": changes}
+        return Response(s.ImportResultSerializer.body(result))
