@@ -23,30 +23,18 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from xml.sax.saxutils import XMLGenerator
 
-import orjson
 from django.conf import settings
 
 from orgs import selectors
-from orgs.api.renderers import FastJSONRenderer
+from orgs.api.renderers import json_bytes
 from orgs.loader import SECTIONS, shown
 from orgs.validation import TEXT_LIMITS, editable_fields
-from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel, tie_public
+from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel, tie_public, tie_public_name
 
 SECTION_OF = {label.value: section for section, label in SECTIONS.items()}
 NOT_EXPORTED = frozenset({"degree", "search_text", "version"})  # derived again on import
 LIST_FIELDS = frozenset({"aliases", "former_uids"})
-EDGE_COLUMNS = (
-    "uid",
-    "type",
-    "from",
-    "to",
-    "since",
-    "until",
-    "qualifier",
-    "confidence",
-    "source",
-    "evidence",
-)
+EDGE_COLUMNS = tuple(tie_public_name(name) for name in ("uid", "type", "start", "end", *TIE_PROPERTIES))
 FORMAT_NAME = "atc-graph/1"
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 # Characters XML 1.0 cannot hold, not even as references (C0 controls but tab, LF and CR; U+FFFE, U+FFFF).
@@ -111,17 +99,13 @@ def whole_graph_sections() -> Sections:
 def json_chunks(header: dict[str, Any], sections: Sections) -> Iterator[bytes]:
     """Yield the graph file as JSON, a page at a time: the same bytes the API's JSON renderer gives for the
     whole mapping (header fields, then each section's list)."""
-    def dumps(value: Any) -> bytes:
-        return orjson.dumps(value, default=FastJSONRenderer.encoder_class().default,
-                            option=FastJSONRenderer.options)
-
-    yield dumps(header)[:-1]  # without its closing brace
+    yield json_bytes(header)[:-1]  # without its closing brace
     for name, pages in sections:
-        yield b"," + dumps(name) + b":["
+        yield b"," + json_bytes(name) + b":["
         separator = b""
         for page in pages:
             if page:
-                yield separator + b",".join(dumps(record) for record in page)
+                yield separator + b",".join(json_bytes(record) for record in page)
                 separator = b","
         yield b"]"
     yield b"}"
