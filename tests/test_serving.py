@@ -60,6 +60,7 @@ def serving_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": f"sqlite:///{tmp_path}/django.sqlite3",
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+        "ATC_RESPONSE_CACHE_DIR": str(tmp_path / "responses"),
         **extra,
     }
 
