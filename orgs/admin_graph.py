@@ -61,7 +61,7 @@ LOOKUPS = frozenset(
 # --- Fields and options ------------------------------------------------------------------------------------
 
 
-class LinesField(forms.CharField):
+class LinesField(forms.Field):
     """A list of strings edited as one line each (for ArrayProperty)."""
 
     widget = forms.Textarea(attrs={"rows": 3})
@@ -70,10 +70,8 @@ class LinesField(forms.CharField):
         return "\n".join(value) if isinstance(value, list | tuple) else value
 
     def to_python(self, value: Any) -> list[str]:
-        if isinstance(value, list | tuple):
-            return [str(item).strip() for item in value if str(item).strip()]
-        text = super().to_python(value)
-        return [line.strip() for line in text.splitlines() if line.strip()]
+        lines = value if isinstance(value, list | tuple) else str(value or "").splitlines()
+        return [str(line).strip() for line in lines if str(line).strip()]
 
 
 @total_ordering
@@ -180,10 +178,11 @@ def install_graph_options(
     attrs: dict[str, Any] = {"app_label": model.Meta.app_label}
     if verbose_name_plural:
         attrs["verbose_name_plural"] = verbose_name_plural
-    opts = Options(type("Meta", (), attrs), app_label=model.Meta.app_label)
+    opts: Options[Any] = Options(type("Meta", (), attrs), app_label=model.Meta.app_label)
     opts.contribute_to_class(model, model.__name__)  # sets model._meta
     for name, prop in model.defined_properties(aliases=False, rels=False).items():
-        opts.add_field(GraphField(model, name, prop, primary_key=name == pk_name))
+        # A graph property in a model field's place: the admin reads only what GraphField provides.
+        opts.add_field(GraphField(model, name, prop, primary_key=name == pk_name))  # type: ignore[arg-type]
     opts.graph_pk_name = pk_name  # type: ignore[attr-defined]
     model.pk = property(lambda node: getattr(node, pk_name))
     return opts
@@ -354,9 +353,11 @@ class GraphQuerySet:
         for child in q.children:
             if isinstance(child, Q):
                 parts.append(f"({self._compile(child)})")
-            else:
+            elif isinstance(child, tuple):
                 lookup, value = child
                 parts.append(self._lookup(lookup, value))
+            else:
+                raise FieldError(f"unsupported condition {child!r} on {self.model.__name__}")
         joined = f" {q.connector} ".join(parts) or "true"
         return f"NOT ({joined})" if q.negated else joined
 
@@ -495,7 +496,8 @@ class GraphNodeAdmin(admin.ModelAdmin):
 
     # -- reading
 
-    def get_queryset(self, request: HttpRequest) -> GraphQuerySet:
+    # The admin gets a queryset of nodes, not of rows: it uses only what GraphQuerySet provides.
+    def get_queryset(self, request: HttpRequest) -> GraphQuerySet:  # type: ignore[override]
         return GraphQuerySet(self.model, pk_name=self.pk_name).order_by(*(self.get_ordering(request) or ()))
 
     def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
@@ -516,7 +518,7 @@ class GraphNodeAdmin(admin.ModelAdmin):
             kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3, "cols": 80}))
         return db_field.formfield(**kwargs)
 
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
         name = lookup.split("__")[0]
         if name == "pk" or name in self.model.defined_properties(aliases=False, rels=False):
             return True

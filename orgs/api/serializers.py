@@ -49,7 +49,8 @@ PARTIAL_DATE_SCHEMA = {
 class PartialDateField(serializers.CharField):
     """A date like 2003, 2003-02 or 2003-02-14."""
 
-    def to_internal_value(self, data: Any) -> str | None:
+    # Text on the wire, None when empty (CharField's stub promises text).
+    def to_internal_value(self, data: Any) -> str | None:  # type: ignore[override]
         text = super().to_internal_value(data)
         try:
             return parse_partial_date(text)
@@ -60,7 +61,7 @@ class PartialDateField(serializers.CharField):
 class AsOfField(PartialDateField):
     """An "as of" day: a partial date meaning its last day ("2003" → 2003-12-31)."""
 
-    def to_internal_value(self, data: Any) -> str | None:
+    def to_internal_value(self, data: Any) -> str | None:  # type: ignore[override]  # as PartialDateField's
         value = super().to_internal_value(data)
         return as_of_day(value) if value else None
 
@@ -73,7 +74,8 @@ class CommaListField(serializers.CharField):
         kwargs.setdefault("help_text", f"Comma-separated, any of: {', '.join(choices)}.")
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data: Any) -> list[str]:
+    # Text on the wire, a list once read (CharField's stub promises text).
+    def to_internal_value(self, data: Any) -> list[str]:  # type: ignore[override]
         items = [item.strip() for item in super().to_internal_value(data).split(",") if item.strip()]
         unknown = [item for item in items if item not in self.allowed]
         if unknown:
@@ -139,7 +141,8 @@ class QuerySerializer(serializers.Serializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         given = getattr(self, "initial_data", None)
         return {
-            public_name(name): type(field)(*field._args, **field._kwargs)
+            # DRF keeps each field's own arguments in _args and _kwargs (its stubs leave them out).
+            public_name(name): type(field)(*field._args, **field._kwargs)  # type: ignore[attr-defined]
             for name, field in self._declared_fields.items()
             if given is None or public_name(name) in given or field.required or field.default is not empty
         }
@@ -220,7 +223,8 @@ class RelationshipListQuery(PageQuery, AsOfQuery):
     node = uid_field(required=False, help_text="Either end is this node.")
     from_ = uid_field(required=False, help_text="The start is this node.")
     to = uid_field(required=False, help_text="The end is this node.")
-    source = uid_field(required=False, help_text="The evidence comes from this source.")
+    # A declared field, not the Field attribute `source` the stubs see here.
+    source = uid_field(required=False, help_text="The evidence comes from this source.")  # type: ignore[assignment]
     since_after = PartialDateField(required=False, help_text="Began on or after this date.")
     until_before = PartialDateField(required=False, help_text="Ended on or before this date.")
 
@@ -298,7 +302,8 @@ class NodeSummarySerializer(serializers.Serializer):
     name = serializers.CharField(allow_null=True)
     acronym = serializers.CharField(allow_null=True)
     kind = serializers.CharField(allow_null=True)
-    label = serializers.ChoiceField(choices=LABEL_CHOICES)
+    # A declared field, not the Field attribute `label` the stubs see here.
+    label = serializers.ChoiceField(choices=LABEL_CHOICES)  # type: ignore[assignment]
     degree = serializers.IntegerField(allow_null=True)
 
 
@@ -329,7 +334,10 @@ class EvidenceFieldsSerializer(serializers.Serializer):
     until = serializers.CharField(allow_null=True)
     qualifier = serializers.CharField(allow_null=True)
     confidence = serializers.CharField(allow_null=True)
-    source = serializers.CharField(allow_null=True, help_text="uid of the source of the evidence.")
+    # A declared field, not the Field attribute `source` the stubs see here.
+    source = serializers.CharField(  # type: ignore[assignment]
+        allow_null=True, help_text="uid of the source of the evidence."
+    )
     evidence = serializers.CharField(
         allow_null=True, help_text="The sentence of the source that supports it."
     )
@@ -375,7 +383,8 @@ class RelationshipWriteSerializer(PublicNames, StrictSerializer):
         required=False, allow_null=True, allow_blank=True, max_length=TEXT_LIMITS["qualifier"]
     )
     confidence = serializers.ChoiceField(choices=[c.value for c in Confidence], required=False)
-    source = serializers.CharField(
+    # A declared field, not the Field attribute `source` the stubs see here.
+    source = serializers.CharField(  # type: ignore[assignment]
         max_length=TEXT_LIMITS["source_uid"], help_text="uid of the Source the evidence comes from."
     )
     evidence = serializers.CharField(
@@ -390,7 +399,8 @@ class RelationshipUpdateSerializer(StrictSerializer):
         required=False, allow_null=True, allow_blank=True, max_length=TEXT_LIMITS["qualifier"]
     )
     confidence = serializers.ChoiceField(choices=[c.value for c in Confidence], required=False)
-    source = serializers.CharField(required=False, max_length=TEXT_LIMITS["source_uid"])
+    # A declared field, not the Field attribute `source` the stubs see here.
+    source = serializers.CharField(required=False, max_length=TEXT_LIMITS["source_uid"])  # type: ignore[assignment]
     evidence = serializers.CharField(required=False, max_length=TEXT_LIMITS["evidence"])
 
 
