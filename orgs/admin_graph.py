@@ -268,7 +268,7 @@ class GraphQuerySet:
     def count(self) -> int:
         if self._result_cache is not None:
             return len(self._result_cache)
-        rows = read_cypher(f"{self._match()} RETURN count(n) AS count", self._params)
+        rows = read_cypher(*self.count_query())
         total = rows[0]["count"] - self._low
         return max(0, min(total, self._high - self._low) if self._high is not None else total)
 
@@ -304,15 +304,23 @@ class GraphQuerySet:
 
     def _fetch(self) -> list[Any]:
         if self._result_cache is None:
-            params = dict(self._params, _skip=self._low)
-            query = f"{self._match()} RETURN n {self._order_clause()} SKIP $_skip"
-            if self._high is not None:
-                query += " LIMIT $_limit"
-                params["_limit"] = self._high - self._low
-            self._result_cache = [self.model.inflate(row["n"]) for row in read_cypher(query, params)]
+            self._result_cache = [self.model.inflate(row["n"]) for row in read_cypher(*self.nodes_query())]
         return self._result_cache
 
     # -- building the query
+
+    def count_query(self) -> tuple[str, dict[str, Any]]:
+        """Return the Cypher and parameters that count the nodes matching the conditions (slicing aside)."""
+        return f"{self._match()} RETURN count(n) AS count", self._params
+
+    def nodes_query(self) -> tuple[str, dict[str, Any]]:
+        """Return the Cypher and parameters that read this queryset's nodes, ordered and sliced."""
+        params = dict(self._params, _skip=self._low)
+        query = f"{self._match()} RETURN n {self._order_clause()} SKIP $_skip"
+        if self._high is not None:
+            query += " LIMIT $_limit"
+            params["_limit"] = self._high - self._low
+        return query, params
 
     def _match(self) -> str:
         label = self.model.__label__
