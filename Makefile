@@ -77,9 +77,13 @@ NEO4J_SCHEME ?= neo4j
 test-neo4j: install system-deps java vendor cypher-lint-deps
 	GRAPH_CONNECTION_TIMEOUT=5 NEO4J_TEST_SERVER=$(NEO4J_TEST_SERVER) NEO4J_TEST_SCHEME=$(NEO4J_SCHEME) $(PY) -m pytest
 
+# The tools CI enforces (configured in pyproject.toml): lint rules, formatting, types with Django's and DRF's
+# stubs, and the templates.
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy orgs atc_graph
+	$(VENV)/bin/djlint templates --lint
 
 # Benchmarks on the synthetic graph of benchmarks/synthetic.py (SCALE=1 is 100k organizations, 500k ties):
 # the API against the raw Cypher and the bulk import; the pages' graph reads against their targets.

@@ -7,14 +7,16 @@ relationships.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.forms import formset_factory
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -141,8 +143,10 @@ class CountryFilter(admin.SimpleListFilter):
         countries = GraphQuerySet(Country).order_by("name")
         return [(country.uid, country.name) for country in countries]
 
-    def queryset(self, request: HttpRequest, queryset: GraphQuerySet) -> GraphQuerySet:
-        return queryset.where_related("LOCATED_IN", self.value()) if self.value() else queryset
+    # The admin's querysets here are of nodes (GraphQuerySet), not of rows.
+    def queryset(self, request: HttpRequest, queryset: GraphQuerySet) -> GraphQuerySet:  # type: ignore[override]
+        country = self.value()
+        return queryset.where_related("LOCATED_IN", country) if country else queryset
 
 
 # --- Relationships on an organization's change page ---------------------------------------------------------
@@ -197,8 +201,8 @@ class RelationshipForm(forms.Form):
         self, *args: Any, relations: list[tuple[str, str]], sources: list[tuple[str, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["relation"].choices = [("", "---------"), *relations]
-        self.fields["source_uid"].choices = [("", "---------"), *sources]
+        cast(forms.ChoiceField, self.fields["relation"]).choices = [("", "---------"), *relations]
+        cast(forms.ChoiceField, self.fields["source_uid"]).choices = [("", "---------"), *sources]
         if self.initial.get("uid"):
             # A recorded relationship keeps its type and ends: remove it and add another to change them.
             self.fields["relation"].disabled = self.fields["other"].disabled = True
@@ -234,14 +238,19 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
             "relations": relation_choices(label),
             "sources": admin_selectors.source_choices(),
         }
-        super().__init__(*args, prefix="relationships", **kwargs)
+        kwargs["prefix"] = "relationships"
+        super().__init__(*args, **kwargs)
+
+    def ticked_for_deletion(self, form: RelationshipForm) -> bool:
+        """Return True when the row `form` (validated) has its delete box ticked."""
+        return bool(form.cleaned_data.get(DELETION_FIELD_NAME))
 
     def rows(self) -> list[RelationshipForm]:
         """Return the forms that ask for a write: new rows filled in, recorded rows changed or ticked."""
         return [
             form
             for form in self.forms
-            if form.has_changed() or (form.existing and self._should_delete_form(form))
+            if form.has_changed() or (form.existing and self.ticked_for_deletion(form))
         ]
 
     def clean(self) -> None:
@@ -250,7 +259,7 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
         node_uid = self.node_uid or ""
         seen: dict[tuple[str, str, str], RelationshipForm] = {}
         for form in self.forms:
-            if not form.has_changed() and not form.existing or self._should_delete_form(form):
+            if not form.has_changed() and not form.existing or self.ticked_for_deletion(form):
                 continue
             rel_type, direction = form.cleaned_data["relation"][:-1], form.cleaned_data["relation"][-1]
             other = form.cleaned_data["other"].strip()
@@ -287,7 +296,7 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
             opened = form.cleaned_data.get("version")
             expected = None if opened is None else (opened,)
             try:
-                if form.existing and self._should_delete_form(form):
+                if form.existing and self.ticked_for_deletion(form):
                     services.relationship_delete(uid=form.initial["uid"], actor=request.user,
                                                  expected_versions=expected)
                 elif form.existing:
@@ -316,8 +325,10 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
                 raise GraphWriteRefused({"__all__": [f"Relationship with '{other}': {error}"]}) from error
 
 
-RelationshipFormSet = formset_factory(
-    RelationshipForm, formset=BaseRelationshipFormSet, extra=2, can_delete=True
+# formset_factory makes a subclass of the formset class it is given (its stub says only BaseFormSet).
+RelationshipFormSet = cast(
+    type[BaseRelationshipFormSet],
+    formset_factory(RelationshipForm, formset=BaseRelationshipFormSet, extra=2, can_delete=True),
 )
 
 
@@ -453,7 +464,7 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
             self.message_user(request, "Select exactly two organizations to merge.", messages.WARNING)
             return None
         uids = [node.uid for node in chosen]
-        survivor = request.POST.get("survivor")
+        survivor = request.POST.get("survivor", "")
         if survivor not in uids:
             survivor = max(chosen, key=lambda node: (node.degree or 0, node.uid == uids[0])).uid
         loser = next(uid for uid in uids if uid != survivor)
@@ -493,7 +504,7 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
             "loser": loser,
             "moved": [tie_sentence(plan["survivor"]["name"], tie) for tie in plan["moved"]],
             "dropped": [(tie_sentence(plan["loser"]["name"], tie), tie["reason"]) for tie in plan["dropped"]],
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/orgs/organization/merge_preview.html", context)
 

@@ -61,7 +61,7 @@ LOOKUPS = frozenset(
 # --- Fields and options ------------------------------------------------------------------------------------
 
 
-class LinesField(forms.CharField):
+class LinesField(forms.Field):
     """A list of strings edited as one line each (for ArrayProperty)."""
 
     widget = forms.Textarea(attrs={"rows": 3})
@@ -70,10 +70,8 @@ class LinesField(forms.CharField):
         return "\n".join(value) if isinstance(value, list | tuple) else value
 
     def to_python(self, value: Any) -> list[str]:
-        if isinstance(value, list | tuple):
-            return [str(item).strip() for item in value if str(item).strip()]
-        text = super().to_python(value)
-        return [line.strip() for line in text.splitlines() if line.strip()]
+        lines = value if isinstance(value, list | tuple) else str(value or "").splitlines()
+        return [str(line).strip() for line in lines if str(line).strip()]
 
 
 @total_ordering
@@ -180,10 +178,11 @@ def install_graph_options(
     attrs: dict[str, Any] = {"app_label": model.Meta.app_label}
     if verbose_name_plural:
         attrs["verbose_name_plural"] = verbose_name_plural
-    opts = Options(type("Meta", (), attrs), app_label=model.Meta.app_label)
+    opts: Options[Any] = Options(type("Meta", (), attrs), app_label=model.Meta.app_label)
     opts.contribute_to_class(model, model.__name__)  # sets model._meta
     for name, prop in model.defined_properties(aliases=False, rels=False).items():
-        opts.add_field(GraphField(model, name, prop, primary_key=name == pk_name))
+        # A graph property in a model field's place: the admin reads only what GraphField provides.
+        opts.add_field(GraphField(model, name, prop, primary_key=name == pk_name))  # type: ignore[arg-type]
     opts.graph_pk_name = pk_name  # type: ignore[attr-defined]
     model.pk = property(lambda node: getattr(node, pk_name))
     return opts
@@ -269,7 +268,7 @@ class GraphQuerySet:
     def count(self) -> int:
         if self._result_cache is not None:
             return len(self._result_cache)
-        rows = read_cypher(f"{self._match()} RETURN count(n) AS count", self._params)
+        rows = read_cypher(*self.count_query())
         total = rows[0]["count"] - self._low
         return max(0, min(total, self._high - self._low) if self._high is not None else total)
 
@@ -305,15 +304,23 @@ class GraphQuerySet:
 
     def _fetch(self) -> list[Any]:
         if self._result_cache is None:
-            params = dict(self._params, _skip=self._low)
-            query = f"{self._match()} RETURN n {self._order_clause()} SKIP $_skip"
-            if self._high is not None:
-                query += " LIMIT $_limit"
-                params["_limit"] = self._high - self._low
-            self._result_cache = [self.model.inflate(row["n"]) for row in read_cypher(query, params)]
+            self._result_cache = [self.model.inflate(row["n"]) for row in read_cypher(*self.nodes_query())]
         return self._result_cache
 
     # -- building the query
+
+    def count_query(self) -> tuple[str, dict[str, Any]]:
+        """Return the Cypher and parameters that count the nodes matching the conditions (slicing aside)."""
+        return f"{self._match()} RETURN count(n) AS count", self._params
+
+    def nodes_query(self) -> tuple[str, dict[str, Any]]:
+        """Return the Cypher and parameters that read this queryset's nodes, ordered and sliced."""
+        params = dict(self._params, _skip=self._low)
+        query = f"{self._match()} RETURN n {self._order_clause()} SKIP $_skip"
+        if self._high is not None:
+            query += " LIMIT $_limit"
+            params["_limit"] = self._high - self._low
+        return query, params
 
     def _match(self) -> str:
         label = self.model.__label__
@@ -354,9 +361,11 @@ class GraphQuerySet:
         for child in q.children:
             if isinstance(child, Q):
                 parts.append(f"({self._compile(child)})")
-            else:
+            elif isinstance(child, tuple):
                 lookup, value = child
                 parts.append(self._lookup(lookup, value))
+            else:
+                raise FieldError(f"unsupported condition {child!r} on {self.model.__name__}")
         joined = f" {q.connector} ".join(parts) or "true"
         return f"NOT ({joined})" if q.negated else joined
 
@@ -495,7 +504,8 @@ class GraphNodeAdmin(admin.ModelAdmin):
 
     # -- reading
 
-    def get_queryset(self, request: HttpRequest) -> GraphQuerySet:
+    # The admin gets a queryset of nodes, not of rows: it uses only what GraphQuerySet provides.
+    def get_queryset(self, request: HttpRequest) -> GraphQuerySet:  # type: ignore[override]
         return GraphQuerySet(self.model, pk_name=self.pk_name).order_by(*(self.get_ordering(request) or ()))
 
     def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
@@ -516,7 +526,7 @@ class GraphNodeAdmin(admin.ModelAdmin):
             kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3, "cols": 80}))
         return db_field.formfield(**kwargs)
 
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
         name = lookup.split("__")[0]
         if name == "pk" or name in self.model.defined_properties(aliases=False, rels=False):
             return True

@@ -266,6 +266,16 @@ def unique_constraint(label: str, prop: str) -> str:
     return f"CREATE CONSTRAINT {label.lower()}_{prop}_unique IF NOT EXISTS FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
 
 
+def former_uid_constraint_drop(label: str) -> str:
+    """Drop the uniqueness constraint on `label`.uid that earlier versions made, if it is there (the uid is
+    unique on `Node` alone now)."""
+    return f"DROP CONSTRAINT {label.lower()}_uid_unique IF EXISTS"
+
+
+# Drop the index on every node's degree that earlier versions made, if it is there (degrees rank within a kind).
+FORMER_DEGREE_INDEX_DROP = "DROP INDEX node_degree IF EXISTS"
+
+
 def range_index_name(label: str, prop: str) -> str:
     """Return the name `range_index` gives the index on `label`.`prop`."""
     return f"{label.lower()}_{prop}"

@@ -429,7 +429,13 @@ def install_schema() -> None:
     """Install every node class's unique constraints and range indexes, the tie uid indexes, the full-text
     index and the maintained counts (`orgs.counts.install_counts`); safe to run again on a graph that has
     them."""
-    from orgs.cypher import range_index, tie_uid_index, unique_constraint
+    from orgs.cypher import (
+        FORMER_DEGREE_INDEX_DROP,
+        former_uid_constraint_drop,
+        range_index,
+        tie_uid_index,
+        unique_constraint,
+    )
     from orgs.models import NODE_CLASSES, GraphNode
     from orgs.vocabulary import RELATIONSHIP_TYPES
 
@@ -453,8 +459,8 @@ def install_schema() -> None:
     install_counts()
     # Left by earlier versions, which also indexed these: each costs every write and serves no query.
     for label in NODE_CLASSES:
-        cypher(f"DROP CONSTRAINT {label.lower()}_uid_unique IF EXISTS")
-    cypher("DROP INDEX node_degree IF EXISTS")
+        cypher(former_uid_constraint_drop(label))
+    cypher(FORMER_DEGREE_INDEX_DROP)
 
 
 def erase_graph() -> None:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import neo4j
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
@@ -60,6 +61,20 @@ def data_dir_password(data_dir: Path) -> str:
         print(f"The graph data in {data_dir} was made with the old fixed root password; it keeps it, now in {path}. "
               "A new data directory gets a random one.", file=sys.stderr)
     return password
+
+
+class GraphServerSettings(TypedDict):
+    """The shape of settings.GRAPH_SERVER: where the embedded server listens, its credentials and limits."""
+
+    HOST: str
+    BOLT_PORT: int
+    HTTP_PORT: int
+    DATA_DIR: Path
+    USER: str
+    PASSWORD: str
+    DATABASE: str
+    HEAP: str
+    START_TIMEOUT: float
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,8 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or None
     country = request.GET.get("country") or None
     rel_type = request.GET.get("rel_type") if request.GET.get("rel_type") in RELATIONSHIP_TYPES else None
-    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SEARCH_ORDERS else "relevance"
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in selectors.SEARCH_ORDERS else "relevance"
     errors = []
     problem = search_problem(q)
     if problem:

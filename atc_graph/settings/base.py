@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from orgs.graphserver import data_dir_password
+from orgs.graphserver import GraphServerSettings, data_dir_password
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -146,7 +146,7 @@ GRAPH_IS_EMBEDDED = not NEO4J_BOLT_URL
 # The embedded server (ArcadeDB's Bolt endpoint), used when NEO4J_BOLT_URL is not set. Its root password is
 # GRAPH_PASSWORD, or else the random one its data directory keeps in `root-password` (made on first use).
 GRAPH_DATA_DIR = Path(os.environ.get("GRAPH_DATA_DIR", VAR_DIR / "graph"))
-GRAPH_SERVER = {
+GRAPH_SERVER: GraphServerSettings = {
     "HOST": "127.0.0.1",
     "BOLT_PORT": int(os.environ.get("GRAPH_BOLT_PORT", "7687")),
     "HTTP_PORT": int(os.environ.get("GRAPH_HTTP_PORT", "2480")),

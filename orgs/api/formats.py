@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 from xml.sax.saxutils import XMLGenerator
+from xml.sax.xmlreader import AttributesImpl
 
 from django.conf import settings
 
@@ -271,20 +272,20 @@ def graphml_chunks(sections: Sections) -> Iterator[bytes]:
     drain = _Drain()
     xml = XMLGenerator(drain, encoding="utf-8", short_empty_elements=True)
     xml.startDocument()
-    xml.startElement("graphml", {"xmlns": GRAPHML_NS})
+    xml.startElement("graphml", AttributesImpl({"xmlns": GRAPHML_NS}))
     keys = [(f"n_{name}", "node", name) for name in _node_columns()[1:]]
     keys += [(f"e_{name}", "edge", name) for name in EDGE_COLUMNS if name not in ("from", "to")]
     for key, kind, name in keys:
         xml.ignorableWhitespace("\n  ")
-        xml.startElement("key", {"id": key, "for": kind, "attr.name": name, "attr.type": "string"})
+        xml.startElement("key", AttributesImpl({"id": key, "for": kind, "attr.name": name, "attr.type": "string"}))
         xml.endElement("key")
     xml.ignorableWhitespace("\n  ")
-    xml.startElement("graph", {"id": "atc-graph", "edgedefault": "directed"})
+    xml.startElement("graph", AttributesImpl({"id": "atc-graph", "edgedefault": "directed"}))
     label_of = {section: label.value for section, label in SECTIONS.items()}
 
     def data(key: str, value: Any) -> None:
         xml.ignorableWhitespace("\n      ")
-        xml.startElement("data", {"key": key})
+        xml.startElement("data", AttributesImpl({"key": key}))
         xml.characters(xml_text(json.dumps(value, ensure_ascii=False) if key[2:] in LIST_FIELDS else str(value)))
         xml.endElement("data")
 
@@ -293,15 +294,15 @@ def graphml_chunks(sections: Sections) -> Iterator[bytes]:
             for record in page:
                 xml.ignorableWhitespace("\n    ")
                 if name == "relationships":
-                    xml.startElement("edge", {"id": record["uid"], "source": record["from"],
-                                              "target": record["to"]})
+                    xml.startElement("edge", AttributesImpl({"id": record["uid"], "source": record["from"],
+                                                             "target": record["to"]}))
                     for key, value in record.items():
                         if key not in ("from", "to") and value is not None:
                             data(f"e_{key}", value)
                     xml.ignorableWhitespace("\n    ")
                     xml.endElement("edge")
                 else:
-                    xml.startElement("node", {"id": record["uid"]})
+                    xml.startElement("node", AttributesImpl({"id": record["uid"]}))
                     for key, value in {"label": label_of[name], **record}.items():
                         if key != "uid" and value is not None:
                             data(f"n_{key}", value)

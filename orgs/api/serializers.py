@@ -55,7 +55,8 @@ PARTIAL_DATE_SCHEMA = {
 class PartialDateField(serializers.CharField):
     """A date like 2003, 2003-02 or 2003-02-14."""
 
-    def to_internal_value(self, data: Any) -> str | None:
+    # Text on the wire, None when empty (CharField's stub promises text).
+    def to_internal_value(self, data: Any) -> str | None:  # type: ignore[override]
         text = super().to_internal_value(data)
         try:
             return parse_partial_date(text)
@@ -66,7 +67,7 @@ class PartialDateField(serializers.CharField):
 class AsOfField(PartialDateField):
     """An "as of" day: a partial date meaning its last day ("2003" → 2003-12-31)."""
 
-    def to_internal_value(self, data: Any) -> str | None:
+    def to_internal_value(self, data: Any) -> str | None:  # type: ignore[override]  # as PartialDateField's
         value = super().to_internal_value(data)
         return as_of_day(value) if value else None
 
@@ -79,7 +80,8 @@ class CommaListField(serializers.CharField):
         kwargs.setdefault("help_text", f"Comma-separated, any of: {', '.join(choices)}.")
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data: Any) -> list[str]:
+    # Text on the wire, a list once read (CharField's stub promises text).
+    def to_internal_value(self, data: Any) -> list[str]:  # type: ignore[override]
         items = [item.strip() for item in super().to_internal_value(data).split(",") if item.strip()]
         unknown = [item for item in items if item not in self.allowed]
         if unknown:
@@ -272,7 +274,8 @@ class RelationshipListQuery(PageQuery, AsOfQuery):
     node = uid_field(required=False, help_text="Either end is this node.")
     from_ = uid_field(required=False, help_text="The start is this node.")
     to = uid_field(required=False, help_text="The end is this node.")
-    source = uid_field(required=False, help_text="The evidence comes from this source.")
+    # A declared field, not the Field attribute `source` the stubs see here.
+    source = uid_field(required=False, help_text="The evidence comes from this source.")  # type: ignore[assignment]
     since_after = PartialDateField(required=False, help_text="Began on or after this date.")
     until_before = PartialDateField(required=False, help_text="Ended on or before this date.")
 
@@ -360,7 +363,8 @@ class NodeSummarySerializer(ResponseSerializer):
     name = serializers.CharField(allow_null=True)
     acronym = serializers.CharField(allow_null=True)
     kind = serializers.CharField(allow_null=True)
-    label = serializers.ChoiceField(choices=LABEL_CHOICES)
+    # A declared field, not the Field attribute `label` the stubs see here.
+    label = serializers.ChoiceField(choices=LABEL_CHOICES)  # type: ignore[assignment]
     degree = serializers.IntegerField(allow_null=True)
 
 
@@ -411,7 +415,8 @@ class TieFactsSerializer(ResponseSerializer):
     until = serializers.CharField(allow_null=True)
     qualifier = serializers.CharField(allow_null=True)
     confidence = serializers.CharField(allow_null=True)
-    source = serializers.CharField(
+    # A declared field, not the Field attribute `source` the stubs see here.
+    source = serializers.CharField(  # type: ignore[assignment]
         source=tie_python_name("source"), allow_null=True, help_text="uid of the source of the evidence."
     )
     evidence = serializers.CharField(
@@ -462,7 +467,8 @@ class RelationshipWriteSerializer(PublicNames, StrictSerializer):
         required=False, allow_null=True, allow_blank=True, max_length=TEXT_LIMITS["qualifier"]
     )
     confidence = serializers.ChoiceField(choices=[c.value for c in Confidence], required=False)
-    source = serializers.CharField(
+    # A declared field, not the Field attribute `source` the stubs see here.
+    source = serializers.CharField(  # type: ignore[assignment]
         source=tie_python_name("source"),
         max_length=TEXT_LIMITS["source_uid"],
         help_text="uid of the Source the evidence comes from.",
@@ -479,7 +485,8 @@ class RelationshipUpdateSerializer(StrictSerializer):
         required=False, allow_null=True, allow_blank=True, max_length=TEXT_LIMITS["qualifier"]
     )
     confidence = serializers.ChoiceField(choices=[c.value for c in Confidence], required=False)
-    source = serializers.CharField(
+    # A declared field, not the Field attribute `source` the stubs see here.
+    source = serializers.CharField(  # type: ignore[assignment]
         source=tie_python_name("source"), required=False, max_length=TEXT_LIMITS["source_uid"]
     )
     evidence = serializers.CharField(required=False, max_length=TEXT_LIMITS["evidence"])

@@ -20,6 +20,9 @@ class WindowRateThrottle(throttling.SimpleRateThrottle):
     """
 
     wait_seconds: float = 0.0
+    # Set by SimpleRateThrottle.__init__ from the rate (DRF's stubs leave them out).
+    num_requests: int
+    duration: int
 
     def allow_request(self, request: Request, view: Any) -> bool:
         if self.rate is None:

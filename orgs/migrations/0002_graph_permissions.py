@@ -1,15 +1,17 @@
 """Create content types and permissions for the graph's node types (see `orgs.permissions`)."""
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from orgs.permissions import GRAPH_MODELS, graph_permissions_ensure
 
 
-def create_graph_permissions(apps, schema_editor):
+def create_graph_permissions(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     graph_permissions_ensure(apps)
 
 
-def remove_graph_permissions(apps, schema_editor):
+def remove_graph_permissions(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     apps.get_model("contenttypes", "ContentType").objects.filter(
         app_label="orgs", model__in=GRAPH_MODELS
     ).delete()

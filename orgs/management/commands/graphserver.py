@@ -1,5 +1,6 @@
 """`manage.py graphserver`: run the embedded graph server in this process until Ctrl-C or SIGTERM."""
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Any
@@ -19,18 +20,17 @@ def embedded_config_from_settings(**overrides: Any) -> EmbeddedServerConfig:
     data_dir = overrides.get("data_dir")
     if data_dir is not None and data_dir != Path(server["DATA_DIR"]) and not os.environ.get("GRAPH_PASSWORD"):
         overrides = {**overrides, "password": data_dir_password(data_dir)}
-    values = {
-        "data_dir": Path(server["DATA_DIR"]),
-        "host": server["HOST"],
-        "bolt_port": server["BOLT_PORT"],
-        "http_port": server["HTTP_PORT"],
-        "user": server["USER"],
-        "password": server["PASSWORD"],
-        "database": server["DATABASE"],
-        "heap": server["HEAP"],
-    }
-    values.update({key: value for key, value in overrides.items() if value is not None})
-    return EmbeddedServerConfig(**values)
+    config = EmbeddedServerConfig(
+        data_dir=Path(server["DATA_DIR"]),
+        host=server["HOST"],
+        bolt_port=server["BOLT_PORT"],
+        http_port=server["HTTP_PORT"],
+        user=server["USER"],
+        password=server["PASSWORD"],
+        database=server["DATABASE"],
+        heap=server["HEAP"],
+    )
+    return dataclasses.replace(config, **{key: value for key, value in overrides.items() if value is not None})
 
 
 class Command(BaseCommand):
