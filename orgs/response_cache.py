@@ -66,7 +66,7 @@ class AnswerFileCache(FileBasedCache):
 
     def _cull(self) -> None:
         if random.randrange(self.CULL_CHECK_EVERY) == 0:
-            super()._cull()
+            super()._cull()  # type: ignore[misc]  # private in Django, left out of its stubs
 
 
 def _cache() -> BaseCache | None:
