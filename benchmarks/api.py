@@ -83,9 +83,7 @@ class RecordedGraph:
 
     def __enter__(self) -> RecordedGraph:
         self.original = selectors.read_cypher
-        selectors.read_cypher = lambda query, params=None: self.results[
-            (query, repr(sorted((params or {}).items())))
-        ]
+        selectors.read_cypher = lambda query, params=None: self.results[(query, repr(sorted((params or {}).items())))]
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -109,9 +107,7 @@ def paired_medians(api: Callable[[], Any], raw: Callable[[], Any], repeat: int) 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 100,000 organizations, 500,000 ties")
     parser.add_argument("--repeat", type=int, default=100, help="timed calls per case")
     parser.add_argument("--warmup", type=int, default=100, help="untimed rounds of every call first")
@@ -141,8 +137,9 @@ def import_synthetic_graph(data: dict[str, Any]) -> float:
     return seconds
 
 
-def run_benchmark(graph: BenchmarkGraph, n_orgs: int, repeat: int, warmup: int,
-                  cases: list[tuple[str, str]] | None = None) -> list[dict[str, Any]]:
+def run_benchmark(
+    graph: BenchmarkGraph, n_orgs: int, repeat: int, warmup: int, cases: list[tuple[str, str]] | None = None
+) -> list[dict[str, Any]]:
     """Time every call of `cases` (the API's by default) against its raw queries on the imported graph; print
     and return one row per call."""
     gc.collect()  # measure as a web process runs: without the import's 600,000 records in memory
@@ -197,12 +194,9 @@ def page_cases(n_orgs: int) -> list[tuple[str, str]]:
 def sample_nodes(n_orgs: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], list[str]]:
     """Return a hub, an ordinary organization (8–12 ties), one 90 % down the name order, and a random pair."""
     hub = selectors.hubs(limit=1)[0]
-    ordinary = cypher(
-        "MATCH (o:Organization) WHERE o.degree >= 8 AND o.degree <= 12 RETURN o.uid AS uid LIMIT 1"
-    )[0]
+    ordinary = cypher("MATCH (o:Organization) WHERE o.degree >= 8 AND o.degree <= 12 RETURN o.uid AS uid LIMIT 1")[0]
     deep = cypher(
-        "MATCH (o:Organization) RETURN o.name AS name, o.uid AS uid ORDER BY o.name, o.uid "
-        "SKIP $skip LIMIT 1",
+        "MATCH (o:Organization) RETURN o.name AS name, o.uid AS uid ORDER BY o.name, o.uid SKIP $skip LIMIT 1",
         {"skip": int(n_orgs * 0.9)},
     )[0]
     rng = random.Random(3)
@@ -259,8 +253,9 @@ def measure(
             f"{100 * added / raw_ms:>7.0f}% {alone_ms:>9.2f}  {'met' if ok else 'MISSED'}",
             flush=True,
         )
-        rows.append({"call": name, "queries": len(recorder.calls), "api_ms": api_ms, "raw_ms": raw_ms,
-                     "alone_ms": alone_ms})
+        rows.append(
+            {"call": name, "queries": len(recorder.calls), "api_ms": api_ms, "raw_ms": raw_ms, "alone_ms": alone_ms}
+        )
     return rows
 
 

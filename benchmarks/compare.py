@@ -33,8 +33,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atc_graph.settings.test")
 
 BATCH = 5000
 NOT_PROPERTIES = frozenset({"type", "from", "to"})
-SECTION_LABELS = {"sources": "Source", "countries": "Country", "organizations": "Organization",
-                  "events": "Event", "documents": "Document"}
+SECTION_LABELS = {
+    "sources": "Source",
+    "countries": "Country",
+    "organizations": "Organization",
+    "events": "Event",
+    "documents": "Document",
+}
 
 
 def main() -> None:
@@ -43,8 +48,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=50, help="timed calls per case")
     parser.add_argument("--warmup", type=int, default=30, help="untimed rounds of every call first")
     parser.add_argument("--heap", default="4g", help="each server's heap (the import is one transaction)")
-    parser.add_argument("--neo4j-server", type=Path, required=True, metavar="LAUNCHER",
-                        help="the launcher of a throwaway Neo4j (../shared/neo4j/neo4j-test-server)")
+    parser.add_argument(
+        "--neo4j-server",
+        type=Path,
+        required=True,
+        metavar="LAUNCHER",
+        help="the launcher of a throwaway Neo4j (../shared/neo4j/neo4j-test-server)",
+    )
     parser.add_argument("--only", choices=["embedded", "neo4j"], help=argparse.SUPPRESS)  # one server's run
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -57,9 +67,27 @@ def main() -> None:
         for server in ("embedded", "neo4j"):
             out = Path(folder) / f"{server}.json"
             print(f"\n=== {server} ===", flush=True)
-            subprocess.run([sys.executable, __file__, "--only", server, "--json", str(out), "--scale", str(args.scale),
-                            "--repeat", str(args.repeat), "--warmup", str(args.warmup), "--heap", args.heap,
-                            "--neo4j-server", str(args.neo4j_server)], check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--only",
+                    server,
+                    "--json",
+                    str(out),
+                    "--scale",
+                    str(args.scale),
+                    "--repeat",
+                    str(args.repeat),
+                    "--warmup",
+                    str(args.warmup),
+                    "--heap",
+                    args.heap,
+                    "--neo4j-server",
+                    str(args.neo4j_server),
+                ],
+                check=True,
+            )
             results[server] = json.loads(out.read_text())
     print_side_by_side(results["embedded"], results["neo4j"], args.scale)
 
@@ -77,8 +105,9 @@ def run_one(args: argparse.Namespace) -> dict[str, Any]:
     from orgs.loader import import_graph
     from orgs.neo4j_server import resident_mb
 
-    server_args = argparse.Namespace(heap=args.heap, neo4j_url=None,
-                                     neo4j_server=args.neo4j_server if args.only == "neo4j" else None)
+    server_args = argparse.Namespace(
+        heap=args.heap, neo4j_url=None, neo4j_server=args.neo4j_server if args.only == "neo4j" else None
+    )
     n_orgs, n_ties = int(100_000 * args.scale), int(500_000 * args.scale)
     with benchmark_graph(server_args) as graph:
         assert graph.pid is not None
@@ -112,12 +141,19 @@ def run_one(args: argparse.Namespace) -> dict[str, Any]:
         del data
         gc.collect()
         memory["after import"] = resident_mb(graph.pid)
-        calls = api.run_benchmark(graph, n_orgs, args.repeat, args.warmup,
-                                  cases=api.api_cases(n_orgs) + api.page_cases(n_orgs))
+        calls = api.run_benchmark(
+            graph, n_orgs, args.repeat, args.warmup, cases=api.api_cases(n_orgs) + api.page_cases(n_orgs)
+        )
         reads = pages.report(min(args.repeat, 30), n_orgs)
         memory["end"] = resident_mb(graph.pid)
-    return {"server": graph.name, "plain_s": plain_s, "import_s": import_s, "calls": calls,
-            "reads": reads, "memory": memory}
+    return {
+        "server": graph.name,
+        "plain_s": plain_s,
+        "import_s": import_s,
+        "calls": calls,
+        "reads": reads,
+        "memory": memory,
+    }
 
 
 def plain_load(driver: Any, database: str | None, data: dict[str, Any]) -> float:
@@ -128,17 +164,25 @@ def plain_load(driver: Any, database: str | None, data: dict[str, Any]) -> float
         for section, label in SECTION_LABELS.items():
             rows = data.get(section) or []
             for start in range(0, len(rows), BATCH):
-                tx.run(f"UNWIND $rows AS row CREATE (n:Node:{label}) SET n = row",
-                       rows=rows[start:start + BATCH]).consume()
+                tx.run(
+                    f"UNWIND $rows AS row CREATE (n:Node:{label}) SET n = row", rows=rows[start : start + BATCH]
+                ).consume()
         by_type: dict[str, list[dict[str, Any]]] = {}
         for record in data["relationships"]:
             by_type.setdefault(record["type"], []).append(
-                {"from": record["from"], "to": record["to"],
-                 "props": {key: value for key, value in record.items() if key not in NOT_PROPERTIES}})
+                {
+                    "from": record["from"],
+                    "to": record["to"],
+                    "props": {key: value for key, value in record.items() if key not in NOT_PROPERTIES},
+                }
+            )
         for rel, rows in by_type.items():
             for start in range(0, len(rows), BATCH):
-                tx.run(f"UNWIND $rows AS row MATCH (a:Node {{uid: row.from}}) MATCH (b:Node {{uid: row.to}}) "
-                       f"CREATE (a)-[r:{rel}]->(b) SET r = row.props", rows=rows[start:start + BATCH]).consume()
+                tx.run(
+                    f"UNWIND $rows AS row MATCH (a:Node {{uid: row.from}}) MATCH (b:Node {{uid: row.to}}) "
+                    f"CREATE (a)-[r:{rel}]->(b) SET r = row.props",
+                    rows=rows[start : start + BATCH],
+                ).consume()
         tx.commit()
     return time.perf_counter() - started
 
@@ -172,8 +216,9 @@ def print_side_by_side(embedded: dict[str, Any], neo: dict[str, Any], scale: flo
 
     def load(result: dict[str, Any]) -> str:
         ratio = result["import_s"] / result["plain_s"]
-        return (f"{result['import_s']:7.1f} s vs {result['plain_s']:6.1f} s {ratio:5.2f} "
-                f"{'met' if ratio <= 1 else 'MISS'}")
+        return (
+            f"{result['import_s']:7.1f} s vs {result['plain_s']:6.1f} s {ratio:5.2f} {'met' if ratio <= 1 else 'MISS'}"
+        )
 
     print(f"\n{'import vs plain UNWIND load':36} {load(embedded):>30} {load(neo):>30}")
     print(f"\n{'graph reads of the pages (ms)':36} {'':>30} {'':>30}")

@@ -69,8 +69,11 @@ def import_scale(scale: float) -> None:
     started = time.perf_counter()
     import_graph(synthetic_graph(int(100_000 * scale), int(500_000 * scale)))
     counts = selectors.graph_counts()
-    print(f"Imported {sum(counts['nodes'].values()):,} nodes and {sum(counts['relationships'].values()):,} "
-          f"relationships in {time.perf_counter() - started:.0f} s", flush=True)
+    print(
+        f"Imported {sum(counts['nodes'].values()):,} nodes and {sum(counts['relationships'].values()):,} "
+        f"relationships in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
 
 
 def exports() -> None:
@@ -92,8 +95,10 @@ def exports() -> None:
         status, size = download(f"/api/export/?format={name}", pause=pause)
         results.append((f"{name}{' (slow reader)' if pause else ''}", status, size, time.perf_counter() - started))
 
-    threads = [threading.Thread(target=one, args=(name, pause))
-               for name, pause in (("json", 0.0), ("csv", 0.0), ("graphml", 0.0), ("json", 0.05))]
+    threads = [
+        threading.Thread(target=one, args=(name, pause))
+        for name, pause in (("json", 0.0), ("csv", 0.0), ("graphml", 0.0), ("json", 0.05))
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -122,8 +127,11 @@ def stats(repeat: int) -> None:
         value = median_ms(url, repeat)
         with recorded_queries() as queries:
             download(url)
-        print(f"{name:14} {value:10.1f} {50:10}  {len(queries)}: "
-              + " | ".join(" ".join(query.split())[:60] for query in queries), flush=True)
+        print(
+            f"{name:14} {value:10.1f} {50:10}  {len(queries)}: "
+            + " | ".join(" ".join(query.split())[:60] for query in queries),
+            flush=True,
+        )
 
 
 def main() -> None:

@@ -48,8 +48,12 @@ from orgs.graph import GraphUnavailable, connect, cypher, install_schema  # noqa
 from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_port  # noqa: E402
 from orgs.loader import import_graph  # noqa: E402
 
-READS = [f"/organizations/{org_uid(HUBS + 1)}/", f"/explore/{org_uid(HUBS + 2)}.json",
-         "/api/organizations/?q=border", f"/api/organizations/{org_uid(HUBS + 3)}/"]
+READS = [
+    f"/organizations/{org_uid(HUBS + 1)}/",
+    f"/explore/{org_uid(HUBS + 2)}.json",
+    "/api/organizations/?q=border",
+    f"/api/organizations/{org_uid(HUBS + 3)}/",
+]
 
 
 @dataclass
@@ -86,11 +90,9 @@ def wait_for_status(loop: ReadLoop, status: int, after: float, timeout: float) -
 def graph_state() -> tuple[int, int, str]:
     """Return the graph's node count, relationship count and a checksum over every property of both."""
     nodes = cypher("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
-    ties = cypher("MATCH (a)-[r]->(b) RETURN type(r) AS type, a.uid AS start, b.uid AS end, "
-                  "properties(r) AS props")
+    ties = cypher("MATCH (a)-[r]->(b) RETURN type(r) AS type, a.uid AS start, b.uid AS end, properties(r) AS props")
     digest = hashlib.sha256()
-    for line in sorted(json.dumps([sorted(row["labels"]), row["props"]], sort_keys=True, default=str)
-                       for row in nodes):
+    for line in sorted(json.dumps([sorted(row["labels"]), row["props"]], sort_keys=True, default=str) for row in nodes):
         digest.update(line.encode())
     for line in sorted(json.dumps(row, sort_keys=True, default=str) for row in ties):
         digest.update(line.encode())
@@ -124,14 +126,15 @@ def episode(name: str, loop: ReadLoop, server: EmbeddedServerProcess, down_for: 
     answers = [a for a in loop.since(killed) if a[1] <= (first_200 or time.monotonic())]
     durations = sorted(answered - started for started, answered, status in answers if status == 503)
     slowest_503 = durations[-1] if durations else 0.0
-    slow_while_starting = sum(answered - started > 1 for started, answered, status in answers
-                              if status == 503 and answered >= restarting)
+    slow_while_starting = sum(
+        answered - started > 1 for started, answered, status in answers if status == 503 and answered >= restarting
+    )
     others = sorted({status for _, _, status in answers if status not in (200, 503)})
     result = {
         "kill → first 503 (s)": None if first_503 is None else first_503 - killed,
         "slowest 503 (s)": slowest_503,
         "503 answers (over 1 s)": f"{len(durations)} ({sum(d > 1 for d in durations)}, of which "
-                                  f"{slow_while_starting} while it started)",
+        f"{slow_while_starting} while it started)",
         "median 503 (s)": durations[len(durations) // 2] if durations else 0.0,
         "server start (s)": back - restarting,
         "server answering → first 200 (s)": None if first_200 is None else first_200 - back,
@@ -154,19 +157,30 @@ def main() -> None:
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
 
     with tempfile.TemporaryDirectory(prefix="atc-faults-") as data_dir:
-        config = EmbeddedServerConfig(data_dir=Path(data_dir), bolt_port=free_port(), http_port=free_port(),
-                                      password="atcgraph-faults", heap=args.heap)
+        config = EmbeddedServerConfig(
+            data_dir=Path(data_dir),
+            bolt_port=free_port(),
+            http_port=free_port(),
+            password="atcgraph-faults",
+            heap=args.heap,
+        )
         server = EmbeddedServerProcess(config, settings_module=os.environ["DJANGO_SETTINGS_MODULE"])
         server.start(timeout=120)
         try:
-            settings.GRAPH_SERVER.update(BOLT_PORT=config.bolt_port, HTTP_PORT=config.http_port,
-                                         PASSWORD=config.password, DATA_DIR=config.data_dir)
+            settings.GRAPH_SERVER.update(
+                BOLT_PORT=config.bolt_port,
+                HTTP_PORT=config.http_port,
+                PASSWORD=config.password,
+                DATA_DIR=config.data_dir,
+            )
             settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
             connect(config.neomodel_url)
             install_schema()
             import_graph(synthetic_graph(organizations, relationships))
-            print(f"Graph: {organizations:,} organizations, {relationships:,} relationships; "
-                  f"graph connection timeout {settings.GRAPH_CONNECTION_TIMEOUT} s")
+            print(
+                f"Graph: {organizations:,} organizations, {relationships:,} relationships; "
+                f"graph connection timeout {settings.GRAPH_CONNECTION_TIMEOUT} s"
+            )
             run(server, args.down, organizations, relationships)
         finally:
             server.stop()

@@ -34,8 +34,9 @@ def main() -> int:
     os.chdir(ROOT)
     os.environ["ATC_FUZZ_CASES"] = str(args.cases)
     selected = [] if args.who == "both" else ["-k", TESTS[args.who]]
-    return pytest.main(["-q", "-s", "-p", "no:cacheprovider", "--no-header", "--tb=line",
-                        "tests/api/test_fuzz.py", *selected])
+    return pytest.main(
+        ["-q", "-s", "-p", "no:cacheprovider", "--no-header", "--tb=line", "tests/api/test_fuzz.py", *selected]
+    )
 
 
 if __name__ == "__main__":

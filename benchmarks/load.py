@@ -47,8 +47,18 @@ from benchmarks.synthetic import HUBS, embedded_graph, org_uid, synthetic_graph 
 from orgs.graphserver import free_port  # noqa: E402
 from orgs.loader import import_graph  # noqa: E402
 
-SEARCHES = ["anti-terror", "border police", "customs", "financial intel", "baltic maritime", "cyber unit",
-            "regional anti terrorism centre", "judicial", "narcotics bureau", "federal security"]
+SEARCHES = [
+    "anti-terror",
+    "border police",
+    "customs",
+    "financial intel",
+    "baltic maritime",
+    "cyber unit",
+    "regional anti terrorism centre",
+    "judicial",
+    "narcotics bureau",
+    "federal security",
+]
 PASSWORD = "atcgraph-load"
 TARGET_RATIO, TARGET_P99_MS = 3.0, 300.0
 
@@ -193,9 +203,14 @@ def start_server(command: str, port: int, env: dict[str, str], log: Path) -> sub
     """Start `manage.py <command>` on `port` (its output into `log`) and return once it answers."""
     print(f"{command}: starting on 127.0.0.1:{port} (output in {log}) …", flush=True)
     with log.open("wb") as output:
-        process = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), command, f"127.0.0.1:{port}"],
-                                   cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), command, f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         wait_for_http(port, process, timeout=300)
     except BaseException:
@@ -228,19 +243,25 @@ def merge(total: Outcome, part: Outcome) -> None:
 
 def report(name: str, outcome: Outcome) -> None:
     times = outcome.all_ms
-    print(f"\n{name}: {len(times)} answered in {outcome.seconds:.1f} s = {outcome.rate:.1f} requests/s; "
-          f"p50 {percentile(times, 0.5):.0f} ms, p95 {percentile(times, 0.95):.0f} ms, "
-          f"p99 {percentile(times, 0.99):.0f} ms, max {max(times, default=0):.0f} ms; "
-          f"errors {outcome.error_count}" + (f", not sent (time bound) {outcome.not_sent}" if outcome.not_sent else ""))
+    print(
+        f"\n{name}: {len(times)} answered in {outcome.seconds:.1f} s = {outcome.rate:.1f} requests/s; "
+        f"p50 {percentile(times, 0.5):.0f} ms, p95 {percentile(times, 0.95):.0f} ms, "
+        f"p99 {percentile(times, 0.99):.0f} ms, max {max(times, default=0):.0f} ms; "
+        f"errors {outcome.error_count}" + (f", not sent (time bound) {outcome.not_sent}" if outcome.not_sent else "")
+    )
     answered = max(len(times), 1)
-    print(f"  CPU per request: web {outcome.cpu_seconds['web'] / answered * 1000:.1f} ms, graph server "
-          f"{outcome.cpu_seconds['graph'] / answered * 1000:.1f} ms")
+    print(
+        f"  CPU per request: web {outcome.cpu_seconds['web'] / answered * 1000:.1f} ms, graph server "
+        f"{outcome.cpu_seconds['graph'] / answered * 1000:.1f} ms"
+    )
     for error, count in sorted(outcome.errors.items()):
         print(f"  error {error}: {count}")
     print(f"  {'request':20} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for kind, values in sorted(outcome.times_ms.items()):
-        print(f"  {kind:20} {len(values):5} {statistics.median(values):8.0f} {percentile(values, 0.95):8.0f} "
-              f"{max(values):8.0f}")
+        print(
+            f"  {kind:20} {len(values):5} {statistics.median(values):8.0f} {percentile(values, 0.95):8.0f} "
+            f"{max(values):8.0f}"
+        )
 
 
 def capacity(name: str, outcome: Outcome, cores: int, *, one_interpreter: bool) -> str:
@@ -268,44 +289,53 @@ def main() -> None:
     parser.add_argument("--log-dir", type=Path, default=Path(tempfile.gettempdir()), help="the servers' output")
     args = parser.parse_args()
     args.organizations = int(100_000 * args.scale)
-    serve_port, dev_port = (int(p) for p in args.web_ports.split(",")) if args.web_ports else (free_port(),
-                                                                                                free_port())
-    bolt_port, http_port = (int(p) for p in args.graph_ports.split(",")) if args.graph_ports else (free_port(),
-                                                                                                   free_port())
+    serve_port, dev_port = (int(p) for p in args.web_ports.split(",")) if args.web_ports else (free_port(), free_port())
+    bolt_port, http_port = (
+        (int(p) for p in args.graph_ports.split(",")) if args.graph_ports else (free_port(), free_port())
+    )
     with tempfile.TemporaryDirectory(prefix="atc-load-") as work:
         data_dir = Path(work) / "graph"
         with embedded_graph("2g", data_dir=data_dir, bolt_port=bolt_port, http_port=http_port, password=PASSWORD):
             started = time.perf_counter()
             import_graph(synthetic_graph(args.organizations, int(500_000 * args.scale)))
-            print(f"Imported {args.organizations:,} organizations in {time.perf_counter() - started:.0f} s",
-                  flush=True)
+            print(f"Imported {args.organizations:,} organizations in {time.perf_counter() - started:.0f} s", flush=True)
         # Each server gets its own copy of the graph and its own graph server, so both can run at once.
         for name in ("serve", "dev"):
             shutil.copytree(data_dir, Path(work) / f"graph-{name}")
         common = {
             **os.environ,
             "GRAPH_PASSWORD": PASSWORD,
-            "DATABASE_URL": f"sqlite:///{work}/django.sqlite3", "DJANGO_STATIC_ROOT": f"{work}/static",
+            "DATABASE_URL": f"sqlite:///{work}/django.sqlite3",
+            "DJANGO_STATIC_ROOT": f"{work}/static",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "ATC_API_ANON_RATE": "1000000/minute", "ATC_API_USER_RATE": "1000000/minute",
+            "ATC_API_ANON_RATE": "1000000/minute",
+            "ATC_API_USER_RATE": "1000000/minute",
         }
         common.pop("DJANGO_SETTINGS_MODULE")  # each command's own: onebox for serve, local for dev
-        subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v", "0"], cwd=ROOT,
-                       env=common, check=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=common,
+            check=True,
+        )
         ports = {"serve": (serve_port, bolt_port, http_port), "dev": (dev_port, free_port(), free_port())}
         servers: dict[str, subprocess.Popen[bytes]] = {}
         outcomes = {"serve": Outcome(), "dev": Outcome()}
         try:
             for name, (web, bolt, graph_http) in ports.items():
-                env = {**common, "GRAPH_DATA_DIR": str(Path(work) / f"graph-{name}"), "GRAPH_BOLT_PORT": str(bolt),
-                       "GRAPH_HTTP_PORT": str(graph_http)}
+                env = {
+                    **common,
+                    "GRAPH_DATA_DIR": str(Path(work) / f"graph-{name}"),
+                    "GRAPH_BOLT_PORT": str(bolt),
+                    "GRAPH_HTTP_PORT": str(graph_http),
+                }
                 servers[name] = start_server(name, web, env, args.log_dir / f"atc-load-{name}.log")
                 run_mix(web, request_mix(args.organizations, args.warm_up, seed=99), args.clients, args.max_seconds)
                 print(f"{name}: warmed up with {args.warm_up} requests", flush=True)
             # Rounds alternate between the servers (each going first in every other round), so a change in the
             # machine's other load during the run weighs on both alike.
             mix = request_mix(args.organizations, args.requests)
-            rounds = [mix[i:i + args.round] for i in range(0, len(mix), args.round)]
+            rounds = [mix[i : i + args.round] for i in range(0, len(mix), args.round)]
             for number, chunk in enumerate(rounds):
                 order = ["serve", "dev"] if number % 2 == 0 else ["dev", "serve"]
                 for name in order:
@@ -327,9 +357,11 @@ def main() -> None:
     print(f"\nmachine: {cores} cores, load average {os.getloadavg()[0]:.1f} at the end")
     print(capacity("make run", onebox, cores, one_interpreter=False))
     print(capacity("make dev", development, cores, one_interpreter=True))
-    print(f"throughput ratio make run / make dev: {ratio:.1f}× (target ≥ {TARGET_RATIO:.0f}×); make run p99 "
-          f"{p99:.0f} ms (target ≤ {TARGET_P99_MS:.0f}); errors {onebox.error_count} + {development.error_count} "
-          "(target 0)")
+    print(
+        f"throughput ratio make run / make dev: {ratio:.1f}× (target ≥ {TARGET_RATIO:.0f}×); make run p99 "
+        f"{p99:.0f} ms (target ≤ {TARGET_P99_MS:.0f}); errors {onebox.error_count} + {development.error_count} "
+        "(target 0)"
+    )
 
 
 if __name__ == "__main__":

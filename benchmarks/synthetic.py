@@ -30,15 +30,64 @@ HUBS = 5
 HUB_TIES = 1000
 COUNTRIES = 50
 SOURCES = 10
-ORG_TYPES = ["COLLABORATES_WITH", "MEMBER_OF", "PART_OF", "COORDINATES", "HAS_OBSERVER_STATUS_IN",
-             "HAS_CONTACT_POINT_IN"]
+ORG_TYPES = [
+    "COLLABORATES_WITH",
+    "MEMBER_OF",
+    "PART_OF",
+    "COORDINATES",
+    "HAS_OBSERVER_STATUS_IN",
+    "HAS_CONTACT_POINT_IN",
+]
 KINDS = ["regional_centre", "task_force", "unit", "office", "council_or_committee", "national_agency", "other"]
-SCOPES = ["Regional", "National", "International", "Joint", "Central", "Federal", "Northern", "Southern",
-          "Eastern", "Western", "Baltic", "Balkan", "Caspian", "Alpine", "Atlantic", "Pacific"]
-TOPICS = ["Anti-Terrorism", "Counter-Terrorism", "Border", "Customs", "Police", "Intelligence", "Financial",
-          "Migration", "Cyber", "Maritime", "Aviation", "Prosecutors", "Judicial", "Narcotics", "Security"]
-BODIES = ["Centre", "Agency", "Council", "Committee", "Task Force", "Office", "Unit", "Network",
-          "Directorate", "Commission", "Bureau", "Forum"]
+SCOPES = [
+    "Regional",
+    "National",
+    "International",
+    "Joint",
+    "Central",
+    "Federal",
+    "Northern",
+    "Southern",
+    "Eastern",
+    "Western",
+    "Baltic",
+    "Balkan",
+    "Caspian",
+    "Alpine",
+    "Atlantic",
+    "Pacific",
+]
+TOPICS = [
+    "Anti-Terrorism",
+    "Counter-Terrorism",
+    "Border",
+    "Customs",
+    "Police",
+    "Intelligence",
+    "Financial",
+    "Migration",
+    "Cyber",
+    "Maritime",
+    "Aviation",
+    "Prosecutors",
+    "Judicial",
+    "Narcotics",
+    "Security",
+]
+BODIES = [
+    "Centre",
+    "Agency",
+    "Council",
+    "Committee",
+    "Task Force",
+    "Office",
+    "Unit",
+    "Network",
+    "Directorate",
+    "Commission",
+    "Bureau",
+    "Forum",
+]
 
 
 def org_uid(i: int) -> str:
@@ -58,14 +107,29 @@ def synthetic_graph(organizations: int, relationships: int, seed: int = 7) -> di
     orgs = []
     for i in range(organizations):
         name = org_name(i)
-        orgs.append({"uid": org_uid(i), "name": name, "acronym": "".join(w[0] for w in name.split()[:-1]) + str(i),
-                     "kind": rng.choice(KINDS), "founded": str(rng.randint(1950, 2020))})
+        orgs.append(
+            {
+                "uid": org_uid(i),
+                "name": name,
+                "acronym": "".join(w[0] for w in name.split()[:-1]) + str(i),
+                "kind": rng.choice(KINDS),
+                "founded": str(rng.randint(1950, 2020)),
+            }
+        )
     ties: list[dict[str, Any]] = []
 
     def tie(rel: str, start: str, end: str) -> None:
         since = str(rng.randint(1990, 2024)) if rng.random() < 0.6 else None
-        ties.append({"type": rel, "from": start, "to": end, "source": f"source-{rng.randrange(SOURCES)}",
-                     "evidence": f"Evidence sentence number {len(ties)}.", **({"since": since} if since else {})})
+        ties.append(
+            {
+                "type": rel,
+                "from": start,
+                "to": end,
+                "source": f"source-{rng.randrange(SOURCES)}",
+                "evidence": f"Evidence sentence number {len(ties)}.",
+                **({"since": since} if since else {}),
+            }
+        )
 
     for i in range(organizations):
         tie("LOCATED_IN", org_uid(i), f"country-{rng.randrange(COUNTRIES):02d}")
@@ -80,8 +144,9 @@ def synthetic_graph(organizations: int, relationships: int, seed: int = 7) -> di
             tie(rng.choice(ORG_TYPES), org_uid(a), org_uid(b))
     return {
         "sources": [{"uid": f"source-{i}", "title": f"Annual report {2000 + i}"} for i in range(SOURCES)],
-        "countries": [{"uid": f"country-{i:02d}", "name": f"Country {i:02d}", "iso_code": f"C{i:02d}"}
-                      for i in range(COUNTRIES)],
+        "countries": [
+            {"uid": f"country-{i:02d}", "name": f"Country {i:02d}", "iso_code": f"C{i:02d}"} for i in range(COUNTRIES)
+        ],
         "organizations": orgs,
         "relationships": ties,
     }
@@ -101,9 +166,13 @@ class BenchmarkGraph:
 def add_server_arguments(parser: Any) -> None:
     """Add the options that choose the graph server to a benchmark's argument parser."""
     parser.add_argument("--heap", default="4g", help="graph server heap (the import is one transaction)")
-    parser.add_argument("--neo4j-server", type=Path, metavar="LAUNCHER",
-                        help="run against a throwaway real Neo4j started with this launcher "
-                             "(../shared/neo4j/neo4j-test-server) instead of the embedded server")
+    parser.add_argument(
+        "--neo4j-server",
+        type=Path,
+        metavar="LAUNCHER",
+        help="run against a throwaway real Neo4j started with this launcher "
+        "(../shared/neo4j/neo4j-test-server) instead of the embedded server",
+    )
     parser.add_argument("--neo4j-url", help="run against the (scratch) Neo4j at this URL, neomodel form")
 
 
@@ -121,8 +190,9 @@ def benchmark_graph(args: Any) -> Iterator[BenchmarkGraph]:
             yield graph
     else:
         with embedded_graph(args.heap) as (config, pid):
-            yield BenchmarkGraph("embedded ArcadeDB", config.bolt_url, (config.user, config.password),
-                                 config.database, pid)
+            yield BenchmarkGraph(
+                "embedded ArcadeDB", config.bolt_url, (config.user, config.password), config.database, pid
+            )
 
 
 @contextmanager
@@ -136,20 +206,30 @@ def neo4j_at(url: str, *, pid: int | None) -> Iterator[BenchmarkGraph]:
 
 
 @contextmanager
-def embedded_graph(heap: str, *, data_dir: Path | None = None, bolt_port: int = 0, http_port: int = 0,
-                   password: str = "atcgraph-bench") -> Iterator[tuple[EmbeddedServerConfig, int]]:
+def embedded_graph(
+    heap: str, *, data_dir: Path | None = None, bolt_port: int = 0, http_port: int = 0, password: str = "atcgraph-bench"
+) -> Iterator[tuple[EmbeddedServerConfig, int]]:
     """Start an embedded graph server with `heap` on free ports (unless given) in a temporary directory (its data
     gone when the block ends) or in `data_dir` (kept), point Django and neomodel at it with the schema installed,
     and stop it when the block ends; yield its config and pid."""
     with tempfile.TemporaryDirectory(prefix="atc-bench-") as temporary:
-        config = EmbeddedServerConfig(data_dir=data_dir or Path(temporary), bolt_port=bolt_port or free_port(),
-                                      http_port=http_port or free_port(), password=password, heap=heap)
+        config = EmbeddedServerConfig(
+            data_dir=data_dir or Path(temporary),
+            bolt_port=bolt_port or free_port(),
+            http_port=http_port or free_port(),
+            password=password,
+            heap=heap,
+        )
         server = EmbeddedServerProcess(config, settings_module=os.environ["DJANGO_SETTINGS_MODULE"])
         print(f"Starting the embedded graph server (heap {heap}) …", flush=True)
         server.start(timeout=120)
         try:
-            settings.GRAPH_SERVER.update(BOLT_PORT=config.bolt_port, HTTP_PORT=config.http_port,
-                                         PASSWORD=config.password, DATA_DIR=config.data_dir)
+            settings.GRAPH_SERVER.update(
+                BOLT_PORT=config.bolt_port,
+                HTTP_PORT=config.http_port,
+                PASSWORD=config.password,
+                DATA_DIR=config.data_dir,
+            )
             settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
             connect(config.neomodel_url)
             install_schema()

@@ -96,8 +96,9 @@ class NodeAdmin(GraphNodeAdmin):
         except SERVICE_ERRORS as error:
             raise refusal(error) from error
 
-    def node_update(self, request: HttpRequest, pk: str, data: dict[str, Any], *,
-                    opened_version: int | None = None) -> None:
+    def node_update(
+        self, request: HttpRequest, pk: str, data: dict[str, Any], *, opened_version: int | None = None
+    ) -> None:
         """Change the node through the service, which checks `opened_version` in the write's transaction."""
         expected = None if opened_version is None else (opened_version,)
         try:
@@ -162,9 +163,7 @@ def relation_choices(label: str) -> list[tuple[str, str]]:
         if label in rel.start_labels:
             choices.append((f"{rel.name}>", rel.forward))
         if label in rel.end_labels:
-            choices.append(
-                (f"{rel.name}<", f"{rel.backward} (from the other end)" if rel.symmetric else rel.backward)
-            )
+            choices.append((f"{rel.name}<", f"{rel.backward} (from the other end)" if rel.symmetric else rel.backward))
     return choices
 
 
@@ -189,13 +188,9 @@ class RelationshipForm(forms.Form):
     since = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 10, "placeholder": "2003"}))
     until = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 10}))
     qualifier = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 16}))
-    confidence = forms.ChoiceField(
-        choices=[(c.value, c.label) for c in Confidence], initial=Confidence.STATED
-    )
+    confidence = forms.ChoiceField(choices=[(c.value, c.label) for c in Confidence], initial=Confidence.STATED)
     source_uid = forms.ChoiceField(label="Source")
-    evidence = forms.CharField(
-        label="Supporting sentence", widget=forms.Textarea(attrs={"rows": 2, "cols": 40})
-    )
+    evidence = forms.CharField(label="Supporting sentence", widget=forms.Textarea(attrs={"rows": 2, "cols": 40}))
 
     def __init__(
         self, *args: Any, relations: list[tuple[str, str]], sources: list[tuple[str, str]], **kwargs: Any
@@ -247,11 +242,7 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
 
     def rows(self) -> list[RelationshipForm]:
         """Return the forms that ask for a write: new rows filled in, recorded rows changed or ticked."""
-        return [
-            form
-            for form in self.forms
-            if form.has_changed() or (form.existing and self.ticked_for_deletion(form))
-        ]
+        return [form for form in self.forms if form.has_changed() or (form.existing and self.ticked_for_deletion(form))]
 
     def clean(self) -> None:
         if any(self.errors):
@@ -276,12 +267,9 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
             except services.NotFound:
                 form.add_error("other", f"No node has the uid '{other}'.")
                 continue
-            start_label, end_label = (
-                (self.label, other_label) if direction == ">" else (other_label, self.label)
-            )
+            start_label, end_label = (self.label, other_label) if direction == ">" else (other_label, self.label)
             try:
-                props = clean_tie(rel_type, start_label, end_label, start or "(new)", end or "(new)",
-                                  form.tie_data())
+                props = clean_tie(rel_type, start_label, end_label, start or "(new)", end or "(new)", form.tie_data())
                 services.relationship_source_check(props)
             except ValidationFailed as error:
                 for field, messages_ in error.errors.items():
@@ -297,11 +285,14 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
             expected = None if opened is None else (opened,)
             try:
                 if form.existing and self.ticked_for_deletion(form):
-                    services.relationship_delete(uid=form.initial["uid"], actor=request.user,
-                                                 expected_versions=expected)
+                    services.relationship_delete(
+                        uid=form.initial["uid"], actor=request.user, expected_versions=expected
+                    )
                 elif form.existing:
                     services.relationship_update(
-                        uid=form.initial["uid"], data=form.tie_data(), actor=request.user,
+                        uid=form.initial["uid"],
+                        data=form.tie_data(),
+                        actor=request.user,
                         expected_versions=expected,
                     )
                 else:
@@ -473,7 +464,9 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
             if request.POST.get("confirm") == "yes":
                 try:
                     plan = services.organizations_merge(
-                        survivor_uid=survivor, loser_uid=loser, actor=request.user,
+                        survivor_uid=survivor,
+                        loser_uid=loser,
+                        actor=request.user,
                         expected_versions=_merge_versions_opened(request, uids),
                     )
                 except services.StaleVersion:
@@ -493,8 +486,9 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
             return None
         context = {
             "error_note": error_note,
-            "versions": [(uid, int(plan["survivor" if uid == survivor else "loser"].get("version") or 0))
-                         for uid in uids],
+            "versions": [
+                (uid, int(plan["survivor" if uid == survivor else "loser"].get("version") or 0)) for uid in uids
+            ],
             **self.admin_site.each_context(request),
             "title": "Merge two organizations",
             "opts": self.opts,

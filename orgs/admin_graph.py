@@ -165,9 +165,7 @@ class GraphField:
         return field_class(**defaults)
 
 
-def install_graph_options(
-    model: Any, *, pk_name: str = "uid", verbose_name_plural: str | None = None
-) -> Options:
+def install_graph_options(model: Any, *, pk_name: str = "uid", verbose_name_plural: str | None = None) -> Options:
     """Give the node class `model` a `_meta` the admin can work with, and `pk` as its `pk_name` property.
 
     Idempotent: a class already set up keeps its options.
@@ -539,8 +537,9 @@ class GraphNodeAdmin(admin.ModelAdmin):
         node = self.model(**data).save()
         return getattr(node, self.pk_name)
 
-    def node_update(self, request: HttpRequest, pk: str, data: dict[str, Any], *,
-                    opened_version: int | None = None) -> None:
+    def node_update(
+        self, request: HttpRequest, pk: str, data: dict[str, Any], *, opened_version: int | None = None
+    ) -> None:
         """Change the node `pk` with `data`, unless it is no longer at `opened_version` (the one the form was
         opened on; None: whatever it is). Raise GraphWriteRefused."""
         node = self.get_queryset(request).get(pk=pk)

@@ -61,6 +61,7 @@ def install_counts() -> None:
     """Make the counts shards that are missing, and count live whatever no shard counts yet (nothing on a graph
     set up already; everything on a graph from before the counts; zeros on an empty graph). A graph from before
     the shards keeps its one counts node as shard 0. Safe to repeat."""
+
     def work() -> None:
         rows = cypher(q.COUNTS_BY_SHARD)
         counted = {name for row in rows for name in row["counts"]}
@@ -74,6 +75,7 @@ def install_counts() -> None:
 def recount_graph() -> dict[str, int]:
     """Count every node kind and relationship type live (a full scan) and set the counts (all on shard 0, the
     other shards at zero); return them."""
+
     def work() -> dict[str, int]:
         live = dict(cypher(q.LIVE_COUNTS)[0]["counts"])
         _shards_set(live, dict.fromkeys(live, 0))

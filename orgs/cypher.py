@@ -133,9 +133,7 @@ def tie_uid_index(rel: str) -> str:
 
 
 NODE_BY_UID = f"MATCH (n:Node {{uid: $uid}}) RETURN properties(n) AS props, {kind_of('n')} AS label"
-NAME_TAKEN = (
-    "MATCH (n:Node {name: $name}) WHERE n.uid <> $uid AND $label IN labels(n) RETURN n.uid AS uid LIMIT 1"
-)
+NAME_TAKEN = "MATCH (n:Node {name: $name}) WHERE n.uid <> $uid AND $label IN labels(n) RETURN n.uid AS uid LIMIT 1"
 # The text of each source among `$uids` (null for a source without one): what its evidence is looked for in.
 SOURCE_TEXTS = "UNWIND $uids AS uid MATCH (s:Node {uid: uid}) WHERE s:Source RETURN s.uid AS uid, s.text AS text"
 TOMBSTONE_BY_UID = "MATCH (t:DeletedNode {uid: $uid}) RETURN properties(t) AS props"
@@ -292,13 +290,12 @@ def range_index(label: str, prop: str) -> str:
 TIES_OF_NODE = f"""
 MATCH (n:Node {{uid: $uid}})-[r]-(o:Node)
 RETURN type(r) AS type, startNode(r) = n AS outgoing, o.uid AS other,
-       {name_of('o', 'o.uid')} AS other_name, properties(r) AS props
+       {name_of("o", "o.uid")} AS other_name, properties(r) AS props
 ORDER BY type, other
 """
 
 REFRESH_DEGREES_OF_UIDS = (
-    "UNWIND $uids AS uid MATCH (n:Node {uid: uid}) "
-    "SET n.degree = COUNT { (n)--() } RETURN count(n) AS refreshed"
+    "UNWIND $uids AS uid MATCH (n:Node {uid: uid}) SET n.degree = COUNT { (n)--() } RETURN count(n) AS refreshed"
 )
 
 # Remove a merged-away organization (no tombstone: its uid lives on in the survivor's former_uids).
@@ -328,9 +325,9 @@ def copy_ties_to(rel: str) -> str:
 NODES_NAMED_LIKE = f"""
 MATCH (n:Node)
 WHERE ($label IS NULL OR $label IN labels(n))
-  AND (toLower({name_of('n', "''")}) CONTAINS $term OR toLower(n.acronym) CONTAINS $term
+  AND (toLower({name_of("n", "''")}) CONTAINS $term OR toLower(n.acronym) CONTAINS $term
        OR n.uid STARTS WITH $term)
-RETURN n.uid AS uid, {name_of('n')} AS name, n.acronym AS acronym, {kind_of('n')} AS label
+RETURN n.uid AS uid, {name_of("n")} AS name, n.acronym AS acronym, {kind_of("n")} AS label
 ORDER BY name, uid
 LIMIT $limit
 """
@@ -346,8 +343,8 @@ WHERE ($type IS NULL OR type(r) = $type) AND ($source IS NULL OR r.source_uid = 
 RELATIONSHIP_COUNT = f"MATCH (a:Node)-[r]->(b:Node) {RELATIONSHIPS_MATCHING} RETURN count(r) AS count"
 RELATIONSHIP_PAGE = f"""
 MATCH (a:Node)-[r]->(b:Node) {RELATIONSHIPS_MATCHING}
-RETURN type(r) AS type, properties(r) AS props, a.uid AS start, {name_of('a')} AS start_name,
-       b.uid AS end, {name_of('b')} AS end_name
+RETURN type(r) AS type, properties(r) AS props, a.uid AS start, {name_of("a")} AS start_name,
+       b.uid AS end, {name_of("b")} AS end_name
 ORDER BY type, start_name, end_name
 SKIP $offset LIMIT $limit
 """
@@ -359,10 +356,14 @@ SKIP $offset LIMIT $limit
 COUNTED = (*(label.value for label in NodeLabel), *sorted(RELATIONSHIP_TYPES))
 
 # Every count, each by a count subquery over the whole graph (a scan: only for setting the counts up).
-LIVE_COUNTS = "RETURN {" + ", ".join(
-    [f"{label.value}: COUNT {{ MATCH (n:{label.value}) }}" for label in NodeLabel]
-    + [f"{rel}: COUNT {{ MATCH ()-[r:{rel}]->() }}" for rel in sorted(RELATIONSHIP_TYPES)]
-) + "} AS counts"
+LIVE_COUNTS = (
+    "RETURN {"
+    + ", ".join(
+        [f"{label.value}: COUNT {{ MATCH (n:{label.value}) }}" for label in NodeLabel]
+        + [f"{rel}: COUNT {{ MATCH ()-[r:{rel}]->() }}" for rel in sorted(RELATIONSHIP_TYPES)]
+    )
+    + "} AS counts"
+)
 
 # The counts: each name summed over the shards (one row; zeros when there is no shard).
 COUNTS = "MATCH (c:GraphCounts) RETURN " + ", ".join(f"sum(coalesce(c.{name}, 0)) AS {name}" for name in COUNTED)
@@ -380,9 +381,11 @@ SET_COUNT_SHARDS = (
 
 # Add `$deltas` ({name: change}, names from COUNTED, absent ones unchanged) to the counts shard `$shard`, in the
 # writer's own transaction.
-ADD_TO_COUNTS = "MATCH (c:GraphCounts {shard: $shard}) SET " + ", ".join(
-    f"c.{name} = coalesce(c.{name}, 0) + coalesce($deltas.{name}, 0)" for name in COUNTED
-) + " RETURN count(c) AS updated"
+ADD_TO_COUNTS = (
+    "MATCH (c:GraphCounts {shard: $shard}) SET "
+    + ", ".join(f"c.{name} = coalesce(c.{name}, 0) + coalesce($deltas.{name}, 0)" for name in COUNTED)
+    + " RETURN count(c) AS updated"
+)
 
 # How many relationships of each type a node has (a DETACH DELETE of it removes them).
 TIES_OF_NODE_BY_TYPE = "MATCH (n:Node {uid: $uid})-[r]-() RETURN type(r) AS type, count(DISTINCT r) AS count"

@@ -73,7 +73,7 @@ def holds_on(since: str | None, until: str | None, day: str) -> bool:
     has not ended while `day` is within `until` at `until`'s own precision ("until 2003" still holds on
     2003-12-31). `valid_on_clause` says the same in Cypher; tests hold the two to each other.
     """
-    return (not since or since <= day) and (not until or day[:len(until)] <= until)
+    return (not since or since <= day) and (not until or day[: len(until)] <= until)
 
 
 def years_held(since: str | None, until: str | None) -> tuple[int | None, int | None]:

@@ -71,8 +71,10 @@ def recorded_queries() -> Iterator[list[str]]:
         _query_log.queries = previous
 
 
-GRAPH_URL = re.compile(r"^(?P<scheme>[a-z0-9+]+)://(?P<user>[^:@/]+):(?P<password>.*)@(?P<address>[^@/]+)"
-                       r"(?:/(?P<database>[^/@]*))?$")
+GRAPH_URL = re.compile(
+    r"^(?P<scheme>[a-z0-9+]+)://(?P<user>[^:@/]+):(?P<password>.*)@(?P<address>[^@/]+)"
+    r"(?:/(?P<database>[^/@]*))?$"
+)
 
 
 class GraphAddress(NamedTuple):
@@ -110,7 +112,9 @@ def share_one_driver(url: str | None = None) -> None:
     address = parse_graph_url(_graph_url)
     previous = neomodel_config.DRIVER
     neomodel_config.DRIVER = GraphDatabase.driver(
-        address.uri, auth=address.auth, max_connection_pool_size=settings.NEOMODEL_MAX_CONNECTION_POOL_SIZE,
+        address.uri,
+        auth=address.auth,
+        max_connection_pool_size=settings.NEOMODEL_MAX_CONNECTION_POOL_SIZE,
         # A server that is down or hung costs a request this long, then a 503, instead of the driver's 30-60 s.
         connection_timeout=settings.GRAPH_CONNECTION_TIMEOUT,
         connection_acquisition_timeout=settings.GRAPH_CONNECTION_TIMEOUT,
@@ -153,8 +157,9 @@ def connect(url: str | None = None) -> None:
 # Neo4j: "Node(72) already exists with label `Node` and property `uid` = 'x'"
 DUPLICATE_MESSAGES = (
     re.compile(r"Duplicated key \[(?P<value>.*)\] found on index '(?P<label>\w+)\[(?P<property>\w+)\]'", re.S),
-    re.compile(r"already exists with label `(?P<label>\w+)` and property `(?P<property>\w+)` = '?(?P<value>.*?)'?$",
-               re.S),
+    re.compile(
+        r"already exists with label `(?P<label>\w+)` and property `(?P<property>\w+)` = '?(?P<value>.*?)'?$", re.S
+    ),
 )
 
 
@@ -206,8 +211,9 @@ def cypher(query: str, params: dict[str, Any] | None = None, *, access: str = WR
         else:
             # Outside a transaction, straight through the shared driver: neomodel would first ask the server its
             # version in every new thread (2 ms a request under a server that runs each request on a new one).
-            with shared_driver().session(database=neomodel_config.DATABASE_NAME, default_access_mode=access,
-                                         bookmark_manager=_bookmarks) as session:
+            with shared_driver().session(
+                database=neomodel_config.DATABASE_NAME, default_access_mode=access, bookmark_manager=_bookmarks
+            ) as session:
                 rows = _rows(session.run(query, params or {}))
     _answered_at = time.monotonic()
     return rows

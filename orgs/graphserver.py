@@ -58,8 +58,11 @@ def data_dir_password(data_dir: Path) -> str:
     finally:
         draft.unlink()
     if made_before:
-        print(f"The graph data in {data_dir} was made with the old fixed root password; it keeps it, now in {path}. "
-              "A new data directory gets a random one.", file=sys.stderr)
+        print(
+            f"The graph data in {data_dir} was made with the old fixed root password; it keeps it, now in {path}. "
+            "A new data directory gets a random one.",
+            file=sys.stderr,
+        )
     return password
 
 
@@ -138,8 +141,9 @@ def wait_for_bolt(config: EmbeddedServerConfig, *, timeout: float, is_alive: Cal
     deadline = time.monotonic() + timeout
     # A short connection timeout: while it starts, the server takes connections before it answers on them, and
     # the driver's default (30 s) waited that long before asking again (a restart after kill -9: ~30 s, not ~5).
-    with neo4j.GraphDatabase.driver(config.bolt_url, auth=(config.user, config.password), connection_timeout=1,
-                                    connection_acquisition_timeout=2) as driver:
+    with neo4j.GraphDatabase.driver(
+        config.bolt_url, auth=(config.user, config.password), connection_timeout=1, connection_acquisition_timeout=2
+    ) as driver:
         while True:
             try:
                 with driver.session(database=config.database) as session:
@@ -174,9 +178,13 @@ def bolt_answers(config: EmbeddedServerConfig, *, timeout: float) -> bool:
 
     def probe() -> None:
         try:
-            with neo4j.GraphDatabase.driver(config.bolt_url, auth=(config.user, config.password),
-                                            connection_timeout=timeout, connection_acquisition_timeout=timeout,
-                                            max_connection_pool_size=1) as driver:
+            with neo4j.GraphDatabase.driver(
+                config.bolt_url,
+                auth=(config.user, config.password),
+                connection_timeout=timeout,
+                connection_acquisition_timeout=timeout,
+                max_connection_pool_size=1,
+            ) as driver:
                 with driver.session(database=config.database) as session:
                     session.run("RETURN 1").consume()
             answered.set()
@@ -266,11 +274,17 @@ class EmbeddedServerProcess:
         if self.settings_module:
             env["DJANGO_SETTINGS_MODULE"] = self.settings_module
         command = [
-            sys.executable, str(manage), "graphserver",
-            "--data-dir", str(self.config.data_dir),
-            "--bolt-port", str(self.config.bolt_port),
-            "--http-port", str(self.config.http_port),
-            "--heap", self.config.heap,
+            sys.executable,
+            str(manage),
+            "graphserver",
+            "--data-dir",
+            str(self.config.data_dir),
+            "--bolt-port",
+            str(self.config.bolt_port),
+            "--http-port",
+            str(self.config.http_port),
+            "--heap",
+            self.config.heap,
         ]
         output = subprocess.DEVNULL if self.quiet else None
         self.process = subprocess.Popen(command, env=env, stdout=output, stderr=output)

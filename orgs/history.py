@@ -61,18 +61,21 @@ def edited_properties(*, uid: str = "", relationship_uid: str = "") -> set[str]:
     """Return the names of the properties changes have set on node `uid` (updates and merges into it) or on
     relationship `relationship_uid`."""
     if relationship_uid:
-        records = ChangeRecord.objects.filter(action=ChangeAction.RELATIONSHIP_CHANGE,
-                                              relationship_uid=relationship_uid)
+        records = ChangeRecord.objects.filter(
+            action=ChangeAction.RELATIONSHIP_CHANGE, relationship_uid=relationship_uid
+        )
     else:
         records = ChangeRecord.objects.filter(action__in=[ChangeAction.UPDATE, ChangeAction.MERGE], node_uid=uid)
-    return {name for before, after in records.values_list("before", "after")
-            for name in (*(before or {}), *(after or {}))}
+    return {
+        name for before, after in records.values_list("before", "after") for name in (*(before or {}), *(after or {}))
+    }
 
 
 def removed_relationship_uids() -> set[str]:
     """Return the uids of every relationship a change removed."""
-    return set(ChangeRecord.objects.filter(action=ChangeAction.RELATIONSHIP_REMOVE)
-               .values_list("relationship_uid", flat=True))
+    return set(
+        ChangeRecord.objects.filter(action=ChangeAction.RELATIONSHIP_REMOVE).values_list("relationship_uid", flat=True)
+    )
 
 
 def recent_changes(*, limit: int = 8, with_actors: bool = False) -> list[dict[str, Any]]:

@@ -131,8 +131,9 @@ def import_graph(data: dict[str, Any], *, progress: Callable[[str, int, int], No
     def check_file() -> None:
         yield_processor_to_writers()
         try:
-            checked = _check_nodes(data, retired=retired, ready=checked_nodes.append, graph_labels=graph_labels,
-                                   graph_texts=graph_texts)
+            checked = _check_nodes(
+                data, retired=retired, ready=checked_nodes.append, graph_labels=graph_labels, graph_texts=graph_texts
+            )
             checked_nodes.close()
             problems = checked.problems + _check_ties(checked, ready=checked_ties.append)[1]
             if problems:
@@ -145,8 +146,13 @@ def import_graph(data: dict[str, Any], *, progress: Callable[[str, int, int], No
 
     ends = [(str(record.get("from")), str(record.get("to"))) for record in raw_ties if isinstance(record, dict)]
     totals: dict[str, int] = Counter(str(record.get("type")) for record in raw_ties if isinstance(record, dict))
-    totals.update({label.value: len(records) for section, label in SECTIONS.items()
-                   if isinstance(records := data.get(section), list)})
+    totals.update(
+        {
+            label.value: len(records)
+            for section, label in SECTIONS.items()
+            if isinstance(records := data.get(section), list)
+        }
+    )
     with ThreadPoolExecutor(max_workers=1) as pool, prompt_thread_switches():
         pool.submit(check_file)
         return write_transaction(lambda: _write(checked_nodes, checked_ties, ends, totals, progress))
@@ -272,10 +278,14 @@ class CheckedNodes:
     raw_ties: list[dict[str, Any]]
 
 
-def _check_nodes(data: dict[str, Any], *, retired: Mapping[str, str],
-                 ready: Callable[[NodeLabel, list[dict[str, Any]]], None] | None = None,
-                 graph_labels: dict[str, NodeLabel] | None = None,
-                 graph_texts: dict[str, str] | None = None) -> CheckedNodes:
+def _check_nodes(
+    data: dict[str, Any],
+    *,
+    retired: Mapping[str, str],
+    ready: Callable[[NodeLabel, list[dict[str, Any]]], None] | None = None,
+    graph_labels: dict[str, NodeLabel] | None = None,
+    graph_texts: dict[str, str] | None = None,
+) -> CheckedNodes:
     """Check the file's nodes; while no problem has been found, hand each BATCH_SIZE of them to `ready`.
 
     `retired` ({uid: fate}, from `orgs.services.retired_uids`) holds the file's uids that no node may take.
@@ -316,8 +326,9 @@ def _check_nodes(data: dict[str, Any], *, retired: Mapping[str, str],
                 problems += [f"{where}: field '{name}': {' '.join(msgs)}" for name, msgs in error.errors.items()]
                 continue
             if former_uids:
-                if isinstance(former_uids, list) and all(isinstance(old, str) and UID_PATTERN.fullmatch(old)
-                                                         for old in former_uids):
+                if isinstance(former_uids, list) and all(
+                    isinstance(old, str) and UID_PATTERN.fullmatch(old) for old in former_uids
+                ):
                     props["former_uids"] = former_uids
                 else:
                     problems.append(f"{where}: field 'former_uids': expected a list of uids, got {shown(former_uids)}")
@@ -327,8 +338,10 @@ def _check_nodes(data: dict[str, Any], *, retired: Mapping[str, str],
                 source_texts[uid] = spaced(props["text"])
             if label in UNIQUE_NAMES:
                 if props["name"] in owner_of_name:
-                    problems.append(f"{label.value} '{uid}': field 'name': '{props['name']}' is also "
-                                    f"{owner_of_name[props['name']]}'s name")
+                    problems.append(
+                        f"{label.value} '{uid}': field 'name': '{props['name']}' is also "
+                        f"{owner_of_name[props['name']]}'s name"
+                    )
                 owner_of_name[props["name"]] = uid
             row = {"uid": uid, "props": props}
             batch.nodes[label].append(row)
@@ -339,9 +352,12 @@ def _check_nodes(data: dict[str, Any], *, retired: Mapping[str, str],
                     unsent = []
         if ready is not None and unsent and not problems:
             ready(label, unsent)
-    problems += [f"organizations ({row['uid']}): field 'former_uids': '{old}' is a node's uid in this file"
-                 for row in batch.nodes.get(NodeLabel.ORGANIZATION, []) for old in row["props"].get("former_uids", [])
-                 if old in label_of]
+    problems += [
+        f"organizations ({row['uid']}): field 'former_uids': '{old}' is a node's uid in this file"
+        for row in batch.nodes.get(NodeLabel.ORGANIZATION, [])
+        for old in row["props"].get("former_uids", [])
+        if old in label_of
+    ]
 
     raw_ties = list(_records(data, "relationships", problems))
     named = _named_by_ties(raw_ties)
@@ -355,8 +371,10 @@ def _check_nodes(data: dict[str, Any], *, retired: Mapping[str, str],
     return CheckedNodes(batch, problems, label_of, source_texts, raw_ties)
 
 
-def _check_ties(checked: CheckedNodes, ready: Callable[[str, list[dict[str, Any]]], None] | None = None,
-                ) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+def _check_ties(
+    checked: CheckedNodes,
+    ready: Callable[[str, list[dict[str, Any]]], None] | None = None,
+) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
     """Return the file's relationship rows per type and the problems found in them; while none has been found
     in them or in the nodes, hand each BATCH_SIZE rows of a type to `ready` (no graph query: this runs beside a
     transaction)."""
@@ -403,8 +421,8 @@ def _check_ties(checked: CheckedNodes, ready: Callable[[str, list[dict[str, Any]
     if ready is not None and not problems:
         for rel, rows in ties.items():
             if len(rows) % BATCH_SIZE:
-                ready(rel, rows[-(len(rows) % BATCH_SIZE):])
-    return ties, problems[len(checked.problems):]
+                ready(rel, rows[-(len(rows) % BATCH_SIZE) :])
+    return ties, problems[len(checked.problems) :]
 
 
 class TiePlace(NamedTuple):
@@ -450,14 +468,24 @@ def record_tie_properties(record: dict[str, Any]) -> dict[str, Any]:
 
 def _file_uids(data: dict[str, Any]) -> set[str]:
     """Return the uids the file's node records give (whatever their type: they are checked later)."""
-    return {record["uid"] for section in SECTIONS if isinstance(data.get(section), list)
-            for record in data[section] if isinstance(record, dict) and isinstance(record.get("uid"), str)}
+    return {
+        record["uid"]
+        for section in SECTIONS
+        if isinstance(data.get(section), list)
+        for record in data[section]
+        if isinstance(record, dict) and isinstance(record.get("uid"), str)
+    }
 
 
 def _named_by_ties(raw_ties: Iterable[Any]) -> set[str]:
     """Return the uids that relationship records name as their ends or source."""
-    return {uid for record in raw_ties if isinstance(record, dict)
-            for uid in (record.get("from"), record.get("to"), record.get("source")) if isinstance(uid, str)}
+    return {
+        uid
+        for record in raw_ties
+        if isinstance(record, dict)
+        for uid in (record.get("from"), record.get("to"), record.get("source"))
+        if isinstance(uid, str)
+    }
 
 
 def _labels_in_graph(uids: set[str]) -> dict[str, NodeLabel]:
@@ -470,8 +498,15 @@ def _sources_keeping_their_text(data: dict[str, Any]) -> set[str]:
     """Return the uids of the file's sources that name no text: written over a source in the graph, they keep
     its text, which their relationships' evidence is then looked for in."""
     sources = data.get("sources")
-    return {record["uid"] for record in sources if isinstance(record, dict) and isinstance(record.get("uid"), str)
-            and "text" not in record} if isinstance(sources, list) else set()
+    return (
+        {
+            record["uid"]
+            for record in sources
+            if isinstance(record, dict) and isinstance(record.get("uid"), str) and "text" not in record
+        }
+        if isinstance(sources, list)
+        else set()
+    )
 
 
 def _source_texts_in_graph(uids: set[str]) -> dict[str, str]:
@@ -484,7 +519,7 @@ def _source_texts_in_graph(uids: set[str]) -> dict[str, str]:
 
 def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
     for start in range(0, len(rows), BATCH_SIZE):
-        yield rows[start:start + BATCH_SIZE]
+        yield rows[start : start + BATCH_SIZE]
 
 
 def _tie_ends(ties: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
@@ -496,7 +531,7 @@ def _nodes_in_graph(uids: Iterable[str]) -> dict[str, dict[str, str]]:
     ordered = sorted(set(uids))
     found: dict[str, dict[str, str]] = {}
     for offset in range(0, len(ordered), BATCH_SIZE):
-        for row in read_cypher(q.EXISTING_UIDS, {"uids": ordered[offset:offset + BATCH_SIZE]}):
+        for row in read_cypher(q.EXISTING_UIDS, {"uids": ordered[offset : offset + BATCH_SIZE]}):
             found[row["uid"]] = {"label": row["label"], "id": row["id"]}
     return found
 
@@ -525,8 +560,9 @@ def _tie_shapes(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[s
     return shapes
 
 
-def _tie_columns(rows: list[dict[str, Any]], fields: tuple[str, ...],
-                 element_ids: dict[str, str]) -> dict[str, list[Any]]:
+def _tie_columns(
+    rows: list[dict[str, Any]], fields: tuple[str, ...], element_ids: dict[str, str]
+) -> dict[str, list[Any]]:
     """Return the columns `create_ties(rel, fields)` takes; raise GraphFileInvalid for an end no longer in the
     graph."""
     try:
@@ -558,9 +594,13 @@ def write_graph(batch: GraphBatch, *, progress: Callable[[str, int, int], None] 
     return write_transaction(lambda: _write(node_batches, tie_batches, ends, totals, progress))
 
 
-def _write(node_batches: Iterable[tuple[NodeLabel, list[dict[str, Any]]]],
-           tie_batches: Iterable[tuple[str, list[dict[str, Any]]]], ends: list[tuple[str, str]],
-           totals: dict[str, int], progress: Callable[[str, int, int], None] | None) -> dict[str, int]:
+def _write(
+    node_batches: Iterable[tuple[NodeLabel, list[dict[str, Any]]]],
+    tie_batches: Iterable[tuple[str, list[dict[str, Any]]]],
+    ends: list[tuple[str, str]],
+    totals: dict[str, int],
+    progress: Callable[[str, int, int], None] | None,
+) -> dict[str, int]:
     """Write the `node_batches`, then the `tie_batches` (type, rows), whose (start, end) are `ends`, as they come;
     `totals` (rows per label and type) are for `progress`."""
     graph_has_nodes = bool(cypher(q.ANY_NODE))  # if not (a restore, a first load), no uid needs looking up
@@ -605,8 +645,10 @@ def _write(node_batches: Iterable[tuple[NodeLabel, list[dict[str, Any]]]],
             known_ties: list[dict[str, Any]] = []
             for row in rows:
                 (known_ties if _can_exist(row, in_graph) else new_ties).append(row)
-            statements = [(q.create_ties(rel, fields), _tie_columns(shaped, fields, element_ids))
-                          for fields, shaped in _tie_shapes(new_ties).items()]
+            statements = [
+                (q.create_ties(rel, fields), _tie_columns(shaped, fields, element_ids))
+                for fields, shaped in _tie_shapes(new_ties).items()
+            ]
             if known_ties:
                 statements.append((q.merge_ties(rel), {"rows": known_ties}))
             yield rel, statements, known_ties, len(rows)
@@ -623,7 +665,7 @@ def _write(node_batches: Iterable[tuple[NodeLabel, list[dict[str, Any]]]],
 
     recount = sorted(uid for uid in degrees if uid in in_graph)
     for offset in range(0, len(recount), BATCH_SIZE):
-        cypher(q.REFRESH_DEGREES_OF_UIDS, {"uids": recount[offset:offset + BATCH_SIZE]})
+        cypher(q.REFRESH_DEGREES_OF_UIDS, {"uids": recount[offset : offset + BATCH_SIZE]})
     add_to_counts(added)
     return dict(written)
 

@@ -23,20 +23,24 @@ def lockout_minutes() -> int:
     return max(1, -(-int(settings.AXES_COOLOFF_TIME.total_seconds()) // 60))
 
 
-def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,
-                     credentials: dict[str, Any] | None = None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
+) -> HttpResponse:
     """Answer a login refused for too many failures: 429 with Retry-After, JSON for the API, HTML otherwise."""
     minutes = lockout_minutes()
     whom = "from your address" if getattr(request, ADDRESS_LOCKED, False) else "for this username from your address"
-    detail = (f"Too many failed logins {whom}: logins are refused for "
-              f"{minutes} minute{'s' if minutes != 1 else ''} after the last failure.")
+    detail = (
+        f"Too many failed logins {whom}: logins are refused for "
+        f"{minutes} minute{'s' if minutes != 1 else ''} after the last failure."
+    )
     response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": detail, "code": "locked_out"}, status=LOCKOUT_STATUS)
     else:
         context = {"detail": detail, "minutes": minutes}
-        response = HttpResponse(render_to_string("registration/locked_out.html", context, request=request),
-                                status=LOCKOUT_STATUS)
+        response = HttpResponse(
+            render_to_string("registration/locked_out.html", context, request=request), status=LOCKOUT_STATUS
+        )
     response["Retry-After"] = str(minutes * 60)
     return response
 
@@ -59,8 +63,9 @@ class AddressLockoutBackend:
     counts as a failed login, so the address stays refused until it has been quiet for the lockout time.
     """
 
-    def authenticate(self, request: HttpRequest | None, username: str | None = None, password: str | None = None,
-                     **kwargs: Any) -> None:
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> None:
         if request is None:
             return None
         since = timezone.now() - settings.AXES_COOLOFF_TIME

@@ -13,8 +13,11 @@ RETRY_AFTER_SECONDS = "30"
 def wants_json(request: HttpRequest) -> bool:
     """Return True for a request whose answer is JSON: the API, a `.json` path, or an Accept of JSON first."""
     accept = request.headers.get("Accept", "")
-    return (request.path.startswith("/api/") or request.path.endswith(".json")
-            or accept.split(",")[0].split(";")[0].strip() == "application/json")
+    return (
+        request.path.startswith("/api/")
+        or request.path.endswith(".json")
+        or accept.split(",")[0].split(";")[0].strip() == "application/json"
+    )
 
 
 class GraphUnavailableMiddleware:

@@ -41,18 +41,23 @@ def choices_of(enum: type[Choice]) -> dict[str, str]:
 class Tie(StructuredRel):
     """Every relationship: its period, its footing, and the evidence it rests on."""
 
-    uid = StringProperty(help_text=
-        "Stable identifier of this relationship: a hash of its start, type and end, so unique by construction."
+    uid = StringProperty(
+        help_text="Stable identifier of this relationship: a hash of its start, type and end, so unique by construction."
     )
     since = StringProperty(help_text="When it began: 2003, 2003-02 or 2003-02-14.")
     until = StringProperty(help_text="When it ended, if it did (same form as since).")
     qualifier = StringProperty(help_text="The source's wording of the footing, e.g. 'close ties'.")
-    confidence = StringProperty(choices=choices_of(Confidence), default=Confidence.STATED.value,
-                                help_text="Whether the source states it outright or it is inferred.")
+    confidence = StringProperty(
+        choices=choices_of(Confidence),
+        default=Confidence.STATED.value,
+        help_text="Whether the source states it outright or it is inferred.",
+    )
     source_uid = StringProperty(help_text="uid of the Source the evidence comes from.")
     evidence = StringProperty(help_text="The exact sentence of the source that supports it.")
-    version = IntegerProperty(default=0, help_text=
-        "Counts the writes to this relationship (its ETag): a write that names an older one is refused.")
+    version = IntegerProperty(
+        default=0,
+        help_text="Counts the writes to this relationship (its ETag): a write that names an older one is refused.",
+    )
 
 
 def relationships_from(label: str) -> dict[str, RelationshipDefinition]:
@@ -80,9 +85,11 @@ class GraphNode(DjangoNode):
 
     uid = StringProperty(unique_index=True, required=True, help_text="Stable identifier used in URLs and the API.")
     degree = IntegerProperty(default=0, index=True, help_text="Number of relationships, kept current by every write.")
-    version = IntegerProperty(default=0, help_text=
-        "Counts the writes to this node's fields (its ETag): a write that names an older one is refused. "
-        "Nodes written before versions existed read as 0.")
+    version = IntegerProperty(
+        default=0,
+        help_text="Counts the writes to this node's fields (its ETag): a write that names an older one is refused. "
+        "Nodes written before versions existed read as 0.",
+    )
 
     class Meta:
         app_label = "orgs"
@@ -104,15 +111,20 @@ class Organization(GraphNode):
     name = StringProperty(unique_index=True, required=True, help_text="Full name, unique among organizations.")
     acronym = StringProperty(help_text="Usual short name, e.g. CODEXTER.")
     aliases = ArrayProperty(StringProperty(), default=list, help_text="Other names and spellings.")
-    kind = StringProperty(choices=choices_of(OrganizationKind), default=OrganizationKind.OTHER.value, index=True,
-                          help_text="What sort of body it is.")
+    kind = StringProperty(
+        choices=choices_of(OrganizationKind),
+        default=OrganizationKind.OTHER.value,
+        index=True,
+        help_text="What sort of body it is.",
+    )
     description = StringProperty(help_text="A sentence or two on what the body is.")
     founded = StringProperty(help_text="When it was founded: 2003, 2003-02 or 2003-02-14.")
     dissolved = StringProperty(help_text="When it ceased to exist, if it did.")
     website = StringProperty(help_text="Official web address.")
     search_text = StringProperty(help_text="Name, acronym and aliases folded for full-text search (derived).")
-    former_uids = ArrayProperty(StringProperty(), default=list,
-                                help_text="uids of organizations merged into this one; old links resolve here.")
+    former_uids = ArrayProperty(
+        StringProperty(), default=list, help_text="uids of organizations merged into this one; old links resolve here."
+    )
 
 
 class Country(GraphNode):
@@ -139,8 +151,9 @@ class Document(GraphNode):
     """A founding or policy document: declaration, resolution, agreement."""
 
     name = StringProperty(required=True, index=True, help_text="Title of the document.")
-    kind = StringProperty(choices=choices_of(DocumentKind), default=DocumentKind.OTHER.value,
-                          help_text="What sort of document.")
+    kind = StringProperty(
+        choices=choices_of(DocumentKind), default=DocumentKind.OTHER.value, help_text="What sort of document."
+    )
     date = StringProperty(help_text="When it was adopted.")
     description = StringProperty(help_text="What it says or does.")
 
@@ -161,6 +174,7 @@ NODE_CLASSES: dict[str, type[GraphNode]] = {
 
 # --- The change log (a regular Django model, kept in the SQL database beside users and sessions) ---------
 
+
 class ChangeAction(StrEnum):
     """What a recorded change did."""
 
@@ -174,8 +188,15 @@ class ChangeAction(StrEnum):
 
     @property
     def label(self) -> str:
-        verb = {"create": "created", "update": "changed", "delete": "deleted", "merge": "merged",
-                "add": "added", "change": "changed", "remove": "removed"}[self.value.rpartition("_")[2]]
+        verb = {
+            "create": "created",
+            "update": "changed",
+            "delete": "deleted",
+            "merge": "merged",
+            "add": "added",
+            "change": "changed",
+            "remove": "removed",
+        }[self.value.rpartition("_")[2]]
         return f"relationship {verb}" if self.value.startswith("relationship") else verb
 
 
@@ -183,18 +204,26 @@ class ChangeRecord(models.Model):
     """One change to the graph made through `orgs.services`: who, when, what, the values before and after."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True, help_text="When the change was committed.")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="graph_changes", help_text="Who made it (empty for scripts).")
-    actor_name = models.CharField(max_length=150, blank=True,
-                                  help_text="The actor's username, kept if the account is deleted.")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="graph_changes",
+        help_text="Who made it (empty for scripts).",
+    )
+    actor_name = models.CharField(
+        max_length=150, blank=True, help_text="The actor's username, kept if the account is deleted."
+    )
     action = models.CharField(max_length=32, choices=[(each.value, each.label) for each in ChangeAction])
     label = models.CharField(max_length=40, help_text="Node label, or relationship type for relationships.")
-    node_uid = models.CharField(max_length=200, db_index=True,
-                                help_text="The node changed; a relationship's start; a merge's survivor.")
-    other_uid = models.CharField(max_length=200, blank=True, db_index=True,
-                                 help_text="A relationship's end, or the organization merged away.")
-    relationship_uid = models.CharField(max_length=200, blank=True,
-                                        help_text="The relationship changed, if any.")
+    node_uid = models.CharField(
+        max_length=200, db_index=True, help_text="The node changed; a relationship's start; a merge's survivor."
+    )
+    other_uid = models.CharField(
+        max_length=200, blank=True, db_index=True, help_text="A relationship's end, or the organization merged away."
+    )
+    relationship_uid = models.CharField(max_length=200, blank=True, help_text="The relationship changed, if any.")
     summary = models.CharField(max_length=300, help_text="One line an admin reads in the history.")
     before = models.JSONField(null=True, blank=True, help_text="Changed values before (none when created).")
     after = models.JSONField(null=True, blank=True, help_text="Changed values after (none when deleted).")

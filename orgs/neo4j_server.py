@@ -20,8 +20,12 @@ from pathlib import Path
 from orgs.graphserver import GraphServerError, free_port
 
 PASSWORD = "atcgraph-test"
-LAUNCHER_EXIT_CODES = {2: "bad arguments", 3: "no usable java (Java 17 is needed)", 4: "a port is taken",
-                       5: "its directory cannot be written or is in use"}
+LAUNCHER_EXIT_CODES = {
+    2: "bad arguments",
+    3: "no usable java (Java 17 is needed)",
+    4: "a port is taken",
+    5: "its directory cannot be written or is in use",
+}
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,9 @@ class Neo4jServer:
 
 
 @contextmanager
-def neo4j_server(launcher: Path, *, heap: str = "1g", pagecache: str = "256m",
-                 timeout: float = 180) -> Iterator[Neo4jServer]:
+def neo4j_server(
+    launcher: Path, *, heap: str = "1g", pagecache: str = "256m", timeout: float = 180
+) -> Iterator[Neo4jServer]:
     """Run Neo4j with `launcher` on free loopback ports in a temporary directory until the block ends, then stop
     it with SIGTERM and remove the directory. Raise GraphServerError (one line) if it cannot start or does not
     answer on its Bolt port within `timeout` seconds."""
@@ -55,9 +60,23 @@ def neo4j_server(launcher: Path, *, heap: str = "1g", pagecache: str = "256m",
     log_path = directory / "server.out"
     with log_path.open("wb") as log:  # a file, never a pipe nobody reads: a full pipe would block the server
         process = subprocess.Popen(
-            [str(launcher), "--dir", str(directory / "db"), "--bolt-port", str(bolt_port),
-             "--http-port", str(http_port), "--password", PASSWORD, "--heap", heap, "--pagecache", pagecache],
-            stdout=log, stderr=subprocess.STDOUT,
+            [
+                str(launcher),
+                "--dir",
+                str(directory / "db"),
+                "--bolt-port",
+                str(bolt_port),
+                "--http-port",
+                str(http_port),
+                "--password",
+                PASSWORD,
+                "--heap",
+                heap,
+                "--pagecache",
+                pagecache,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
         _wait_for_bolt(process, bolt_port, log_path, timeout)
@@ -79,8 +98,9 @@ def _wait_for_bolt(process: subprocess.Popen[bytes], port: int, log_path: Path, 
         if process.poll() is not None:
             lines = log_path.read_text(errors="replace").strip().splitlines()
             reason = LAUNCHER_EXIT_CODES.get(process.returncode, lines[-1] if lines else "no output")
-            raise GraphServerError(f"Neo4j on Bolt port {port} did not start: the launcher exited with "
-                                   f"{process.returncode} ({reason})")
+            raise GraphServerError(
+                f"Neo4j on Bolt port {port} did not start: the launcher exited with {process.returncode} ({reason})"
+            )
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return

@@ -16,15 +16,18 @@ from django.utils.http import RFC3986_SUBDELIMS
 from orgs.dates import years_held
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, DocumentKind, EventKind, NodeLabel, OrganizationKind
 
-KIND_LABELS = {
-    kind.value: kind.label for kinds in (OrganizationKind, EventKind, DocumentKind) for kind in kinds
-}
+KIND_LABELS = {kind.value: kind.label for kinds in (OrganizationKind, EventKind, DocumentKind) for kind in kinds}
 # The facts a detail page lists for each kind of node, in order, with their headings.
 FACTS = {
-    NodeLabel.ORGANIZATION: [("acronym", "Acronym"), ("aliases", "Also known as"), ("kind", "Kind"),
-                             ("founded", "Founded"), ("dissolved", "Dissolved"), ("website", "Website")],
-    NodeLabel.COUNTRY: [("official_name", "Official name"), ("iso_code", "ISO code"),
-                        ("aliases", "Also known as")],
+    NodeLabel.ORGANIZATION: [
+        ("acronym", "Acronym"),
+        ("aliases", "Also known as"),
+        ("kind", "Kind"),
+        ("founded", "Founded"),
+        ("dissolved", "Dissolved"),
+        ("website", "Website"),
+    ],
+    NodeLabel.COUNTRY: [("official_name", "Official name"), ("iso_code", "ISO code"), ("aliases", "Also known as")],
     NodeLabel.EVENT: [("kind", "Kind"), ("start", "Began"), ("end", "Ended"), ("place", "Place")],
     NodeLabel.DOCUMENT: [("kind", "Kind"), ("date", "Date")],
     NodeLabel.SOURCE: [("publisher", "Publisher"), ("url", "Address")],
@@ -57,10 +60,14 @@ def vocabulary_stylesheet() -> str:
     draws with, and the legend swatches painted with them (`.swatch.node-Organization`, `.swatch.edge-MEMBER_OF`)."""
     colours = [("node", str(label), kind.colour) for label, kind in NODE_KINDS.items()]
     colours += [("edge", name, rel.colour) for name, rel in RELATIONSHIP_TYPES.items()]
-    return "".join([
-        ":root {\n", *(f"  --{part}-colour-{name}: {colour};\n" for part, name, colour in colours), "}\n",
-        *(f".swatch.{part}-{name} {{ background: var(--{part}-colour-{name}); }}\n" for part, name, _ in colours),
-    ])
+    return "".join(
+        [
+            ":root {\n",
+            *(f"  --{part}-colour-{name}: {colour};\n" for part, name, colour in colours),
+            "}\n",
+            *(f".swatch.{part}-{name} {{ background: var(--{part}-colour-{name}); }}\n" for part, name, _ in colours),
+        ]
+    )
 
 
 def vocabulary_stylesheet_url() -> str:
@@ -80,8 +87,10 @@ def node_kind_links() -> list[dict[str, str]]:
 
 def node_counts_view(counts: dict[str, int]) -> list[dict[str, Any]]:
     """Return the node counts per kind with each kind's plural name and list address."""
-    return [{"plural": kind.title, "url": reverse(kind.list_route), "count": counts.get(label.value, 0)}
-            for label, kind in NODE_KINDS.items()]
+    return [
+        {"plural": kind.title, "url": reverse(kind.list_route), "count": counts.get(label.value, 0)}
+        for label, kind in NODE_KINDS.items()
+    ]
 
 
 def kind_label(kind: str | None) -> str:
@@ -143,15 +152,17 @@ def profile_view(profile: dict[str, Any], titles: dict[str, dict[str, Any]]) -> 
     for group in profile["groups"]:
         rel = RELATIONSHIP_TYPES[group["type"]]
         ties = [tie_view(tie, titles) for tie in group["ties"]]
-        groups.append({
-            "type": group["type"],
-            "outgoing": group["outgoing"],
-            "direction": "out" if group["outgoing"] else "in",
-            "heading": (rel.forward if group["outgoing"] else rel.backward).capitalize(),
-            "total": group["total"],
-            "ties": ties,
-            "more": group["total"] - len(ties),
-        })
+        groups.append(
+            {
+                "type": group["type"],
+                "outgoing": group["outgoing"],
+                "direction": "out" if group["outgoing"] else "in",
+                "heading": (rel.forward if group["outgoing"] else rel.backward).capitalize(),
+                "total": group["total"],
+                "ties": ties,
+                "more": group["total"] - len(ties),
+            }
+        )
     return {
         "node": node,
         "label": label,
@@ -197,8 +208,9 @@ def timeline(node: dict[str, Any], label: str, ties: list[dict[str, Any]]) -> li
             moments.append({"date": tie["until"], "text": f"Ended: {sentence}", "url": tie["other_url"]})
         other = tie["other"]
         if other["label"] == NodeLabel.EVENT and other.get("date") and not tie.get("since"):
-            moments.append({"date": other["date"], "text": f"{tie['verb'].capitalize()} {other['name']}",
-                            "url": tie["other_url"]})
+            moments.append(
+                {"date": other["date"], "text": f"{tie['verb'].capitalize()} {other['name']}", "url": tie["other_url"]}
+            )
     return sorted(moments, key=lambda moment: moment["date"])
 
 
@@ -267,9 +279,11 @@ def path_view(path: dict[str, Any], titles: dict[str, dict[str, Any]]) -> list[d
     for index, tie in enumerate(path["ties"]):
         here, there = path["nodes"][index], path["nodes"][index + 1]
         outgoing = tie["start"] == here["uid"]
-        steps.append({
-            **tie_view({**tie, "outgoing": outgoing, "other": there}, titles),
-            "from_name": display_name(here),
-            "from_url": node_url(here["label"], here["uid"]),
-        })
+        steps.append(
+            {
+                **tie_view({**tie, "outgoing": outgoing, "other": there}, titles),
+                "from_name": display_name(here),
+                "from_url": node_url(here["label"], here["uid"]),
+            }
+        )
     return steps

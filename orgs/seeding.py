@@ -54,8 +54,9 @@ class SeedPlan:
         out = [f"add {label} {uid}" for label, uid, _ in self.nodes]
         out += [f"add to {label} {uid}: {', '.join(sorted(values))}" for label, uid, values in self.properties]
         out += [f"add relationship {start} {rel} {end}" for rel, start, end, _ in self.relationships]
-        out += [f"add to relationship {uid}: {', '.join(sorted(values))}"
-                for uid, values in self.relationship_properties]
+        out += [
+            f"add to relationship {uid}: {', '.join(sorted(values))}" for uid, values in self.relationship_properties
+        ]
         out += [f"leave {reason}" for reason in self.left]
         return out
 
@@ -83,8 +84,11 @@ def seed_upgrade_plan(data: dict[str, Any]) -> SeedPlan:
             elif uid in merged:
                 plan.left.append(f"{label.value} {uid}: merged into {merged[uid]}")
             elif uid not in in_graph:
-                taken = (cypher(q.NAME_TAKEN, {"name": cleaned[uid]["name"], "uid": uid, "label": label.value})
-                         if label in UNIQUE_NAMES else [])
+                taken = (
+                    cypher(q.NAME_TAKEN, {"name": cleaned[uid]["name"], "uid": uid, "label": label.value})
+                    if label in UNIQUE_NAMES
+                    else []
+                )
                 if taken:
                     plan.left.append(f"{label.value} {uid}: its name is taken by {taken[0]['uid']}")
                 else:
@@ -104,15 +108,20 @@ def seed_upgrade_plan(data: dict[str, Any]) -> SeedPlan:
         position = seen_of_type[rel] = seen_of_type.get(rel, -1) + 1
         missing = [uid for uid in (start, end) if uid not in present]
         if missing:
-            why = [f"{uid} was deleted" if uid in deleted else f"{uid} was merged into {merged[uid]}"
-                   if uid in merged else f"{uid} is not in the graph" for uid in missing]
+            why = [
+                f"{uid} was deleted"
+                if uid in deleted
+                else f"{uid} was merged into {merged[uid]}"
+                if uid in merged
+                else f"{uid} is not in the graph"
+                for uid in missing
+            ]
             plan.left.append(f"{name}: {', '.join(why)}")
             continue
         if {tie_uid(a, rel, b) for a, b in tie_orientations(rel, start, end)} & removed:
             plan.left.append(f"{name}: removed by an editor")
             continue
-        found = (cypher(q.find_tie(rel), {"start": start, "end": end})
-                 if start in in_graph and end in in_graph else [])
+        found = cypher(q.find_tie(rel), {"start": start, "end": end}) if start in in_graph and end in in_graph else []
         if not found:
             plan.relationships.append((rel, start, end, record_tie_properties(record)))
             continue
@@ -122,8 +131,9 @@ def seed_upgrade_plan(data: dict[str, Any]) -> SeedPlan:
     return plan
 
 
-def _plan_properties(plan: SeedPlan, label: str, uid: str, record: dict[str, Any], seed: dict[str, Any],
-                     graph: dict[str, Any]) -> None:
+def _plan_properties(
+    plan: SeedPlan, label: str, uid: str, record: dict[str, Any], seed: dict[str, Any], graph: dict[str, Any]
+) -> None:
     """Plan the seed's values for the properties node `uid` has none for; leave those editors touched."""
     edited = edited_properties(uid=uid)
     added: dict[str, Any] = {}

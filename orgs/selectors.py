@@ -33,13 +33,13 @@ TIE_FIELDS = "uid: r.uid, type: type(r), " + ", ".join(f"{name}: r.{name}" for n
 NODE_PROFILE = f"""
 MATCH (n:Node {{uid: $uid}})
 OPTIONAL MATCH (n)-[r]-(m:Node)
-WHERE m <> n AND {valid_on_clause('r')}
+WHERE m <> n AND {valid_on_clause("r")}
 WITH n, r, m, startNode(r) = n AS outgoing
-ORDER BY {q.name_of('m')}, m.uid
+ORDER BY {q.name_of("m")}, m.uid
 WITH n, type(r) AS type, outgoing, count(r) AS total,
      collect(CASE WHEN r IS NULL THEN NULL ELSE {{{TIE_FIELDS}, outgoing: outgoing, other: {{{OTHER_END}}}}} END)
        AS ties
-RETURN properties(n) AS node, {q.kind_of('n')} AS label,
+RETURN properties(n) AS node, {q.kind_of("n")} AS label,
        collect(CASE WHEN type IS NULL THEN NULL
                ELSE {{type: type, outgoing: outgoing, total: total, ties: ties[0..$per_group]}} END) AS groups
 """
@@ -66,22 +66,36 @@ def node_ties_page_query(rel_type: str) -> str:
     rel = RELATIONSHIP_TYPES[rel_type].name
     return f"""
 MATCH (n:Node {{uid: $uid}})-[r:{rel}]-(m:Node)
-WHERE (startNode(r) = n) = $outgoing AND m <> n AND {valid_on_clause('r')}
-  AND ($after_name IS NULL OR {q.name_of('m')} > $after_name
-       OR ({q.name_of('m')} = $after_name AND m.uid > $after_uid))
-WITH r, m ORDER BY {q.name_of('m')}, m.uid LIMIT $limit
+WHERE (startNode(r) = n) = $outgoing AND m <> n AND {valid_on_clause("r")}
+  AND ($after_name IS NULL OR {q.name_of("m")} > $after_name
+       OR ({q.name_of("m")} = $after_name AND m.uid > $after_uid))
+WITH r, m ORDER BY {q.name_of("m")}, m.uid LIMIT $limit
 RETURN {{{TIE_FIELDS}, outgoing: $outgoing, other: {{{OTHER_END}}}}} AS tie
 """
 
 
-def node_ties_page(*, uid: str, rel_type: str, outgoing: bool, after: tuple[str, str] | None = None,
-                   limit: int = 50, as_of: str | None = None) -> list[dict[str, Any]]:
+def node_ties_page(
+    *,
+    uid: str,
+    rel_type: str,
+    outgoing: bool,
+    after: tuple[str, str] | None = None,
+    limit: int = 50,
+    as_of: str | None = None,
+) -> list[dict[str, Any]]:
     """Return up to `limit` of node `uid`'s `rel_type` ties in one direction, after the (name, uid) `after`."""
     after_name, after_uid = after or (None, None)
-    rows = read_cypher(node_ties_page_query(rel_type), {
-        "uid": uid, "outgoing": outgoing, "after_name": after_name, "after_uid": after_uid,
-        "limit": limit, "as_of": as_of,
-    })
+    rows = read_cypher(
+        node_ties_page_query(rel_type),
+        {
+            "uid": uid,
+            "outgoing": outgoing,
+            "after_name": after_name,
+            "after_uid": after_uid,
+            "limit": limit,
+            "as_of": as_of,
+        },
+    )
     return [row["tie"] for row in rows]
 
 
@@ -98,11 +112,11 @@ def source_titles(*, uids: list[str]) -> dict[str, dict[str, Any]]:
 SOURCE_FACTS = f"""
 MATCH (s:Node {{uid: $uid}}) WHERE s:Source
 OPTIONAL MATCH (a:Node)-[r]->(m:Node) WHERE r.source_uid = s.uid
-WITH s, a, r, m ORDER BY {q.name_of('a')}, type(r), {q.name_of('m')}
+WITH s, a, r, m ORDER BY {q.name_of("a")}, type(r), {q.name_of("m")}
 WITH s, count(r) AS total,
      collect(CASE WHEN r IS NULL THEN NULL ELSE {{{TIE_FIELDS},
-       start: {{uid: a.uid, name: {q.name_of('a')}, acronym: a.acronym,
-                label: {q.kind_of('a')}}},
+       start: {{uid: a.uid, name: {q.name_of("a")}, acronym: a.acronym,
+                label: {q.kind_of("a")}}},
        end: {{{OTHER_END}}}}} END) AS facts
 RETURN properties(s) AS source, total, facts[0..$limit] AS facts
 """
@@ -119,6 +133,7 @@ def source_facts(*, uid: str, limit: int = 1000) -> dict[str, Any] | None:
 
 
 # --- Lists and search -----------------------------------------------------------------------------------
+
 
 def fulltext_query(text: str) -> str:
     """Return the full-text query for what a person typed: every word required, each as a prefix.
@@ -140,10 +155,19 @@ SEARCH_ORDERS = {
 AS_OF_CLAUSE = valid_on_clause("o", begins="founded", ends="dissolved")  # bodies founded and not yet dissolved
 
 
-def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind: bool = True,
-                            by_country: bool = True, by_rel_type: bool = True, by_as_of: bool = True,
-                            keyset: bool = True, descending: bool = False, window: bool = False,
-                            index_pages: bool = True) -> str:
+def organization_list_query(
+    *,
+    searching: bool,
+    sort: str = "relevance",
+    by_kind: bool = True,
+    by_country: bool = True,
+    by_rel_type: bool = True,
+    by_as_of: bool = True,
+    keyset: bool = True,
+    descending: bool = False,
+    window: bool = False,
+    index_pages: bool = True,
+) -> str:
     """Return the organization list query: full-text when `searching` (in `sort` order), else by name.
 
     Only the filters in use (`by_kind`, `by_country`, `by_rel_type`, `by_as_of` — bodies founded by and not
@@ -160,8 +184,7 @@ def organization_list_query(*, searching: bool, sort: str = "relevance", by_kind
         *([AS_OF_CLAUSE] if by_as_of else []),
     ]
     columns = (
-        "o.uid AS uid, o.name AS name, o.acronym AS acronym, o.aliases AS aliases, o.kind AS kind, "
-        "o.degree AS degree"
+        "o.uid AS uid, o.name AS name, o.acronym AS acronym, o.aliases AS aliases, o.kind AS kind, o.degree AS degree"
     )
     if searching and sort == "relevance" and not clauses and index_pages:
         # ArcadeDB's procedure returns its matches by score, equal scores in the index's own stable order, and
@@ -197,10 +220,19 @@ RETURN {columns} ORDER BY o.name{order}, o.uid{order} LIMIT $limit
 """
 
 
-def organization_list(*, q: str = "", kind: str | None = None, country: str | None = None,
-                      rel_type: str | None = None, after: tuple[str, str] | None = None, skip: int = 0,
-                      limit: int = 50, sort: str = "relevance", as_of: str | None = None,
-                      descending: bool = False) -> list[dict[str, Any]]:
+def organization_list(
+    *,
+    q: str = "",
+    kind: str | None = None,
+    country: str | None = None,
+    rel_type: str | None = None,
+    after: tuple[str, str] | None = None,
+    skip: int = 0,
+    limit: int = 50,
+    sort: str = "relevance",
+    as_of: str | None = None,
+    descending: bool = False,
+) -> list[dict[str, Any]]:
     """Return one page of organizations matching the filters.
 
     With `q` (name, acronym or alias; case- and accent-insensitive; words may be partial) the page is ranked
@@ -220,9 +252,15 @@ def organization_list(*, q: str = "", kind: str | None = None, country: str | No
     else:
         params.update(after_name=after_name, after_uid=after_uid)
     query = organization_list_query(
-        searching=bool(query_text), sort=sort, by_kind=kind is not None, by_country=country is not None,
-        by_rel_type=rel_type is not None, by_as_of=as_of is not None, keyset=after is not None,
-        descending=descending, index_pages=bool(query_text) and fulltext_pages_stably(),
+        searching=bool(query_text),
+        sort=sort,
+        by_kind=kind is not None,
+        by_country=country is not None,
+        by_rel_type=rel_type is not None,
+        by_as_of=as_of is not None,
+        keyset=after is not None,
+        descending=descending,
+        index_pages=bool(query_text) and fulltext_pages_stably(),
     )
     return read_cypher(query, params)
 
@@ -251,8 +289,9 @@ def organization_name_sample() -> list[str]:
     return list(_name_sample["names"])
 
 
-def organizations_by_name(*, after: tuple[str, str] | None = None, limit: int = 50,
-                          descending: bool = False) -> list[dict[str, Any]]:
+def organizations_by_name(
+    *, after: tuple[str, str] | None = None, limit: int = 50, descending: bool = False
+) -> list[dict[str, Any]]:
     """Return one page of all organizations by name (keyset `after` = (name, uid)), reading a window at a time.
 
     Usually one query over about `NAME_WINDOW` names, whatever the depth; the next window only when the first
@@ -265,12 +304,20 @@ def organizations_by_name(*, after: tuple[str, str] | None = None, limit: int = 
         bounds = [name for name in sample if after is None or name > after[0]]
     rows: list[dict[str, Any]] = []
     for before in [*bounds, None]:
-        query = organization_list_query(searching=False, by_kind=False, by_country=False, by_rel_type=False,
-                                        by_as_of=False, keyset=after is not None, descending=descending,
-                                        window=before is not None)
+        query = organization_list_query(
+            searching=False,
+            by_kind=False,
+            by_country=False,
+            by_rel_type=False,
+            by_as_of=False,
+            keyset=after is not None,
+            descending=descending,
+            window=before is not None,
+        )
         after_name, after_uid = after or (None, None)
-        rows += read_cypher(query, {"after_name": after_name, "after_uid": after_uid, "before_name": before,
-                               "limit": limit - len(rows)})
+        rows += read_cypher(
+            query, {"after_name": after_name, "after_uid": after_uid, "before_name": before, "limit": limit - len(rows)}
+        )
         if len(rows) >= limit or before is None:
             break
         # The next window starts at `before` itself: every uid sorts after "" (before "\uffff" from Z to A).
@@ -298,8 +345,10 @@ ORDER BY name, uid LIMIT $limit
 def node_list(*, label: str, after: tuple[str, str] | None = None, limit: int = 50) -> list[dict[str, Any]]:
     """Return one page of `label` nodes ordered by name, after the (name, uid) keyset `after`."""
     after_name, after_uid = after or (None, None)
-    return read_cypher(node_list_query(label, keyset=after is not None),
-                  {"after_name": after_name, "after_uid": after_uid, "limit": limit})
+    return read_cypher(
+        node_list_query(label, keyset=after is not None),
+        {"after_name": after_name, "after_uid": after_uid, "limit": limit},
+    )
 
 
 # --- Neighbourhoods and paths ------------------------------------------------------------------------
@@ -309,7 +358,7 @@ UNWIND $frontier AS uid
 MATCH (n:Node {{uid: uid}})-[r]-(m:Node)
 WHERE m <> n AND ($types IS NULL OR type(r) IN $types)
   AND ($labels IS NULL OR any(label IN labels(m) WHERE label IN $labels))
-  AND {valid_on_clause('r')}
+  AND {valid_on_clause("r")}
 WITH r, m, startNode(r) AS a, endNode(r) AS b LIMIT $cap
 RETURN count(r) AS read, collect({{{TIE_FIELDS}, start: a.uid, end: b.uid}}) AS ties, collect({{{OTHER_END}}}) AS nodes
 """
@@ -325,8 +374,15 @@ def node_summary(*, uid: str) -> dict[str, Any] | None:
     return rows[0]["node"] if rows else None
 
 
-def neighbourhood(*, uid: str, depth: int = 1, types: list[str] | None = None, labels: list[str] | None = None,
-                  as_of: str | None = None, limit: int = 500) -> dict[str, Any] | None:
+def neighbourhood(
+    *,
+    uid: str,
+    depth: int = 1,
+    types: list[str] | None = None,
+    labels: list[str] | None = None,
+    as_of: str | None = None,
+    limit: int = 500,
+) -> dict[str, Any] | None:
     """Return the nodes within `depth` hops of `uid` (at most `limit`) and the relationships that reach them.
 
     `{"nodes", "edges", "truncated"}`; `truncated` is True when the cap cut the neighbourhood short. One
@@ -347,8 +403,9 @@ def neighbourhood(*, uid: str, depth: int = 1, types: list[str] | None = None, l
         # Ties to already-known nodes do not use up room. One row whatever the number of ties: the driver pays
         # per record, and a country or a hub in the frontier brings thousands.
         cap = room * 2 + 100
-        [step] = read_cypher(NEIGHBOURHOOD_STEP, {"frontier": frontier, "types": types, "labels": labels,
-                                             "as_of": as_of, "cap": cap})
+        [step] = read_cypher(
+            NEIGHBOURHOOD_STEP, {"frontier": frontier, "types": types, "labels": labels, "as_of": as_of, "cap": cap}
+        )
         truncated = truncated or step["read"] >= cap
         next_frontier = []
         for tie, node in zip(step["ties"], step["nodes"], strict=True):
@@ -370,8 +427,10 @@ def types_pattern(rel_types: list[str]) -> str:
 
 def path_details(nodes: str, ties: str) -> str:
     """Return the `nodes` and `ties` columns of a path, from Cypher lists of its nodes and of its ties in order."""
-    return (f"[m IN {nodes} | {{{OTHER_END}}}] AS nodes, "
-            f"[r IN {ties} | {{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties")
+    return (
+        f"[m IN {nodes} | {{{OTHER_END}}}] AS nodes, "
+        f"[r IN {ties} | {{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties"
+    )
 
 
 PATH_DETAILS = path_details("nodes(p)", "relationships(p)")
@@ -391,7 +450,7 @@ MATCH (a:Node {{uid: $from}})
 MATCH (b:Node {{uid: $to}})
 MATCH p = shortestPath((a)-[{types_pattern(rel_types)}*..{hops}]-(b))
 RETURN {PATH_DETAILS}, a.degree AS from_degree, b.degree AS to_degree,
-       all(r IN relationships(p) WHERE {valid_on_clause('r')}) AS valid
+       all(r IN relationships(p) WHERE {valid_on_clause("r")}) AS valid
 """
 
 
@@ -413,7 +472,7 @@ MATCH rest = shortestPath((x)-[{types}*..{hops}]-(b))
 WITH a, first, rest WHERE length(rest) = {hops}
 WITH [a] + nodes(rest) AS path_nodes, [first] + relationships(rest) AS path_ties LIMIT $k
 RETURN {path_details("path_nodes", "path_ties")},
-       all(r IN path_ties WHERE {valid_on_clause('r')}) AS valid
+       all(r IN path_ties WHERE {valid_on_clause("r")}) AS valid
 """
 
 
@@ -422,7 +481,7 @@ def direct_ties_query(rel_types: list[str]) -> str:
     return f"""
 MATCH (a:Node {{uid: $from}})-[r{types_pattern(rel_types)}]-(b:Node {{uid: $to}})
 WITH a, r, b LIMIT $k
-RETURN {path_details("[a, b]", "[r]")}, {valid_on_clause('r')} AS valid
+RETURN {path_details("[a, b]", "[r]")}, {valid_on_clause("r")} AS valid
 """
 
 
@@ -438,7 +497,7 @@ def paths_query(max_length: int) -> str:
 MATCH (a:Node {{uid: $from}})
 MATCH (b:Node {{uid: $to}})
 MATCH p = allShortestPaths((a)-[*..{hops}]-(b))
-WHERE all(r IN relationships(p) WHERE ($types IS NULL OR type(r) IN $types) AND {valid_on_clause('r')})
+WHERE all(r IN relationships(p) WHERE ($types IS NULL OR type(r) IN $types) AND {valid_on_clause("r")})
 WITH p LIMIT $k
 RETURN {PATH_DETAILS}
 """
@@ -447,8 +506,15 @@ RETURN {PATH_DETAILS}
 PATH_DETOURS_CAP = 40
 
 
-def paths_between(*, from_uid: str, to_uid: str, k: int = 3, max_length: int = 6, types: list[str] | None = None,
-                  as_of: str | None = None) -> list[dict[str, Any]]:
+def paths_between(
+    *,
+    from_uid: str,
+    to_uid: str,
+    k: int = 3,
+    max_length: int = 6,
+    types: list[str] | None = None,
+    as_of: str | None = None,
+) -> list[dict[str, Any]]:
     """Return up to `k` shortest paths between two nodes, each `{"nodes", "ties"}` in order from `from_uid`.
 
     Without `as_of`, at most three bounded queries: one shortest path (which gives the length), then, for
@@ -468,8 +534,11 @@ def paths_between(*, from_uid: str, to_uid: str, k: int = 3, max_length: int = 6
         for row in rows:
             if row.get("valid") is False:
                 continue
-            path = {"nodes": row["nodes"][::-1], "ties": row["ties"][::-1]} if reverse else {
-                "nodes": row["nodes"], "ties": row["ties"]}
+            path = (
+                {"nodes": row["nodes"][::-1], "ties": row["ties"][::-1]}
+                if reverse
+                else {"nodes": row["nodes"], "ties": row["ties"]}
+            )
             distinct.setdefault(tuple(tie["uid"] for tie in path["ties"]), path)
 
     rel_types = sorted(types or [])
@@ -491,8 +560,11 @@ def paths_between(*, from_uid: str, to_uid: str, k: int = 3, max_length: int = 6
     if as_of is not None and not distinct:
         # The shortest paths found do not hold on that day: a valid one may be longer. Ask for more than k:
         # ArcadeDB can return one path several times.
-        keep(read_cypher(paths_query(max_length), {"from": from_uid, "to": to_uid, "k": k * 4, "types": types,
-                                              "as_of": as_of}))
+        keep(
+            read_cypher(
+                paths_query(max_length), {"from": from_uid, "to": to_uid, "k": k * 4, "types": types, "as_of": as_of}
+            )
+        )
     return list(distinct.values())[:k]
 
 
@@ -510,8 +582,10 @@ def graph_counts() -> dict[str, dict[str, int]]:
     """Return {"nodes": {label: count}, "relationships": {type: count}} for the whole graph, from the
     maintained counts (`orgs.counts`): a few small nodes summed, whatever the graph's size."""
     counts = read_cypher(q.COUNTS)[0]
-    return {"nodes": {label.value: counts.get(label.value, 0) for label in NodeLabel},
-            "relationships": {rel: counts.get(rel, 0) for rel in RELATIONSHIP_TYPES}}
+    return {
+        "nodes": {label.value: counts.get(label.value, 0) for label in NodeLabel},
+        "relationships": {rel: counts.get(rel, 0) for rel in RELATIONSHIP_TYPES},
+    }
 
 
 def hubs(*, limit: int = 10) -> list[dict[str, Any]]:
@@ -526,9 +600,7 @@ def hubs(*, limit: int = 10) -> list[dict[str, Any]]:
 
 # --- For the API (issue 4): node kinds, relationship lists, exports ---------------------------------------
 
-NODE_LABELS = (
-    f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {q.kind_of('n')} AS label"
-)
+NODE_LABELS = f"UNWIND $uids AS uid MATCH (n:Node {{uid: uid}}) RETURN n.uid AS uid, {q.kind_of('n')} AS label"
 
 
 def node_labels(*, uids: list[str]) -> dict[str, str]:
@@ -561,7 +633,7 @@ RELATIONSHIP_FILTERS = f"""
   AND ($source IS NULL OR r.source_uid = $source)
   AND ($since_after IS NULL OR (r.since IS NOT NULL AND r.since >= $since_after))
   AND ($until_before IS NULL OR (r.until IS NOT NULL AND r.until <= $until_before))
-  AND {valid_on_clause('r')}"""
+  AND {valid_on_clause("r")}"""
 
 
 def relationship_list_query(rel_type: str) -> str:
@@ -594,10 +666,19 @@ RETURN {RELATIONSHIP_ROW} ORDER BY type, uid LIMIT $limit
 """
 
 
-def relationship_list(*, types: list[str] | None = None, node: str | None = None, from_uid: str | None = None,
-                      to_uid: str | None = None, source: str | None = None, since_after: str | None = None,
-                      until_before: str | None = None, as_of: str | None = None,
-                      after: tuple[str, str] | None = None, limit: int = 50) -> list[dict[str, Any]]:
+def relationship_list(
+    *,
+    types: list[str] | None = None,
+    node: str | None = None,
+    from_uid: str | None = None,
+    to_uid: str | None = None,
+    source: str | None = None,
+    since_after: str | None = None,
+    until_before: str | None = None,
+    as_of: str | None = None,
+    after: tuple[str, str] | None = None,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
     """Return one page of relationships ordered by (type, uid), after the keyset `after` = (type, uid).
 
     Around a known node (`node`, `from_uid` or `to_uid`): one query. Otherwise one query per relationship
@@ -605,18 +686,29 @@ def relationship_list(*, types: list[str] | None = None, node: str | None = None
     """
     wanted = sorted(types or RELATIONSHIP_TYPES)
     after_type, after_uid = after or (None, None)
-    params = {"from": from_uid, "to": to_uid, "node": node, "source": source, "since_after": since_after,
-              "until_before": until_before, "as_of": as_of}
+    params = {
+        "from": from_uid,
+        "to": to_uid,
+        "node": node,
+        "source": source,
+        "since_after": since_after,
+        "until_before": until_before,
+        "as_of": as_of,
+    }
     anchor = "from" if from_uid else "to" if to_uid else "node" if node else None
     if anchor:
-        return read_cypher(relationship_list_around_query(anchor), {
-            **params, "types": wanted, "after_type": after_type, "after": after_uid, "limit": limit})
+        return read_cypher(
+            relationship_list_around_query(anchor),
+            {**params, "types": wanted, "after_type": after_type, "after": after_uid, "limit": limit},
+        )
     rows: list[dict[str, Any]] = []
     for rel in wanted:
         if (after_type and rel < after_type) or len(rows) >= limit:
             continue
-        rows += read_cypher(relationship_list_query(rel), {
-            **params, "after": after_uid if rel == after_type else None, "limit": limit - len(rows)})
+        rows += read_cypher(
+            relationship_list_query(rel),
+            {**params, "after": after_uid if rel == after_type else None, "limit": limit - len(rows)},
+        )
     return rows
 
 
@@ -626,19 +718,23 @@ EXPORT_BATCH = 5000  # rows per export query: each a short read (ArcadeDB sorts 
 
 def export_nodes_page_query(label: str) -> str:
     """Return the properties of up to `$limit` `label` nodes whose uid sorts after `$after`, ordered by uid."""
-    return (f"MATCH (n:{NodeLabel(label).value}) WHERE n.uid > $after "
-            "RETURN properties(n) AS props ORDER BY n.uid LIMIT $limit")
+    return (
+        f"MATCH (n:{NodeLabel(label).value}) WHERE n.uid > $after "
+        "RETURN properties(n) AS props ORDER BY n.uid LIMIT $limit"
+    )
 
 
 def export_ties_page_query(rel_type: str) -> str:
     """Return up to `$limit` `rel_type` relationships whose uid sorts after `$after` as export rows, by uid."""
     rel = RELATIONSHIP_TYPES[rel_type].name
-    return (f"MATCH (a:Node)-[r:{rel}]->(b:Node) WHERE r.uid > $after "
-            f"RETURN {RELATIONSHIP_ROW} ORDER BY r.uid LIMIT $limit")
+    return (
+        f"MATCH (a:Node)-[r:{rel}]->(b:Node) WHERE r.uid > $after RETURN {RELATIONSHIP_ROW} ORDER BY r.uid LIMIT $limit"
+    )
 
 
-def _keyset_pages(query: str, uid_of: Callable[[dict[str, Any]], str],
-                  batch: int | None) -> Iterator[list[dict[str, Any]]]:
+def _keyset_pages(
+    query: str, uid_of: Callable[[dict[str, Any]], str], batch: int | None
+) -> Iterator[list[dict[str, Any]]]:
     """Yield the rows of `query` a page of `batch` (default EXPORT_BATCH) at a time, each page one query after
     the last uid seen."""
     batch = batch or EXPORT_BATCH
@@ -671,12 +767,13 @@ def export_tie_pages(rel_type: str, *, batch: int | None = None) -> Iterator[lis
 
 NODES_BY_UID = f"""
 UNWIND $uids AS uid MATCH (n:Node {{uid: uid}})
-RETURN {q.kind_of('n')} AS label, properties(n) AS props ORDER BY n.uid
+RETURN {q.kind_of("n")} AS label, properties(n) AS props ORDER BY n.uid
 """
 
 
-def graph_export(*, around: str | None = None, depth: int = 1, as_of: str | None = None,
-                 limit: int = 500) -> dict[str, Any] | None:
+def graph_export(
+    *, around: str | None = None, depth: int = 1, as_of: str | None = None, limit: int = 500
+) -> dict[str, Any] | None:
     """Return the whole graph or the neighbourhood of `around`: `{"nodes": {label: [props]}, "relationships"}`.
 
     Node properties are as stored (derived ones included); relationship rows name their ends and source by
@@ -693,8 +790,10 @@ def graph_export(*, around: str | None = None, depth: int = 1, as_of: str | None
     found = neighbourhood(uid=around, depth=depth, as_of=as_of, limit=limit)
     if found is None:
         return None
-    ties = sorted(({name: edge[name] for name in RELATIONSHIP_ROW_FIELDS} for edge in found["edges"]),
-                  key=lambda tie: (tie["type"], tie["uid"]))
+    ties = sorted(
+        ({name: edge[name] for name in RELATIONSHIP_ROW_FIELDS} for edge in found["edges"]),
+        key=lambda tie: (tie["type"], tie["uid"]),
+    )
     uids = {node["uid"] for node in found["nodes"]} | {tie["source_uid"] for tie in ties if tie["source_uid"]}
     for row in read_cypher(NODES_BY_UID, {"uids": sorted(uids)}):
         nodes[row["label"]].append(row["props"])

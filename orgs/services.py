@@ -52,8 +52,10 @@ class StaleVersion(Exception):
     """The node or relationship was written since the version the writer read: its change was not applied."""
 
     def __init__(self, what: str, uid: str, current: int):
-        super().__init__(f"the {what} '{uid}' was changed by someone else since you read it (it is now at "
-                         f"version {current}); read it again and redo your change")
+        super().__init__(
+            f"the {what} '{uid}' was changed by someone else since you read it (it is now at "
+            f"version {current}); read it again and redo your change"
+        )
         self.uid = uid
         self.current = current
 
@@ -77,8 +79,10 @@ def node_get(*, uid: str) -> tuple[str, dict[str, Any]]:
 def _with_search_text(label: str, props: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     if label in SEARCHABLE and {"name", "acronym", "aliases"} & set(props):
         merged = {**current, **props}
-        props = {**props, "search_text": search_text_for(merged["name"], merged.get("acronym"),
-                                                          merged.get("aliases") or [])}
+        props = {
+            **props,
+            "search_text": search_text_for(merged["name"], merged.get("acronym"), merged.get("aliases") or []),
+        }
     return props
 
 
@@ -109,10 +113,10 @@ def uid_candidates(label: str, props: dict[str, Any]) -> Iterator[str]:
     text = str(props.get("name") or props.get("title") or "")
     if text:
         digest = hashlib.sha1(text.encode()).hexdigest()[:8]
-        yield f"{longer[:UID_LENGTH - 9].strip('-')}-{digest}"
+        yield f"{longer[: UID_LENGTH - 9].strip('-')}-{digest}"
     counter = 2
     while True:
-        yield f"{first[:UID_LENGTH - 8].strip('-')}-{counter}"
+        yield f"{first[: UID_LENGTH - 8].strip('-')}-{counter}"
         counter += 1
 
 
@@ -137,7 +141,7 @@ def retired_uids(uids: Collection[str]) -> dict[str, str]:
     ordered = sorted(set(uids))
     fates: dict[str, str] = {}
     for offset in range(0, len(ordered), RETIRED_UIDS_PER_QUERY):
-        chunk = ordered[offset:offset + RETIRED_UIDS_PER_QUERY]
+        chunk = ordered[offset : offset + RETIRED_UIDS_PER_QUERY]
         for row in cypher(q.FORMER_UIDS_AMONG, {"uids": chunk}):
             fates[row["uid"]] = f"the former uid of an organization merged into '{row['survivor']}'"
         for row in cypher(q.TOMBSTONES_OF_UIDS, {"uids": chunk}):
@@ -158,8 +162,7 @@ def _check_uid_free(uid: str) -> None:
 CREATE_ATTEMPTS = 4
 
 
-def node_create(*, label: str, data: dict[str, Any], uid: str | None = None,
-                actor: Any = None) -> dict[str, Any]:
+def node_create(*, label: str, data: dict[str, Any], uid: str | None = None, actor: Any = None) -> dict[str, Any]:
     """Create a `label` node from `data` (uid chosen from its acronym or name unless given); return its
     properties, at version 1.
 
@@ -179,8 +182,14 @@ def node_create(*, label: str, data: dict[str, Any], uid: str | None = None,
         created = cypher(q.create_node(label), {"uid": new_uid, "props": _with_search_text(label, props, {})})
         after = created[0]["props"]
         add_to_counts({label: 1})
-        change_record(action=ChangeAction.CREATE, label=label, node_uid=new_uid, actor=actor, after=after,
-                      summary=f"created {label} '{_display_name(after)}'")
+        change_record(
+            action=ChangeAction.CREATE,
+            label=label,
+            node_uid=new_uid,
+            actor=actor,
+            after=after,
+            summary=f"created {label} '{_display_name(after)}'",
+        )
         return after
 
     for attempt in range(1, CREATE_ATTEMPTS + 1):
@@ -191,8 +200,9 @@ def node_create(*, label: str, data: dict[str, Any], uid: str | None = None,
         except AlreadyExists:
             # The server's own words name its index: say it as the checks would, once they see the winner.
             if attempt == CREATE_ATTEMPTS:
-                raise AlreadyExists(f"another {label.lower()} was created with the same uid or name at the "
-                                    "same moment; try again") from None
+                raise AlreadyExists(
+                    f"another {label.lower()} was created with the same uid or name at the same moment; try again"
+                ) from None
     raise AssertionError("unreachable")
 
 
@@ -207,8 +217,15 @@ def _node_for_write(uid: str, expected_versions: Collection[int] | None) -> tupl
     return label, current
 
 
-def node_update(*, label: str, uid: str, data: dict[str, Any], partial: bool = True, actor: Any = None,
-                expected_versions: Collection[int] | None = None) -> dict[str, Any]:
+def node_update(
+    *,
+    label: str,
+    uid: str,
+    data: dict[str, Any],
+    partial: bool = True,
+    actor: Any = None,
+    expected_versions: Collection[int] | None = None,
+) -> dict[str, Any]:
     """Change the `label` node `uid` with `data`; return its properties (its version one higher when anything
     changed). Raise NotFound, ValidationFailed, AlreadyExists (a taken name), or StaleVersion when its version
     is not among `expected_versions` (None: write whatever the version), checked in the write's transaction.
@@ -226,8 +243,15 @@ def node_update(*, label: str, uid: str, data: dict[str, Any], partial: bool = T
             return current
         after = cypher(q.update_node(label), {"uid": uid, "props": changes})[0]["props"]
         changed = ", ".join(name for name in new if name != "search_text")
-        change_record(action=ChangeAction.UPDATE, label=label, node_uid=uid, actor=actor,
-                      before=old, after=new, summary=f"changed {changed}")
+        change_record(
+            action=ChangeAction.UPDATE,
+            label=label,
+            node_uid=uid,
+            actor=actor,
+            before=old,
+            after=new,
+            summary=f"changed {changed}",
+        )
         return after
 
     return write_transaction(work)
@@ -242,14 +266,21 @@ def node_delete(*, uid: str, actor: Any = None, expected_versions: Collection[in
         removed = ties_removed_with(uid)
         cypher(q.DELETE_NODE, {"uid": uid, "label": label, "deleted_at": _now()})
         add_to_counts({label: -1, **removed})
-        change_record(action=ChangeAction.DELETE, label=label, node_uid=uid, actor=actor, before=before,
-                      summary=f"deleted {label} '{_display_name(before)}' and its relationships")
+        change_record(
+            action=ChangeAction.DELETE,
+            label=label,
+            node_uid=uid,
+            actor=actor,
+            before=before,
+            summary=f"deleted {label} '{_display_name(before)}' and its relationships",
+        )
 
     write_transaction(work)
 
 
-def relationship_create(*, rel_type: str, start_uid: str, end_uid: str, data: dict[str, Any],
-                        actor: Any = None) -> dict[str, Any]:
+def relationship_create(
+    *, rel_type: str, start_uid: str, end_uid: str, data: dict[str, Any], actor: Any = None
+) -> dict[str, Any]:
     """Create the `rel_type` relationship from `start_uid` to `end_uid`; return its properties with its ends.
 
     Raise ValidationFailed (unknown type, missing or wrong-kind endpoint, reversed dates, no evidence,
@@ -270,9 +301,16 @@ def relationship_create(*, rel_type: str, start_uid: str, end_uid: str, data: di
         props["uid"] = tie_uid(start_uid, rel_type, end_uid)
         tie = cypher(q.create_tie(rel_type), {"start": start_uid, "end": end_uid, "props": props})[0]["props"]
         add_to_counts({rel_type: 1})
-        change_record(action=ChangeAction.RELATIONSHIP_ADD, label=rel_type, node_uid=start_uid,
-                      other_uid=end_uid, relationship_uid=props["uid"], actor=actor, after=tie,
-                      summary=f"added: {start_uid} {definition.forward} {end_uid}")
+        change_record(
+            action=ChangeAction.RELATIONSHIP_ADD,
+            label=rel_type,
+            node_uid=start_uid,
+            other_uid=end_uid,
+            relationship_uid=props["uid"],
+            actor=actor,
+            after=tie,
+            summary=f"added: {start_uid} {definition.forward} {end_uid}",
+        )
         return {**tie, "type": rel_type, "start": start_uid, "end": end_uid}
 
     return write_transaction(work)
@@ -285,8 +323,14 @@ def relationship_get(*, uid: str) -> dict[str, Any]:
     if not rows:
         raise NotFound(f"no relationship with uid '{uid}'")
     row = rows[0]
-    return {**row["props"], "type": rel, "start": row["start"], "end": row["end"],
-            "start_label": row["start_label"], "end_label": row["end_label"]}
+    return {
+        **row["props"],
+        "type": rel,
+        "start": row["start"],
+        "end": row["end"],
+        "start_label": row["start_label"],
+        "end_label": row["end_label"],
+    }
 
 
 def _relationship_for_write(uid: str, expected_versions: Collection[int] | None) -> dict[str, Any]:
@@ -300,8 +344,9 @@ def _relationship_for_write(uid: str, expected_versions: Collection[int] | None)
     return current
 
 
-def relationship_update(*, uid: str, data: dict[str, Any], actor: Any = None,
-                        expected_versions: Collection[int] | None = None) -> dict[str, Any]:
+def relationship_update(
+    *, uid: str, data: dict[str, Any], actor: Any = None, expected_versions: Collection[int] | None = None
+) -> dict[str, Any]:
     """Change the period, footing or evidence of relationship `uid` (its type and ends stay); return it.
 
     Raise NotFound, ValidationFailed (as `relationship_create`), or StaleVersion when its version is not among
@@ -312,8 +357,9 @@ def relationship_update(*, uid: str, data: dict[str, Any], actor: Any = None,
         current = _relationship_for_write(uid, expected_versions)
         merged = {name: current.get(name) for name in TIE_PROPERTIES}
         merged.update(data)
-        props = clean_tie(current["type"], current["start_label"], current["end_label"],
-                          current["start"], current["end"], merged)
+        props = clean_tie(
+            current["type"], current["start_label"], current["end_label"], current["start"], current["end"], merged
+        )
         relationship_source_check(props)
         ends = {"type": current["type"], "start": current["start"], "end": current["end"]}
         old, new = changed_values({name: current.get(name) for name in props}, props)
@@ -321,10 +367,17 @@ def relationship_update(*, uid: str, data: dict[str, Any], actor: Any = None,
             return {name: current.get(name) for name in current if name not in {"start_label", "end_label"}}
         tie = cypher(q.update_tie(current["type"]), {"uid": uid, "props": props})[0]["props"]
         forward = RELATIONSHIP_TYPES[current["type"]].forward
-        change_record(action=ChangeAction.RELATIONSHIP_CHANGE, label=current["type"],
-                      node_uid=current["start"], other_uid=current["end"], relationship_uid=uid,
-                      actor=actor, before=old, after=new,
-                      summary=f"changed {', '.join(new)}: {current['start']} {forward} {current['end']}")
+        change_record(
+            action=ChangeAction.RELATIONSHIP_CHANGE,
+            label=current["type"],
+            node_uid=current["start"],
+            other_uid=current["end"],
+            relationship_uid=uid,
+            actor=actor,
+            before=old,
+            after=new,
+            summary=f"changed {', '.join(new)}: {current['start']} {forward} {current['end']}",
+        )
         return {**tie, **ends}
 
     return write_transaction(work)
@@ -340,10 +393,16 @@ def relationship_delete(*, uid: str, actor: Any = None, expected_versions: Colle
         add_to_counts({current["type"]: -deleted})
         before = {name: value for name, value in current.items() if name not in {"start_label", "end_label"}}
         forward = RELATIONSHIP_TYPES[current["type"]].forward
-        change_record(action=ChangeAction.RELATIONSHIP_REMOVE, label=current["type"],
-                      node_uid=current["start"], other_uid=current["end"], relationship_uid=uid,
-                      actor=actor, before=before,
-                      summary=f"removed: {current['start']} {forward} {current['end']}")
+        change_record(
+            action=ChangeAction.RELATIONSHIP_REMOVE,
+            label=current["type"],
+            node_uid=current["start"],
+            other_uid=current["end"],
+            relationship_uid=uid,
+            actor=actor,
+            before=before,
+            summary=f"removed: {current['start']} {forward} {current['end']}",
+        )
 
     write_transaction(work)
 
@@ -362,6 +421,7 @@ def organizations_merge_preview(*, survivor_uid: str, loser_uid: str) -> dict[st
     if survivor_uid == loser_uid:
         raise ValidationFailed({"loser": ["an organization cannot be merged into itself"]})
     survivor, loser = _organization(survivor_uid, "survivor"), _organization(loser_uid, "loser")
+
     def key_at_survivor(tie: dict[str, Any]) -> tuple[str, str, str]:
         start, end = (survivor_uid, tie["other"]) if tie["outgoing"] else (tie["other"], survivor_uid)
         return tie_key(tie["type"], start, end)
@@ -381,14 +441,27 @@ def organizations_merge_preview(*, survivor_uid: str, loser_uid: str) -> dict[st
     loser_names = [loser["name"], loser.get("acronym"), *(loser.get("aliases") or [])]
     aliases_added = [name for name in dict.fromkeys(loser_names) if name and name not in own_names]
     filled = {name: loser[name] for name in MERGE_FILLED_FIELDS if loser.get(name) and not survivor.get(name)}
-    former_uids = list(dict.fromkeys([*(survivor.get("former_uids") or []), loser_uid,
-                                      *(loser.get("former_uids") or [])]))
-    return {"survivor": survivor, "loser": loser, "moved": moved, "dropped": dropped,
-            "aliases_added": aliases_added, "filled": filled, "former_uids": former_uids}
+    former_uids = list(
+        dict.fromkeys([*(survivor.get("former_uids") or []), loser_uid, *(loser.get("former_uids") or [])])
+    )
+    return {
+        "survivor": survivor,
+        "loser": loser,
+        "moved": moved,
+        "dropped": dropped,
+        "aliases_added": aliases_added,
+        "filled": filled,
+        "former_uids": former_uids,
+    }
 
 
-def organizations_merge(*, survivor_uid: str, loser_uid: str, actor: Any = None,
-                        expected_versions: Mapping[str, Collection[int]] | None = None) -> dict[str, Any]:
+def organizations_merge(
+    *,
+    survivor_uid: str,
+    loser_uid: str,
+    actor: Any = None,
+    expected_versions: Mapping[str, Collection[int]] | None = None,
+) -> dict[str, Any]:
     """Merge organization `loser_uid` into `survivor_uid` in one transaction; return the plan carried out.
 
     The loser's relationships move to the survivor (except those it already has or that join the two), its
@@ -425,10 +498,15 @@ def organizations_merge(*, survivor_uid: str, loser_uid: str, actor: Any = None,
         add_to_counts({NodeLabel.ORGANIZATION.value: -1, **counts})
         old, new = changed_values(survivor, after[0]["props"])
         change_record(
-            action=ChangeAction.MERGE, label=NodeLabel.ORGANIZATION.value, node_uid=survivor_uid,
-            other_uid=loser_uid, actor=actor, before={**old, "merged_away": plan["loser"]}, after=new,
+            action=ChangeAction.MERGE,
+            label=NodeLabel.ORGANIZATION.value,
+            node_uid=survivor_uid,
+            other_uid=loser_uid,
+            actor=actor,
+            before={**old, "merged_away": plan["loser"]},
+            after=new,
             summary=f"merged '{plan['loser']['name']}' ({loser_uid}) into '{survivor['name']}': "
-                    f"{len(plan['moved'])} relationship(s) moved, {len(plan['dropped'])} dropped",
+            f"{len(plan['moved'])} relationship(s) moved, {len(plan['dropped'])} dropped",
         )
         return plan
 

@@ -30,9 +30,19 @@ class GraphWatchdog(threading.Thread):
     the kill closes them, so they answer 503, and the data directory is consistent after a kill.
     """
 
-    def __init__(self, server: EmbeddedServerProcess, log: Callable[[str], None], *, first_pause: float = 1.0,
-                 max_pause: float = 30.0, healthy_after: float = 60.0, start_timeout: float = 60.0,
-                 probe_every: float = 5.0, probe_timeout: float = 3.0, misses: int = 3):
+    def __init__(
+        self,
+        server: EmbeddedServerProcess,
+        log: Callable[[str], None],
+        *,
+        first_pause: float = 1.0,
+        max_pause: float = 30.0,
+        healthy_after: float = 60.0,
+        start_timeout: float = 60.0,
+        probe_every: float = 5.0,
+        probe_timeout: float = 3.0,
+        misses: int = 3,
+    ):
         super().__init__(name="graph-watchdog", daemon=True)
         self.server, self.log = server, log
         self.first_pause, self.max_pause, self.healthy_after = first_pause, max_pause, healthy_after
@@ -54,8 +64,10 @@ class GraphWatchdog(threading.Thread):
                 probed_at = time.monotonic()
                 if missed < self.misses or self.stopping.is_set():
                     continue
-                self.log(f"The graph server does not answer ({missed} probes of {self.probe_timeout:.0f} s in a "
-                         "row); killing it …")
+                self.log(
+                    f"The graph server does not answer ({missed} probes of {self.probe_timeout:.0f} s in a "
+                    "row); killing it …"
+                )
                 self.server.kill()
             missed = 0
             code = self.server.process.returncode if self.server.process else None
@@ -85,8 +97,16 @@ class GraphWatchdog(threading.Thread):
 
 def web_server_command(addrport: str) -> list[str]:
     """Return the command that runs gunicorn on `addrport` with the project's configuration."""
-    return [sys.executable, "-m", "gunicorn", "--config", "python:atc_graph.gunicorn_config",
-            "--bind", addrport, "atc_graph.wsgi:application"]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        "python:atc_graph.gunicorn_config",
+        "--bind",
+        addrport,
+        "atc_graph.wsgi:application",
+    ]
 
 
 def start_web_server(addrport: str) -> subprocess.Popen[bytes]:

@@ -38,6 +38,10 @@ for label, kind in NODE_KINDS.items():
     detail_view, detail_arguments = kind_view(OWN_DETAIL_VIEWS, views.node_detail, label)
     urlpatterns += [
         path(f"{kind.plural}/", list_view, list_arguments, name=kind.list_route.removeprefix(f"{app_name}:")),
-        path(f"{kind.plural}/<str:uid>/", detail_view, detail_arguments,
-             name=kind.page_route.removeprefix(f"{app_name}:")),
+        path(
+            f"{kind.plural}/<str:uid>/",
+            detail_view,
+            detail_arguments,
+            name=kind.page_route.removeprefix(f"{app_name}:"),
+        ),
     ]

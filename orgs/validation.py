@@ -66,8 +66,11 @@ def text_problem(name: str, value: str) -> str | None:
     bad = (NOT_TEXT if name in MULTILINE_FIELDS else NOT_ONE_LINE).search(value)
     if bad:
         char = bad.group()
-        what = "a lone surrogate" if "\ud800" <= char <= "\udfff" else (
-            "a line break or tab" if char in "\t\n\r\u2028\u2029" else "a control character")
+        what = (
+            "a lone surrogate"
+            if "\ud800" <= char <= "\udfff"
+            else ("a line break or tab" if char in "\t\n\r\u2028\u2029" else "a control character")
+        )
         return f"contains {what} (U+{ord(char):04X}) at position {bad.start() + 1}"
     if name in URL_FIELDS:
         return url_problem(value)
@@ -195,8 +198,9 @@ def _clean_value(name: str, prop: Any, value: Any) -> Any:
     return value
 
 
-def clean_tie(rel_type: str, start_label: str, end_label: str, start_uid: str, end_uid: str,
-              record: dict[str, Any]) -> dict[str, Any]:
+def clean_tie(
+    rel_type: str, start_label: str, end_label: str, start_uid: str, end_uid: str, record: dict[str, Any]
+) -> dict[str, Any]:
     """Return a relationship's properties checked against the vocabulary and the evidence rules.
 
     Raise ValidationFailed naming each bad field: unknown type, endpoints of the wrong kind, a tie from a node
@@ -207,8 +211,10 @@ def clean_tie(rel_type: str, start_label: str, end_label: str, start_uid: str, e
     if definition is None:
         errors["type"] = [f"unknown relationship type '{rel_type}'; one of: {', '.join(RELATIONSHIP_TYPES)}"]
     else:
-        for name, label, allowed in (("from", start_label, definition.start_labels),
-                                     ("to", end_label, definition.end_labels)):
+        for name, label, allowed in (
+            ("from", start_label, definition.start_labels),
+            ("to", end_label, definition.end_labels),
+        ):
             if label not in LABEL_NAMES:
                 errors[name] = ["no node with that uid"]
             elif label not in allowed:
@@ -303,4 +309,3 @@ def rel_type_of_tie_uid(uid: str) -> str | None:
     prefix, _, digest = uid.rpartition("-")
     rel = prefix.upper().replace("-", "_")
     return rel if rel in RELATIONSHIP_TYPES and len(digest) == 12 else None
-

@@ -82,15 +82,20 @@ def home(request: HttpRequest) -> HttpResponse:
     """What the graph holds, its most connected bodies, a search box and the sources behind it."""
     counts = selectors.graph_counts()
     staff = bool(getattr(request.user, "is_staff", False))
-    return render(request, "orgs/home.html", {
-        "node_counts": presenters.node_counts_view(counts["nodes"]),
-        "relationship_counts": [(RELATIONSHIP_TYPES[name], count)
-                                for name, count in counts["relationships"].items() if count],
-        "hubs": selectors.hubs(limit=10),
-        "sources": selectors.node_list(label=NodeLabel.SOURCE, limit=10),
-        "changes": history.recent_changes(limit=8, with_actors=staff),
-        "show_actors": staff,
-    })
+    return render(
+        request,
+        "orgs/home.html",
+        {
+            "node_counts": presenters.node_counts_view(counts["nodes"]),
+            "relationship_counts": [
+                (RELATIONSHIP_TYPES[name], count) for name, count in counts["relationships"].items() if count
+            ],
+            "hubs": selectors.hubs(limit=10),
+            "sources": selectors.node_list(label=NodeLabel.SOURCE, limit=10),
+            "changes": history.recent_changes(limit=8, with_actors=staff),
+            "show_actors": staff,
+        },
+    )
 
 
 @cache_control(public=True, max_age=presenters.VOCABULARY_STYLESHEET_MAX_AGE, immutable=True)
@@ -136,9 +141,20 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     except ValueError as error:
         errors.append(f"The page asked for (skip) {error}.")
         skip = 0
-    rows = [] if errors else selectors.organization_list(
-        q=q, kind=kind, country=country, rel_type=rel_type, after=_keyset(request), skip=skip,
-        limit=PAGE_SIZE + 1, sort=sort)
+    rows = (
+        []
+        if errors
+        else selectors.organization_list(
+            q=q,
+            kind=kind,
+            country=country,
+            rel_type=rel_type,
+            after=_keyset(request),
+            skip=skip,
+            limit=PAGE_SIZE + 1,
+            sort=sort,
+        )
+    )
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     if q:
@@ -147,18 +163,28 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         next_query = urlencode({**base, "skip": skip + PAGE_SIZE}) if deeper else None
     else:
         next_query = _next_page_query(request, rows[-1] if has_more else None)
-    return render(request, "orgs/organization_list.html", {
-        "errors": errors, "search_max_chars": SEARCH_MAX_CHARS,
-        "organizations": [{**row, "kind_label": presenters.kind_label(row["kind"])} for row in rows],
-        "q": q, "kind": kind, "country": country, "rel_type": rel_type, "sort": sort,
-        "sorts": [("relevance", "Best match"), ("name", "Name"), ("ties", "Most ties")],
-        "kinds": list(OrganizationKind),
-        "countries": selectors.node_list(label=NodeLabel.COUNTRY, limit=500),
-        "relationship_types": RELATIONSHIP_TYPES.values(),
-        "next_query": next_query,
-        "is_first_page": not skip and _keyset(request) is None,
-        "first_query": _first_page_query(request),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "orgs/organization_list.html",
+        {
+            "errors": errors,
+            "search_max_chars": SEARCH_MAX_CHARS,
+            "organizations": [{**row, "kind_label": presenters.kind_label(row["kind"])} for row in rows],
+            "q": q,
+            "kind": kind,
+            "country": country,
+            "rel_type": rel_type,
+            "sort": sort,
+            "sorts": [("relevance", "Best match"), ("name", "Name"), ("ties", "Most ties")],
+            "kinds": list(OrganizationKind),
+            "countries": selectors.node_list(label=NodeLabel.COUNTRY, limit=500),
+            "relationship_types": RELATIONSHIP_TYPES.values(),
+            "next_query": next_query,
+            "is_first_page": not skip and _keyset(request) is None,
+            "first_query": _first_page_query(request),
+        },
+        status=400 if errors else 200,
+    )
 
 
 @cached_page
@@ -167,15 +193,21 @@ def node_list(request: HttpRequest, label: NodeLabel) -> HttpResponse:
     rows = selectors.node_list(label=label, after=_keyset(request), limit=PAGE_SIZE + 1)
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    return render(request, "orgs/node_list.html", {
-        "section": NODE_KINDS[label].plural,
-        "label": label,
-        "rows": [{**row, "url": presenters.node_url(label, row["uid"]),
-                  "kind_label": presenters.kind_label(row["kind"])} for row in rows],
-        "next_query": _next_page_query(request, rows[-1] if has_more else None),
-        "is_first_page": _keyset(request) is None,
-        "first_query": _first_page_query(request),
-    })
+    return render(
+        request,
+        "orgs/node_list.html",
+        {
+            "section": NODE_KINDS[label].plural,
+            "label": label,
+            "rows": [
+                {**row, "url": presenters.node_url(label, row["uid"]), "kind_label": presenters.kind_label(row["kind"])}
+                for row in rows
+            ],
+            "next_query": _next_page_query(request, rows[-1] if has_more else None),
+            "is_first_page": _keyset(request) is None,
+            "first_query": _first_page_query(request),
+        },
+    )
 
 
 @cached_page
@@ -187,9 +219,9 @@ def autocomplete(request: HttpRequest) -> HttpResponse:
     if problem:
         return json_answer({"q": [problem]}, status=400)
     rows = selectors.organization_list(q=q, limit=8) if q else []
-    return json_answer({"results": [
-        {"uid": row["uid"], "name": row["name"], "acronym": row["acronym"]} for row in rows
-    ]})
+    return json_answer(
+        {"results": [{"uid": row["uid"], "name": row["name"], "acronym": row["acronym"]} for row in rows]}
+    )
 
 
 # --- One node ----------------------------------------------------------------------------------------
@@ -209,10 +241,14 @@ def node_detail(request: HttpRequest, uid: str, label: NodeLabel) -> HttpRespons
     if profile["label"] != label:
         return redirect(presenters.node_url(profile["label"], uid))
     titles = selectors.source_titles(uids=presenters.evidence_sources(presenters.profile_ties(profile)))
-    return render(request, "orgs/node_detail.html", {
-        "page": presenters.profile_view(profile, titles),
-        "as_of": request.GET.get("as_of", "").strip() if as_of else "",
-    })
+    return render(
+        request,
+        "orgs/node_detail.html",
+        {
+            "page": presenters.profile_view(profile, titles),
+            "as_of": request.GET.get("as_of", "").strip() if as_of else "",
+        },
+    )
 
 
 @cached_page
@@ -224,22 +260,32 @@ def node_ties(request: HttpRequest, uid: str, rel_type: str, direction: str) -> 
     if node is None:
         raise Http404(f"There is nothing called '{uid}' in the graph.")
     outgoing = direction == "out"
-    ties = selectors.node_ties_page(uid=uid, rel_type=rel_type, outgoing=outgoing, after=_keyset(request),
-                                    limit=PAGE_SIZE + 1, as_of=_as_of(request))
+    ties = selectors.node_ties_page(
+        uid=uid,
+        rel_type=rel_type,
+        outgoing=outgoing,
+        after=_keyset(request),
+        limit=PAGE_SIZE + 1,
+        as_of=_as_of(request),
+    )
     has_more = len(ties) > PAGE_SIZE
     ties = ties[:PAGE_SIZE]
     titles = selectors.source_titles(uids=presenters.evidence_sources(ties))
     last = {"name": ties[-1]["other"]["name"], "uid": ties[-1]["other"]["uid"]} if has_more else None
-    return render(request, "orgs/node_ties.html", {
-        "node": node,
-        "subject": presenters.display_name(node),
-        "node_url": presenters.node_url(node["label"], uid),
-        "heading": presenters.verb(rel_type, outgoing).capitalize(),
-        "ties": [presenters.tie_view(tie, titles) for tie in ties],
-        "next_query": _next_page_query(request, last),
-        "is_first_page": _keyset(request) is None,
-        "first_query": _first_page_query(request),
-    })
+    return render(
+        request,
+        "orgs/node_ties.html",
+        {
+            "node": node,
+            "subject": presenters.display_name(node),
+            "node_url": presenters.node_url(node["label"], uid),
+            "heading": presenters.verb(rel_type, outgoing).capitalize(),
+            "ties": [presenters.tie_view(tie, titles) for tie in ties],
+            "next_query": _next_page_query(request, last),
+            "is_first_page": _keyset(request) is None,
+            "first_query": _first_page_query(request),
+        },
+    )
 
 
 @cached_page
@@ -248,19 +294,28 @@ def source_detail(request: HttpRequest, uid: str) -> HttpResponse:
     found = selectors.source_facts(uid=uid)
     if found is None:
         raise Http404(f"There is no source '{uid}' in the graph.")
-    facts = [{
-        **fact,
-        "start_name": presenters.display_name(fact["start"]),
-        "start_url": presenters.node_url(fact["start"]["label"], fact["start"]["uid"]),
-        "verb": RELATIONSHIP_TYPES[fact["type"]].forward,
-        "end_name": presenters.display_name(fact["end"]),
-        "end_url": presenters.node_url(fact["end"]["label"], fact["end"]["uid"]),
-        "period": presenters.period(fact),
-    } for fact in found["facts"]]
-    return render(request, "orgs/source_detail.html", {
-        "source": found["source"], "total": found["total"], "facts": facts,
-        "facts_list": presenters.facts(NodeLabel.SOURCE, found["source"]),
-    })
+    facts = [
+        {
+            **fact,
+            "start_name": presenters.display_name(fact["start"]),
+            "start_url": presenters.node_url(fact["start"]["label"], fact["start"]["uid"]),
+            "verb": RELATIONSHIP_TYPES[fact["type"]].forward,
+            "end_name": presenters.display_name(fact["end"]),
+            "end_url": presenters.node_url(fact["end"]["label"], fact["end"]["uid"]),
+            "period": presenters.period(fact),
+        }
+        for fact in found["facts"]
+    ]
+    return render(
+        request,
+        "orgs/source_detail.html",
+        {
+            "source": found["source"],
+            "total": found["total"],
+            "facts": facts,
+            "facts_list": presenters.facts(NodeLabel.SOURCE, found["source"]),
+        },
+    )
 
 
 # --- Network explorer --------------------------------------------------------------------------------
@@ -273,19 +328,23 @@ def explorer(request: HttpRequest, uid: str) -> HttpResponse:
     if node is None:
         raise Http404(f"There is nothing called '{uid}' in the graph.")
     depth = _depth(request)
-    return render(request, "orgs/explorer.html", {
-        "node": node,
-        "depth": depth,
-        "node_url": presenters.node_url(node["label"], uid),
-        "relationship_types": RELATIONSHIP_TYPES.values(),
-        "labels": [label for label in NodeLabel if label != NodeLabel.SOURCE],
-        "config": {
-            "network": reverse("orgs:explorer-json", kwargs={"uid": uid}) + f"?depth={depth}",
-            "groups": reverse("orgs:explorer-groups", kwargs={"uid": "UID"}),
-            "ties": reverse("orgs:explorer-ties", kwargs={"uid": "UID"}),
-            "centre": uid,
+    return render(
+        request,
+        "orgs/explorer.html",
+        {
+            "node": node,
+            "depth": depth,
+            "node_url": presenters.node_url(node["label"], uid),
+            "relationship_types": RELATIONSHIP_TYPES.values(),
+            "labels": [label for label in NodeLabel if label != NodeLabel.SOURCE],
+            "config": {
+                "network": reverse("orgs:explorer-json", kwargs={"uid": uid}) + f"?depth={depth}",
+                "groups": reverse("orgs:explorer-groups", kwargs={"uid": "UID"}),
+                "ties": reverse("orgs:explorer-ties", kwargs={"uid": "UID"}),
+                "centre": uid,
+            },
         },
-    })
+    )
 
 
 @cached_page
@@ -297,8 +356,9 @@ def explorer_json(request: HttpRequest, uid: str) -> HttpResponse:
     except ValueError:
         limit = EXPLORER_NODE_LIMIT
     labels = [label for label in request.GET.getlist("label") if label in NodeLabel.__members__.values()]
-    network = selectors.neighbourhood(uid=uid, depth=depth, types=_types(request), labels=labels or None,
-                                      as_of=_as_of(request), limit=limit)
+    network = selectors.neighbourhood(
+        uid=uid, depth=depth, types=_types(request), labels=labels or None, as_of=_as_of(request), limit=limit
+    )
     if network is None:
         return json_answer({"detail": f"There is nothing called '{uid}' in the graph."}, status=404)
     return json_answer({**presenters.network_view(network), "limit": limit, "depth": depth})
@@ -310,13 +370,20 @@ def explorer_groups(request: HttpRequest, uid: str) -> HttpResponse:
     profile = selectors.node_profile(uid=uid, per_group=0)
     if profile is None:
         return json_answer({"detail": f"There is nothing called '{uid}' in the graph."}, status=404)
-    return json_answer({
-        "node": presenters.graph_node({**profile["node"], "label": profile["label"]}),
-        "groups": [{
-            "type": group["type"], "outgoing": group["outgoing"], "total": group["total"],
-            "reading": presenters.verb(group["type"], group["outgoing"]),
-        } for group in profile["groups"]],
-    })
+    return json_answer(
+        {
+            "node": presenters.graph_node({**profile["node"], "label": profile["label"]}),
+            "groups": [
+                {
+                    "type": group["type"],
+                    "outgoing": group["outgoing"],
+                    "total": group["total"],
+                    "reading": presenters.verb(group["type"], group["outgoing"]),
+                }
+                for group in profile["groups"]
+            ],
+        }
+    )
 
 
 @cached_page
@@ -326,17 +393,23 @@ def explorer_ties(request: HttpRequest, uid: str) -> HttpResponse:
     if rel_type not in RELATIONSHIP_TYPES:
         return json_answer({"detail": "Unknown relationship type."}, status=400)
     outgoing = request.GET.get("outgoing") == "1"
-    ties = selectors.node_ties_page(uid=uid, rel_type=rel_type, outgoing=outgoing, after=_keyset(request),
-                                    limit=PAGE_SIZE + 1)
+    ties = selectors.node_ties_page(
+        uid=uid, rel_type=rel_type, outgoing=outgoing, after=_keyset(request), limit=PAGE_SIZE + 1
+    )
     has_more = len(ties) > PAGE_SIZE
     ties = ties[:PAGE_SIZE]
     last = ties[-1]["other"] if has_more else None
-    return json_answer({
-        "nodes": [presenters.graph_node(tie["other"]) for tie in ties],
-        "edges": [presenters.graph_edge(tie, *ends) for tie in ties
-                  for ends in [(uid, tie["other"]["uid"]) if outgoing else (tie["other"]["uid"], uid)]],
-        "next": {"after": last["name"], "after_uid": last["uid"]} if last else None,
-    })
+    return json_answer(
+        {
+            "nodes": [presenters.graph_node(tie["other"]) for tie in ties],
+            "edges": [
+                presenters.graph_edge(tie, *ends)
+                for tie in ties
+                for ends in [(uid, tie["other"]["uid"]) if outgoing else (tie["other"]["uid"], uid)]
+            ],
+            "next": {"after": last["name"], "after_uid": last["uid"]} if last else None,
+        }
+    )
 
 
 # --- Path finder ------------------------------------------------------------------------------------
@@ -360,8 +433,11 @@ def paths(request: HttpRequest) -> HttpResponse:
     A `from` or `to` that asks too much of the search is answered 400 with the form and what is wrong with it.
     """
     from_text, to_text = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
-    errors = [f"“{label}” is too long to search for: {problem}." for label, problem in
-              (("From", search_problem(from_text)), ("To", search_problem(to_text))) if problem]
+    errors = [
+        f"“{label}” is too long to search for: {problem}."
+        for label, problem in (("From", search_problem(from_text)), ("To", search_problem(to_text)))
+        if problem
+    ]
     start = None if errors else _resolve_organization(from_text)
     end = None if errors else _resolve_organization(to_text)
     types = _types(request)
@@ -373,11 +449,10 @@ def paths(request: HttpRequest) -> HttpResponse:
     found: list[dict[str, Any]] = []
     asked = bool(start and end)
     if start and end:
-        found = selectors.paths_between(from_uid=start["uid"], to_uid=end["uid"], k=3, max_length=max_length,
-                                        types=types, as_of=as_of)
-    titles = selectors.source_titles(
-        uids=presenters.evidence_sources([tie for path in found for tie in path["ties"]])
-    )
+        found = selectors.paths_between(
+            from_uid=start["uid"], to_uid=end["uid"], k=3, max_length=max_length, types=types, as_of=as_of
+        )
+    titles = selectors.source_titles(uids=presenters.evidence_sources([tie for path in found for tie in path["ties"]]))
     drawing_nodes: dict[str, dict[str, Any]] = {}
     drawing_edges: dict[str, dict[str, Any]] = {}
     for path in found:
@@ -385,17 +460,26 @@ def paths(request: HttpRequest) -> HttpResponse:
             drawing_nodes[node["uid"]] = presenters.graph_node(node)
         for tie in path["ties"]:
             drawing_edges[tie["uid"]] = presenters.graph_edge(tie, tie["start"], tie["end"])
-    return render(request, "orgs/paths.html", {
-        "from_text": from_text, "to_text": to_text, "start": start, "end": end,
-        "errors": errors, "search_max_chars": SEARCH_MAX_CHARS,
-        "from_missing": not errors and bool(from_text) and start is None,
-        "to_missing": not errors and bool(to_text) and end is None,
-        "same": bool(start and end and start["uid"] == end["uid"]),
-        "asked": asked,
-        "paths": [presenters.path_view(path, titles) for path in found],
-        "drawing": {"nodes": list(drawing_nodes.values()), "edges": list(drawing_edges.values())},
-        "relationship_types": RELATIONSHIP_TYPES.values(),
-        "chosen_types": types or [],
-        "as_of": request.GET.get("as_of", "").strip() if as_of else "",
-        "max_length": max_length,
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "orgs/paths.html",
+        {
+            "from_text": from_text,
+            "to_text": to_text,
+            "start": start,
+            "end": end,
+            "errors": errors,
+            "search_max_chars": SEARCH_MAX_CHARS,
+            "from_missing": not errors and bool(from_text) and start is None,
+            "to_missing": not errors and bool(to_text) and end is None,
+            "same": bool(start and end and start["uid"] == end["uid"]),
+            "asked": asked,
+            "paths": [presenters.path_view(path, titles) for path in found],
+            "drawing": {"nodes": list(drawing_nodes.values()), "edges": list(drawing_edges.values())},
+            "relationship_types": RELATIONSHIP_TYPES.values(),
+            "chosen_types": types or [],
+            "as_of": request.GET.get("as_of", "").strip() if as_of else "",
+            "max_length": max_length,
+        },
+        status=400 if errors else 200,
+    )

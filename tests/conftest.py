@@ -78,7 +78,9 @@ def graph_server() -> Iterator[EmbeddedServerConfig | None]:
     server.start(timeout=90)
     try:
         settings.GRAPH_SERVER.update(
-            BOLT_PORT=config.bolt_port, HTTP_PORT=config.http_port, PASSWORD=config.password,
+            BOLT_PORT=config.bolt_port,
+            HTTP_PORT=config.http_port,
+            PASSWORD=config.password,
             DATA_DIR=config.data_dir,
         )
         settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
@@ -93,8 +95,11 @@ def graph_server() -> Iterator[EmbeddedServerConfig | None]:
 def started_neo4j(launcher: Path) -> Iterator[Neo4jServer]:
     """Run a throwaway Neo4j with `launcher` for the block; stop the session in one line if it cannot start."""
     try:
-        with neo4j_server(launcher, heap=os.environ.get("NEO4J_TEST_HEAP", "1g"),
-                          timeout=float(os.environ.get("NEO4J_TEST_START_TIMEOUT", "300"))) as server:
+        with neo4j_server(
+            launcher,
+            heap=os.environ.get("NEO4J_TEST_HEAP", "1g"),
+            timeout=float(os.environ.get("NEO4J_TEST_START_TIMEOUT", "300")),
+        ) as server:
             yield server
     except GraphServerError as error:
         pytest.exit(f"The tests could not start the graph server (NEO4J_TEST_SERVER): {error}", returncode=3)
@@ -111,8 +116,10 @@ def use_external_server(url: str) -> None:
         cypher("RETURN 1 AS one")
     except GraphUnavailable as error:
         reason = " ".join(str(error).split()) or type(error.__cause__).__name__
-        pytest.exit(f"The tests could not reach the graph server at {address.uri} as user '{address.auth[0]}': "
-                    f"{reason}", returncode=3)
+        pytest.exit(
+            f"The tests could not reach the graph server at {address.uri} as user '{address.auth[0]}': {reason}",
+            returncode=3,
+        )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -201,8 +208,13 @@ def sample_graph() -> dict[str, Any]:
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 

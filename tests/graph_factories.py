@@ -39,11 +39,7 @@ def form_data(response: Any) -> dict[str, Any]:
     form = response.context["adminform"].form
     forms = [
         form,
-        *(
-            [form.relationships.management_form, *form.relationships.forms]
-            if hasattr(form, "relationships")
-            else []
-        ),
+        *([form.relationships.management_form, *form.relationships.forms] if hasattr(form, "relationships") else []),
     ]
     data: dict[str, Any] = {}
     for each in forms:

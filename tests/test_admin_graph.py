@@ -41,9 +41,10 @@ def test_the_queryset_filters_excludes_orders_and_counts_in_the_graph():
     assert names(organizations.order_by("-name")) == ["SECI Center", "OSCE", "INTERPOL"]
     assert names(organizations.filter(kind__exact="regional_centre")) == ["SECI Center"]
     assert names(organizations.exclude(kind="regional_centre").order_by("name")) == ["INTERPOL", "OSCE"]
-    assert names(
-        organizations.filter(Q(name__icontains="sce") | Q(aliases__icontains="icpo")).order_by("uid")
-    ) == ["INTERPOL", "OSCE"]
+    assert names(organizations.filter(Q(name__icontains="sce") | Q(aliases__icontains="icpo")).order_by("uid")) == [
+        "INTERPOL",
+        "OSCE",
+    ]
     assert names(organizations.filter(pk__in=["osce", "seci"]).order_by("pk")) == ["OSCE", "SECI Center"]
     assert names(organizations.filter(founded__isnull=False)) == ["OSCE"]
     assert organizations.filter(name__startswith="S").count() == 1

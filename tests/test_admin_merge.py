@@ -44,9 +44,7 @@ def test_confirming_merges_into_the_survivor_and_records_it(admin_client, admin_
     assert "1 relationship(s) moved, 1 dropped" in response.content.decode()
     assert cypher("MATCH (n:Organization {uid: 'atc-dup'}) RETURN n") == []
     survivor = node("atc")
-    assert survivor["aliases"] == ["Anti-Terrorism Centre of the CIS"] and survivor["former_uids"] == [
-        "atc-dup"
-    ]
+    assert survivor["aliases"] == ["Anti-Terrorism Centre of the CIS"] and survivor["former_uids"] == ["atc-dup"]
     assert survivor["degree"] == 2
     assert ChangeRecord.objects.get(action="merge").actor == admin_user
     assert "merged" in admin_client.get(f"{LIST}atc/history/").content.decode()
@@ -70,9 +68,7 @@ def test_merging_needs_exactly_two_organizations(admin_client):
 
 def test_only_users_with_the_merge_permission_are_offered_the_action(client, django_user_model):
     editor = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
-    editor.user_permissions.set(
-        Permission.objects.filter(codename__in=["view_organization", "change_organization"])
-    )
+    editor.user_permissions.set(Permission.objects.filter(codename__in=["view_organization", "change_organization"]))
     client.force_login(editor)
 
     assert "merge_organizations" not in client.get(LIST).content.decode()
@@ -118,8 +114,9 @@ def test_the_merge_service_refuses_versions_other_than_those_expected_and_writes
     services.node_update(label="Organization", uid="atc", data={"acronym": "ATC"})
 
     with pytest.raises(services.StaleVersion, match="'atc' was changed by someone else"):
-        services.organizations_merge(survivor_uid="atc", loser_uid="atc-dup",
-                                     expected_versions={"atc": (1,), "atc-dup": (1,)})
+        services.organizations_merge(
+            survivor_uid="atc", loser_uid="atc-dup", expected_versions={"atc": (1,), "atc-dup": (1,)}
+        )
 
     assert node("atc-dup") and node("atc")["version"] == 2
     services.organizations_merge(survivor_uid="atc", loser_uid="atc-dup", expected_versions={"atc": (2,)})

@@ -120,9 +120,7 @@ def test_adding_an_organization_writes_it_through_the_services_and_records_who(a
         ("kind", "secret_society", "Select a valid choice"),
     ],
 )
-def test_an_invalid_organization_is_shown_again_with_the_error_and_not_saved(
-    admin_client, field, value, error
-):
+def test_an_invalid_organization_is_shown_again_with_the_error_and_not_saved(admin_client, field, value, error):
     data = {
         "name": "Council of Europe",
         "kind": "other",
@@ -179,9 +177,7 @@ def test_the_delete_page_lists_the_relationships_that_go_with_the_organization(a
     response = admin_client.get(f"{LIST}selec/delete/")
 
     content = response.content.decode()
-    assert (
-        "Southeast European Law Enforcement Center collaborates with International Criminal Police" in content
-    )
+    assert "Southeast European Law Enforcement Center collaborates with International Criminal Police" in content
     assert node("selec")  # nothing happened yet
 
 

@@ -24,9 +24,7 @@ def groups() -> None:
 
 
 def test_the_graph_models_have_permission_rows_after_migrate():
-    codenames = set(
-        Permission.objects.filter(content_type__app_label="orgs").values_list("codename", flat=True)
-    )
+    codenames = set(Permission.objects.filter(content_type__app_label="orgs").values_list("codename", flat=True))
 
     for model in GRAPH_MODELS:
         assert {f"{action}_{model}" for action in ("view", "add", "change", "delete")} <= codenames
@@ -106,8 +104,5 @@ def test_a_viewer_reads_the_change_log_which_nobody_can_edit(client, staff, admi
     client.force_login(staff)
 
     log = client.get("/admin/orgs/changerecord/")
-    assert (
-        log.status_code == 200
-        and "created Organization &#x27;Council of Europe&#x27;" in log.content.decode()
-    )
+    assert log.status_code == 200 and "created Organization &#x27;Council of Europe&#x27;" in log.content.decode()
     assert admin_client.get("/admin/orgs/changerecord/add/").status_code == 403

@@ -82,9 +82,7 @@ def test_the_inverse_direction_makes_the_other_node_the_start(admin_client):
 
 def test_one_save_edits_removes_and_adds_relationships_and_changes_the_node(admin_client):
     data = page_with_new_rows(admin_client, {"relation": "PART_OF>", "other": "interpol"})
-    data.update(
-        {"acronym": "ATC", "relationships-0-until": "2020", "relationships-0-qualifier": "close ties"}
-    )
+    data.update({"acronym": "ATC", "relationships-0-until": "2020", "relationships-0-qualifier": "close ties"})
     admin_client.post(URL, data)
     assert ties() == {("COLLABORATES_WITH", "cis-atc", "csto"), ("PART_OF", "cis-atc", "interpol")}
     assert cypher("MATCH ()-[r:COLLABORATES_WITH]->() RETURN r.until AS u, r.qualifier AS q")[0] == {
@@ -141,7 +139,8 @@ def test_evidence_not_in_the_text_of_its_source_is_a_form_error_on_the_evidence(
     assert response.status_code == 200
     rows = response.context["adminform"].form.relationships.forms
     assert [form.errors for form in rows if form.errors] == [
-        {"evidence": ["not found word for word in source 'quoted'"]}]
+        {"evidence": ["not found word for word in source 'quoted'"]}
+    ]
     assert ties() == {("COLLABORATES_WITH", "cis-atc", "csto")}
 
 
@@ -198,9 +197,7 @@ def test_the_node_search_answers_the_other_end_field_by_name(admin_client, clien
         row["uid"]
         for row in admin_client.get("/admin/orgs/organization/graph-search/", {"q": "russ"}).json()["results"]
     ] == ["ru"]
-    assert (
-        client.get("/admin/orgs/organization/graph-search/", {"q": "collective"}).status_code == 302
-    )  # login
+    assert client.get("/admin/orgs/organization/graph-search/", {"q": "collective"}).status_code == 302  # login
 
 
 def test_the_relationship_list_shows_every_relationship_and_filters_it(admin_client):
@@ -236,7 +233,4 @@ def test_a_country_page_has_its_own_relationship_table(admin_client):
 
 
 def test_a_source_page_has_no_relationship_table(admin_client):
-    assert (
-        "relationships-TOTAL_FORMS"
-        not in admin_client.get("/admin/orgs/source/partners/change/").content.decode()
-    )
+    assert "relationships-TOTAL_FORMS" not in admin_client.get("/admin/orgs/source/partners/change/").content.decode()

@@ -20,14 +20,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture
 def dated_sample_graph(sample_graph):
     """The tests' sample graph, the CIS ATC's observer status in INTERPOL dated from 2005, its only dated tie."""
-    cypher("MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) "
-           "SET r.since = '2005'")
+    cypher("MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) SET r.since = '2005'")
     assert not any(tie.get("since") or tie.get("until") for tie in sample_graph["relationships"])
     return sample_graph
 
 
 def test_an_analyst_goes_from_search_to_evidence_to_the_explorer_and_the_path_finder(
-        live_server, page, screenshot, dated_sample_graph):
+    live_server, page, screenshot, dated_sample_graph
+):
     page.goto(live_server.url + "/")
     expect(page.get_by_role("heading", name="Most connected bodies")).to_be_visible()
     screenshot("01-home")
@@ -119,7 +119,7 @@ def test_expanding_a_hub_in_the_explorer_loads_its_neighbours_a_page_at_a_time(l
 def rgb(colour: str) -> list[int]:
     """Return the red, green and blue of a colour as `#rrggbb` or as a browser writes it, `rgb(r, g, b)`."""
     if colour.startswith("#"):
-        return [int(colour[at:at + 2], 16) for at in (1, 3, 5)]
+        return [int(colour[at : at + 2], 16) for at in (1, 3, 5)]
     return [int(part) for part in re.findall(r"\d+", colour)[:3]]
 
 
@@ -143,15 +143,18 @@ def test_each_kind_of_node_and_type_of_tie_has_its_vocabulary_colour_in_the_expl
         [swatch.className.split("-").slice(1).join("-"), getComputedStyle(swatch).backgroundColor])""")
 
     drawn_kinds = {label: rgb(colour) for label, colour in drawn["nodes"]}
-    assert drawn_kinds == {label.value: rgb(kind.colour) for label, kind in NODE_KINDS.items()
-                           if label is not NodeLabel.SOURCE}
+    assert drawn_kinds == {
+        label.value: rgb(kind.colour) for label, kind in NODE_KINDS.items() if label is not NodeLabel.SOURCE
+    }
     assert {rel_type: rgb(colour) for rel_type, colour in drawn["edges"]} == {
-        rel_type: rgb(RELATIONSHIP_TYPES[rel_type].colour) for rel_type in ("LOCATED_IN", "ORGANIZED", "ADOPTED")}
-    vocabulary = {**{label.value: kind.colour for label, kind in NODE_KINDS.items()},
-                  **{name: rel.colour for name, rel in RELATIONSHIP_TYPES.items()}}
+        rel_type: rgb(RELATIONSHIP_TYPES[rel_type].colour) for rel_type in ("LOCATED_IN", "ORGANIZED", "ADOPTED")
+    }
+    vocabulary = {
+        **{label.value: kind.colour for label, kind in NODE_KINDS.items()},
+        **{name: rel.colour for name, rel in RELATIONSHIP_TYPES.items()},
+    }
     assert len(swatches) == len(NODE_KINDS) - 1 + len(RELATIONSHIP_TYPES)
-    assert {name: rgb(colour) for name, colour in swatches} == {
-        name: rgb(vocabulary[name]) for name, _ in swatches}
+    assert {name: rgb(colour) for name, colour in swatches} == {name: rgb(vocabulary[name]) for name, _ in swatches}
     screenshot("11-explorer-colours")
 
 
@@ -159,12 +162,15 @@ def test_the_pages_read_well_on_a_phone(live_server, browser, seed_graph):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     phone = context.new_page()
     try:
-        for name, address, whole in (("07-phone-organization", "/organizations/seci-center/", True),
-                                     ("08-phone-source", "/sources/cis-atc-partners/", False),
-                                     ("10-phone-explorer", "/explore/seci-center/", False)):
+        for name, address, whole in (
+            ("07-phone-organization", "/organizations/seci-center/", True),
+            ("08-phone-source", "/sources/cis-atc-partners/", False),
+            ("10-phone-explorer", "/explore/seci-center/", False),
+        ):
             phone.goto(live_server.url + address)
-            expect(phone.locator("[data-graph], #explorer-map").and_(phone.locator(":not([data-ready])"))
-                   ).to_have_count(0)
+            expect(
+                phone.locator("[data-graph], #explorer-map").and_(phone.locator(":not([data-ready])"))
+            ).to_have_count(0)
             width = phone.evaluate("document.documentElement.scrollWidth")
             assert width <= 400, f"{address} scrolls sideways on a phone ({width}px)"
             phone.screenshot(path=f"test-artifacts/{name}.png", full_page=whole)
@@ -184,8 +190,7 @@ DATED_TIES = [
 ]
 
 
-def test_the_explorers_year_slider_keeps_the_ties_the_node_page_keeps_as_of_that_year(live_server, page,
-                                                                                       screenshot):
+def test_the_explorers_year_slider_keeps_the_ties_the_node_page_keeps_as_of_that_year(live_server, page, screenshot):
     graph_factories.source()
     graph_factories.organization("centre", "Centre Body")
     for other, since, until in DATED_TIES:
@@ -199,8 +204,9 @@ def test_the_explorers_year_slider_keeps_the_ties_the_node_page_keeps_as_of_that
     for year in (2004, 2005, 2006):
         page.locator("#as-of-year").fill(str(year))
         expect(status).to_contain_text(f"as of {year}")
-        in_the_explorer[year] = set(page.evaluate(
-            "window.ATCExplorer.cy.edges().not('.hidden').map(function (e) { return e.target().id(); })"))
+        in_the_explorer[year] = set(
+            page.evaluate("window.ATCExplorer.cy.edges().not('.hidden').map(function (e) { return e.target().id(); })")
+        )
         if year == 2005:
             screenshot("11-explorer-as-of-2005")
 

@@ -15,9 +15,16 @@ from playwright.sync_api import expect
 from tests.graph_factories import organization, source
 
 POLICY = {
-    "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"], "img-src": ["'self'", "data:"],
-    "font-src": ["'self'"], "connect-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'self'"],
-    "frame-ancestors": ["'none'"], "form-action": ["'self'"],
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
 }
 
 
@@ -25,8 +32,12 @@ POLICY = {
 # empty style element it writes as it loads are allowed by their hashes, its search runs in a blob: worker.
 REDOC_POLICY = {
     **POLICY,
-    "style-src": ["'self'", "'nonce-…'", "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
-                  "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"],
+    "style-src": [
+        "'self'",
+        "'nonce-…'",
+        "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+        "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    ],
     "worker-src": ["'self'", "blob:"],
 }
 
@@ -34,8 +45,10 @@ REDOC_POLICY = {
 def directives(header: str) -> dict[str, list[str]]:
     """Return a Content-Security-Policy header's directives and their sources (sorted; a nonce as 'nonce-…')."""
     parts = [part.split() for part in header.split(";") if part.strip()]
-    return {name: sorted("'nonce-…'" if source.startswith("'nonce-") else source for source in sources)
-            for name, *sources in parts}
+    return {
+        name: sorted("'nonce-…'" if source.startswith("'nonce-") else source for source in sources)
+        for name, *sources in parts
+    }
 
 
 def expected_policy(address: str) -> dict[str, list[str]]:
@@ -43,11 +56,27 @@ def expected_policy(address: str) -> dict[str, list[str]]:
     return {name: sorted(sources) for name, sources in policy.items()}
 
 
-@pytest.mark.parametrize("address", [
-    "/", "/organizations/?q=interpol", "/organizations/cis-atc/", "/explore/cis-atc/", "/explore/cis-atc.json",
-    "/paths/", "/sources/", "/no-such-page/", "/admin/login/", "/api/", "/api/organizations/", "/api/docs/",
-    "/api/docs/?script=", "/api/redoc/", "/api/schema/", "/vocabulary.css",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/",
+        "/organizations/?q=interpol",
+        "/organizations/cis-atc/",
+        "/explore/cis-atc/",
+        "/explore/cis-atc.json",
+        "/paths/",
+        "/sources/",
+        "/no-such-page/",
+        "/admin/login/",
+        "/api/",
+        "/api/organizations/",
+        "/api/docs/",
+        "/api/docs/?script=",
+        "/api/redoc/",
+        "/api/schema/",
+        "/vocabulary.css",
+    ],
+)
 def test_every_response_carries_the_policy(client, address):
     organization("cis-atc", "CIS Anti-Terrorism Center")
 
@@ -141,8 +170,6 @@ def tab(browser, live_server) -> Iterator[StrictTab]:
     context.close()
 
 
-
-
 @pytest.mark.browser
 @pytest.mark.slow
 def test_the_analyst_pages_work_under_the_policy(tab, sample_graph):
@@ -198,10 +225,16 @@ def test_the_admin_works_under_the_policy(tab, admin_user):
     expect(page.locator("#site-name")).to_be_visible()
     tab.assert_clean()
 
-    for address in ("/admin/orgs/organization/", "/admin/orgs/organization/?q=interpol",
-                    "/admin/orgs/organization/cis-atc/change/", "/admin/orgs/organization/add/",
-                    "/admin/orgs/organization/relationships/", "/admin/orgs/changerecord/",
-                    "/admin/orgs/organization/cis-atc/history/", "/admin/auth/user/"):
+    for address in (
+        "/admin/orgs/organization/",
+        "/admin/orgs/organization/?q=interpol",
+        "/admin/orgs/organization/cis-atc/change/",
+        "/admin/orgs/organization/add/",
+        "/admin/orgs/organization/relationships/",
+        "/admin/orgs/changerecord/",
+        "/admin/orgs/organization/cis-atc/history/",
+        "/admin/auth/user/",
+    ):
         tab.visit(address)
         tab.assert_clean()
 

@@ -96,6 +96,7 @@ def test_concurrent_creates_all_succeed_and_are_all_counted():
     def create(worker: int) -> None:
         try:
             for i in range(5):
+
                 def work(uid: str = f"w{worker}-{i}") -> None:
                     cypher(q.create_node("Organization"), {"uid": uid, "props": {"name": uid}})
                     add_to_counts({"Organization": 1})

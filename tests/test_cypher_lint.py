@@ -262,9 +262,11 @@ def test_every_piece_of_cypher_in_the_code_is_collected():
 
     missed = uncovered(app_query_texts(), covered)
 
-    assert not missed, "Cypher the lint does not reach (make it a constant, give its builder's parameters " \
-        "values in ARGUMENT_VALUES, or build it from one):\n" + "\n".join(
-            f"  {text.home} (line {text.line}): {text.text.strip()[:60]!r}" for text in missed)
+    assert not missed, (
+        "Cypher the lint does not reach (make it a constant, give its builder's parameters "
+        "values in ARGUMENT_VALUES, or build it from one):\n"
+        + "\n".join(f"  {text.home} (line {text.line}): {text.text.strip()[:60]!r}" for text in missed)
+    )
 
 
 def test_the_scan_finds_cypher_a_function_builds_and_leaves_out_what_is_not_cypher():
@@ -307,16 +309,30 @@ def test_every_query_passes_the_neo4j_5_linter():
     # Each distinct text once: the linter takes about half a second a query.
     payload = [{"name": " = ".join(names), "query": query} for query, names in names_of.items()]
 
-    result = subprocess.run(["node", "lint.mjs"], cwd=LINTER, input=json.dumps(payload), capture_output=True,
-                            text=True, check=True, timeout=900)
+    result = subprocess.run(
+        ["node", "lint.mjs"],
+        cwd=LINTER,
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=900,
+    )
 
     assert json.loads(result.stdout) == []
 
 
 def test_the_linter_does_catch_what_neo4j_5_rejects():
     payload = [{"name": "old", "query": "MATCH (n) WHERE exists(n.uid) RETURN id(n)"}]
-    result = subprocess.run(["node", "lint.mjs"], cwd=LINTER, input=json.dumps(payload), capture_output=True,
-                            text=True, check=True, timeout=60)
+    result = subprocess.run(
+        ["node", "lint.mjs"],
+        cwd=LINTER,
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
 
     messages = [problem["message"] for problem in json.loads(result.stdout)]
     assert any("IS NOT NULL" in message for message in messages)

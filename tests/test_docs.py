@@ -27,12 +27,18 @@ def test_every_relationship_type_is_documented_with_the_kinds_it_joins(rel):
 
 def test_the_schema_drawing_joins_exactly_the_kinds_the_vocabulary_joins():
     drawing = DATA_MODEL.read_text().split("```mermaid", 1)[1].split("```", 1)[0]
-    drawn = {(start, rel_type, end)
-             for start, types, end in re.findall(r'^\s*(\w+) -- "?([A-Z_ ·<br/>]+?)"? --> (\w+)$', drawing, re.M)
-             for rel_type in re.split(r" · |<br/>", types)}
+    drawn = {
+        (start, rel_type, end)
+        for start, types, end in re.findall(r'^\s*(\w+) -- "?([A-Z_ ·<br/>]+?)"? --> (\w+)$', drawing, re.M)
+        for rel_type in re.split(r" · |<br/>", types)
+    }
 
-    declared = {(start, rel.name, end) for rel in RELATIONSHIP_TYPES.values()
-                for start in rel.start_labels for end in rel.end_labels}
+    declared = {
+        (start, rel.name, end)
+        for rel in RELATIONSHIP_TYPES.values()
+        for start in rel.start_labels
+        for end in rel.end_labels
+    }
 
     assert joined(drawn) == joined(declared)
 
@@ -40,5 +46,7 @@ def test_the_schema_drawing_joins_exactly_the_kinds_the_vocabulary_joins():
 def joined(triples: set[tuple[str, str, str]]) -> set[tuple[object, str]]:
     """Return the (ends, type) of (start, type, end) triples, the ends unordered for a symmetric type (drawn
     once for both directions)."""
-    return {(frozenset((start, end)) if RELATIONSHIP_TYPES[rel_type].symmetric else (start, end), rel_type)
-            for start, rel_type, end in triples}
+    return {
+        (frozenset((start, end)) if RELATIONSHIP_TYPES[rel_type].symmetric else (start, end), rel_type)
+        for start, rel_type, end in triples
+    }

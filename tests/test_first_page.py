@@ -14,8 +14,12 @@ def test_the_home_page_lists_the_most_connected_organizations(client, sample_gra
     response = client.get("/")
 
     assert response.status_code == 200
-    for name in ("CIS Anti-Terrorism Center", "International Criminal Police Organization",
-                 "Committee of Experts on Terrorism of the Council of Europe", "SECI Anti-Terrorism Task Force"):
+    for name in (
+        "CIS Anti-Terrorism Center",
+        "International Criminal Police Organization",
+        "Committee of Experts on Terrorism of the Council of Europe",
+        "SECI Anti-Terrorism Task Force",
+    ):
         assert name in response.content.decode()
 
 

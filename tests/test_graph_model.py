@@ -22,8 +22,13 @@ from orgs.models import Country, Event, Organization, Source
 
 
 def test_an_organization_saved_through_the_model_can_be_read_back_by_uid():
-    Organization(uid="interpol", name="International Criminal Police Organization", acronym="INTERPOL",
-                 aliases=["ICPO"], kind="international_organization").save()
+    Organization(
+        uid="interpol",
+        name="International Criminal Police Organization",
+        acronym="INTERPOL",
+        aliases=["ICPO"],
+        kind="international_organization",
+    ).save()
 
     found = Organization.nodes.get(uid="interpol")
 
@@ -52,10 +57,16 @@ def test_a_relationship_keeps_its_period_footing_and_evidence():
     cis = Organization(uid="cis-atc", name="CIS Anti-Terrorism Center").save()
     interpol = Organization(uid="interpol", name="INTERPOL").save()
 
-    cis.has_observer_status_in.connect(interpol, {
-        "uid": "t1", "since": "2005", "qualifier": "observer status", "source_uid": "cis-atc-partners",
-        "evidence": "With that the CIS ATC is granted an observer status in the INTERPOL and CODEXTER.",
-    })
+    cis.has_observer_status_in.connect(
+        interpol,
+        {
+            "uid": "t1",
+            "since": "2005",
+            "qualifier": "observer status",
+            "source_uid": "cis-atc-partners",
+            "evidence": "With that the CIS ATC is granted an observer status in the INTERPOL and CODEXTER.",
+        },
+    )
 
     tie = cis.has_observer_status_in.relationship(interpol)
     assert (tie.since, tie.qualifier, tie.source_uid) == ("2005", "observer status", "cis-atc-partners")
@@ -73,7 +84,9 @@ def test_the_models_relationships_reach_every_kind_the_vocabulary_lets_them():
 
     assert [partner.uid for partner in greece.collaborates_with.all()] == ["turkey"]  # symmetric: either end
     assert sorted((type(subject).__name__, subject.uid) for subject in inquiry.concerns.all()) == [
-        ("Event", "attack"), ("Organization", "osce")]
+        ("Event", "attack"),
+        ("Organization", "osce"),
+    ]
     assert not hasattr(Source, "concerns") and not hasattr(Event, "member_of")
 
 
@@ -89,13 +102,20 @@ def test_a_failed_write_transaction_leaves_the_graph_as_it_was():
 
 
 @pytest.mark.no_graph
-@pytest.mark.parametrize(("url", "address"), [
-    ("bolt://root:atcgraph@127.0.0.1:7687/graph",
-     GraphAddress("bolt://127.0.0.1:7687", ("root", "atcgraph"), "graph")),
-    ("neo4j+s://neo4j:p@ss:w%rd@example.databases.neo4j.io:7687/neo4j",
-     GraphAddress("neo4j+s://example.databases.neo4j.io:7687", ("neo4j", "p@ss:w%rd"), "neo4j")),
-    ("neo4j://neo4j:secret@cluster:7687", GraphAddress("neo4j://cluster:7687", ("neo4j", "secret"), None)),
-])
+@pytest.mark.parametrize(
+    ("url", "address"),
+    [
+        (
+            "bolt://root:atcgraph@127.0.0.1:7687/graph",
+            GraphAddress("bolt://127.0.0.1:7687", ("root", "atcgraph"), "graph"),
+        ),
+        (
+            "neo4j+s://neo4j:p@ss:w%rd@example.databases.neo4j.io:7687/neo4j",
+            GraphAddress("neo4j+s://example.databases.neo4j.io:7687", ("neo4j", "p@ss:w%rd"), "neo4j"),
+        ),
+        ("neo4j://neo4j:secret@cluster:7687", GraphAddress("neo4j://cluster:7687", ("neo4j", "secret"), None)),
+    ],
+)
 def test_a_graph_url_gives_the_address_credentials_and_database(url, address):
     assert parse_graph_url(url) == address
 
@@ -117,7 +137,7 @@ def open_bolt_connections() -> int:
         except OSError:  # closed meanwhile
             continue
         if target.startswith("socket:["):
-            sockets.add(target[len("socket:["):-1])
+            sockets.add(target[len("socket:[") : -1])
     count = 0
     for table in ("/proc/self/net/tcp", "/proc/self/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:

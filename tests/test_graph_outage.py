@@ -27,9 +27,12 @@ pytestmark = [pytest.mark.no_graph, pytest.mark.django_db(transaction=True), pyt
 
 PAGES = ["/", "/organizations/", "/organizations/crash-test-unit/"]
 JSON_ENDPOINTS = [
-    "/explore/crash-test-unit.json", "/explore/crash-test-unit/groups.json",
+    "/explore/crash-test-unit.json",
+    "/explore/crash-test-unit/groups.json",
     "/explore/crash-test-unit/ties.json?type=LOCATED_IN&outgoing=1",
-    "/autocomplete.json?q=crash", "/api/organizations/", "/api/organizations/crash-test-unit/",
+    "/autocomplete.json?q=crash",
+    "/api/organizations/",
+    "/api/organizations/crash-test-unit/",
 ]
 
 
@@ -38,8 +41,9 @@ def app_pointed_at(config: EmbeddedServerConfig) -> Iterator[None]:
     """Point the app at the graph server `config` describes; point it back at the session's server after."""
     previous_server, previous_url = dict(settings.GRAPH_SERVER), settings.NEOMODEL_NEO4J_BOLT_URL
     try:
-        settings.GRAPH_SERVER.update(BOLT_PORT=config.bolt_port, HTTP_PORT=config.http_port,
-                                     PASSWORD=config.password, DATA_DIR=config.data_dir)
+        settings.GRAPH_SERVER.update(
+            BOLT_PORT=config.bolt_port, HTTP_PORT=config.http_port, PASSWORD=config.password, DATA_DIR=config.data_dir
+        )
         settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
         connect(config.neomodel_url)
         yield
@@ -53,15 +57,17 @@ def app_pointed_at(config: EmbeddedServerConfig) -> Iterator[None]:
 @pytest.fixture
 def own_graph_server(tmp_path) -> Iterator[EmbeddedServerProcess]:
     """Start an embedded server of this test's own, with one organization in it, and point the app at it."""
-    config = EmbeddedServerConfig(data_dir=tmp_path / "graph", bolt_port=free_port(), http_port=free_port(),
-                                  password="atcgraph-outage")
+    config = EmbeddedServerConfig(
+        data_dir=tmp_path / "graph", bolt_port=free_port(), http_port=free_port(), password="atcgraph-outage"
+    )
     server = EmbeddedServerProcess(config, settings_module="atc_graph.settings.test")
     server.start(timeout=90)
     try:
         with app_pointed_at(config):
             install_schema()
-            services.node_create(label="Organization", data={"name": "Crash Test Unit", "kind": "unit"},
-                                 uid="crash-test-unit")
+            services.node_create(
+                label="Organization", data={"name": "Crash Test Unit", "kind": "unit"}, uid="crash-test-unit"
+            )
             yield server
     finally:
         server.kill()
@@ -110,8 +116,10 @@ def test_a_dead_graph_server_gets_a_prompt_503_and_the_app_serves_again_once_it_
             time.sleep(0.2)
         assert status == 200, f"{url} still answers {status} 30 s after the graph server came back"
     assert set(statuses_from_threads(pool, PAGES + JSON_ENDPOINTS)) == {200}
-    assert editor.post("/api/organizations/", {"name": "Written Once Back", "kind": "unit"},
-                       format="json").status_code == 201
+    assert (
+        editor.post("/api/organizations/", {"name": "Written Once Back", "kind": "unit"}, format="json").status_code
+        == 201
+    )
     assert b"Crash Test Unit" in client.get("/organizations/crash-test-unit/").content
     pool.shutdown()
 

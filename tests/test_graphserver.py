@@ -117,10 +117,10 @@ def test_a_data_directory_made_with_the_old_fixed_password_keeps_it(tmp_path):
 
 @pytest.mark.slow
 def test_the_graph_server_gets_its_data_directorys_password_without_it_showing_in_a_process_listing(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     monkeypatch.delenv("GRAPH_PASSWORD", raising=False)
-    config = embedded_config_from_settings(data_dir=tmp_path / "graph", bolt_port=free_port(),
-                                           http_port=free_port())
+    config = embedded_config_from_settings(data_dir=tmp_path / "graph", bolt_port=free_port(), http_port=free_port())
     server = EmbeddedServerProcess(config)
     server.start(timeout=90)
     try:
@@ -142,8 +142,7 @@ def test_a_data_directory_made_before_passwords_were_random_still_starts(tmp_pat
     server.stop()
     assert not (tmp_path / "graph" / PASSWORD_FILE).exists()
 
-    config = embedded_config_from_settings(data_dir=tmp_path / "graph", bolt_port=free_port(),
-                                           http_port=free_port())
+    config = embedded_config_from_settings(data_dir=tmp_path / "graph", bolt_port=free_port(), http_port=free_port())
     server = EmbeddedServerProcess(config)
     server.start(timeout=90)
     try:

@@ -63,7 +63,8 @@ def assert_nothing_ran(page, dialogs, address):
 @pytest.mark.browser
 @pytest.mark.parametrize("address", PAGES)
 def test_no_page_links_to_a_script_address_or_runs_markup_from_the_graph(
-        live_server, page, dialogs, hostile_graph, address):
+    live_server, page, dialogs, hostile_graph, address
+):
     response = page.goto(live_server.url + address)
 
     assert response.status == 200
@@ -72,8 +73,7 @@ def test_no_page_links_to_a_script_address_or_runs_markup_from_the_graph(
 
 
 @pytest.mark.browser
-def test_a_javascript_website_is_shown_as_text_and_clicking_it_runs_nothing(live_server, page, dialogs,
-                                                                             hostile_graph):
+def test_a_javascript_website_is_shown_as_text_and_clicking_it_runs_nothing(live_server, page, dialogs, hostile_graph):
     page.goto(live_server.url + "/organizations/evil/")
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(SCRIPT_NAME)
@@ -87,8 +87,7 @@ def test_a_javascript_website_is_shown_as_text_and_clicking_it_runs_nothing(live
 
 
 @pytest.mark.browser
-def test_a_source_with_a_javascript_url_keeps_its_text_and_its_real_links(live_server, page, dialogs,
-                                                                          hostile_graph):
+def test_a_source_with_a_javascript_url_keeps_its_text_and_its_real_links(live_server, page, dialogs, hostile_graph):
     page.goto(live_server.url + "/sources/evil-source/")
 
     expect(page.locator("dd", has_text=JAVASCRIPT_URL).locator("a")).to_have_count(0)
@@ -112,8 +111,15 @@ def test_the_explorer_shows_names_as_text(live_server, page, dialogs, hostile_gr
     assert_nothing_ran(page, dialogs, "the explorer")
 
 
-@pytest.mark.parametrize("address", ["/admin/orgs/source/", "/admin/orgs/source/evil-source/change/",
-                                     "/admin/orgs/organization/", "/admin/orgs/organization/evil/change/"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/admin/orgs/source/",
+        "/admin/orgs/source/evil-source/change/",
+        "/admin/orgs/organization/",
+        "/admin/orgs/organization/evil/change/",
+    ],
+)
 def test_the_admin_never_links_to_a_script_address(client, hostile_graph, address):
     client.force_login(User.objects.create_superuser("boss", "boss@example.org", "correct-horse-battery"))
 

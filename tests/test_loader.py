@@ -32,8 +32,14 @@ SMALL_GRAPH = {
         {"uid": "interpol", "name": "INTERPOL", "kind": "international_organization", "founded": "1923"},
     ],
     "relationships": [
-        {"type": "HAS_OBSERVER_STATUS_IN", "from": "cis-atc", "to": "interpol", "since": "2005",
-         "source": "src", "evidence": SOURCE_TEXT},
+        {
+            "type": "HAS_OBSERVER_STATUS_IN",
+            "from": "cis-atc",
+            "to": "interpol",
+            "since": "2005",
+            "source": "src",
+            "evidence": SOURCE_TEXT,
+        },
     ],
 }
 
@@ -63,17 +69,26 @@ def test_relationships_of_one_type_keep_exactly_the_properties_each_was_given():
     graph["organizations"].append({"uid": "codexter", "name": "CODEXTER", "kind": "other"})
     graph["organizations"].append({"uid": "odihr", "name": "ODIHR", "kind": "other"})
     graph["relationships"] += [
-        {"type": "HAS_OBSERVER_STATUS_IN", "from": "cis-atc", "to": "codexter", "until": "2010",
-         "qualifier": "as an observer", "confidence": "inferred", "source": "src", "evidence": SOURCE_TEXT},
-        {"type": "HAS_OBSERVER_STATUS_IN", "from": "odihr", "to": "interpol", "source": "src",
-         "evidence": SOURCE_TEXT},
+        {
+            "type": "HAS_OBSERVER_STATUS_IN",
+            "from": "cis-atc",
+            "to": "codexter",
+            "until": "2010",
+            "qualifier": "as an observer",
+            "confidence": "inferred",
+            "source": "src",
+            "evidence": SOURCE_TEXT,
+        },
+        {"type": "HAS_OBSERVER_STATUS_IN", "from": "odihr", "to": "interpol", "source": "src", "evidence": SOURCE_TEXT},
     ]
 
     write_graph(validate_graph(graph))
 
     rows = cypher("MATCH (a)-[r:HAS_OBSERVER_STATUS_IN]->(b) RETURN b.uid + '<' + a.uid AS tie, properties(r) AS props")
-    kept = {row["tie"]: {k: v for k, v in row["props"].items() if k not in {"uid", "version", "evidence", "source_uid"}}
-            for row in rows}
+    kept = {
+        row["tie"]: {k: v for k, v in row["props"].items() if k not in {"uid", "version", "evidence", "source_uid"}}
+        for row in rows
+    }
     assert kept == {
         "interpol<cis-atc": {"since": "2005", "confidence": "stated"},
         "codexter<cis-atc": {"until": "2010", "qualifier": "as an observer", "confidence": "inferred"},
@@ -81,23 +96,26 @@ def test_relationships_of_one_type_keep_exactly_the_properties_each_was_given():
     }
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    ({"relationships__0__type": "LIKES"}, "relationships[0] (cis-atc -LIKES-> interpol): field 'type': unknown"),
-    ({"relationships__0__to": "nobody"}, "field 'to': no node with uid 'nobody'"),
-    ({"relationships__0__since": "2005-13"}, "field 'since': '2005-13' has no month 13"),
-    ({"relationships__0__until": "2001"}, "field 'until': is before since"),
-    ({"relationships__0__to": "cis-atc"}, "field 'to': a relationship must join two different nodes"),
-    ({"relationships__0__to": "turkey"}, "field 'to': HAS_OBSERVER_STATUS_IN cannot end at a Country"),
-    ({"relationships__0__evidence": "Something else."}, "field 'evidence': not found word for word"),
-    ({"relationships__0__source": "elsewhere"}, "field 'source': no source with uid 'elsewhere'"),
-    ({"organizations__1__kind": "club"}, "organizations[1] (interpol): field 'kind': 'club' is not one of"),
-    ({"organizations__1__founded": "last year"}, "field 'founded': 'last year' is not a date"),
-    ({"organizations__1__uid": "cis-atc"}, "field 'uid': 'cis-atc' is used twice"),
-    ({"organizations__1__name": "CIS Anti-Terrorism Center"}, "field 'name'"),
-    ({"organizations__1__colour": "blue"}, "field 'colour': unknown field"),
-    ({"organizations__1__former_uids": "old-interpol"}, "field 'former_uids': expected a list of uids"),
-    ({"organizations__1__former_uids": ["cis-atc"]}, "field 'former_uids': 'cis-atc' is a node's uid in this file"),
-])
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"relationships__0__type": "LIKES"}, "relationships[0] (cis-atc -LIKES-> interpol): field 'type': unknown"),
+        ({"relationships__0__to": "nobody"}, "field 'to': no node with uid 'nobody'"),
+        ({"relationships__0__since": "2005-13"}, "field 'since': '2005-13' has no month 13"),
+        ({"relationships__0__until": "2001"}, "field 'until': is before since"),
+        ({"relationships__0__to": "cis-atc"}, "field 'to': a relationship must join two different nodes"),
+        ({"relationships__0__to": "turkey"}, "field 'to': HAS_OBSERVER_STATUS_IN cannot end at a Country"),
+        ({"relationships__0__evidence": "Something else."}, "field 'evidence': not found word for word"),
+        ({"relationships__0__source": "elsewhere"}, "field 'source': no source with uid 'elsewhere'"),
+        ({"organizations__1__kind": "club"}, "organizations[1] (interpol): field 'kind': 'club' is not one of"),
+        ({"organizations__1__founded": "last year"}, "field 'founded': 'last year' is not a date"),
+        ({"organizations__1__uid": "cis-atc"}, "field 'uid': 'cis-atc' is used twice"),
+        ({"organizations__1__name": "CIS Anti-Terrorism Center"}, "field 'name'"),
+        ({"organizations__1__colour": "blue"}, "field 'colour': unknown field"),
+        ({"organizations__1__former_uids": "old-interpol"}, "field 'former_uids': expected a list of uids"),
+        ({"organizations__1__former_uids": ["cis-atc"]}, "field 'former_uids': 'cis-atc' is a node's uid in this file"),
+    ],
+)
 @pytest.mark.parametrize("load", [validate_graph, import_graph], ids=["validate", "import"])
 def test_a_bad_record_is_named_with_its_field_and_nothing_is_written(load, changes, expected):
     # import_graph checks relationships while it writes the nodes: a bad one must undo those writes.
@@ -120,8 +138,9 @@ def test_every_problem_of_a_file_is_reported_at_once():
 def test_the_same_symmetric_relationship_stated_both_ways_is_refused():
     graph = copy.deepcopy(SMALL_GRAPH)
     for start, end in (("cis-atc", "interpol"), ("interpol", "cis-atc")):
-        graph["relationships"].append({"type": "COLLABORATES_WITH", "from": start, "to": end, "source": "src",
-                                       "evidence": SOURCE_TEXT})
+        graph["relationships"].append(
+            {"type": "COLLABORATES_WITH", "from": start, "to": end, "source": "src", "evidence": SOURCE_TEXT}
+        )
 
     with pytest.raises(GraphFileInvalid, match="stated twice"):
         validate_graph(graph)
@@ -130,10 +149,12 @@ def test_the_same_symmetric_relationship_stated_both_ways_is_refused():
 def test_a_write_that_fails_halfway_leaves_the_graph_as_it_was():
     write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
     before = cypher("MATCH (n) RETURN n.uid AS uid ORDER BY uid")
-    clash = {"organizations": [
-        {"uid": "new-body", "name": "A new body"},
-        {"uid": "interpol-copy", "name": "INTERPOL"},  # the name is taken in the graph: the write fails
-    ]}
+    clash = {
+        "organizations": [
+            {"uid": "new-body", "name": "A new body"},
+            {"uid": "interpol-copy", "name": "INTERPOL"},  # the name is taken in the graph: the write fails
+        ]
+    }
 
     with pytest.raises(AlreadyExists):
         write_graph(validate_graph(clash))
@@ -152,12 +173,16 @@ def test_an_import_into_a_graph_merges_known_ties_and_counts_every_degree():
 
     counts = import_graph(addition)
 
-    assert counts == {"Source": 1, "Country": 1, "Organization": 1, "HAS_OBSERVER_STATUS_IN": 1,
-                      "COLLABORATES_WITH": 2}
+    assert counts == {"Source": 1, "Country": 1, "Organization": 1, "HAS_OBSERVER_STATUS_IN": 1, "COLLABORATES_WITH": 2}
     assert cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"] == 3
     degrees = cypher("MATCH (n:Node) RETURN n.uid AS uid, n.degree AS stored, COUNT { (n)--() } AS live ORDER BY uid")
     assert [(row["uid"], row["stored"]) for row in degrees] == [
-        ("cis-atc", 2), ("interpol", 2), ("seci", 2), ("src", 0), ("turkey", 0)]
+        ("cis-atc", 2),
+        ("interpol", 2),
+        ("seci", 2),
+        ("src", 0),
+        ("turkey", 0),
+    ]
     assert all(row["stored"] == row["live"] for row in degrees)
 
 
@@ -186,9 +211,18 @@ def test_no_relationship_is_handed_to_the_writer_once_a_node_has_a_problem():
 
 def test_a_relationship_whose_end_was_deleted_since_the_check_is_refused_and_nothing_written():
     write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
-    addition = {"organizations": [{"uid": "seci", "name": "SECI Center"}],
-                "relationships": [{"type": "COLLABORATES_WITH", "from": "seci", "to": "turkey-police",
-                                   "source": "src", "evidence": "The CIS ATC"}]}
+    addition = {
+        "organizations": [{"uid": "seci", "name": "SECI Center"}],
+        "relationships": [
+            {
+                "type": "COLLABORATES_WITH",
+                "from": "seci",
+                "to": "turkey-police",
+                "source": "src",
+                "evidence": "The CIS ATC",
+            }
+        ],
+    }
     write_graph(validate_graph({"organizations": [{"uid": "turkey-police", "name": "Turkish National Police"}]}))
     batch = validate_graph(addition)
     cypher("MATCH (n:Node {uid: 'turkey-police'}) DETACH DELETE n")
@@ -272,8 +306,18 @@ def test_leaving_prefetched_items_early_stops_their_maker():
 
 def test_relationships_may_point_at_nodes_already_in_the_graph():
     write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
-    addition = {"relationships": [{"type": "LOCATED_IN", "from": "cis-atc", "to": "turkey", "source": "src",
-                                   "evidence": "The CIS ATC", "confidence": "inferred"}]}
+    addition = {
+        "relationships": [
+            {
+                "type": "LOCATED_IN",
+                "from": "cis-atc",
+                "to": "turkey",
+                "source": "src",
+                "evidence": "The CIS ATC",
+                "confidence": "inferred",
+            }
+        ]
+    }
 
     write_graph(validate_graph(addition))
 
@@ -284,23 +328,42 @@ def test_relationships_may_point_at_nodes_already_in_the_graph():
 @pytest.mark.parametrize("load", [validate_graph, import_graph], ids=["validate", "import"])
 def test_evidence_is_looked_for_in_a_source_already_in_the_graph(load):
     write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
-    addition = {"relationships": [{"type": "LOCATED_IN", "from": "cis-atc", "to": "turkey", "source": "src",
-                                   "evidence": "The centre is in Turkey."}]}
+    addition = {
+        "relationships": [
+            {
+                "type": "LOCATED_IN",
+                "from": "cis-atc",
+                "to": "turkey",
+                "source": "src",
+                "evidence": "The centre is in Turkey.",
+            }
+        ]
+    }
 
     with pytest.raises(GraphFileInvalid) as raised:
         load(addition)
 
-    assert raised.value.problems == ["relationships[0] (cis-atc -LOCATED_IN-> turkey): field 'evidence': "
-                                     "not found word for word in source 'src'"]
+    assert raised.value.problems == [
+        "relationships[0] (cis-atc -LOCATED_IN-> turkey): field 'evidence': not found word for word in source 'src'"
+    ]
     assert cypher("MATCH ()-[r:LOCATED_IN]->() RETURN count(r) AS n")[0]["n"] == 0
 
 
 @pytest.mark.parametrize("load", [validate_graph, import_graph], ids=["validate", "import"])
 def test_a_source_restated_without_its_text_keeps_the_graphs_text_for_its_evidence(load):
     write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
-    addition = {"sources": [{"uid": "src", "title": "A page, retitled"}],
-                "relationships": [{"type": "LOCATED_IN", "from": "cis-atc", "to": "turkey", "source": "src",
-                                   "evidence": "The centre is in Turkey."}]}
+    addition = {
+        "sources": [{"uid": "src", "title": "A page, retitled"}],
+        "relationships": [
+            {
+                "type": "LOCATED_IN",
+                "from": "cis-atc",
+                "to": "turkey",
+                "source": "src",
+                "evidence": "The centre is in Turkey.",
+            }
+        ],
+    }
 
     with pytest.raises(GraphFileInvalid, match="field 'evidence': not found word for word in source 'src'"):
         load(addition)
@@ -347,8 +410,13 @@ def retired_uids_in_graph() -> None:
     services.organizations_merge(survivor_uid="kp", loser_uid="dp")
 
 
-RETIRED_FILE = {"organizations": [{"uid": "gone", "name": "Gone Again"}, {"uid": "fresh", "name": "Fresh Body"},
-                                  {"uid": "dp", "name": "Duplicate Again"}]}
+RETIRED_FILE = {
+    "organizations": [
+        {"uid": "gone", "name": "Gone Again"},
+        {"uid": "fresh", "name": "Fresh Body"},
+        {"uid": "dp", "name": "Duplicate Again"},
+    ]
+}
 
 
 def test_an_import_naming_a_deleted_or_merged_away_uid_is_refused_whole(retired_uids_in_graph):
@@ -366,14 +434,16 @@ def test_an_import_naming_a_deleted_or_merged_away_uid_is_refused_whole(retired_
         validate_graph(copy.deepcopy(RETIRED_FILE))  # the API's import and dry run check with this
 
 
-def test_the_load_command_and_its_dry_run_refuse_a_retired_uid_naming_the_record(retired_uids_in_graph,
-                                                                                    tmp_path: Path):
+def test_the_load_command_and_its_dry_run_refuse_a_retired_uid_naming_the_record(retired_uids_in_graph, tmp_path: Path):
     path = tmp_path / "retired.yaml"
     path.write_text(yaml.safe_dump(RETIRED_FILE), encoding="utf-8")
 
     for extra in (["--dry-run"], []):
-        with pytest.raises(CommandError, match=r"(?s)nothing was written.*organizations\[0\] \(gone\): field 'uid'"
-                                               r".*deleted.*organizations\[2\] \(dp\): field 'uid'.*merged into 'kp'"):
+        with pytest.raises(
+            CommandError,
+            match=r"(?s)nothing was written.*organizations\[0\] \(gone\): field 'uid'"
+            r".*deleted.*organizations\[2\] \(dp\): field 'uid'.*merged into 'kp'",
+        ):
             call_command("load_graph", str(path), *extra)
 
     assert cypher("MATCH (n:Node) WHERE n.uid IN ['gone', 'fresh', 'dp'] RETURN n.uid AS uid") == []

@@ -36,7 +36,7 @@ def test_five_wrong_passwords_lock_the_token_endpoint_with_a_clear_json_answer(e
     assert right.status_code == 429, "a locked-out pair is refused even with the right password"
     assert right.json() == {
         "detail": "Too many failed logins for this username from your address: logins are refused for 15 minutes "
-                  "after the last failure.",
+        "after the last failure.",
         "code": "locked_out",
     }
     assert right["Retry-After"] == "900"
@@ -78,8 +78,9 @@ def test_token_requests_count_against_the_anonymous_rate_whatever_the_username(e
     cache.clear()
     client = APIClient()
 
-    answered = [client.post("/api/auth/token/", {"username": f"user-{n}", "password": "x"}, format="json")
-                for n in range(4)]
+    answered = [
+        client.post("/api/auth/token/", {"username": f"user-{n}", "password": "x"}, format="json") for n in range(4)
+    ]
     cache.clear()
 
     assert [response.status_code for response in answered] == [400, 400, 400, 429]
@@ -112,20 +113,22 @@ def address_limit(settings):
     return 8
 
 
-def test_many_usernames_tried_from_one_address_lock_that_address_out_of_the_token_endpoint(editor_account,
-                                                                                            address_limit):
+def test_many_usernames_tried_from_one_address_lock_that_address_out_of_the_token_endpoint(
+    editor_account, address_limit
+):
     client = APIClient()
 
-    sprayed = [client.post("/api/auth/token/", {"username": f"user-{n}", "password": "x"}, format="json")
-               for n in range(address_limit)]  # no username reaches the per-username limit of 5
+    sprayed = [
+        client.post("/api/auth/token/", {"username": f"user-{n}", "password": "x"}, format="json")
+        for n in range(address_limit)
+    ]  # no username reaches the per-username limit of 5
     right = token_login(client, PASSWORD)
     elsewhere = token_login(APIClient(REMOTE_ADDR="192.0.2.7"), PASSWORD)
 
     assert [response.status_code for response in sprayed] == [400] * address_limit
     assert right.status_code == 429 and right["Retry-After"] == "900"
     assert right.json() == {
-        "detail": "Too many failed logins from your address: logins are refused for 15 minutes after the last "
-                  "failure.",
+        "detail": "Too many failed logins from your address: logins are refused for 15 minutes after the last failure.",
         "code": "locked_out",
     }
     assert elsewhere.status_code == 200  # another address is not refused

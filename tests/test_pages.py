@@ -57,8 +57,9 @@ def test_the_home_page_lists_recent_changes_with_links_to_what_changed(client, s
     assert client.get(link.group(1))["Location"] == f"/organizations/{created['uid']}/"
 
 
-@pytest.mark.parametrize(("who", "sees_the_editor"), [("anonymous", False), ("signed-in reader", False),
-                                                     ("staff", True)])
+@pytest.mark.parametrize(
+    ("who", "sees_the_editor"), [("anonymous", False), ("signed-in reader", False), ("staff", True)]
+)
 def test_who_made_a_recent_change_is_shown_to_staff_only(client, django_user_model, who, sees_the_editor):
     editor = django_user_model.objects.create_user(username="jdoe-editor", password="x", is_staff=True)
     services.node_create(label="Organization", data={"name": "Baltic Sea Task Force"}, actor=editor)
@@ -74,22 +75,27 @@ def test_who_made_a_recent_change_is_shown_to_staff_only(client, django_user_mod
 # --- Search and lists ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("interpol", "International Criminal Police Organization"),
-    ("ctc", "UN Counter-Terrorism Committee"),
-    ("anti-terror", "CIS Anti-Terrorism Center"),
-    ("ANTI-TÉRROR cent", "CIS Anti-Terrorism Center"),
-])
-def test_search_finds_organizations_by_partial_words_whatever_the_case_and_accents(client, sample_graph, typed,
-                                                                                   expected):
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("interpol", "International Criminal Police Organization"),
+        ("ctc", "UN Counter-Terrorism Committee"),
+        ("anti-terror", "CIS Anti-Terrorism Center"),
+        ("ANTI-TÉRROR cent", "CIS Anti-Terrorism Center"),
+    ],
+)
+def test_search_finds_organizations_by_partial_words_whatever_the_case_and_accents(
+    client, sample_graph, typed, expected
+):
     response = client.get("/organizations/", {"q": typed})
 
     assert response.status_code == 200
     assert expected in text_of(response)
 
 
-@pytest.mark.parametrize(("sort", "first"), [("name", "CIS Anti-Terrorism Center"),
-                                            ("ties", "CIS Anti-Terrorism Center")])
+@pytest.mark.parametrize(
+    ("sort", "first"), [("name", "CIS Anti-Terrorism Center"), ("ties", "CIS Anti-Terrorism Center")]
+)
 def test_search_results_can_be_sorted_by_name_or_ties(client, sample_graph, sort, first):
     body = client.get("/organizations/", {"q": "anti-terror", "sort": sort}).content.decode()
 
@@ -103,13 +109,17 @@ def test_a_search_that_finds_nothing_says_so(client, sample_graph):
     assert "No organization matches “zzyzx”" in text_of(client.get("/organizations/", {"q": "zzyzx"}))
 
 
-@pytest.mark.parametrize(("facet", "value", "included", "excluded"), [
-    ("kind", "task_force", "SECI Anti-Terrorism Task Force", "CIS Anti-Terrorism Center"),
-    ("country", "turkey", "Turkish National Police", "CIS Anti-Terrorism Center"),
-    ("rel_type", "HAS_OBSERVER_STATUS_IN", "CIS Anti-Terrorism Center", "SECI Center Joint"),
-])
-def test_the_organization_list_filters_by_kind_country_and_relationship_type(client, sample_graph, facet, value,
-                                                                             included, excluded):
+@pytest.mark.parametrize(
+    ("facet", "value", "included", "excluded"),
+    [
+        ("kind", "task_force", "SECI Anti-Terrorism Task Force", "CIS Anti-Terrorism Center"),
+        ("country", "turkey", "Turkish National Police", "CIS Anti-Terrorism Center"),
+        ("rel_type", "HAS_OBSERVER_STATUS_IN", "CIS Anti-Terrorism Center", "SECI Center Joint"),
+    ],
+)
+def test_the_organization_list_filters_by_kind_country_and_relationship_type(
+    client, sample_graph, facet, value, included, excluded
+):
     page = text_of(client.get("/organizations/", {facet: value}))
 
     assert included in page
@@ -131,12 +141,15 @@ def test_browsing_organizations_goes_page_by_page_in_name_order(client, sample_g
     assert names == everyone
 
 
-@pytest.mark.parametrize(("address", "expected"), [
-    ("/countries/", "Albania"),
-    ("/events/", "7th Meeting of the Anti-Terrorism Task Force"),
-    ("/documents/", "Bucharest Declaration"),
-    ("/sources/", "SECI Center: Anti-Terrorism Task Force"),
-])
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("/countries/", "Albania"),
+        ("/events/", "7th Meeting of the Anti-Terrorism Task Force"),
+        ("/documents/", "Bucharest Declaration"),
+        ("/sources/", "SECI Center: Anti-Terrorism Task Force"),
+    ],
+)
 def test_countries_events_documents_and_sources_can_be_browsed(client, sample_graph, address, expected):
     response = client.get(address)
 
@@ -147,8 +160,11 @@ def test_countries_events_documents_and_sources_can_be_browsed(client, sample_gr
 def test_autocomplete_suggests_organizations_for_what_is_typed(client, sample_graph):
     results = client.get("/autocomplete.json", {"q": "interp"}).json()["results"]
 
-    assert results[0] == {"uid": "interpol", "name": "International Criminal Police Organization",
-                          "acronym": "INTERPOL"}
+    assert results[0] == {
+        "uid": "interpol",
+        "name": "International Criminal Police Organization",
+        "acronym": "INTERPOL",
+    }
 
 
 # --- One organization ------------------------------------------------------------------------------
@@ -180,8 +196,10 @@ def test_a_body_lists_its_child_bodies(client, sample_graph):
 
 
 def test_an_organization_page_shows_a_timeline_of_dated_ties(client, sample_graph):
-    cypher("MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) "
-           "SET r.since = '2005', r.until = '2019'")
+    cypher(
+        "MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) "
+        "SET r.since = '2005', r.until = '2019'"
+    )
 
     page = text_of(client.get("/organizations/cis-atc/"))
 
@@ -197,18 +215,20 @@ def test_a_timeline_lists_the_dated_events_a_node_is_tied_to(client, sample_grap
 
 
 def test_as_of_a_year_the_page_leaves_out_ties_not_yet_begun(client, sample_graph):
-    cypher("MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) "
-           "SET r.since = '2005'")
+    cypher("MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) SET r.since = '2005'")
 
     assert "has observer status in INTERPOL" not in text_of(client.get("/organizations/cis-atc/?as_of=2000"))
     assert "has observer status in INTERPOL" in text_of(client.get("/organizations/cis-atc/?as_of=2010"))
 
 
-@pytest.mark.parametrize(("address", "kicker", "expected"), [
-    ("/countries/turkey/", "Country", "Turkey hosts COE-DAT"),
-    ("/events/attf-7th-meeting/", "Event", "7th Meeting of the Anti-Terrorism Task Force"),
-    ("/documents/bucharest-declaration/", "Document", "Bucharest Declaration"),
-])
+@pytest.mark.parametrize(
+    ("address", "kicker", "expected"),
+    [
+        ("/countries/turkey/", "Country", "Turkey hosts COE-DAT"),
+        ("/events/attf-7th-meeting/", "Event", "7th Meeting of the Anti-Terrorism Task Force"),
+        ("/documents/bucharest-declaration/", "Document", "Bucharest Declaration"),
+    ],
+)
 def test_countries_events_and_documents_share_the_detail_page(client, sample_graph, address, kicker, expected):
     response = client.get(address)
 
@@ -300,8 +320,9 @@ def test_the_explorer_json_holds_the_neighbourhood_with_links(client, sample_gra
     assert data["truncated"] is False
     interpol = next(node for node in data["nodes"] if node["id"] == "interpol")
     assert interpol["url"] == "/organizations/interpol/"
-    observer = next(edge for edge in data["edges"] if edge["type"] == "HAS_OBSERVER_STATUS_IN"
-                    and edge["target"] == "interpol")
+    observer = next(
+        edge for edge in data["edges"] if edge["type"] == "HAS_OBSERVER_STATUS_IN" and edge["target"] == "interpol"
+    )
     assert observer["source"] == "cis-atc" and observer["reading"] == "has observer status in"
 
 
@@ -316,13 +337,13 @@ def test_the_explorer_json_caps_its_size_and_says_when_it_did(client):
 
 
 def test_the_explorer_json_filters_by_type_kind_and_year(client, sample_graph):
-    cypher("MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) "
-           "SET r.since = '2005'")
+    cypher("MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) SET r.since = '2005'")
 
     by_type = client.get("/explore/cis-atc.json", {"depth": 1, "type": "HAS_OBSERVER_STATUS_IN"}).json()
     by_kind = client.get("/explore/turkey.json", {"depth": 1, "label": "Event"}).json()
-    in_2000 = client.get("/explore/cis-atc.json", {"depth": 1, "type": "HAS_OBSERVER_STATUS_IN",
-                                                   "as_of": "2000"}).json()
+    in_2000 = client.get(
+        "/explore/cis-atc.json", {"depth": 1, "type": "HAS_OBSERVER_STATUS_IN", "as_of": "2000"}
+    ).json()
 
     assert {node["id"] for node in by_type["nodes"]} == {"cis-atc", "interpol", "codexter"}
     assert {node["label"] for node in by_kind["nodes"]} == {"Country", "Event"}
@@ -334,8 +355,7 @@ def test_expanding_a_hub_gives_its_counts_first_then_pages_of_neighbours(client)
 
     groups = client.get("/explore/hub/groups.json").json()["groups"]
     first = client.get("/explore/hub/ties.json", {"type": "MEMBER_OF", "outgoing": "0"}).json()
-    second = client.get("/explore/hub/ties.json",
-                        {"type": "MEMBER_OF", "outgoing": "0", **first["next"]}).json()
+    second = client.get("/explore/hub/ties.json", {"type": "MEMBER_OF", "outgoing": "0", **first["next"]}).json()
 
     assert groups == [{"type": "MEMBER_OF", "outgoing": False, "total": 120, "reading": "has as a member"}]
     assert len(first["nodes"]) == views.PAGE_SIZE and first["edges"][0]["target"] == "hub"
@@ -362,19 +382,16 @@ def test_the_path_finder_explains_each_step_with_its_evidence(client, sample_gra
 
 
 def test_the_path_finder_keeps_to_the_chosen_relationship_types(client, sample_graph):
-    page = text_of(client.get("/paths/", {"from": "cis-atc", "to": "turkish-national-police",
-                                          "type": "PART_OF"}))
+    page = text_of(client.get("/paths/", {"from": "cis-atc", "to": "turkish-national-police", "type": "PART_OF"}))
 
     assert "No connection within 6 steps through the chosen relationship types." in page
 
 
 def test_the_path_finder_keeps_to_ties_valid_in_the_chosen_year(client, sample_graph):
-    cypher("MATCH (:Node {uid: 'cis-atc'})-[r:COLLABORATES_WITH]->(:Node {uid: 'coe-dat'}) "
-           "SET r.since = '2010'")
+    cypher("MATCH (:Node {uid: 'cis-atc'})-[r:COLLABORATES_WITH]->(:Node {uid: 'coe-dat'}) SET r.since = '2010'")
 
     found = text_of(client.get("/paths/", {"from": "cis-atc", "to": "coe-dat", "max_length": 1}))
-    before = text_of(client.get("/paths/", {"from": "cis-atc", "to": "coe-dat", "max_length": 1,
-                                            "as_of": "2005"}))
+    before = text_of(client.get("/paths/", {"from": "cis-atc", "to": "coe-dat", "max_length": 1, "as_of": "2005"}))
 
     assert "CIS ATC collaborates with COE-DAT" in found
     assert "No connection within 1 step valid in 2005." in before

@@ -36,22 +36,27 @@ def data_model_counts() -> dict[str, int]:
 def graph_snapshot() -> tuple[dict[str, int], dict[str, int], list[tuple]]:
     nodes = {row["label"]: row["count"] for row in cypher(q.COUNT_NODES_BY_LABEL)}
     ties = {row["type"]: row["count"] for row in cypher(q.COUNT_RELATIONSHIPS_BY_TYPE)}
-    facts = cypher("MATCH (a:Node)-[r]->(b:Node) RETURN a.uid AS a, type(r) AS t, b.uid AS b, properties(r) AS p, "
-                   "a.degree AS da ORDER BY a, t, b")
+    facts = cypher(
+        "MATCH (a:Node)-[r]->(b:Node) RETURN a.uid AS a, type(r) AS t, b.uid AS b, properties(r) AS p, "
+        "a.degree AS da ORDER BY a, t, b"
+    )
     return nodes, ties, [(f["a"], f["t"], f["b"], sorted(f["p"].items()), f["da"]) for f in facts]
 
 
 def tie(start: str, rel: str, end: str) -> dict | None:
-    rows = cypher(f"MATCH (:Node {{uid: $a}})-[r:{rel}]->(:Node {{uid: $b}}) RETURN properties(r) AS p",
-                  {"a": start, "b": end})
+    rows = cypher(
+        f"MATCH (:Node {{uid: $a}})-[r:{rel}]->(:Node {{uid: $b}}) RETURN properties(r) AS p", {"a": start, "b": end}
+    )
     return rows[0]["p"] if rows else None
 
 
 def test_the_seed_graph_has_every_node_and_relationship_the_sources_state(seed_graph):
     uids, ties = checklist_facts()
     in_graph = {row["uid"] for row in cypher("MATCH (n:Node) RETURN n.uid AS uid")}
-    stated = {(row["a"], row["t"], row["b"]) for row in cypher(
-        "MATCH (a:Node)-[r]->(b:Node) RETURN a.uid AS a, type(r) AS t, b.uid AS b")}
+    stated = {
+        (row["a"], row["t"], row["b"])
+        for row in cypher("MATCH (a:Node)-[r]->(b:Node) RETURN a.uid AS a, type(r) AS t, b.uid AS b")
+    }
 
     assert len(uids) > 60 and len(ties) > 30  # the checklist was read
     assert uids <= in_graph
@@ -104,17 +109,38 @@ def test_the_cis_atc_holds_the_interpol_i_24_7_contact_point(seed_graph):
 
 
 def test_the_cis_atc_collaborates_with_every_body_its_page_names(seed_graph):
-    partners = {row["uid"]: row["qualifier"] for row in cypher(
-        "MATCH (:Organization {uid: 'cis-atc'})-[r:COLLABORATES_WITH]->(p) "
-        "RETURN p.uid AS uid, r.qualifier AS qualifier"
-    )}
+    partners = {
+        row["uid"]: row["qualifier"]
+        for row in cypher(
+            "MATCH (:Organization {uid: 'cis-atc'})-[r:COLLABORATES_WITH]->(p) "
+            "RETURN p.uid AS uid, r.qualifier AS qualifier"
+        )
+    }
 
     assert set(partners) >= {
-        "cis-executive-committee", "cis-inter-parliamentary-assembly", "cis-border-forces-commanders-council",
-        "cis-defence-ministers-council", "cis-interior-ministers-council", "cis-customs-heads-council",
-        "cis-prosecutors-general-council", "cis-fiu-heads-council", "cis-migration-heads-council",
-        "cis-organized-crime-coordination-office", "csto", "sco-rats", "un-ctc", "unodc", "interpol", "osce-atu",
-        "codexter", "caricc", "rilo-moscow", "coe-dat", "cbss-task-force-organized-crime", "acsrt", "searcct",
+        "cis-executive-committee",
+        "cis-inter-parliamentary-assembly",
+        "cis-border-forces-commanders-council",
+        "cis-defence-ministers-council",
+        "cis-interior-ministers-council",
+        "cis-customs-heads-council",
+        "cis-prosecutors-general-council",
+        "cis-fiu-heads-council",
+        "cis-migration-heads-council",
+        "cis-organized-crime-coordination-office",
+        "csto",
+        "sco-rats",
+        "un-ctc",
+        "unodc",
+        "interpol",
+        "osce-atu",
+        "codexter",
+        "caricc",
+        "rilo-moscow",
+        "coe-dat",
+        "cbss-task-force-organized-crime",
+        "acsrt",
+        "searcct",
         "cicte",
     }  # rows C2-C22 and C26-C28 of docs/seed-facts.md
     assert partners["csto"].startswith("working contacts")
@@ -124,8 +150,10 @@ def test_the_cis_atc_collaborates_with_every_body_its_page_names(seed_graph):
 
 
 def test_the_anti_terrorism_task_force_was_merged_from_two_task_forces_and_is_coordinated_by_turkey(seed_graph):
-    merged_from = cypher("MATCH (:Organization {uid: 'attf'})-[:MERGED_FROM]->(o)<-[:COORDINATES]-(c:Country) "
-                         "RETURN c.uid AS coordinator ORDER BY coordinator")
+    merged_from = cypher(
+        "MATCH (:Organization {uid: 'attf'})-[:MERGED_FROM]->(o)<-[:COORDINATES]-(c:Country) "
+        "RETURN c.uid AS coordinator ORDER BY coordinator"
+    )
     coordinators = cypher("MATCH (c)-[:COORDINATES]->(:Organization {uid: 'attf'}) RETURN c.uid AS uid ORDER BY uid")
 
     assert {row["coordinator"] for row in merged_from} >= {"albania", "romania"}
@@ -133,8 +161,10 @@ def test_the_anti_terrorism_task_force_was_merged_from_two_task_forces_and_is_co
 
 
 def test_each_sub_group_of_the_task_force_is_led_by_the_country_the_page_names(seed_graph):
-    rows = cypher("MATCH (c:Country)-[:COORDINATES]->(s:Organization {kind: 'sub_group'})-[:PART_OF]->"
-                  "(:Organization {uid: 'attf'}) RETURN s.name AS name, c.uid AS country ORDER BY name")
+    rows = cypher(
+        "MATCH (c:Country)-[:COORDINATES]->(s:Organization {kind: 'sub_group'})-[:PART_OF]->"
+        "(:Organization {uid: 'attf'}) RETURN s.name AS name, c.uid AS country ORDER BY name"
+    )
 
     assert {(row["name"], row["country"]) for row in rows} >= {
         ("ATTF Sub-group on Terrorist Groups", "turkey"),
@@ -144,14 +174,21 @@ def test_each_sub_group_of_the_task_force_is_led_by_the_country_the_page_names(s
 
 
 def test_events_keep_the_dates_and_places_the_page_gives_and_no_invented_year(seed_graph):
-    events = {row["name"]: row for row in cypher(
-        "MATCH (e:Event) OPTIONAL MATCH (e)-[:HELD_IN]->(c:Country) "
-        "RETURN e.name AS name, e.start AS start, e.end AS end, e.place AS place, c.uid AS country"
-    )}
+    events = {
+        row["name"]: row
+        for row in cypher(
+            "MATCH (e:Event) OPTIONAL MATCH (e)-[:HELD_IN]->(c:Country) "
+            "RETURN e.name AS name, e.start AS start, e.end AS end, e.place AS place, c.uid AS country"
+        )
+    }
 
     workshop = events["Workshop addressing the links between Terrorism and Organized Crime"]
     assert (workshop["start"], workshop["end"], workshop["place"], workshop["country"]) == (
-        "2013-11-04", "2013-11-05", "Antalya", "turkey")
+        "2013-11-04",
+        "2013-11-05",
+        "Antalya",
+        "turkey",
+    )
     fourth = events["4th Anti-Terrorism Task Force Meeting"]
     assert (fourth["start"], fourth["place"], fourth["country"]) == (None, "Bucharest", "romania")
     training = events["Training on Operations against Hi-jacked Planes"]
@@ -159,16 +196,20 @@ def test_events_keep_the_dates_and_places_the_page_gives_and_no_invented_year(se
 
 
 def test_the_declaration_and_resolution_stand_behind_the_task_force(seed_graph):
-    rows = cypher("MATCH (:Organization {uid: 'attf'})-[:BASED_ON]->(d:Document)<-[:ADOPTED]-(j) "
-                  "RETURN d.kind AS kind, j.uid AS adopted_by ORDER BY kind")
+    rows = cypher(
+        "MATCH (:Organization {uid: 'attf'})-[:BASED_ON]->(d:Document)<-[:ADOPTED]-(j) "
+        "RETURN d.kind AS kind, j.uid AS adopted_by ORDER BY kind"
+    )
 
     adopted = {(row["kind"], row["adopted_by"]) for row in rows}
     assert adopted >= {("declaration", "seci-jcc"), ("resolution", "seci-jcc")}
 
 
 def test_parent_bodies_a_reader_needs_are_linked_with_part_of(seed_graph):
-    parents = {row["child"]: row["parent"] for row in cypher(
-        "MATCH (c:Organization)-[:PART_OF]->(p:Organization) RETURN c.uid AS child, p.uid AS parent")}
+    parents = {
+        row["child"]: row["parent"]
+        for row in cypher("MATCH (c:Organization)-[:PART_OF]->(p:Organization) RETURN c.uid AS child, p.uid AS parent")
+    }
 
     assert parents["codexter"] == "council-of-europe"
     assert parents["sco-rats"] == "sco"

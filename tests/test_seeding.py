@@ -25,11 +25,20 @@ from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
 from tests.factories import SAMPLE_GRAPH_FILE
 
 NEW_DESCRIPTION = "Edited by an editor: the centre's own summary."
-NEW_BODY = {"uid": "new-seed-body", "name": "Newly Sourced Coordination Body", "kind": "other",
-            "description": "A body a later version of the seed adds."}
-NEW_TIE = {"type": "COLLABORATES_WITH", "from": "cis-atc", "to": "new-seed-body", "confidence": "stated",
-           "source": "cis-atc-partners",
-           "evidence": "The Commonwealth of Independent States Anti-Terrorism Center"}
+NEW_BODY = {
+    "uid": "new-seed-body",
+    "name": "Newly Sourced Coordination Body",
+    "kind": "other",
+    "description": "A body a later version of the seed adds.",
+}
+NEW_TIE = {
+    "type": "COLLABORATES_WITH",
+    "from": "cis-atc",
+    "to": "new-seed-body",
+    "confidence": "stated",
+    "source": "cis-atc-partners",
+    "evidence": "The Commonwealth of Independent States Anti-Terrorism Center",
+}
 NEW_WEBSITE = "https://example.org/unodc"
 
 
@@ -75,8 +84,9 @@ def edited_seed_graph(sample_seed) -> APIClient:
     assert "Loaded the seed graph" in start_sequence()
     client = APIClient()
     client.force_authenticate(user_with("editor", *ALL_WRITE_PERMISSIONS))
-    assert client.patch("/api/organizations/cis-atc/", {"description": NEW_DESCRIPTION},
-                        format="json").status_code == 200
+    assert (
+        client.patch("/api/organizations/cis-atc/", {"description": NEW_DESCRIPTION}, format="json").status_code == 200
+    )
     assert client.delete("/api/organizations/acsrt/").status_code == 204
     return client
 
@@ -107,8 +117,7 @@ def test_serve_loads_the_seed_only_into_an_empty_graph():
     assert 'call_command("load_graph")' not in serve
 
 
-def test_the_upgrade_preview_lists_additions_and_what_editors_changed_and_writes_nothing(edited_seed_graph,
-                                                                                         tmp_path):
+def test_the_upgrade_preview_lists_additions_and_what_editors_changed_and_writes_nothing(edited_seed_graph, tmp_path):
     out = io.StringIO()
     records_before = ChangeRecord.objects.count()
 
@@ -136,16 +145,18 @@ def test_applying_the_upgrade_adds_the_new_facts_and_keeps_the_edit_and_the_dele
     assert node("cis-atc")["description"] == NEW_DESCRIPTION
     assert node("acsrt") is None and cypher(q.TOMBSTONE_BY_UID, {"uid": "acsrt"})
     recorded = set(ChangeRecord.objects.values_list("action", "node_uid"))
-    assert {(ChangeAction.CREATE.value, "new-seed-body"), (ChangeAction.UPDATE.value, "unodc"),
-            (ChangeAction.RELATIONSHIP_ADD.value, "cis-atc")} <= recorded
+    assert {
+        (ChangeAction.CREATE.value, "new-seed-body"),
+        (ChangeAction.UPDATE.value, "unodc"),
+        (ChangeAction.RELATIONSHIP_ADD.value, "cis-atc"),
+    } <= recorded
     again = io.StringIO()
     call_command("upgrade_seed", str(newer_seed(tmp_path)), stdout=again)
     assert "nothing to write" in again.getvalue()
 
 
 def test_the_upgrade_does_not_add_back_a_removed_relationship_or_a_cleared_value(edited_seed_graph, tmp_path):
-    removed = cypher(q.find_tie("COLLABORATES_WITH"),
-                     {"start": "cis-atc", "end": "un-ctc"})[0]["uid"]
+    removed = cypher(q.find_tie("COLLABORATES_WITH"), {"start": "cis-atc", "end": "un-ctc"})[0]["uid"]
     edited_seed_graph.delete(f"/api/relationships/{removed}/")
     # An editor cleared the website the graph had; a later seed has a value for it.
     services.node_update(label="Organization", uid="cis", data={"website": "https://example.org/cis"})
@@ -160,8 +171,7 @@ def test_the_upgrade_does_not_add_back_a_removed_relationship_or_a_cleared_value
     printed = out.getvalue()
     assert "leave relationship cis-atc COLLABORATES_WITH un-ctc: removed by an editor" in printed
     assert "leave Organization cis: website, cleared by an editor" in printed
-    assert not cypher(q.find_tie("COLLABORATES_WITH"),
-                      {"start": "cis-atc", "end": "un-ctc"})
+    assert not cypher(q.find_tie("COLLABORATES_WITH"), {"start": "cis-atc", "end": "un-ctc"})
     assert node("cis").get("website") is None
 
 
@@ -177,7 +187,8 @@ def test_the_seed_just_loaded_needs_no_upgrade():
 
 
 def test_the_upgrade_refuses_a_relationship_whose_evidence_the_graphs_source_no_longer_holds(
-        edited_seed_graph, tmp_path):
+    edited_seed_graph, tmp_path
+):
     # An editor rewrote the source's text: the seed's new relationship quotes the old one.
     services.node_update(label="Source", uid="cis-atc-partners", data={"text": "A page rewritten by an editor."})
 

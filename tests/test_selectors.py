@@ -60,8 +60,9 @@ def test_tie_pages_continue_after_the_last_name_seen(sample_graph):
     first = selectors.node_ties_page(uid="hub", rel_type="COLLABORATES_WITH", outgoing=True, limit=20)
     last = first[-1]["other"]
 
-    rest = selectors.node_ties_page(uid="hub", rel_type="COLLABORATES_WITH", outgoing=True, limit=20,
-                                    after=(last["name"], last["uid"]))
+    rest = selectors.node_ties_page(
+        uid="hub", rel_type="COLLABORATES_WITH", outgoing=True, limit=20, after=(last["name"], last["uid"])
+    )
 
     names = [t["other"]["name"] for t in first + rest]
     assert len(names) == 30 and names == sorted(names)
@@ -99,7 +100,10 @@ def test_the_list_filters_by_kind_country_and_relationship_type(sample_graph):
     in_turkey = {row["uid"] for row in selectors.organization_list(country="turkey")}
     assert in_turkey == {"coe-dat", "turkish-national-police"}
     assert {row["uid"] for row in selectors.organization_list(rel_type="MERGED_FROM")} == {
-        "attf", "small-light-weapons-task-force", "nuclear-strategic-materials-task-force"}
+        "attf",
+        "small-light-weapons-task-force",
+        "nuclear-strategic-materials-task-force",
+    }
 
 
 def test_a_neighbourhood_reports_when_its_cap_cut_it_short(sample_graph):

@@ -15,8 +15,9 @@ EVIDENCE = {"source_uid": "src", "evidence": "They work together."}
 def two_bodies():
     services.node_create(label="Source", uid="src", data={"title": "A page"})
     services.node_create(label="Organization", data={"name": "CIS Anti-Terrorism Center", "acronym": "CIS ATC"})
-    services.node_create(label="Organization", data={"name": "International Criminal Police Organization",
-                                                     "acronym": "INTERPOL"})
+    services.node_create(
+        label="Organization", data={"name": "International Criminal Police Organization", "acronym": "INTERPOL"}
+    )
     services.node_create(label="Country", uid="turkey", data={"name": "Turkey"})
 
 
@@ -39,8 +40,10 @@ def test_a_second_organization_with_the_same_acronym_gets_its_name_in_its_uid():
 
 
 def test_bodies_whose_names_make_the_same_slug_still_get_different_uids():
-    uids = [services.node_create(label="Organization", data={"name": name, "acronym": "AC"})["uid"]
-            for name in ("Alpha Centre", "alpha centre", "ALPHA  CENTRE")]
+    uids = [
+        services.node_create(label="Organization", data={"name": name, "acronym": "AC"})["uid"]
+        for name in ("Alpha Centre", "alpha centre", "ALPHA  CENTRE")
+    ]
 
     assert uids[:2] == ["ac", "ac-alpha-centre"]
     assert len(set(uids)) == 3 and uids[2].startswith("ac-alpha-centre-")
@@ -78,22 +81,26 @@ def test_bad_fields_are_all_named_at_once():
 
 
 def test_a_relationship_raises_the_degree_of_both_ends(two_bodies):
-    services.relationship_create(rel_type="HAS_OBSERVER_STATUS_IN", start_uid="cis-atc", end_uid="interpol",
-                                 data={**EVIDENCE, "since": "2005"})
+    services.relationship_create(
+        rel_type="HAS_OBSERVER_STATUS_IN", start_uid="cis-atc", end_uid="interpol", data={**EVIDENCE, "since": "2005"}
+    )
 
     assert (degree("cis-atc"), degree("interpol")) == (1, 1)
 
 
-@pytest.mark.parametrize(("rel_type", "end", "data", "field"), [
-    ("LIKES", "interpol", EVIDENCE, "type"),
-    ("COLLABORATES_WITH", "nobody", EVIDENCE, "to"),
-    ("COLLABORATES_WITH", "cis-atc", EVIDENCE, "to"),
-    ("LOCATED_IN", "interpol", EVIDENCE, "to"),
-    ("COLLABORATES_WITH", "interpol", {**EVIDENCE, "since": "2010", "until": "2009"}, "until"),
-    ("COLLABORATES_WITH", "interpol", {**EVIDENCE, "since": "2010-02-30"}, "since"),
-    ("COLLABORATES_WITH", "interpol", {"source_uid": "src"}, "evidence"),
-    ("COLLABORATES_WITH", "interpol", {**EVIDENCE, "source_uid": "nowhere"}, "source_uid"),
-])
+@pytest.mark.parametrize(
+    ("rel_type", "end", "data", "field"),
+    [
+        ("LIKES", "interpol", EVIDENCE, "type"),
+        ("COLLABORATES_WITH", "nobody", EVIDENCE, "to"),
+        ("COLLABORATES_WITH", "cis-atc", EVIDENCE, "to"),
+        ("LOCATED_IN", "interpol", EVIDENCE, "to"),
+        ("COLLABORATES_WITH", "interpol", {**EVIDENCE, "since": "2010", "until": "2009"}, "until"),
+        ("COLLABORATES_WITH", "interpol", {**EVIDENCE, "since": "2010-02-30"}, "since"),
+        ("COLLABORATES_WITH", "interpol", {"source_uid": "src"}, "evidence"),
+        ("COLLABORATES_WITH", "interpol", {**EVIDENCE, "source_uid": "nowhere"}, "source_uid"),
+    ],
+)
 def test_a_relationship_that_makes_no_sense_is_refused_naming_the_field(two_bodies, rel_type, end, data, field):
     with pytest.raises(ValidationFailed) as raised:
         services.relationship_create(rel_type=rel_type, start_uid="cis-atc", end_uid=end, data=data)
@@ -103,17 +110,18 @@ def test_a_relationship_that_makes_no_sense_is_refused_naming_the_field(two_bodi
 
 
 def test_a_symmetric_relationship_is_not_recorded_twice_in_either_direction(two_bodies):
-    services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol",
-                                 data=EVIDENCE)
+    services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data=EVIDENCE)
 
     with pytest.raises(AlreadyExists):
-        services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="interpol", end_uid="cis-atc",
-                                     data=EVIDENCE)
+        services.relationship_create(
+            rel_type="COLLABORATES_WITH", start_uid="interpol", end_uid="cis-atc", data=EVIDENCE
+        )
 
 
 def test_a_relationship_can_be_read_updated_and_deleted_by_its_uid(two_bodies):
-    created = services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol",
-                                           data=EVIDENCE)
+    created = services.relationship_create(
+        rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data=EVIDENCE
+    )
 
     updated = services.relationship_update(uid=created["uid"], data={"until": "2020", "qualifier": "close ties"})
     assert (updated["until"], updated["qualifier"]) == ("2020", "close ties")
@@ -127,8 +135,9 @@ def test_a_relationship_can_be_read_updated_and_deleted_by_its_uid(two_bodies):
 
 
 def test_an_update_that_breaks_a_rule_changes_nothing(two_bodies):
-    created = services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol",
-                                           data={**EVIDENCE, "since": "2010"})
+    created = services.relationship_create(
+        rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data={**EVIDENCE, "since": "2010"}
+    )
 
     with pytest.raises(ValidationFailed):
         services.relationship_update(uid=created["uid"], data={"until": "2001"})
@@ -138,30 +147,43 @@ def test_an_update_that_breaks_a_rule_changes_nothing(two_bodies):
 
 @pytest.fixture
 def quoted_page():
-    services.node_create(label="Source", uid="quoted", data={"title": "A quoted page",
-                                                            "text": "The centre and INTERPOL\nwork together closely."})
+    services.node_create(
+        label="Source",
+        uid="quoted",
+        data={"title": "A quoted page", "text": "The centre and INTERPOL\nwork together closely."},
+    )
 
 
 def test_evidence_must_be_found_word_for_word_in_the_text_of_its_source(two_bodies, quoted_page):
     with pytest.raises(ValidationFailed) as raised:
-        services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol",
-                                     data={"source_uid": "quoted", "evidence": "They are old friends."})
+        services.relationship_create(
+            rel_type="COLLABORATES_WITH",
+            start_uid="cis-atc",
+            end_uid="interpol",
+            data={"source_uid": "quoted", "evidence": "They are old friends."},
+        )
 
     assert raised.value.errors == {"evidence": ["not found word for word in source 'quoted'"]}
     assert cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"] == 0
 
 
 def test_evidence_may_break_its_lines_where_the_source_does_not(two_bodies, quoted_page):
-    created = services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol",
-                                           data={"source_uid": "quoted", "evidence": "INTERPOL work\ntogether"})
+    created = services.relationship_create(
+        rel_type="COLLABORATES_WITH",
+        start_uid="cis-atc",
+        end_uid="interpol",
+        data={"source_uid": "quoted", "evidence": "INTERPOL work\ntogether"},
+    )
 
     assert created["evidence"] == "INTERPOL work\ntogether"
 
 
 def test_an_update_is_checked_against_the_source_too_whether_it_changes_the_evidence_or_the_source(
-        two_bodies, quoted_page):
-    created = services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol",
-                                           data=EVIDENCE)  # "src" has no text: any sentence is taken
+    two_bodies, quoted_page
+):
+    created = services.relationship_create(
+        rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data=EVIDENCE
+    )  # "src" has no text: any sentence is taken
 
     with pytest.raises(ValidationFailed) as raised:
         services.relationship_update(uid=created["uid"], data={"source_uid": "quoted"})
@@ -169,8 +191,9 @@ def test_an_update_is_checked_against_the_source_too_whether_it_changes_the_evid
     with pytest.raises(ValidationFailed):
         services.relationship_update(uid=created["uid"], data={"source_uid": "quoted", "evidence": "Not there."})
 
-    updated = services.relationship_update(uid=created["uid"], data={"source_uid": "quoted",
-                                                                     "evidence": "work together closely"})
+    updated = services.relationship_update(
+        uid=created["uid"], data={"source_uid": "quoted", "evidence": "work together closely"}
+    )
     assert updated["source_uid"] == "quoted"
 
 
@@ -188,8 +211,7 @@ def test_renaming_an_organization_refreshes_its_search_text(two_bodies):
 
 
 def test_deleting_a_node_removes_its_relationships_and_leaves_a_tombstone(two_bodies):
-    services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol",
-                                 data=EVIDENCE)
+    services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data=EVIDENCE)
 
     services.node_delete(uid="interpol")
 

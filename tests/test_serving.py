@@ -67,8 +67,14 @@ def serving_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def wsgi_get(env: dict[str, str], *calls: tuple[str, str, dict[str, str]]) -> list[tuple[int, dict, str]]:
     """Call the WSGI application in a child process with `env`; return (status, headers, body) per call."""
-    finished = subprocess.run([sys.executable, "-c", WSGI_CALLS, json.dumps(calls)], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=120)
+    finished = subprocess.run(
+        [sys.executable, "-c", WSGI_CALLS, json.dumps(calls)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert finished.returncode == 0, finished.stderr
     return [tuple(answer) for answer in json.loads(finished.stdout.splitlines()[-1])]
 
@@ -78,19 +84,33 @@ def onebox_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The environment of `manage.py serve`'s settings, with the static files collected as `serve` does."""
     tmp_path = tmp_path_factory.mktemp("onebox")
     env = serving_env(tmp_path, DJANGO_SETTINGS_MODULE=manage.default_settings_module(["manage.py", "serve"]))
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env,
-                   check=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+    )
     return env
 
 
 @pytest.mark.no_graph
 def test_serve_runs_with_debug_off_even_when_DJANGO_DEBUG_says_on(tmp_path):
-    env = serving_env(tmp_path, DJANGO_DEBUG="true",
-                      DJANGO_SETTINGS_MODULE=manage.default_settings_module(["manage.py", "serve"]))
+    env = serving_env(
+        tmp_path, DJANGO_DEBUG="true", DJANGO_SETTINGS_MODULE=manage.default_settings_module(["manage.py", "serve"])
+    )
     shown = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
-                               "print(settings.DEBUG, settings.SECRET_KEY.startswith('insecure'))"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DEBUG, settings.SECRET_KEY.startswith('insecure'))",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
 
     assert shown.stdout.split() == ["False", "False"]
@@ -133,8 +153,11 @@ def test_the_app_serves_the_vendored_scripts_and_the_style_sheet_compressed_and_
     manifest = json.loads((Path(onebox_env["DJANGO_STATIC_ROOT"]) / "staticfiles.json").read_text())["paths"]
     names = ["vendor/cytoscape.min.js", "vendor/cytoscape-fcose.js", "css/site.css"]
 
-    answers = wsgi_get(onebox_env, *((f"/static/{manifest[name]}", "http", {}) for name in names),
-                       ("/static/css/site.css", "http", {"HTTP_ACCEPT_ENCODING": "gzip"}))
+    answers = wsgi_get(
+        onebox_env,
+        *((f"/static/{manifest[name]}", "http", {}) for name in names),
+        ("/static/css/site.css", "http", {"HTTP_ACCEPT_ENCODING": "gzip"}),
+    )
 
     for name, (status, headers, body) in zip(names, answers, strict=False):
         assert status == 200, name
@@ -145,19 +168,33 @@ def test_the_app_serves_the_vendored_scripts_and_the_style_sheet_compressed_and_
 
 
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = serving_env(tmp_path, DJANGO_SETTINGS_MODULE="atc_graph.settings.production",
-                      NEO4J_BOLT_URL="bolt://neo4j:a-password@127.0.0.1:7687/neo4j", **extra)
+    env = serving_env(
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="atc_graph.settings.production",
+        NEO4J_BOLT_URL="bolt://neo4j:a-password@127.0.0.1:7687/neo4j",
+        **extra,
+    )
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser tests' switch, set for this test process only
     return env
 
 
 @pytest.mark.no_graph
-@pytest.mark.parametrize("extra", [{}, {"DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_BEHIND_PROXY": "true"},
-                                   {"DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
-                                    "DJANGO_SECURE_HSTS_PRELOAD": "true"}])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_BEHIND_PROXY": "true"},
+        {"DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "true", "DJANGO_SECURE_HSTS_PRELOAD": "true"},
+    ],
+)
 def test_the_deployment_checklist_is_clean_in_production(tmp_path, extra):
-    checked = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                             cwd=ROOT, env=production_env(tmp_path, **extra), capture_output=True, text=True)
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(tmp_path, **extra),
+        capture_output=True,
+        text=True,
+    )
 
     assert checked.returncode == 0, checked.stderr
     assert "System check identified no issues" in checked.stdout
@@ -178,14 +215,14 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = production_env(tmp_path)
     del env["DJANGO_SECRET_KEY"]
 
-    checked = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
-                             text=True)
+    checked = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
 
     assert checked.returncode != 0
     assert "Set DJANGO_SECRET_KEY in production." in checked.stderr
 
 
 # --- The error handlers, in this process: views that fail on purpose under the project's URLs -----------------
+
 
 def fails(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("a bug in a view")
@@ -258,6 +295,7 @@ def test_a_failed_csrf_check_answers_json_under_the_api_and_a_page_elsewhere(set
 
 # --- `manage.py serve` over real HTTP: the supervisor brings a killed graph server back ------------------------
 
+
 def http_get(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -296,11 +334,23 @@ def graph_server_children(parent: int) -> list[int]:
 @pytest.mark.slow
 def test_serve_brings_a_killed_graph_server_back_and_stops_cleanly(tmp_path):
     port = free_port()
-    env = serving_env(tmp_path, GRAPH_DATA_DIR=str(tmp_path / "graph"), GRAPH_BOLT_PORT=str(free_port()),
-                      GRAPH_HTTP_PORT=str(free_port()), ATC_WEB_WORKERS="1", ATC_WEB_THREADS="4")
+    env = serving_env(
+        tmp_path,
+        GRAPH_DATA_DIR=str(tmp_path / "graph"),
+        GRAPH_BOLT_PORT=str(free_port()),
+        GRAPH_HTTP_PORT=str(free_port()),
+        ATC_WEB_WORKERS="1",
+        ATC_WEB_THREADS="4",
+    )
     log = (tmp_path / "serve.log").open("wb")
-    serve = subprocess.Popen([sys.executable, "manage.py", "serve", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
-                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    serve = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_status(f"{base}/", 200, timeout=240)

@@ -152,8 +152,7 @@ GRAPH_SERVER: GraphServerSettings = {
     "HTTP_PORT": int(os.environ.get("GRAPH_HTTP_PORT", "2480")),
     "DATA_DIR": GRAPH_DATA_DIR,
     "USER": "root",
-    "PASSWORD": os.environ.get("GRAPH_PASSWORD")
-    or (data_dir_password(GRAPH_DATA_DIR) if GRAPH_IS_EMBEDDED else ""),
+    "PASSWORD": os.environ.get("GRAPH_PASSWORD") or (data_dir_password(GRAPH_DATA_DIR) if GRAPH_IS_EMBEDDED else ""),
     "DATABASE": "graph",
     "HEAP": os.environ.get("GRAPH_HEAP", "512m"),
     "START_TIMEOUT": float(os.environ.get("GRAPH_START_TIMEOUT", "60")),
@@ -196,7 +195,8 @@ SEED_GRAPH_FILE = BASE_DIR / "orgs" / "seed" / "seed_graph.yaml"
 # A malformed entry stops the app at start (ValueError).
 ATC_TRUSTED_PROXIES = [
     ipaddress.ip_network(entry.strip(), strict=False)
-    for entry in os.environ.get("ATC_TRUSTED_PROXIES", "").split(",") if entry.strip()
+    for entry in os.environ.get("ATC_TRUSTED_PROXIES", "").split(",")
+    if entry.strip()
 ]
 
 LOGGING = {

@@ -49,13 +49,24 @@ def https_settings(https: bool) -> dict[str, Any]:
     The deployment checks that warn about exactly those choices are silenced when they are made.
     """
     if not https:
-        return {"SECURE_SSL_REDIRECT": False, "SECURE_HSTS_SECONDS": 0, "SESSION_COOKIE_SECURE": False,
-                "CSRF_COOKIE_SECURE": False}
+        return {
+            "SECURE_SSL_REDIRECT": False,
+            "SECURE_HSTS_SECONDS": 0,
+            "SESSION_COOKIE_SECURE": False,
+            "CSRF_COOKIE_SECURE": False,
+        }
     include_subdomains = env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS")
     preload = env_flag("DJANGO_SECURE_HSTS_PRELOAD")
     redirect = env_flag("DJANGO_SECURE_SSL_REDIRECT", True)
-    silenced = [check for check, chosen in (("security.W005", include_subdomains), ("security.W021", preload),
-                                            ("security.W008", redirect)) if not chosen]
+    silenced = [
+        check
+        for check, chosen in (
+            ("security.W005", include_subdomains),
+            ("security.W021", preload),
+            ("security.W008", redirect),
+        )
+        if not chosen
+    ]
     return {
         "SECURE_SSL_REDIRECT": redirect,
         "SECURE_HSTS_SECONDS": int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(365 * 24 * 3600))),

@@ -16,5 +16,10 @@ NEOMODEL_MAX_CONNECTION_POOL_SIZE = 200
 
 # Kept answers (orgs/response_cache.py) are off unless a test turns them on; writes advance the generation here.
 ATC_RESPONSE_CACHE = False
-CACHES = {**CACHES, "responses": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",  # noqa: F405
-                                  "LOCATION": "responses"}}
+CACHES = {
+    **CACHES,
+    "responses": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",  # noqa: F405
+        "LOCATION": "responses",
+    },
+}

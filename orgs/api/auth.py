@@ -24,19 +24,26 @@ class TokenView(ObtainAuthToken):
     """
 
     # The API's own parsers (DRF's view has its own) and throttles (DRF's has none: guesses are requests too).
-    parser_classes = (*cast("list[type[BaseParser]]", api_settings.DEFAULT_PARSER_CLASSES),
-                      parsers.FormParser, parsers.MultiPartParser)
+    parser_classes = (
+        *cast("list[type[BaseParser]]", api_settings.DEFAULT_PARSER_CLASSES),
+        parsers.FormParser,
+        parsers.MultiPartParser,
+    )
     throttle_classes = cast("list[type[BaseThrottle]]", api_settings.DEFAULT_THROTTLE_CLASSES)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "request": self.request._request}
 
-    @extend_schema(responses={
-        200: OpenApiResponse(description="The user's token: `{\"token\": \"…\"}`."),
-        400: OpenApiResponse(description="Wrong username or password, or one of them missing."),
-        429: OpenApiResponse(description="Too many failed logins for this username from this address "
-                                         "(`code`: `locked_out`); see Retry-After."),
-    })
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(description='The user\'s token: `{"token": "…"}`.'),
+            400: OpenApiResponse(description="Wrong username or password, or one of them missing."),
+            429: OpenApiResponse(
+                description="Too many failed logins for this username from this address "
+                "(`code`: `locked_out`); see Retry-After."
+            ),
+        }
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

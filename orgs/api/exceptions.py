@@ -37,9 +37,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     a body past the upload limit 413, GraphUnavailable 503; else DRF's way."""
     if isinstance(exc, RequestDataTooBig):  # Django's check, when DRF reads a JSON or form body
         return Response(
-            {"detail": f"The request body is larger than the upload limit of "
-                       f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes (ATC_API_MAX_UPLOAD_BYTES).",
-             "code": "too_large"},
+            {
+                "detail": f"The request body is larger than the upload limit of "
+                f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes (ATC_API_MAX_UPLOAD_BYTES).",
+                "code": "too_large",
+            },
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, ValidationFailed):

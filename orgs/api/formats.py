@@ -52,8 +52,10 @@ class GraphFileUnreadable(Exception):
 def node_record(props: dict[str, Any]) -> dict[str, Any]:
     """Return a node's graph-file record: its uid, then its other stored properties by name, none derived
     or null."""
-    return {"uid": props["uid"], **{k: v for k, v in sorted(props.items())
-                                    if k not in NOT_EXPORTED and k != "uid" and v is not None}}
+    return {
+        "uid": props["uid"],
+        **{k: v for k, v in sorted(props.items()) if k not in NOT_EXPORTED and k != "uid" and v is not None},
+    }
 
 
 def tie_record(row: dict[str, Any]) -> dict[str, Any]:
@@ -63,16 +65,14 @@ def tie_record(row: dict[str, Any]) -> dict[str, Any]:
 
 def file_header() -> dict[str, Any]:
     """Return the fields a graph file opens with: its format and when it was exported."""
-    return {"format": FORMAT_NAME,
-            "exported_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")}
+    return {"format": FORMAT_NAME, "exported_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")}
 
 
 def graph_file(export: dict[str, Any]) -> dict[str, Any]:
     """Return the loader-format mapping for a `selectors.graph_export` result."""
     data = file_header()
     for label, section in SECTION_OF.items():
-        data[section] = [node_record(props)
-                         for props in sorted(export["nodes"].get(label, []), key=lambda p: p["uid"])]
+        data[section] = [node_record(props) for props in sorted(export["nodes"].get(label, []), key=lambda p: p["uid"])]
     data["relationships"] = [tie_record(tie) for tie in export["relationships"]]
     return data
 
@@ -85,6 +85,7 @@ def file_sections(data: dict[str, Any]) -> Sections:
 def whole_graph_sections() -> Sections:
     """Return the whole graph's sections, read lazily a keyset page at a time (one short query each) as
     the writer consumes them: nodes by kind then uid, relationships by type then uid."""
+
     def nodes(label: str) -> Iterator[list[dict[str, Any]]]:
         for page in selectors.export_node_pages(label):
             yield [node_record(props) for props in page]
@@ -143,14 +144,25 @@ def csv_zip_chunks(sections: Sections) -> Iterator[bytes]:
     """Yield a zip holding nodes.csv (one row per node, `label` column) and edges.csv, a page at a time
     (entries deflated as they are written, their sizes in data descriptors)."""
     sections = list(sections)  # the pages in each stay lazy
-    node_pages = ([{**{k: json.dumps(v, ensure_ascii=False) if k in LIST_FIELDS else v for k, v in record.items()},
-                    "label": SECTIONS[name].value} for record in page]
-                  for name, pages in sections if name != "relationships" for page in pages)
+    node_pages = (
+        [
+            {
+                **{k: json.dumps(v, ensure_ascii=False) if k in LIST_FIELDS else v for k, v in record.items()},
+                "label": SECTIONS[name].value,
+            }
+            for record in page
+        ]
+        for name, pages in sections
+        if name != "relationships"
+        for page in pages
+    )
     tie_pages = (page for name, pages in sections if name == "relationships" for page in pages)
     drain = _Drain()
     with zipfile.ZipFile(drain, "w", zipfile.ZIP_DEFLATED) as archive:
-        for entry_name, columns, rows in (("nodes.csv", _node_columns(), node_pages),
-                                          ("edges.csv", EDGE_COLUMNS, tie_pages)):
+        for entry_name, columns, rows in (
+            ("nodes.csv", _node_columns(), node_pages),
+            ("edges.csv", EDGE_COLUMNS, tie_pages),
+        ):
             with archive.open(entry_name, "w") as entry:
                 text = io.StringIO()
                 writer = csv.DictWriter(text, fieldnames=columns)
@@ -215,8 +227,15 @@ def from_csv_zip(content: bytes) -> dict[str, Any]:
                 unpacked = unzipped_member(archive, name, budget)
                 budget -= len(unpacked)
                 texts[name] = unpacked.decode("utf-8")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError,
-            OSError) as error:  # not a zip, damaged, encrypted, compressed in a way zipfile cannot read
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+        EOFError,
+        OSError,
+    ) as error:  # not a zip, damaged, encrypted, compressed in a way zipfile cannot read
         raise GraphFileUnreadable(f"expected a zip with nodes.csv and edges.csv: {error}") from None
     except UnicodeDecodeError as error:
         raise GraphFileUnreadable(f"{name}: not UTF-8 text ({error.reason} at byte {error.start})") from None
@@ -294,8 +313,9 @@ def graphml_chunks(sections: Sections) -> Iterator[bytes]:
             for record in page:
                 xml.ignorableWhitespace("\n    ")
                 if name == "relationships":
-                    xml.startElement("edge", AttributesImpl({"id": record["uid"], "source": record["from"],
-                                                             "target": record["to"]}))
+                    xml.startElement(
+                        "edge", AttributesImpl({"id": record["uid"], "source": record["from"], "target": record["to"]})
+                    )
                     for key, value in record.items():
                         if key not in ("from", "to") and value is not None:
                             data(f"e_{key}", value)

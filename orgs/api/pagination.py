@@ -21,11 +21,7 @@ MAX_CURSOR_TEXT = 500  # characters of a text value in a keyset: the longest nam
 
 def cursor_encode(*values: Any) -> str:
     """Return the opaque cursor for a keyset (e.g. the name and uid of a page's last row)."""
-    return (
-        base64.urlsafe_b64encode(json.dumps(list(values), separators=(",", ":")).encode())
-        .decode()
-        .rstrip("=")
-    )
+    return base64.urlsafe_b64encode(json.dumps(list(values), separators=(",", ":")).encode()).decode().rstrip("=")
 
 
 def cursor_decode(token: str | None, shape: tuple[type[str] | type[int], ...]) -> list[Any] | None:
@@ -43,8 +39,10 @@ def cursor_decode(token: str | None, shape: tuple[type[str] | type[int], ...]) -
             values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         except (ValueError, RecursionError):  # not base64, UTF-8 or JSON; nested too deep
             values = None
-    if not isinstance(values, list) or len(values) != len(shape) or not all(
-        _keyset_value_fits(value, kind) for value, kind in zip(values, shape, strict=True)
+    if (
+        not isinstance(values, list)
+        or len(values) != len(shape)
+        or not all(_keyset_value_fits(value, kind) for value, kind in zip(values, shape, strict=True))
     ):
         raise ValidationError({"cursor": ["not a cursor this list handed out"]})
     return values

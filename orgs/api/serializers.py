@@ -85,9 +85,7 @@ class CommaListField(serializers.CharField):
         items = [item.strip() for item in super().to_internal_value(data).split(",") if item.strip()]
         unknown = [item for item in items if item not in self.allowed]
         if unknown:
-            raise serializers.ValidationError(
-                f"unknown: {', '.join(unknown)}; allowed: {', '.join(self.allowed)}"
-            )
+            raise serializers.ValidationError(f"unknown: {', '.join(unknown)}; allowed: {', '.join(self.allowed)}")
         return items
 
 
@@ -152,8 +150,12 @@ class ResponseSerializer(serializers.Serializer):
         """Return, for each field a body shows, its name, the row's key it reads, how it writes a value and
         whether it is a list: read once, so that writing a row looks nothing else up."""
         return tuple(
-            (name, field.source or name, field.to_representation,
-             isinstance(field, (serializers.ListField, serializers.ListSerializer)))
+            (
+                name,
+                field.source or name,
+                field.to_representation,
+                isinstance(field, (serializers.ListField, serializers.ListSerializer)),
+            )
             for name, field in self.fields.items()
             if not field.write_only
         )
@@ -310,16 +312,16 @@ def _field_for(name: str, prop: Any) -> serializers.Field:
     limit = TEXT_LIMITS.get(name)
     if isinstance(prop, ArrayProperty):
         return serializers.ListField(
-            child=serializers.CharField(max_length=limit), max_length=MAX_ALIASES, required=False,
+            child=serializers.CharField(max_length=limit),
+            max_length=MAX_ALIASES,
+            required=False,
             help_text=help_text,
         )
     if isinstance(prop, IntegerProperty):
         return serializers.IntegerField(required=False, allow_null=True, help_text=help_text)
     choices = getattr(prop, "choices", None)
     if choices:
-        return serializers.ChoiceField(
-            choices=list(choices), required=False, allow_null=True, help_text=help_text
-        )
+        return serializers.ChoiceField(choices=list(choices), required=False, allow_null=True, help_text=help_text)
     if prop.required:
         return serializers.CharField(max_length=limit, help_text=help_text)
     if name in DATE_FIELDS:
@@ -344,9 +346,7 @@ def node_serializer(label: str) -> type[NodeSerializer]:
     fields: dict[str, Any] = {
         "uid": uid_field(required=False, help_text="Stable identifier; chosen from the name if not given."),
         **{name: _field_for(name, prop) for name, prop in editable_fields(label).items()},
-        "degree": serializers.IntegerField(
-            read_only=True, allow_null=True, help_text="Number of relationships."
-        ),
+        "degree": serializers.IntegerField(read_only=True, allow_null=True, help_text="Number of relationships."),
     }
     if label == NodeLabel.ORGANIZATION:
         fields["former_uids"] = serializers.ListField(
@@ -419,9 +419,7 @@ class TieFactsSerializer(ResponseSerializer):
     source = serializers.CharField(  # type: ignore[assignment]
         source=tie_python_name("source"), allow_null=True, help_text="uid of the source of the evidence."
     )
-    evidence = serializers.CharField(
-        allow_null=True, help_text="The sentence of the source that supports it."
-    )
+    evidence = serializers.CharField(allow_null=True, help_text="The sentence of the source that supports it.")
 
 
 class TieSerializer(TieKeySerializer, TieFactsSerializer):

@@ -40,8 +40,7 @@ urlpatterns = [
 for label, plural in views.PATHS.items():
     node_views = views.NODE_VIEWSETS[label]
     urlpatterns += [
-        path(f"{plural}/", node_views.as_view({"get": "list", "post": "create"}, suffix="List"),
-             name=f"{plural}-list"),
+        path(f"{plural}/", node_views.as_view({"get": "list", "post": "create"}, suffix="List"), name=f"{plural}-list"),
         path(
             f"{plural}/<str:uid>/",
             node_views.as_view(
@@ -55,6 +54,9 @@ for label, plural in views.PATHS.items():
             node_views.as_view({"get": "relationships"}, suffix="Ties"),
             name=f"{plural}-relationships",
         ),
-        path(f"{plural}/<str:uid>/network/", node_views.as_view({"get": "network"}, suffix="Network"),
-             name=f"{plural}-network"),
+        path(
+            f"{plural}/<str:uid>/network/",
+            node_views.as_view({"get": "network"}, suffix="Network"),
+            name=f"{plural}-network",
+        ),
     ]

@@ -59,9 +59,7 @@ WRITE_ERRORS: dict[int, Any] = {
     403: OpenApiResponse(ERROR, description="The user lacks the Django permission for this write."),
 }
 GONE = {
-    308: OpenApiResponse(
-        ERROR, description="Merged into another organization: `Location` names the survivor."
-    ),
+    308: OpenApiResponse(ERROR, description="Merged into another organization: `Location` names the survivor."),
     404: OpenApiResponse(ERROR, description="No node with that uid."),
     410: OpenApiResponse(ERROR, description="The node was deleted."),
 }
@@ -101,9 +99,7 @@ def missing_node(request: Request, label: str, uid: str) -> Response:
 
 def wrong_label(label: str, uid: str) -> Response:
     """Answer for a uid that is not a `label` node's: 404."""
-    return Response(
-        error_body(f"No {label.lower()} with uid '{uid}'.", "not_found"), status=status.HTTP_404_NOT_FOUND
-    )
+    return Response(error_body(f"No {label.lower()} with uid '{uid}'.", "not_found"), status=status.HTTP_404_NOT_FOUND)
 
 
 def error_body(detail: str, code: str) -> dict[str, Any]:
@@ -121,8 +117,11 @@ class TokenView(ObtainAuthToken):
         summary="Exchange a username and password for the user's API token.",
         responses={
             200: s.TokenSerializer,
-            400: OpenApiResponse(FIELD_ERRORS.response, description="A field is missing, or the username and "
-                                 "password do not match an active user (`non_field_errors`)."),
+            400: OpenApiResponse(
+                FIELD_ERRORS.response,
+                description="A field is missing, or the username and "
+                "password do not match an active user (`non_field_errors`).",
+            ),
             429: READ_ERRORS[429],
         },
     )
@@ -147,9 +146,7 @@ class ApiRootView(APIView):
             "redoc",
             "token",
         ]
-        return Response(
-            {name.removesuffix("-list"): api_reverse(f"api:{name}", request=request) for name in names}
-        )
+        return Response({name.removesuffix("-list"): api_reverse(f"api:{name}", request=request) for name in names})
 
 
 # --- Nodes -------------------------------------------------------------------------------------------------
@@ -546,9 +543,7 @@ class RelationshipListView(APIView):
 class RelationshipDetailView(APIView):
     permission_model = "organization"
     write_permissions = ["orgs.change_organization"]
-    REL_UID = OpenApiParameter(
-        "uid", OpenApiTypes.STR, OpenApiParameter.PATH, description="The relationship's uid."
-    )
+    REL_UID = OpenApiParameter("uid", OpenApiTypes.STR, OpenApiParameter.PATH, description="The relationship's uid.")
 
     @extend_schema(
         tags=REL_TAG,
@@ -682,13 +677,10 @@ class ExportView(APIView):
             (200, "application/json"): OpenApiResponse(
                 OpenApiTypes.OBJECT,
                 description=(
-                    "The graph file: sections sources, countries, organizations, events, documents, "
-                    "relationships."
+                    "The graph file: sections sources, countries, organizations, events, documents, relationships."
                 ),
             ),
-            (200, "application/zip"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="nodes.csv and edges.csv."
-            ),
+            (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="nodes.csv and edges.csv."),
             (200, "application/graphml+xml"): OpenApiResponse(OpenApiTypes.STR, description="GraphML."),
             404: ERROR,
             **READ_ERRORS,
@@ -701,8 +693,9 @@ class ExportView(APIView):
     def get(self, request: Request) -> Response | StreamingHttpResponse:
         params = query_params(s.ExportQuery, request)
         if params.get("around"):
-            export = selectors.graph_export(around=params["around"], depth=params["depth"],
-                                            as_of=params.get("as_of"), limit=params["limit"])
+            export = selectors.graph_export(
+                around=params["around"], depth=params["depth"], as_of=params.get("as_of"), limit=params["limit"]
+            )
             if export is None:
                 return Response(
                     error_body(f"No node with uid '{params['around']}'.", "not_found"),
@@ -725,9 +718,7 @@ class ExportView(APIView):
         return response
 
 
-IMPORT_PERMISSIONS = [
-    f"orgs.{action}_{label.value.lower()}" for label in NodeLabel for action in ("add", "change")
-]
+IMPORT_PERMISSIONS = [f"orgs.{action}_{label.value.lower()}" for label in NodeLabel for action in ("add", "change")]
 
 
 class ImportView(APIView):
@@ -763,6 +754,10 @@ class ImportView(APIView):
         changes = graph_diff(batch)
         if not params["dry_run"]:
             write_graph(batch)
-        result = {"dry_run": params["dry_run"], "written": not params["dry_run"], "counts": batch.counts(),
-                  "changes": changes}
+        result = {
+            "dry_run": params["dry_run"],
+            "written": not params["dry_run"],
+            "counts": batch.counts(),
+            "changes": changes,
+        }
         return Response(s.ImportResultSerializer.body(result))

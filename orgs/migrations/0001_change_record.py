@@ -18,15 +18,11 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "at",
-                    models.DateTimeField(
-                        auto_now_add=True, db_index=True, help_text="When the change was committed."
-                    ),
+                    models.DateTimeField(auto_now_add=True, db_index=True, help_text="When the change was committed."),
                 ),
                 (
                     "actor_name",
@@ -53,9 +49,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "label",
-                    models.CharField(
-                        help_text="Node label, or relationship type for relationships.", max_length=40
-                    ),
+                    models.CharField(help_text="Node label, or relationship type for relationships.", max_length=40),
                 ),
                 (
                     "node_uid",
@@ -76,9 +70,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "relationship_uid",
-                    models.CharField(
-                        blank=True, help_text="The relationship changed, if any.", max_length=200
-                    ),
+                    models.CharField(blank=True, help_text="The relationship changed, if any.", max_length=200),
                 ),
                 (
                     "summary",
@@ -86,15 +78,11 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "before",
-                    models.JSONField(
-                        blank=True, help_text="Changed values before (none when created).", null=True
-                    ),
+                    models.JSONField(blank=True, help_text="Changed values before (none when created).", null=True),
                 ),
                 (
                     "after",
-                    models.JSONField(
-                        blank=True, help_text="Changed values after (none when deleted).", null=True
-                    ),
+                    models.JSONField(blank=True, help_text="Changed values after (none when deleted).", null=True),
                 ),
                 (
                     "actor",

@@ -12,9 +12,7 @@ def create_graph_permissions(apps: Apps, schema_editor: BaseDatabaseSchemaEditor
 
 
 def remove_graph_permissions(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    apps.get_model("contenttypes", "ContentType").objects.filter(
-        app_label="orgs", model__in=GRAPH_MODELS
-    ).delete()
+    apps.get_model("contenttypes", "ContentType").objects.filter(app_label="orgs", model__in=GRAPH_MODELS).delete()
 
 
 class Migration(migrations.Migration):

@@ -58,4 +58,3 @@ def client_as_reader(reader) -> APIClient:
     client = APIClient()
     client.force_authenticate(reader)
     return client
-

@@ -22,8 +22,9 @@ from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
 EVIDENCE = {"source_uid": "page", "evidence": "A works with B."}
 
 
-def call(method: str, url: str, token: str, body: Any = None, headers: dict[str, str] | None = None
-         ) -> tuple[int, dict[str, str], Any]:
+def call(
+    method: str, url: str, token: str, body: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], Any]:
     """Send one request; return (status, headers, decoded JSON body or None)."""
     request = urllib.request.Request(
         url,
@@ -78,8 +79,9 @@ def test_forty_clients_appending_an_alias_with_if_match_keep_all_forty(live_serv
         while refused < 200:
             status, headers, body = call("GET", url, token)
             assert status == 200, body
-            written, _, answer = call("PATCH", url, token, {"aliases": [*body["aliases"], f"Alias {index}"]},
-                                      {"If-Match": headers["ETag"]})
+            written, _, answer = call(
+                "PATCH", url, token, {"aliases": [*body["aliases"], f"Alias {index}"]}, {"If-Match": headers["ETag"]}
+            )
             if written == 200:
                 return refused
             assert written == 412, answer
@@ -97,8 +99,9 @@ def test_a_detail_answers_its_version_as_etag_and_each_write_moves_it(client_as_
     services.node_create(label="Organization", uid="body", data={"name": "Body"})
 
     first = client_as_editor.get("/api/organizations/body/")
-    changed = client_as_editor.patch("/api/organizations/body/", {"acronym": "BD"}, format="json",
-                                     HTTP_IF_MATCH=first["ETag"])
+    changed = client_as_editor.patch(
+        "/api/organizations/body/", {"acronym": "BD"}, format="json", HTTP_IF_MATCH=first["ETag"]
+    )
     again = client_as_editor.get("/api/organizations/body/")
 
     assert first["ETag"] == '"1"'
@@ -110,8 +113,7 @@ def test_a_stale_if_match_is_refused_with_412_and_nothing_is_written(client_as_e
     stale = client_as_editor.get("/api/organizations/body/")["ETag"]
     services.node_update(label="Organization", uid="body", data={"description": "Someone else's edit."})
 
-    patched = client_as_editor.patch("/api/organizations/body/", {"acronym": "XX"}, format="json",
-                                     HTTP_IF_MATCH=stale)
+    patched = client_as_editor.patch("/api/organizations/body/", {"acronym": "XX"}, format="json", HTTP_IF_MATCH=stale)
     put = client_as_editor.put("/api/organizations/body/", {"name": "Renamed"}, format="json", HTTP_IF_MATCH=stale)
     deleted = client_as_editor.delete("/api/organizations/body/", HTTP_IF_MATCH=stale)
 
@@ -121,7 +123,11 @@ def test_a_stale_if_match_is_refused_with_412_and_nothing_is_written(client_as_e
     assert patched["ETag"] == '"2"'
     _, now = services.node_get(uid="body")
     assert (now["name"], now["acronym"], now["description"], now["version"]) == (
-        "Body", "BD", "Someone else's edit.", 2)
+        "Body",
+        "BD",
+        "Someone else's edit.",
+        2,
+    )
 
 
 def test_without_if_match_a_write_still_goes_ahead(client_as_editor):
@@ -137,10 +143,10 @@ def test_if_match_star_or_any_listed_current_tag_lets_the_write_through(client_a
     services.node_create(label="Organization", uid="body", data={"name": "Body"})
 
     star = client_as_editor.patch("/api/organizations/body/", {"acronym": "A"}, format="json", HTTP_IF_MATCH="*")
-    listed = client_as_editor.patch("/api/organizations/body/", {"acronym": "B"}, format="json",
-                                    HTTP_IF_MATCH='"1", "2"')
-    weak = client_as_editor.patch("/api/organizations/body/", {"acronym": "C"}, format="json",
-                                  HTTP_IF_MATCH='W/"3"')
+    listed = client_as_editor.patch(
+        "/api/organizations/body/", {"acronym": "B"}, format="json", HTTP_IF_MATCH='"1", "2"'
+    )
+    weak = client_as_editor.patch("/api/organizations/body/", {"acronym": "C"}, format="json", HTTP_IF_MATCH='W/"3"')
 
     assert [star.status_code, listed.status_code, weak.status_code] == [200, 200, 412]
 
@@ -175,8 +181,7 @@ def test_a_relationship_has_its_own_etag_and_a_stale_write_to_it_is_refused(clie
 
     refused = client_as_editor.patch(url, {"qualifier": "close ties"}, format="json", HTTP_IF_MATCH=stale)
     current = client_as_editor.get(url)
-    accepted = client_as_editor.patch(url, {"qualifier": "close ties"}, format="json",
-                                      HTTP_IF_MATCH=current["ETag"])
+    accepted = client_as_editor.patch(url, {"qualifier": "close ties"}, format="json", HTTP_IF_MATCH=current["ETag"])
     deleted = client_as_editor.delete(url, HTTP_IF_MATCH=current["ETag"])
 
     assert (stale, refused.status_code, current.json()["qualifier"]) == ('"1"', 412, None)
@@ -209,8 +214,12 @@ def test_160_bodies_created_at_once_with_one_acronym_all_get_distinct_uids(live_
         pytest.xfail("Neo4j on two shared cores: 160 concurrent creates outlast the 60-120 s timeouts")
     url = f"{live_server.url}/api/organizations/"
 
-    answers = run_at_once(160, lambda index: call(
-        "POST", url, token, {"name": f"Coordination Centre number {index}", "acronym": "CC", "kind": "unit"}))
+    answers = run_at_once(
+        160,
+        lambda index: call(
+            "POST", url, token, {"name": f"Coordination Centre number {index}", "acronym": "CC", "kind": "unit"}
+        ),
+    )
 
     statuses = [status for status, _, _ in answers]
     assert statuses == [201] * 160, [body for status, _, body in answers if status != 201][:3]
@@ -269,13 +278,14 @@ def test_an_import_that_rewrites_a_node_moves_its_version_so_an_older_etag_is_re
     services.node_create(label="Organization", uid="body", data={"name": "Body"})
     stale = client_as_editor.get("/api/organizations/body/")["ETag"]
 
-    graph_file = {"organizations": [
-        {"uid": "body", "name": "Body", "description": "From the file."},
-        {"uid": "newcomer", "name": "Newcomer"},
-    ]}
+    graph_file = {
+        "organizations": [
+            {"uid": "body", "name": "Body", "description": "From the file."},
+            {"uid": "newcomer", "name": "Newcomer"},
+        ]
+    }
     imported = client_as_editor.post("/api/import/", graph_file, format="json")
-    refused = client_as_editor.patch("/api/organizations/body/", {"acronym": "B"}, format="json",
-                                     HTTP_IF_MATCH=stale)
+    refused = client_as_editor.patch("/api/organizations/body/", {"acronym": "B"}, format="json", HTTP_IF_MATCH=stale)
     again = client_as_editor.post("/api/import/", graph_file, format="json")  # changes nothing: versions stay
 
     assert imported.status_code == 200 and refused.status_code == 412 and again.status_code == 200

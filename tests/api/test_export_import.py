@@ -53,9 +53,7 @@ def test_export_then_import_into_an_empty_graph_gives_the_same_graph(
     content = exported.getvalue()  # a streamed body is read as it is downloaded
 
     empty_the_graph()
-    imported = client_as_editor.generic(
-        "POST", "/api/import/", content, content_type=CONTENT_TYPES[export_format]
-    )
+    imported = client_as_editor.generic("POST", "/api/import/", content, content_type=CONTENT_TYPES[export_format])
 
     assert imported.status_code == 200, imported.content[:2000]
     assert imported.json()["written"] is True
@@ -92,15 +90,11 @@ def test_the_graphml_export_declares_typed_keys(sample_graph, anonymous):
     assert len(root.findall("g:graph/g:node", ns)) == cypher("MATCH (n:Node) RETURN count(n) AS n")[0]["n"]
 
 
-def test_a_neighbourhood_export_holds_its_nodes_edges_and_cited_sources(
-    sample_graph, anonymous, client_as_editor
-):
+def test_a_neighbourhood_export_holds_its_nodes_edges_and_cited_sources(sample_graph, anonymous, client_as_editor):
     body = downloaded(anonymous.get("/api/export/?around=attf&depth=1"))
 
     uids = {
-        record["uid"]
-        for section in ("organizations", "countries", "events", "documents")
-        for record in body[section]
+        record["uid"] for section in ("organizations", "countries", "events", "documents") for record in body[section]
     }
     assert "attf" in uids
     assert all(tie["from"] in uids and tie["to"] in uids for tie in body["relationships"])
@@ -156,16 +150,22 @@ def test_an_import_naming_a_deleted_or_merged_away_uid_is_a_400_naming_the_field
         client_as_editor.post("/api/organizations/", {"uid": uid, "name": name}, format="json")
     assert client_as_editor.delete("/api/organizations/gone/").status_code == 204
     organizations_merge(survivor_uid="kp", loser_uid="dp")
-    body = {"organizations": [{"uid": "gone", "name": "Gone Again"}, {"uid": "dp", "name": "Duplicate Again"},
-                              {"uid": "fresh", "name": "Fresh Body"}]}
+    body = {
+        "organizations": [
+            {"uid": "gone", "name": "Gone Again"},
+            {"uid": "dp", "name": "Duplicate Again"},
+            {"uid": "fresh", "name": "Fresh Body"},
+        ]
+    }
 
     response = client_as_editor.post(f"/api/import/?dry_run={str(dry_run).lower()}", body, format="json")
 
     assert response.status_code == 400
     gone, merged = response.json()["problems"]
     assert gone.startswith("organizations[0] (gone): field 'uid': 'gone' is the uid of a node deleted on ")
-    assert merged.startswith("organizations[1] (dp): field 'uid': 'dp' is the former uid of an organization "
-                             "merged into 'kp'")
+    assert merged.startswith(
+        "organizations[1] (dp): field 'uid': 'dp' is the former uid of an organization merged into 'kp'"
+    )
     assert client_as_editor.get("/api/organizations/gone/").status_code == 410
     assert client_as_editor.get("/api/organizations/fresh/").status_code == 404
 
@@ -200,8 +200,10 @@ def test_the_import_command_reports_a_dry_run_then_imports(sample_graph, anonymo
 
 @pytest.mark.no_graph
 def test_graphml_keeps_line_breaks_and_tabs_as_written():
-    data = {"organizations": [{"uid": "a", "name": "A", "description": "one\r\ntwo\rthree\nfour\tfive"}],
-            "relationships": [{"uid": "r", "type": "PART_OF", "from": "a", "to": "b", "evidence": "x\r\ny"}]}
+    data = {
+        "organizations": [{"uid": "a", "name": "A", "description": "one\r\ntwo\rthree\nfour\tfive"}],
+        "relationships": [{"uid": "r", "type": "PART_OF", "from": "a", "to": "b", "evidence": "x\r\ny"}],
+    }
 
     back = formats.from_graphml(formats.to_graphml(data))
 
@@ -222,7 +224,7 @@ def test_graphml_stays_xml_when_a_text_holds_control_characters():
 
 @pytest.mark.no_graph
 def test_a_csv_field_longer_than_the_csv_modules_default_limit_reads_back():
-    text = "word, \"quoted\"\r\n" * 20_000  # 320,000 characters; the csv module stops at 131,072 by default
+    text = 'word, "quoted"\r\n' * 20_000  # 320,000 characters; the csv module stops at 131,072 by default
     data = {"sources": [{"uid": "long", "title": "Long", "text": text}]}
 
     assert formats.from_csv_zip(formats.to_csv_zip(data))["sources"][0]["text"] == text

@@ -25,7 +25,7 @@ def small_pages(monkeypatch):
     monkeypatch.setattr(selectors, "EXPORT_BATCH", 3)
     make.source()
     for i in range(7):
-        make.organization(f"org-{i}", f"Body <{i}> & \"Partners\"", description=f"line one\nline {i}")
+        make.organization(f"org-{i}", f'Body <{i}> & "Partners"', description=f"line one\nline {i}")
     for i in range(6):
         make.tie("COLLABORATES_WITH", f"org-{i}", f"org-{i + 1}")
 
@@ -36,9 +36,7 @@ def whole_file() -> dict:
 
 
 @pytest.mark.parametrize("export_format", ["json", "csv", "graphml"])
-def test_an_export_reads_the_graph_a_short_page_at_a_time_as_it_is_downloaded(
-    small_pages, anonymous, export_format
-):
+def test_an_export_reads_the_graph_a_short_page_at_a_time_as_it_is_downloaded(small_pages, anonymous, export_format):
     with recorded_queries() as queries:
         response = anonymous.get(f"/api/export/?format={export_format}")
         before_download = len(queries)
@@ -76,8 +74,7 @@ def test_the_streamed_csv_and_graphml_hold_the_whole_graph_with_its_text_escaped
     ET.fromstring(graphml)  # well-formed, whatever the names hold
     from_graphml = formats.from_graphml(graphml)
     assert from_graphml["organizations"] == expected["organizations"]
-    assert from_graphml["relationships"] == [{k: str(v) for k, v in tie.items()}
-                                             for tie in expected["relationships"]]
+    assert from_graphml["relationships"] == [{k: str(v) for k, v in tie.items()} for tie in expected["relationships"]]
     assert from_csv["organizations"] == from_graphml["organizations"]
 
 
@@ -96,8 +93,9 @@ def test_an_export_of_an_empty_graph_is_a_file_with_empty_sections(anonymous):
 )
 def test_anonymous_exports_are_throttled_on_their_own_rate(client_fixture, statuses, request, monkeypatch):
     client = request.getfixturevalue(client_fixture)
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES",
-                        {"anon": "100/minute", "export_anon": "2/hour", "user": "100/minute"})
+    monkeypatch.setattr(
+        AnonRateThrottle, "THROTTLE_RATES", {"anon": "100/minute", "export_anon": "2/hour", "user": "100/minute"}
+    )
     cache.clear()
 
     answered = [client.get("/api/export/?format=csv") for _ in range(3)]

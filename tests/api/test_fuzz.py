@@ -37,8 +37,12 @@ from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
 pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
 
 CASES = int(os.environ.get("ATC_FUZZ_CASES", "20"))
-SCHEMA_CHECKS = [status_code_conformance, content_type_conformance, response_headers_conformance,
-                 response_schema_conformance]
+SCHEMA_CHECKS = [
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 SAMPLES = 3  # distinct failure messages kept per operation
 
 
@@ -60,8 +64,10 @@ class OperationTally:
             self.samples.append(text)
 
     def line(self) -> str:
-        return (f"{self.name:<48} {self.cases:>6} {self.server_errors:>5} {self.schema_violations:>6} "
-                f"{self.valid_refused:>9}")
+        return (
+            f"{self.name:<48} {self.cases:>6} {self.server_errors:>5} {self.schema_violations:>6} "
+            f"{self.valid_refused:>9}"
+        )
 
 
 def _failed(check: Callable, case: schemathesis.Case, response: schemathesis.Response) -> BaseException | None:
@@ -91,15 +97,28 @@ def fuzz(base_url: str, *, cases: int, headers: dict[str, str] | None = None) ->
     return tallies
 
 
-def _fuzz_operation(operation: schemathesis.APIOperation, tally: OperationTally, *, base_url: str, cases: int,
-                    headers: dict[str, str] | None, session: requests.Session) -> None:
+def _fuzz_operation(
+    operation: schemathesis.APIOperation,
+    tally: OperationTally,
+    *,
+    base_url: str,
+    cases: int,
+    headers: dict[str, str] | None,
+    session: requests.Session,
+) -> None:
     generated = st.one_of(
         operation.as_strategy(GenerationMode.POSITIVE).map(lambda case: (case, True)),
         operation.as_strategy(GenerationMode.NEGATIVE).map(lambda case: (case, False)),
     )
 
-    @settings(max_examples=cases, deadline=None, phases=[Phase.generate], database=None,
-              suppress_health_check=list(HealthCheck), derandomize=True)
+    @settings(
+        max_examples=cases,
+        deadline=None,
+        phases=[Phase.generate],
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+    )
     @given(generated=generated)
     def call(generated: tuple[schemathesis.Case, bool]) -> None:
         case, valid = generated
@@ -129,8 +148,10 @@ def report(title: str, tallies: list[OperationTally]) -> str:
     """Return the tallies as a table, one operation a line, then the sampled failures."""
     lines = [title, f"{'operation':<48} {'cases':>6} {'5xx':>5} {'schema':>6} {'valid→400':>9}"]
     lines += [tally.line() for tally in tallies]
-    total = [sum(getattr(t, name) for t in tallies)
-             for name in ("cases", "server_errors", "schema_violations", "valid_refused")]
+    total = [
+        sum(getattr(t, name) for t in tallies)
+        for name in ("cases", "server_errors", "schema_violations", "valid_refused")
+    ]
     lines.append(f"{'total':<48} {total[0]:>6} {total[1]:>5} {total[2]:>6} {total[3]:>9}")
     for tally in tallies:
         lines += [f"--- {tally.name}\n{sample}" for sample in tally.samples]

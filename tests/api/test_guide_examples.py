@@ -27,8 +27,11 @@ def guide_blocks(language: str) -> list[str]:
 
 def run(command: list[str], workdir: Path) -> str:
     """Run `command` in `workdir` against the test graph; return its output, failing the test on an error."""
-    env = {**os.environ, "NEO4J_BOLT_URL": settings.NEOMODEL_NEO4J_BOLT_URL,
-           "DJANGO_SETTINGS_MODULE": "atc_graph.settings.test"}
+    env = {
+        **os.environ,
+        "NEO4J_BOLT_URL": settings.NEOMODEL_NEO4J_BOLT_URL,
+        "DJANGO_SETTINGS_MODULE": "atc_graph.settings.test",
+    }
     done = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, f"{command[:2]} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout
@@ -47,7 +50,7 @@ def live_api(live_server, seed_graph, tmp_path) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_the_shell_examples_run_in_order_without_an_http_error(live_api, tmp_path):
     # As written, except that curl fails on an HTTP error status instead of printing the error's body.
-    script = "set -euo pipefail\ncurl() { command curl --fail-with-body \"$@\"; }\n" + "\n".join(
+    script = 'set -euo pipefail\ncurl() { command curl --fail-with-body "$@"; }\n' + "\n".join(
         guide_blocks("sh")
     ).replace(GUIDE_API, live_api)
 

@@ -78,9 +78,15 @@ def test_two_clients_creating_the_same_organization_at_once_leave_exactly_one(li
     assert cypher("MATCH (o:Organization {name: 'Racing Body'}) RETURN count(o) AS n")[0]["n"] == 1
 
 
-def contract_failures(base_url: str, *, writes_only: bool = False, headers: dict[str, str] | None = None,
-                      checks: list = CONTRACT_CHECKS, examples: int = 15,
-                      statuses: Counter | None = None) -> list[str]:
+def contract_failures(
+    base_url: str,
+    *,
+    writes_only: bool = False,
+    headers: dict[str, str] | None = None,
+    checks: list = CONTRACT_CHECKS,
+    examples: int = 15,
+    statuses: Counter | None = None,
+) -> list[str]:
     """Return, per operation of the live schema, what schemathesis found wrong with its generated calls;
     count the (method, status) of every answer in `statuses`."""
     with urllib.request.urlopen(f"{base_url}/api/schema/?format=json", timeout=30) as response:
@@ -128,8 +134,14 @@ def test_the_api_keeps_its_contract_for_an_editor_who_writes(live_server, seed_g
 
     statuses: Counter = Counter()
 
-    failures = contract_failures(live_server.url, writes_only=True, headers={"Authorization": f"Token {token}"},
-                                 checks=writing_checks, examples=10, statuses=statuses)
+    failures = contract_failures(
+        live_server.url,
+        writes_only=True,
+        headers={"Authorization": f"Token {token}"},
+        checks=writing_checks,
+        examples=10,
+        statuses=statuses,
+    )
 
     assert not failures, "\n\n".join(failures)
     written = {method for (method, status), count in statuses.items() if 200 <= status < 300}

@@ -268,12 +268,8 @@ def test_put_replaces_and_patch_changes_some_fields(client_as_editor):
 
     assert (patched["kind"], patched["acronym"]) == ("unit", "ATU")
     assert put.status_code == 200 and put.json()["kind"] == "office"
-    assert (
-        client_as_editor.patch("/api/organizations/atu/", {"uid": "other"}, format="json").status_code == 400
-    )
-    assert (
-        client_as_editor.patch("/api/organizations/none/", {"kind": "unit"}, format="json").status_code == 404
-    )
+    assert client_as_editor.patch("/api/organizations/atu/", {"uid": "other"}, format="json").status_code == 400
+    assert client_as_editor.patch("/api/organizations/none/", {"kind": "unit"}, format="json").status_code == 404
 
 
 def test_renaming_to_a_taken_name_is_a_409(client_as_editor):

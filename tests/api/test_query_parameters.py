@@ -16,7 +16,10 @@ def validated(serializer_class, data):
 def test_absent_parameters_are_left_out_and_defaults_filled_in():
     assert validated(OrganizationListQuery, {}) == {"page_size": 50, "ordering": "name"}
     assert validated(OrganizationListQuery, {"kind": "unit", "page_size": "5"}) == {
-        "kind": "unit", "page_size": 5, "ordering": "name"}
+        "kind": "unit",
+        "page_size": 5,
+        "ordering": "name",
+    }
 
 
 def test_a_required_parameter_left_out_is_named():

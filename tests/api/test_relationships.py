@@ -133,10 +133,12 @@ def test_evidence_not_in_the_text_of_its_source_is_a_400_naming_the_evidence(sma
     uid = client_as_editor.get("/api/relationships/?type=PART_OF").json()["results"][0]["uid"]
     not_on_the_page = {"evidence": ["not found word for word in source 'page'"]}
 
-    created = client_as_editor.post("/api/relationships/", {**NEW_TIE, "evidence": "B and C are old friends."},
-                                    format="json")
-    patched = client_as_editor.patch(f"/api/relationships/{uid}/", {"evidence": "B and C are old friends."},
-                                     format="json")
+    created = client_as_editor.post(
+        "/api/relationships/", {**NEW_TIE, "evidence": "B and C are old friends."}, format="json"
+    )
+    patched = client_as_editor.patch(
+        f"/api/relationships/{uid}/", {"evidence": "B and C are old friends."}, format="json"
+    )
 
     assert (created.status_code, created.json()) == (400, not_on_the_page)
     assert (patched.status_code, patched.json()) == (400, not_on_the_page)

@@ -27,22 +27,66 @@ from orgs.vocabulary import NodeLabel
 from tests.api.test_export_import import CONTENT_TYPES, empty_the_graph, graph_snapshot
 
 FRAGMENTS = [
-    "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', '"', "'", "&", "&amp;", "&#13;", "<", ">",
-    "]]>", "<![CDATA[", "<!--", ",", ";", '","', "\n", "\r\n", "\r", "\t", "  ", "=cmd|' /C calc'!A0", "\\",
-    "\\n", "é", "Ω", "中文", "مرحبا", "\u202e", "\u200b", "\u00a0", "\u2028", "\ufeff", "\U0001f600",
-    '{"a": [1]}', '["x"]', "null", "; ", "a;b", "\x85", "\x0b", "\x0c", "\x1b", "\x01", "\x7f",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    '"',
+    "'",
+    "&",
+    "&amp;",
+    "&#13;",
+    "<",
+    ">",
+    "]]>",
+    "<![CDATA[",
+    "<!--",
+    ",",
+    ";",
+    '","',
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "  ",
+    "=cmd|' /C calc'!A0",
+    "\\",
+    "\\n",
+    "é",
+    "Ω",
+    "中文",
+    "مرحبا",
+    "\u202e",
+    "\u200b",
+    "\u00a0",
+    "\u2028",
+    "\ufeff",
+    "\U0001f600",
+    '{"a": [1]}',
+    '["x"]',
+    "null",
+    "; ",
+    "a;b",
+    "\x85",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x01",
+    "\x7f",
 ]
 hostile_text = st.lists(
     st.one_of(st.sampled_from(FRAGMENTS), st.text(st.characters(exclude_categories=["Cs"]), max_size=12)),
-    min_size=1, max_size=8,
+    min_size=1,
+    max_size=8,
 ).map("".join)
 long_text = st.lists(hostile_text, min_size=20, max_size=120).map(" ".join)
 text = st.one_of(hostile_text, hostile_text, long_text)
 dates = st.sampled_from([None, "1999", "2003-02", "2010-12-31"])
-web_addresses = st.builds(lambda path, query: f"https://example.org/{path}?q={query}",
-                          st.text(st.characters(exclude_categories=["Cs", "Cc", "Zs"]), max_size=10)
-                          .map(lambda s: s.replace("#", "").replace("?", "")),
-                          hostile_text)
+web_addresses = st.builds(
+    lambda path, query: f"https://example.org/{path}?q={query}",
+    st.text(st.characters(exclude_categories=["Cs", "Cc", "Zs"]), max_size=10).map(
+        lambda s: s.replace("#", "").replace("?", "")
+    ),
+    hostile_text,
+)
 COLLABORATION_TYPES = {
     (NodeLabel.ORGANIZATION, NodeLabel.ORGANIZATION): "COLLABORATES_WITH",
     (NodeLabel.ORGANIZATION, NodeLabel.COUNTRY): "LOCATED_IN",
@@ -67,64 +111,124 @@ def unique_name(name: str, index: int) -> str:
 @st.composite
 def graph_files(draw: st.DrawFn) -> dict[str, Any]:
     """Draw a small graph file, every record one the validation accepts."""
+
     def node(label: NodeLabel, record: dict[str, Any]) -> dict[str, Any]:
         record = {k: v for k, v in record.items() if v not in (None, [], "")}
         assume(accepted(label, record))
         return record
 
     organizations = [
-        node(NodeLabel.ORGANIZATION, {
-            "uid": f"org-{i}", "name": unique_name(draw(hostile_text), i), "acronym": draw(st.none() | hostile_text),
-            "aliases": draw(st.lists(hostile_text, max_size=3)), "description": draw(st.none() | text),
-            "founded": draw(dates), "website": draw(st.none() | web_addresses),
-        })
+        node(
+            NodeLabel.ORGANIZATION,
+            {
+                "uid": f"org-{i}",
+                "name": unique_name(draw(hostile_text), i),
+                "acronym": draw(st.none() | hostile_text),
+                "aliases": draw(st.lists(hostile_text, max_size=3)),
+                "description": draw(st.none() | text),
+                "founded": draw(dates),
+                "website": draw(st.none() | web_addresses),
+            },
+        )
         for i in range(draw(st.integers(1, 4)))
     ]
     others = {
-        NodeLabel.COUNTRY: [node(NodeLabel.COUNTRY, {
-            "uid": "country-0", "name": unique_name(draw(hostile_text), 0), "official_name": draw(hostile_text),
-            "aliases": draw(st.lists(hostile_text, max_size=2))})] if draw(st.booleans()) else [],
-        NodeLabel.EVENT: [node(NodeLabel.EVENT, {
-            "uid": "event-0", "name": draw(hostile_text), "start": draw(dates), "place": draw(st.none() | hostile_text),
-            "description": draw(st.none() | text)})] if draw(st.booleans()) else [],
-        NodeLabel.DOCUMENT: [node(NodeLabel.DOCUMENT, {
-            "uid": "document-0", "name": draw(hostile_text), "date": draw(dates),
-            "description": draw(st.none() | text)})] if draw(st.booleans()) else [],
+        NodeLabel.COUNTRY: [
+            node(
+                NodeLabel.COUNTRY,
+                {
+                    "uid": "country-0",
+                    "name": unique_name(draw(hostile_text), 0),
+                    "official_name": draw(hostile_text),
+                    "aliases": draw(st.lists(hostile_text, max_size=2)),
+                },
+            )
+        ]
+        if draw(st.booleans())
+        else [],
+        NodeLabel.EVENT: [
+            node(
+                NodeLabel.EVENT,
+                {
+                    "uid": "event-0",
+                    "name": draw(hostile_text),
+                    "start": draw(dates),
+                    "place": draw(st.none() | hostile_text),
+                    "description": draw(st.none() | text),
+                },
+            )
+        ]
+        if draw(st.booleans())
+        else [],
+        NodeLabel.DOCUMENT: [
+            node(
+                NodeLabel.DOCUMENT,
+                {
+                    "uid": "document-0",
+                    "name": draw(hostile_text),
+                    "date": draw(dates),
+                    "description": draw(st.none() | text),
+                },
+            )
+        ]
+        if draw(st.booleans())
+        else [],
     }
     targets = [(NodeLabel.ORGANIZATION, org["uid"]) for org in organizations[1:]] + [
-        (label, record["uid"]) for label, records in others.items() for record in records]
+        (label, record["uid"]) for label, records in others.items() for record in records
+    ]
     evidence = {uid: draw(hostile_text).strip() for _, uid in targets}
     assume(all(evidence.values()))
     source_text = draw(st.none() | hostile_text)
-    source = node(NodeLabel.SOURCE, {
-        "uid": "source-0", "title": draw(hostile_text), "publisher": draw(st.none() | hostile_text),
-        "url": draw(st.none() | web_addresses),
-        # the evidence must be found in the source's text, word for word
-        "text": "\n\n".join([source_text or "", *evidence.values()]).strip() if draw(st.booleans()) else None,
-    })
+    source = node(
+        NodeLabel.SOURCE,
+        {
+            "uid": "source-0",
+            "title": draw(hostile_text),
+            "publisher": draw(st.none() | hostile_text),
+            "url": draw(st.none() | web_addresses),
+            # the evidence must be found in the source's text, word for word
+            "text": "\n\n".join([source_text or "", *evidence.values()]).strip() if draw(st.booleans()) else None,
+        },
+    )
     relationships = [
-        {k: v for k, v in {
-            "type": COLLABORATION_TYPES[(NodeLabel.ORGANIZATION, label)], "from": organizations[0]["uid"],
-            "to": uid, "since": draw(dates), "qualifier": draw(st.none() | hostile_text),
-            "confidence": draw(st.sampled_from(["stated", "inferred"])), "source": "source-0",
-            "evidence": evidence[uid],
-        }.items() if v is not None}
+        {
+            k: v
+            for k, v in {
+                "type": COLLABORATION_TYPES[(NodeLabel.ORGANIZATION, label)],
+                "from": organizations[0]["uid"],
+                "to": uid,
+                "since": draw(dates),
+                "qualifier": draw(st.none() | hostile_text),
+                "confidence": draw(st.sampled_from(["stated", "inferred"])),
+                "source": "source-0",
+                "evidence": evidence[uid],
+            }.items()
+            if v is not None
+        }
         for label, uid in targets
     ]
     return {
-        "sources": [source], "organizations": organizations, "countries": others[NodeLabel.COUNTRY],
-        "events": others[NodeLabel.EVENT], "documents": others[NodeLabel.DOCUMENT], "relationships": relationships,
+        "sources": [source],
+        "organizations": organizations,
+        "countries": others[NodeLabel.COUNTRY],
+        "events": others[NodeLabel.EVENT],
+        "documents": others[NodeLabel.DOCUMENT],
+        "relationships": relationships,
     }
 
 
 def as_graphml_keeps_it(snapshot: dict[str, Any]) -> dict[str, Any]:
     """Return `snapshot` with its texts as GraphML keeps them: characters XML cannot hold become U+FFFD
     (lists travel as JSON text, which escapes them)."""
+
     def kept(props: dict[str, Any]) -> dict[str, Any]:
         return {k: xml_text(v) if isinstance(v, str) else v for k, v in props.items()}
 
-    return {"nodes": {label: [kept(p) for p in rows] for label, rows in snapshot["nodes"].items()},
-            "relationships": [kept(tie) for tie in snapshot["relationships"]]}
+    return {
+        "nodes": {label: [kept(p) for p in rows] for label, rows in snapshot["nodes"].items()},
+        "relationships": [kept(tie) for tie in snapshot["relationships"]],
+    }
 
 
 def body(response: Any) -> bytes:
@@ -159,8 +263,10 @@ def import_file(client: Any, export_format: str, content: bytes) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("export_format", ["json", "csv", "graphml"])
 def test_export_import_export_gives_the_same_files_and_the_same_graph(anonymous, client_as_editor, export_format):
-    @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                                    HealthCheck.function_scoped_fixture])
+    @settings(
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
+    )
     @given(graph=graph_files())
     def round_trip(graph: dict[str, Any]) -> None:
         empty_the_graph()

@@ -8,9 +8,19 @@ import yaml
 pytestmark = pytest.mark.no_graph
 
 ISSUE_PATHS = [
-    "/api/organizations/", "/api/organizations/{uid}/", "/api/organizations/{uid}/network/", "/api/relationships/",
-    "/api/relationships/{uid}/", "/api/paths/", "/api/stats/", "/api/export/", "/api/import/", "/api/countries/",
-    "/api/events/", "/api/documents/", "/api/sources/",
+    "/api/organizations/",
+    "/api/organizations/{uid}/",
+    "/api/organizations/{uid}/network/",
+    "/api/relationships/",
+    "/api/relationships/{uid}/",
+    "/api/paths/",
+    "/api/stats/",
+    "/api/export/",
+    "/api/import/",
+    "/api/countries/",
+    "/api/events/",
+    "/api/documents/",
+    "/api/sources/",
 ]
 
 
@@ -42,7 +52,8 @@ def test_relationship_types_are_the_graphs_names(schema):
     relationship_type = next(p for p in parameters if p["name"] == "relationship_type")
 
     assert {"COLLABORATES_WITH", "HAS_OBSERVER_STATUS_IN", "COORDINATES", "MERGED_FROM"} <= set(
-        relationship_type["schema"]["enum"])
+        relationship_type["schema"]["enum"]
+    )
 
 
 def test_parameters_and_fields_carry_their_public_names(schema):

@@ -20,9 +20,7 @@ GROUPS: dict[str, list[str]] = {
 
 
 class Command(BaseCommand):
-    help = (
-        'Create the groups "viewer" (read-only admin) and "editor" (edit and merge), with their permissions.'
-    )
+    help = 'Create the groups "viewer" (read-only admin) and "editor" (edit and merge), with their permissions.'
 
     def handle(self, *args: Any, **options: Any) -> None:
         for name, codenames in GROUPS.items():
@@ -30,9 +28,7 @@ class Command(BaseCommand):
             permissions = Permission.objects.filter(content_type__app_label="orgs", codename__in=codenames)
             missing = set(codenames) - set(permissions.values_list("codename", flat=True))
             if missing:
-                self.stderr.write(
-                    f"Missing permissions (run `manage.py migrate` first): {', '.join(sorted(missing))}"
-                )
+                self.stderr.write(f"Missing permissions (run `manage.py migrate` first): {', '.join(sorted(missing))}")
             group.permissions.set(permissions)
             self.stdout.write(
                 f"{'Created' if created else 'Updated'} group '{name}' with {len(permissions)} permissions."

@@ -15,8 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", nargs="?", type=Path, help="the graph file (default: the seed graph)")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="validate and report what would be created or updated; write nothing")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="validate and report what would be created or updated; write nothing"
+        )
         parser.add_argument("--progress", action="store_true", help="print progress while writing")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -27,8 +28,7 @@ class Command(BaseCommand):
             if options["dry_run"]:
                 batch = validate_graph(data)
                 diff = graph_diff(batch)
-                self.stdout.write(f"{path} is valid; nothing was written. It would write: "
-                                  f"{_summary(batch.counts())}")
+                self.stdout.write(f"{path} is valid; nothing was written. It would write: {_summary(batch.counts())}")
                 for name, change in sorted(diff.items()):
                     self.stdout.write(f"  {name}: would create {change['create']}, update {change['update']}")
                 return

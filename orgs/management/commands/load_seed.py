@@ -12,8 +12,10 @@ from orgs.seeding import seed_load_if_empty
 
 
 class Command(BaseCommand):
-    help = ("Load the seed graph if the graph is empty (no node, no tombstone); otherwise write nothing. "
-            "`manage.py upgrade_seed` adds a newer seed's facts to a graph in use.")
+    help = (
+        "Load the seed graph if the graph is empty (no node, no tombstone); otherwise write nothing. "
+        "`manage.py upgrade_seed` adds a newer seed's facts to a graph in use."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", nargs="?", type=Path, help="the seed file (default: the project's seed graph)")
@@ -27,8 +29,12 @@ class Command(BaseCommand):
         except GraphUnavailable as error:
             raise CommandError(f"The graph server cannot be reached: {error}") from None
         if counts is None:
-            self.stdout.write("The graph is in use, so the seed was not loaded: left the graph as it is "
-                              "(`manage.py upgrade_seed` previews what a newer seed would add).")
+            self.stdout.write(
+                "The graph is in use, so the seed was not loaded: left the graph as it is "
+                "(`manage.py upgrade_seed` previews what a newer seed would add)."
+            )
         else:
-            self.stdout.write(f"Loaded the seed graph {path} into the empty graph: "
-                              + ", ".join(f"{count} {name}" for name, count in sorted(counts.items())))
+            self.stdout.write(
+                f"Loaded the seed graph {path} into the empty graph: "
+                + ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
+            )

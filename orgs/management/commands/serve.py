@@ -72,8 +72,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         addrport = options["addrport"]
         if settings.DEBUG:
-            self.stderr.write(f"Warning: DEBUG is on ({settings.SETTINGS_MODULE}); `make run` serves with "
-                              "atc_graph.settings.onebox. For development use `make dev`.")
+            self.stderr.write(
+                f"Warning: DEBUG is on ({settings.SETTINGS_MODULE}); `make run` serves with "
+                "atc_graph.settings.onebox. For development use `make dev`."
+            )
         stop_on_sigterm()
         server = watchdog = web = None
         try:
@@ -85,8 +87,10 @@ class Command(BaseCommand):
                 watchdog = graph_watchdog(server, self.stdout)
             web = start_web_server(addrport)
             if wait_until_listening(addrport, web):
-                self.stdout.write(f"ATC Graph: http://{addrport}/   admin: http://{addrport}/admin/ "
-                                  "(create the first account with `make admin-user`). Ctrl-C stops it.")
+                self.stdout.write(
+                    f"ATC Graph: http://{addrport}/   admin: http://{addrport}/admin/ "
+                    "(create the first account with `make admin-user`). Ctrl-C stops it."
+                )
             code = web.wait()
             raise CommandError(f"The web server stopped (exit code {code}); stopping the graph server too.")
         except KeyboardInterrupt:

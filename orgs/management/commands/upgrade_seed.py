@@ -13,9 +13,11 @@ from orgs.validation import ValidationFailed
 
 
 class Command(BaseCommand):
-    help = ("Preview (or with --apply, write in one transaction) what the seed file adds to the graph: new "
-            "nodes, new relationships, values for properties the graph has none for. What editors changed, "
-            "deleted, merged or removed is left as it is.")
+    help = (
+        "Preview (or with --apply, write in one transaction) what the seed file adds to the graph: new "
+        "nodes, new relationships, values for properties the graph has none for. What editors changed, "
+        "deleted, merged or removed is left as it is."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", nargs="?", type=Path, help="the seed file (default: the project's seed graph)")
@@ -35,7 +37,9 @@ class Command(BaseCommand):
         if plan.is_empty:
             self.stdout.write(f"The graph already has everything {path} adds; nothing to write.")
         elif options["apply"]:
-            self.stdout.write(f"Upgraded the graph to {path}: the additions above were written in one "
-                              "transaction and recorded in the change history.")
+            self.stdout.write(
+                f"Upgraded the graph to {path}: the additions above were written in one "
+                "transaction and recorded in the change history."
+            )
         else:
             self.stdout.write("Nothing was written (a preview); run with --apply to write the additions above.")
