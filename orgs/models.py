@@ -42,7 +42,8 @@ class Tie(StructuredRel):
     """Every relationship: its period, its footing, and the evidence it rests on."""
 
     uid = StringProperty(
-        help_text="Stable identifier of this relationship: a hash of its start, type and end, so unique by construction."
+        help_text="Stable identifier of this relationship: a hash of its start, type and end, "
+        "so unique by construction."
     )
     since = StringProperty(help_text="When it began: 2003, 2003-02 or 2003-02-14.")
     until = StringProperty(help_text="When it ended, if it did (same form as since).")

@@ -17,9 +17,9 @@ NEOMODEL_MAX_CONNECTION_POOL_SIZE = 200
 # Kept answers (orgs/response_cache.py) are off unless a test turns them on; writes advance the generation here.
 ATC_RESPONSE_CACHE = False
 CACHES = {
-    **CACHES,
+    **CACHES,  # noqa: F405
     "responses": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",  # noqa: F405
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "responses",
     },
 }
