@@ -93,11 +93,11 @@ def main() -> None:
     add_server_arguments(parser)
     args = parser.parse_args()
     organizations = int(100_000 * args.scale)
-    relationships = int(500_000 * args.scale)
+    relationship_count = int(500_000 * args.scale)
 
     with benchmark_graph(args):
         started = time.perf_counter()
-        import_graph(synthetic_graph(organizations, relationships))
+        import_graph(synthetic_graph(organizations, relationship_count))
         counts = selectors.graph_counts()
         nodes, ties = sum(counts["nodes"].values()), sum(counts["relationships"].values())
         print(

@@ -101,8 +101,8 @@ def org_name(i: int) -> str:
     return f"{rng.choice(SCOPES)} {rng.choice(TOPICS)} {rng.choice(BODIES)} {i}"
 
 
-def synthetic_graph(organizations: int, relationships: int, seed: int = 7) -> dict[str, Any]:
-    """Return a graph file with `organizations` bodies and `relationships` ties (see the module's docstring)."""
+def synthetic_graph(organizations: int, relationship_count: int, seed: int = 7) -> dict[str, Any]:
+    """Return a graph file with `organizations` bodies and `relationship_count` ties (see the module's docstring)."""
     rng = random.Random(seed)
     orgs = []
     for i in range(organizations):
@@ -137,7 +137,7 @@ def synthetic_graph(organizations: int, relationships: int, seed: int = 7) -> di
         for other in rng.sample(range(HUBS, organizations), min(HUB_TIES, max(0, organizations - HUBS))):
             tie(rng.choice(ORG_TYPES), org_uid(other), org_uid(hub))
     seen: set[tuple[int, int]] = set()
-    while len(ties) < relationships and organizations > HUBS + 1:
+    while len(ties) < relationship_count and organizations > HUBS + 1:
         a, b = rng.randrange(HUBS, organizations), rng.randrange(HUBS, organizations)
         if a != b and (a, b) not in seen and (b, a) not in seen:  # no pair twice, whatever the type
             seen.add((a, b))

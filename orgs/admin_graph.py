@@ -36,7 +36,7 @@ from django.utils.text import capfirst
 from neomodel import ArrayProperty, IntegerProperty
 from neomodel.properties import Property
 
-from orgs.cypher import rel_type as known_rel_type
+from orgs.cypher import checked_type as known_type
 from orgs.graph import read_cypher, write_transaction
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -250,7 +250,7 @@ class GraphQuerySet:
         """Return the nodes with a `rel_type` relationship (either way) to the node `other_uid`."""
         clone = self._clone()
         name = clone._param(other_uid)
-        clone._conditions.append(f"EXISTS {{ (n)-[:{known_rel_type(rel_type)}]-(:Node {{uid: ${name}}}) }}")
+        clone._conditions.append(f"EXISTS {{ (n)-[:{known_type(rel_type)}]-(:Node {{uid: ${name}}}) }}")
         return clone
 
     def order_by(self, *fields: str) -> GraphQuerySet:

@@ -14,7 +14,7 @@ def node_label(label: str) -> str:
     return NodeLabel(label).value
 
 
-def rel_type(name: str) -> str:
+def checked_type(name: str) -> str:
     """Return `name` if the vocabulary knows it, so it can be placed in a query's text."""
     if name not in RELATIONSHIP_TYPES:
         raise ValueError(f"unknown relationship type {name!r}")
@@ -68,7 +68,7 @@ def create_ties(rel: str, fields: tuple[str, ...]) -> str:
         "UNWIND range(0, size($uid) - 1) AS i "
         "MATCH (a) WHERE elementId(a) = $start[i] "
         "MATCH (b) WHERE elementId(b) = $end[i] "
-        f"CREATE (a)-[r:{rel_type(rel)} {{uid: $uid[i], version: 1{properties}}}]->(b) "
+        f"CREATE (a)-[r:{checked_type(rel)} {{uid: $uid[i], version: 1{properties}}}]->(b) "
         "RETURN count(r) AS written"
     )
 
@@ -83,7 +83,7 @@ def merge_ties(rel: str) -> str:
         f"UNWIND $rows AS row "
         f"MATCH (a:Node {{uid: row.start}}) "
         f"MATCH (b:Node {{uid: row.end}}) "
-        f"MERGE (a)-[r:{rel_type(rel)}]->(b) ON CREATE SET r.uid = row.uid "
+        f"MERGE (a)-[r:{checked_type(rel)}]->(b) ON CREATE SET r.uid = row.uid "
         f"SET r.version = coalesce(r.version, 0) + CASE WHEN {CHANGES.format(var='r')} THEN 1 ELSE 0 END "
         "SET r += row.props RETURN count(r) AS written"
     )
@@ -98,7 +98,7 @@ def _property(field: str) -> str:
 def existing_ties(rel: str) -> str:
     """Count how many of the `$rows` ({start, end}) already have a `rel` relationship (for a dry run)."""
     return (
-        f"UNWIND $rows AS row MATCH (:Node {{uid: row.start}})-[r:{rel_type(rel)}]->(:Node {{uid: row.end}}) "
+        f"UNWIND $rows AS row MATCH (:Node {{uid: row.start}})-[r:{checked_type(rel)}]->(:Node {{uid: row.end}}) "
         "RETURN count(DISTINCT r) AS existing"
     )
 
@@ -129,7 +129,7 @@ COUNT_RELATIONSHIPS_BY_TYPE = "MATCH ()-[r]->() RETURN type(r) AS type, count(*)
 
 def tie_uid_index(rel: str) -> str:
     """Create the range index that finds a `rel` relationship by its uid."""
-    return f"CREATE INDEX tie_uid_{rel_type(rel).lower()} IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.uid)"
+    return f"CREATE INDEX tie_uid_{checked_type(rel).lower()} IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.uid)"
 
 
 NODE_BY_UID = f"MATCH (n:Node {{uid: $uid}}) RETURN properties(n) AS props, {kind_of('n')} AS label"
@@ -211,7 +211,7 @@ RETURN count(m) AS refreshed
 def find_tie(rel: str) -> str:
     """Return the uid of the `rel` relationship from `$start` to `$end`, if any: either way for a symmetric type
     (the graph's side of `orgs.validation.tie_orientations`)."""
-    arrow = "-" if RELATIONSHIP_TYPES[rel_type(rel)].symmetric else "->"
+    arrow = "-" if RELATIONSHIP_TYPES[checked_type(rel)].symmetric else "->"
     return f"MATCH (:Node {{uid: $start}})-[r:{rel}]{arrow}(:Node {{uid: $end}}) RETURN r.uid AS uid LIMIT 1"
 
 
@@ -219,7 +219,7 @@ def create_tie(rel: str) -> str:
     """Create one `rel` relationship from `$start` to `$end` with `$props`; refresh both ends' degree."""
     return (
         f"MATCH (a:Node {{uid: $start}}) MATCH (b:Node {{uid: $end}}) "
-        f"CREATE (a)-[r:{rel_type(rel)}]->(b) SET r += $props, r.version = 1 "
+        f"CREATE (a)-[r:{checked_type(rel)}]->(b) SET r += $props, r.version = 1 "
         "SET a.degree = COUNT { (a)--() }, b.degree = COUNT { (b)--() } "
         "RETURN properties(r) AS props"
     )
@@ -228,7 +228,7 @@ def create_tie(rel: str) -> str:
 def tie_by_uid(rel: str) -> str:
     """Return the `rel` relationship `$uid` with its ends' uids and kinds."""
     return (
-        f"MATCH (a:Node)-[r:{rel_type(rel)} {{uid: $uid}}]->(b:Node) "
+        f"MATCH (a:Node)-[r:{checked_type(rel)} {{uid: $uid}}]->(b:Node) "
         f"RETURN properties(r) AS props, a.uid AS start, b.uid AS end, "
         f"{kind_of('a')} AS start_label, {kind_of('b')} AS end_label"
     )
@@ -237,7 +237,7 @@ def tie_by_uid(rel: str) -> str:
 def tie_for_write(rel: str) -> str:
     """Take the `rel` relationship `$uid` for writing (as NODE_FOR_WRITE does a node); return its version."""
     return (
-        f"MATCH ()-[r:{rel_type(rel)} {{uid: $uid}}]->() SET r.version = coalesce(r.version, 0) "
+        f"MATCH ()-[r:{checked_type(rel)} {{uid: $uid}}]->() SET r.version = coalesce(r.version, 0) "
         "RETURN r.version AS version"
     )
 
@@ -245,7 +245,7 @@ def tie_for_write(rel: str) -> str:
 def update_tie(rel: str) -> str:
     """Set `$props` on the `rel` relationship `$uid` and count the write in its version; return its properties."""
     return (
-        f"MATCH ()-[r:{rel_type(rel)} {{uid: $uid}}]->() SET r += $props, r.version = coalesce(r.version, 0) + 1 "
+        f"MATCH ()-[r:{checked_type(rel)} {{uid: $uid}}]->() SET r += $props, r.version = coalesce(r.version, 0) + 1 "
         "RETURN properties(r) AS props"
     )
 
@@ -253,7 +253,7 @@ def update_tie(rel: str) -> str:
 def delete_tie(rel: str) -> str:
     """Delete the `rel` relationship `$uid` and refresh both ends' degree; return how many were deleted."""
     return (
-        f"MATCH (a:Node)-[r:{rel_type(rel)} {{uid: $uid}}]->(b:Node) DELETE r "
+        f"MATCH (a:Node)-[r:{checked_type(rel)} {{uid: $uid}}]->(b:Node) DELETE r "
         "WITH a, b SET a.degree = COUNT { (a)--() }, b.degree = COUNT { (b)--() } RETURN count(*) AS deleted"
     )
 
@@ -308,7 +308,7 @@ def copy_ties_from(rel: str) -> str:
     """Create a `rel` relationship from `$node` to each of `$rows` {other, props}."""
     return (
         "MATCH (n:Node {uid: $node}) UNWIND $rows AS row MATCH (o:Node {uid: row.other}) "
-        f"CREATE (n)-[r:{rel_type(rel)}]->(o) SET r += row.props RETURN count(r) AS created"
+        f"CREATE (n)-[r:{checked_type(rel)}]->(o) SET r += row.props RETURN count(r) AS created"
     )
 
 
@@ -316,7 +316,7 @@ def copy_ties_to(rel: str) -> str:
     """Create a `rel` relationship from each of `$rows` {other, props} to `$node`."""
     return (
         "MATCH (n:Node {uid: $node}) UNWIND $rows AS row MATCH (o:Node {uid: row.other}) "
-        f"CREATE (o)-[r:{rel_type(rel)}]->(n) SET r += row.props RETURN count(r) AS created"
+        f"CREATE (o)-[r:{checked_type(rel)}]->(n) SET r += row.props RETURN count(r) AS created"
     )
 
 

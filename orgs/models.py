@@ -1,6 +1,6 @@
 """The graph schema: neomodel node classes and the one relationship model.
 
-Labels are the class names. Every relationship type in `orgs.vocabulary.RELATIONSHIP_TYPES` uses the `Tie`
+Labels are the class names. Every relationship type in `orgs.vocabulary.RELATIONSHIP_TYPES` uses the `RelationshipModel`
 model, so every edge carries the same evidence fields; each node class gets its relationships from that
 vocabulary (see `GraphNode.__init_subclass__`), never a list of its own. Writes go through `orgs.services` and
 the loader, which validate and keep `search_text` and `degree` current; these classes only describe the shape.
@@ -38,7 +38,7 @@ def choices_of(enum: type[Choice]) -> dict[str, str]:
     return {member.value: member.label for member in enum}
 
 
-class Tie(StructuredRel):
+class RelationshipModel(StructuredRel):
     """Every relationship: its period, its footing, and the evidence it rests on."""
 
     uid = StringProperty(
@@ -72,7 +72,7 @@ def relationships_from(label: str) -> dict[str, RelationshipDefinition]:
             continue
         end = str(next(iter(rel.end_labels))) if len(rel.end_labels) == 1 else GraphNode.__name__
         declare = Relationship if rel.symmetric else RelationshipTo
-        relationships[rel.name.lower()] = declare(f"{__name__}.{end}", rel.name, model=Tie)
+        relationships[rel.name.lower()] = declare(f"{__name__}.{end}", rel.name, model=RelationshipModel)
     return relationships
 
 

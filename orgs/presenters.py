@@ -117,8 +117,8 @@ def period(tie: dict[str, Any]) -> str:
 
 def verb(rel_type: str, outgoing: bool) -> str:
     """Return how a tie reads from the node at its start (`outgoing`) or at its end."""
-    rel = RELATIONSHIP_TYPES[rel_type]
-    return rel.forward if outgoing else rel.backward
+    entry = RELATIONSHIP_TYPES[rel_type]
+    return entry.forward if outgoing else entry.backward
 
 
 def tie_view(tie: dict[str, Any], titles: dict[str, dict[str, Any]]) -> dict[str, Any]:

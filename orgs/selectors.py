@@ -63,9 +63,9 @@ def node_profile(*, uid: str, as_of: str | None = None, per_group: int = 25) -> 
 
 def node_ties_page_query(rel_type: str) -> str:
     """Return the query for one page of a node's `rel_type` ties in one direction, keyset on (name, uid)."""
-    rel = RELATIONSHIP_TYPES[rel_type].name
+    type_name = RELATIONSHIP_TYPES[rel_type].name
     return f"""
-MATCH (n:Node {{uid: $uid}})-[r:{rel}]-(m:Node)
+MATCH (n:Node {{uid: $uid}})-[r:{type_name}]-(m:Node)
 WHERE (startNode(r) = n) = $outgoing AND m <> n AND {valid_on_clause("r")}
   AND ($after_name IS NULL OR {q.name_of("m")} > $after_name
        OR ({q.name_of("m")} = $after_name AND m.uid > $after_uid))
@@ -638,9 +638,9 @@ RELATIONSHIP_FILTERS = f"""
 
 def relationship_list_query(rel_type: str) -> str:
     """Return one page of `rel_type` relationships anywhere in the graph, keyset on uid."""
-    rel = RELATIONSHIP_TYPES[rel_type].name
+    type_name = RELATIONSHIP_TYPES[rel_type].name
     return f"""
-MATCH (a:Node)-[r:{rel}]->(b:Node)
+MATCH (a:Node)-[r:{type_name}]->(b:Node)
 WHERE ($after IS NULL OR r.uid > $after) AND {RELATIONSHIP_FILTERS}
 RETURN {RELATIONSHIP_ROW} ORDER BY r.uid LIMIT $limit
 """
@@ -726,9 +726,9 @@ def export_nodes_page_query(label: str) -> str:
 
 def export_ties_page_query(rel_type: str) -> str:
     """Return up to `$limit` `rel_type` relationships whose uid sorts after `$after` as export rows, by uid."""
-    rel = RELATIONSHIP_TYPES[rel_type].name
+    type_name = RELATIONSHIP_TYPES[rel_type].name
     return (
-        f"MATCH (a:Node)-[r:{rel}]->(b:Node) WHERE r.uid > $after RETURN {RELATIONSHIP_ROW} ORDER BY r.uid LIMIT $limit"
+        f"MATCH (a:Node)-[r:{type_name}]->(b:Node) WHERE r.uid > $after RETURN {RELATIONSHIP_ROW} ORDER BY r.uid LIMIT $limit"
     )
 
 

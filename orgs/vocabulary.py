@@ -128,7 +128,7 @@ class Confidence(Choice):
     INFERRED = "inferred"  # follows from the sentence and its context on the page
 
 
-# The properties every relationship may carry besides its uid (the Tie model in orgs/models.py), in the order
+# The properties every relationship may carry besides its uid (the RelationshipModel in orgs/models.py), in the order
 # every list of them (forms, exports, queries) uses; the one list of a relationship's fields.
 TIE_PROPERTIES = ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
 # What graph files and the API call those of them they name otherwise: TIE_PUBLIC_NAMES, below.

@@ -28,9 +28,9 @@ def test_every_relationship_type_is_documented_with_the_kinds_it_joins(rel):
 def test_the_schema_drawing_joins_exactly_the_kinds_the_vocabulary_joins():
     drawing = DATA_MODEL.read_text().split("```mermaid", 1)[1].split("```", 1)[0]
     drawn = {
-        (start, rel_type, end)
+        (start, type_name, end)
         for start, types, end in re.findall(r'^\s*(\w+) -- "?([A-Z_ ·<br/>]+?)"? --> (\w+)$', drawing, re.M)
-        for rel_type in re.split(r" · |<br/>", types)
+        for type_name in re.split(r" · |<br/>", types)
     }
 
     declared = {

@@ -422,7 +422,7 @@ class TieFactsSerializer(ResponseSerializer):
     evidence = serializers.CharField(allow_null=True, help_text="The sentence of the source that supports it.")
 
 
-class TieSerializer(TieKeySerializer, TieFactsSerializer):
+class RelationshipOfNodeSerializer(TieKeySerializer, TieFactsSerializer):
     direction = DirectionField()
     other = NodeSummarySerializer()
 
@@ -432,7 +432,7 @@ class TieGroupSerializer(ResponseSerializer):
     direction = DirectionField()
     reads = serializers.CharField(help_text="How the type reads from this node, e.g. 'is a member of'.")
     total = serializers.IntegerField()
-    ties = TieSerializer(many=True)
+    ties = RelationshipOfNodeSerializer(many=True)
     next = serializers.URLField(allow_null=True, help_text="The next page of this group, if it has more.")
 
 

@@ -197,7 +197,7 @@ class NodeViewSet(ViewSet):
         cls.serializer = s.NODE_SERIALIZERS[name]
         cls.detail_serializer = s.NODE_DETAIL_SERIALIZERS[name]
         cls.page_serializer = s.page_serializer(cls.list_item, f"{name}Page")
-        cls.tie_page_serializer = s.page_serializer(s.TieSerializer, f"{name}TiePage")
+        cls.tie_page_serializer = s.page_serializer(s.RelationshipOfNodeSerializer, f"{name}RelationshipOfNodePage")
         cls.network_serializer = type(f"{name}NetworkSerializer", (s.NetworkSerializer,), {})
         extend_schema_view(**node_schemas(cls))(cls)
 
@@ -314,7 +314,7 @@ class NodeViewSet(ViewSet):
         more = len(rows) > size
         rows = rows[:size]
         keyset = (rows[-1]["other"]["name"], rows[-1]["other"]["uid"]) if more else None
-        return Response(page(request, s.TieSerializer.bodies(rows), page_size=size, next_keyset=keyset))
+        return Response(page(request, s.RelationshipOfNodeSerializer.bodies(rows), page_size=size, next_keyset=keyset))
 
     @action(detail=True, methods=["get"])
     @cached_api_read
