@@ -108,16 +108,16 @@ def paired_medians(api: Callable[[], Any], raw: Callable[[], Any], repeat: int) 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 100,000 organizations, 500,000 ties")
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 100,000 organizations, 500,000 relationships")
     parser.add_argument("--repeat", type=int, default=100, help="timed calls per case")
     parser.add_argument("--warmup", type=int, default=100, help="untimed rounds of every call first")
     add_server_arguments(parser)
     args = parser.parse_args()
 
     with benchmark_graph(args) as graph:
-        n_orgs, n_ties = int(100_000 * args.scale), int(500_000 * args.scale)
-        print(f"Generating {n_orgs:,} organizations and {n_ties:,} relationships …", flush=True)
-        import_synthetic_graph(synthetic_graph(n_orgs, n_ties))
+        n_orgs, n_relationships = int(100_000 * args.scale), int(500_000 * args.scale)
+        print(f"Generating {n_orgs:,} organizations and {n_relationships:,} relationships …", flush=True)
+        import_synthetic_graph(synthetic_graph(n_orgs, n_relationships))
         run_benchmark(graph, n_orgs, args.repeat, args.warmup)
 
 
@@ -167,7 +167,7 @@ def api_cases(n_orgs: int) -> list[tuple[str, str]]:
         ),
         ("search q=", "/api/organizations/?q=regional%20police&page_size=50"),
         (f"detail, ordinary ({ordinary['uid']})", f"/api/organizations/{ordinary['uid']}/"),
-        (f"detail, hub ({hub['degree']} ties)", f"/api/organizations/{hub['uid']}/"),
+        (f"detail, hub ({hub['degree']} relationships)", f"/api/organizations/{hub['uid']}/"),
         (
             "neighbourhood depth 2, cap 500",
             f"/api/organizations/{ordinary['uid']}/network/?depth=2&limit=500",
@@ -192,7 +192,7 @@ def page_cases(n_orgs: int) -> list[tuple[str, str]]:
 
 
 def sample_nodes(n_orgs: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], list[str]]:
-    """Return a hub, an ordinary organization (8–12 ties), one 90 % down the name order, and a random pair."""
+    """Return a hub, an ordinary organization (8–12 relationships), one 90 % down the name order, and a random pair."""
     hub = selectors.hubs(limit=1)[0]
     ordinary = cypher("MATCH (o:Organization) WHERE o.degree >= 8 AND o.degree <= 12 RETURN o.uid AS uid LIMIT 1")[0]
     deep = cypher(

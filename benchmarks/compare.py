@@ -44,7 +44,7 @@ SECTION_LABELS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 100,000 organizations, 500,000 ties")
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 100,000 organizations, 500,000 relationships")
     parser.add_argument("--repeat", type=int, default=50, help="timed calls per case")
     parser.add_argument("--warmup", type=int, default=30, help="untimed rounds of every call first")
     parser.add_argument("--heap", default="4g", help="each server's heap (the import is one transaction)")
@@ -108,7 +108,7 @@ def run_one(args: argparse.Namespace) -> dict[str, Any]:
     server_args = argparse.Namespace(
         heap=args.heap, neo4j_url=None, neo4j_server=args.neo4j_server if args.only == "neo4j" else None
     )
-    n_orgs, n_ties = int(100_000 * args.scale), int(500_000 * args.scale)
+    n_orgs, n_relationships = int(100_000 * args.scale), int(500_000 * args.scale)
     with benchmark_graph(server_args) as graph:
         assert graph.pid is not None
         memory = {"idle": resident_mb(graph.pid)}
@@ -125,13 +125,13 @@ def run_one(args: argparse.Namespace) -> dict[str, Any]:
             # Both loads once on a small graph first: the server's JIT then has compiled both paths, and neither
             # timed load pays for it (the first load on a fresh server was twice as slow as the second).
             print("Warming up: the plain load and the import of a small graph …", flush=True)
-            small = synthetic_graph(max(1000, n_orgs // 50), max(5000, n_ties // 50))
+            small = synthetic_graph(max(1000, n_orgs // 50), max(5000, n_relationships // 50))
             plain_load(driver, graph.database, small)
             emptied()
             import_graph(small)
             emptied()
-            print(f"Generating {n_orgs:,} organizations and {n_ties:,} relationships …", flush=True)
-            data = synthetic_graph(n_orgs, n_ties)
+            print(f"Generating {n_orgs:,} organizations and {n_relationships:,} relationships …", flush=True)
+            data = synthetic_graph(n_orgs, n_relationships)
             plain_s = plain_load(driver, graph.database, data)
             print(f"Plain UNWIND load: {plain_s:.1f} s", flush=True)
             emptied()
@@ -176,11 +176,11 @@ def plain_load(driver: Any, database: str | None, data: dict[str, Any]) -> float
                     "props": {key: value for key, value in record.items() if key not in NOT_PROPERTIES},
                 }
             )
-        for rel, rows in by_type.items():
+        for relationship_type, rows in by_type.items():
             for start in range(0, len(rows), BATCH):
                 tx.run(
                     f"UNWIND $rows AS row MATCH (a:Node {{uid: row.from}}) MATCH (b:Node {{uid: row.to}}) "
-                    f"CREATE (a)-[r:{rel}]->(b) SET r = row.props",
+                    f"CREATE (a)-[r:{relationship_type}]->(b) SET r = row.props",
                     rows=rows[start : start + BATCH],
                 ).consume()
         tx.commit()

@@ -9,7 +9,7 @@ graph of benchmarks/synthetic.py. A client thread then calls the app (Django's W
 calls it: an organization page, the explorer's JSON, the API's list and detail) in a loop, and the script
 
 1. kills the server (SIGKILL) while the client reads, waits, starts it again on the same data directory;
-2. starts importing a second graph (new organizations with ties to the first graph's, its countries and sources
+2. starts importing a second graph (new organizations with relationships to the first graph's, its countries and sources
    written again: one transaction), kills the server once the import is writing relationships, starts it again.
 
 For each it prints the time from the kill to the first 503, the slowest 503, the time from the server answering
@@ -90,26 +90,28 @@ def wait_for_status(loop: ReadLoop, status: int, after: float, timeout: float) -
 def graph_state() -> tuple[int, int, str]:
     """Return the graph's node count, relationship count and a checksum over every property of both."""
     nodes = cypher("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
-    ties = cypher("MATCH (a)-[r]->(b) RETURN type(r) AS type, a.uid AS start, b.uid AS end, properties(r) AS props")
+    relationships = cypher(
+        "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.uid AS start, b.uid AS end, properties(r) AS props"
+    )
     digest = hashlib.sha256()
     for line in sorted(json.dumps([sorted(row["labels"]), row["props"]], sort_keys=True, default=str) for row in nodes):
         digest.update(line.encode())
-    for line in sorted(json.dumps(row, sort_keys=True, default=str) for row in ties):
+    for line in sorted(json.dumps(row, sort_keys=True, default=str) for row in relationships):
         digest.update(line.encode())
-    return len(nodes), len(ties), digest.hexdigest()[:16]
+    return len(nodes), len(relationships), digest.hexdigest()[:16]
 
 
 def second_graph(organizations: int, relationships: int) -> dict[str, Any]:
-    """Return a graph file of new organizations (other uids and names than the first graph's), its ties among
+    """Return a graph file of new organizations (other uids and names than the first graph's), its relationships among
     them, to the first graph's organizations, its countries and sources (those written again, unchanged)."""
     data = synthetic_graph(organizations, relationships, seed=11)
     for record in data["organizations"]:
         record["uid"] = "new-" + record["uid"]
         record["name"] = "New " + record["name"]
-    for tie in data["relationships"]:
+    for relationship in data["relationships"]:
         for end in ("from", "to"):
-            if tie[end].startswith("org-") and (tie["type"] == "LOCATED_IN" or end == "from"):
-                tie[end] = "new-" + tie[end]  # the hubs stay the first graph's: ties into it
+            if relationship[end].startswith("org-") and (relationship["type"] == "LOCATED_IN" or end == "from"):
+                relationship[end] = "new-" + relationship[end]  # the hubs stay the first graph's: relationships into it
     return data
 
 
@@ -148,7 +150,7 @@ def episode(name: str, loop: ReadLoop, server: EmbeddedServerProcess, down_for: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 5,000 organizations, 20,000 ties")
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 5,000 organizations, 20,000 relationships")
     parser.add_argument("--down", type=float, default=3.0, help="seconds the server stays down")
     parser.add_argument("--heap", default="1g", help="graph server heap")
     args = parser.parse_args()
@@ -195,12 +197,12 @@ def run(server: EmbeddedServerProcess, down_for: float, organizations: int, rela
 
     before = graph_state()
     data = second_graph(organizations, relationships)
-    writing_ties = threading.Event()
+    writing_relationships = threading.Event()
     outcome: list[str] = []
 
     def progress(what: str, done: int, total: int) -> None:
-        if what.isupper():  # a relationship type: the nodes are written, the ties are being written
-            writing_ties.set()
+        if what.isupper():  # a relationship type: the nodes are written, the relationships are being written
+            writing_relationships.set()
 
     def run_import() -> None:
         try:
@@ -211,7 +213,7 @@ def run(server: EmbeddedServerProcess, down_for: float, organizations: int, rela
 
     importer = threading.Thread(target=run_import, name="import")
     importer.start()
-    if not writing_ties.wait(timeout=120):
+    if not writing_relationships.wait(timeout=120):
         raise SystemExit("the import never reached its relationships")
     episode("kill -9 during an import (one transaction, relationships half written)", loop, server, down_for)
     importer.join()
@@ -219,7 +221,7 @@ def run(server: EmbeddedServerProcess, down_for: float, organizations: int, rela
     reader.join()
     after = graph_state()
     print(f"  import                               {outcome[0] if outcome else 'no outcome'}")
-    print(f"  before the import (nodes, ties, sum) {before}")
+    print(f"  before the import (nodes, relationships, sum) {before}")
     print(f"  after recovery                       {after}")
     print(f"  graph equals its last committed state: {'yes' if after == before else 'NO'}")
 

@@ -4,7 +4,7 @@ runserver), the same request mix in the same run, on a graph of 20,000 organizat
     .venv/bin/python benchmarks/load.py                       # 2,000 requests from 20 clients against each
     .venv/bin/python benchmarks/load.py --requests 500 --clients 10 --scale 0.05
 
-Builds the synthetic graph of benchmarks/synthetic.py (--scale 0.2: 20,000 organizations, 100,000 ties) through
+Builds the synthetic graph of benchmarks/synthetic.py (--scale 0.2: 20,000 organizations, 100,000 relationships) through
 the real import into a temporary data directory, and gives each server a copy of it. Starts both as their make
 targets do (`manage.py serve` / `manage.py dev`, each with its own embedded graph server), sends each --warm-up
 untimed requests, then the same --requests requests of the mix to each from --clients concurrent clients
@@ -278,7 +278,7 @@ def capacity(name: str, outcome: Outcome, cores: int, *, one_interpreter: bool) 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=0.2, help="fraction of 100k organizations / 500k ties")
+    parser.add_argument("--scale", type=float, default=0.2, help="fraction of 100k organizations / 500k relationships")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--warm-up", type=int, default=200)

@@ -6,7 +6,7 @@
 
 Starts its own embedded graph server (ArcadeDB's Bolt endpoint, 4 GB heap) on free ports in a temporary
 directory (or a real Neo4j with --neo4j-server, or uses the Neo4j at --neo4j-url), imports the synthetic graph
-of benchmarks/synthetic.py (a few hubs with a thousand ties each), then times each selector the pages call
+of benchmarks/synthetic.py (a few hubs with a thousand relationships each), then times each selector the pages call
 (median of --repeat runs over varied inputs) and the organization page end to end.
 This is a script that prints numbers, not a test.
 """
@@ -88,7 +88,7 @@ def median_ms(run: Callable[[Any], Any], inputs: list[Any]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="fraction of 100k organizations / 500k ties")
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of 100k organizations / 500k relationships")
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per measurement")
     add_server_arguments(parser)
     args = parser.parse_args()
@@ -99,9 +99,9 @@ def main() -> None:
         started = time.perf_counter()
         import_graph(synthetic_graph(organizations, relationship_count))
         counts = selectors.graph_counts()
-        nodes, ties = sum(counts["nodes"].values()), sum(counts["relationships"].values())
+        nodes, relationships = sum(counts["nodes"].values()), sum(counts["relationships"].values())
         print(
-            f"Generated and imported {nodes:,} nodes and {ties:,} relationships in "
+            f"Generated and imported {nodes:,} nodes and {relationships:,} relationships in "
             f"{time.perf_counter() - started:.0f} s"
         )
         report(args.repeat, organizations)
@@ -118,8 +118,8 @@ def report(repeat: int, organizations: int) -> list[tuple[str, float]]:
 
     def page_graph(uid: str) -> None:
         profile = selectors.node_profile(uid=uid, per_group=25)
-        ties = [tie for group in profile["groups"] for tie in group["ties"]]
-        selectors.source_titles(uids=[tie["source_uid"] for tie in ties])
+        relationships = [relationship for group in profile["groups"] for relationship in group["relationships"]]
+        selectors.source_titles(uids=[relationship["source_uid"] for relationship in relationships])
 
     with recorded_queries() as queries:
         assert client.get(f"/organizations/{hubs[0]}/") == 200

@@ -4,7 +4,8 @@ one, a real Neo4j started with the shared launcher, or a Neo4j at a URL.
     synthetic_graph(100_000, 500_000)  # the issues' scale: a loader-format mapping (see docs/data-model.md)
 
 Every organization is located in one of 50 countries; five hubs (as INTERPOL or the UN would be) have a
-thousand ties each; the other ties join random pairs of ordinary bodies with one of the organization-to-
+thousand relationships each; the other relationships join random pairs of ordinary bodies with one of the organization-
+to-
 organization types. Names mix a scope, a topic and a kind of body, so searches such as "border police" or
 "anti-terror" find thousands of candidates, as on a real graph of that size.
 """
@@ -27,7 +28,7 @@ from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_p
 from orgs.neo4j_server import neo4j_server
 
 HUBS = 5
-HUB_TIES = 1000
+HUB_RELATIONSHIPS = 1000
 COUNTRIES = 50
 SOURCES = 10
 ORG_TYPES = [
@@ -102,7 +103,8 @@ def org_name(i: int) -> str:
 
 
 def synthetic_graph(organizations: int, relationship_count: int, seed: int = 7) -> dict[str, Any]:
-    """Return a graph file with `organizations` bodies and `relationship_count` ties (see the module's docstring)."""
+    """Return a graph file with `organizations` bodies and `relationship_count` relationships (see the module's
+    docstring)."""
     rng = random.Random(seed)
     orgs = []
     for i in range(organizations):
@@ -116,39 +118,39 @@ def synthetic_graph(organizations: int, relationship_count: int, seed: int = 7) 
                 "founded": str(rng.randint(1950, 2020)),
             }
         )
-    ties: list[dict[str, Any]] = []
+    relationships: list[dict[str, Any]] = []
 
-    def tie(rel: str, start: str, end: str) -> None:
+    def relationship(relationship_type: str, start: str, end: str) -> None:
         since = str(rng.randint(1990, 2024)) if rng.random() < 0.6 else None
-        ties.append(
+        relationships.append(
             {
-                "type": rel,
+                "type": relationship_type,
                 "from": start,
                 "to": end,
                 "source": f"source-{rng.randrange(SOURCES)}",
-                "evidence": f"Evidence sentence number {len(ties)}.",
+                "evidence": f"Evidence sentence number {len(relationships)}.",
                 **({"since": since} if since else {}),
             }
         )
 
     for i in range(organizations):
-        tie("LOCATED_IN", org_uid(i), f"country-{rng.randrange(COUNTRIES):02d}")
+        relationship("LOCATED_IN", org_uid(i), f"country-{rng.randrange(COUNTRIES):02d}")
     for hub in range(min(HUBS, organizations)):
-        for other in rng.sample(range(HUBS, organizations), min(HUB_TIES, max(0, organizations - HUBS))):
-            tie(rng.choice(ORG_TYPES), org_uid(other), org_uid(hub))
+        for other in rng.sample(range(HUBS, organizations), min(HUB_RELATIONSHIPS, max(0, organizations - HUBS))):
+            relationship(rng.choice(ORG_TYPES), org_uid(other), org_uid(hub))
     seen: set[tuple[int, int]] = set()
-    while len(ties) < relationship_count and organizations > HUBS + 1:
+    while len(relationships) < relationship_count and organizations > HUBS + 1:
         a, b = rng.randrange(HUBS, organizations), rng.randrange(HUBS, organizations)
         if a != b and (a, b) not in seen and (b, a) not in seen:  # no pair twice, whatever the type
             seen.add((a, b))
-            tie(rng.choice(ORG_TYPES), org_uid(a), org_uid(b))
+            relationship(rng.choice(ORG_TYPES), org_uid(a), org_uid(b))
     return {
         "sources": [{"uid": f"source-{i}", "title": f"Annual report {2000 + i}"} for i in range(SOURCES)],
         "countries": [
             {"uid": f"country-{i:02d}", "name": f"Country {i:02d}", "iso_code": f"C{i:02d}"} for i in range(COUNTRIES)
         ],
         "organizations": orgs,
-        "relationships": ties,
+        "relationships": relationships,
     }
 
 

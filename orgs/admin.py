@@ -27,8 +27,8 @@ from orgs.graph import AlreadyExists
 from orgs.history import change_records_of
 from orgs.models import ChangeRecord, Country, Document, Event, Organization, Source
 from orgs.search import fold
-from orgs.validation import ValidationFailed, clean_node_properties, clean_tie, tie_key, whole_number
-from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, TIE_PROPERTIES, Confidence, NodeLabel
+from orgs.validation import ValidationFailed, clean_node_properties, clean_relationship, relationship_key, whole_number
+from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_PROPERTIES, RELATIONSHIP_TYPES, Confidence, NodeLabel
 
 admin.site.site_header = "ATC Graph administration"
 admin.site.site_title = "ATC Graph admin"
@@ -113,18 +113,21 @@ class NodeAdmin(GraphNodeAdmin):
             raise refusal(error) from error
 
     def deletion_preview(self, node: Any) -> list[str]:
-        return [f"Relationship: {tie_sentence(node, tie)}" for tie in admin_selectors.node_ties(uid=node.uid)]
+        return [
+            f"Relationship: {relationship_sentence(node, relationship)}"
+            for relationship in admin_selectors.node_relationships(uid=node.uid)
+        ]
 
     def history_records(self, pk: str) -> list[ChangeRecord]:
         return list(change_records_of(uid=pk))
 
 
-def tie_sentence(node: Any, tie: dict[str, Any]) -> str:
+def relationship_sentence(node: Any, relationship: dict[str, Any]) -> str:
     """Return how a relationship of `node` reads from its side: 'X is part of Y'."""
-    definition = RELATIONSHIP_TYPES[tie["type"]]
-    if tie["outgoing"]:
-        return f"{node} {definition.forward} {tie['other_name']}"
-    return f"{node} {definition.backward} {tie['other_name']}"
+    definition = RELATIONSHIP_TYPES[relationship["type"]]
+    if relationship["outgoing"]:
+        return f"{node} {definition.forward} {relationship['other_name']}"
+    return f"{node} {definition.backward} {relationship['other_name']}"
 
 
 class NameSearchMixin:
@@ -159,11 +162,18 @@ def relation_choices(label: str) -> list[tuple[str, str]]:
     `TYPE>` means the node is the start ("is part of"), `TYPE<` that it is the end ("includes").
     """
     choices = []
-    for rel in RELATIONSHIP_TYPES.values():
-        if label in rel.start_labels:
-            choices.append((f"{rel.name}>", rel.forward))
-        if label in rel.end_labels:
-            choices.append((f"{rel.name}<", f"{rel.backward} (from the other end)" if rel.symmetric else rel.backward))
+    for relationship_type in RELATIONSHIP_TYPES.values():
+        if label in relationship_type.start_labels:
+            choices.append((f"{relationship_type.name}>", relationship_type.forward))
+        if label in relationship_type.end_labels:
+            choices.append(
+                (
+                    f"{relationship_type.name}<",
+                    f"{relationship_type.backward} (from the other end)"
+                    if relationship_type.symmetric
+                    else relationship_type.backward,
+                )
+            )
     return choices
 
 
@@ -206,8 +216,8 @@ class RelationshipForm(forms.Form):
     def existing(self) -> bool:
         return bool(self.initial.get("uid"))
 
-    def tie_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data.get(name) for name in TIE_PROPERTIES}
+    def relationship_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in RELATIONSHIP_PROPERTIES}
 
 
 class BaseRelationshipFormSet(forms.BaseFormSet):
@@ -217,17 +227,17 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
 
     def __init__(self, *args: Any, node_uid: str | None, label: str, **kwargs: Any) -> None:
         self.node_uid, self.label = node_uid, label
-        self.ties = admin_selectors.node_ties(uid=node_uid) if node_uid else []
+        self.relationships = admin_selectors.node_relationships(uid=node_uid) if node_uid else []
         kwargs["initial"] = [
             {
-                "uid": tie["props"].get("uid"),
-                "version": tie["props"].get("version") or 0,
-                "relation": f"{tie['type']}{'>' if tie['outgoing'] else '<'}",
-                "other": tie["other"],
-                "other_name": tie["other_name"],
-                **{name: tie["props"].get(name) for name in TIE_PROPERTIES},
+                "uid": relationship["props"].get("uid"),
+                "version": relationship["props"].get("version") or 0,
+                "relation": f"{relationship['type']}{'>' if relationship['outgoing'] else '<'}",
+                "other": relationship["other"],
+                "other_name": relationship["other_name"],
+                **{name: relationship["props"].get(name) for name in RELATIONSHIP_PROPERTIES},
             }
-            for tie in self.ties
+            for relationship in self.relationships
         ]
         kwargs["form_kwargs"] = {
             "relations": relation_choices(label),
@@ -252,10 +262,10 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
         for form in self.forms:
             if not form.has_changed() and not form.existing or self.ticked_for_deletion(form):
                 continue
-            rel_type, direction = form.cleaned_data["relation"][:-1], form.cleaned_data["relation"][-1]
+            relationship_type, direction = form.cleaned_data["relation"][:-1], form.cleaned_data["relation"][-1]
             other = form.cleaned_data["other"].strip()
             start, end = (node_uid, other) if direction == ">" else (other, node_uid)
-            key = tie_key(rel_type, start, end)
+            key = relationship_key(relationship_type, start, end)
             if key in seen:
                 form.add_error("other", "The same relationship is listed twice.")
                 continue
@@ -269,7 +279,14 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
                 continue
             start_label, end_label = (self.label, other_label) if direction == ">" else (other_label, self.label)
             try:
-                props = clean_tie(rel_type, start_label, end_label, start or "(new)", end or "(new)", form.tie_data())
+                props = clean_relationship(
+                    relationship_type,
+                    start_label,
+                    end_label,
+                    start or "(new)",
+                    end or "(new)",
+                    form.relationship_data(),
+                )
                 services.relationship_source_check(props)
             except ValidationFailed as error:
                 for field, messages_ in error.errors.items():
@@ -291,22 +308,22 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
                 elif form.existing:
                     services.relationship_update(
                         uid=form.initial["uid"],
-                        data=form.tie_data(),
+                        data=form.relationship_data(),
                         actor=request.user,
                         expected_versions=expected,
                     )
                 else:
-                    rel_type, direction = (
+                    relationship_type, direction = (
                         form.cleaned_data["relation"][:-1],
                         form.cleaned_data["relation"][-1],
                     )
                     other = other.strip()
                     start, end = (node_uid, other) if direction == ">" else (other, node_uid)
                     services.relationship_create(
-                        rel_type=rel_type,
+                        relationship_type=relationship_type,
                         start_uid=start,
                         end_uid=end,
-                        data=form.tie_data(),
+                        data=form.relationship_data(),
                         actor=request.user,
                     )
             except services.StaleVersion as error:
@@ -424,7 +441,7 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
             page_number = 1
         per_page = 100
         total, rows = admin_selectors.relationship_page(
-            rel_type=filters["type"],
+            relationship_type=filters["type"],
             source_uid=filters["source"],
             confidence=filters["confidence"],
             node_uid=filters["node"],
@@ -496,8 +513,11 @@ class OrganizationAdmin(NameSearchMixin, NodeAdmin):
             "uids": uids,
             "survivor": survivor,
             "loser": loser,
-            "moved": [tie_sentence(plan["survivor"]["name"], tie) for tie in plan["moved"]],
-            "dropped": [(tie_sentence(plan["loser"]["name"], tie), tie["reason"]) for tie in plan["dropped"]],
+            "moved": [relationship_sentence(plan["survivor"]["name"], relationship) for relationship in plan["moved"]],
+            "dropped": [
+                (relationship_sentence(plan["loser"]["name"], relationship), relationship["reason"])
+                for relationship in plan["dropped"]
+            ],
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/orgs/organization/merge_preview.html", context)

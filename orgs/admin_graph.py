@@ -246,11 +246,11 @@ class GraphQuerySet:
     def exclude(self, *args: Q, **kwargs: Any) -> GraphQuerySet:
         return self._where(Q(*args, **kwargs), negate=True)
 
-    def where_related(self, rel_type: str, other_uid: str) -> GraphQuerySet:
-        """Return the nodes with a `rel_type` relationship (either way) to the node `other_uid`."""
+    def where_related(self, relationship_type: str, other_uid: str) -> GraphQuerySet:
+        """Return the nodes with a `relationship_type` relationship (either way) to the node `other_uid`."""
         clone = self._clone()
         name = clone._param(other_uid)
-        clone._conditions.append(f"EXISTS {{ (n)-[:{known_type(rel_type)}]-(:Node {{uid: ${name}}}) }}")
+        clone._conditions.append(f"EXISTS {{ (n)-[:{known_type(relationship_type)}]-(:Node {{uid: ${name}}}) }}")
         return clone
 
     def order_by(self, *fields: str) -> GraphQuerySet:
@@ -373,7 +373,9 @@ class GraphQuerySet:
         name = self.pk_name if name == "pk" else name
         if not self._has(name) or operator not in LOOKUPS:
             raise FieldError(f"unsupported lookup {lookup!r} on {self.model.__name__}")
-        is_list = isinstance(self.model.defined_properties(aliases=False, rels=False)[name], ArrayProperty)
+        is_list = isinstance(
+            self.model.defined_properties(aliases=False, rels=False)[name], ArrayProperty
+        )
         prop = f"n.{name}"
         if operator == "isnull":
             empty = f"({prop} IS NULL OR size({prop}) = 0)" if is_list else f"({prop} IS NULL OR {prop} = '')"

@@ -24,14 +24,14 @@ def source_choices() -> list[tuple[str, str]]:
     return [(row["uid"], row["title"]) for row in read_cypher(q.SOURCES)]
 
 
-def node_ties(*, uid: str) -> list[dict[str, Any]]:
+def node_relationships(*, uid: str) -> list[dict[str, Any]]:
     """Return every relationship of node `uid`: type, `outgoing`, the other end's uid and name, properties."""
-    return read_cypher(q.TIES_OF_NODE, {"uid": uid})
+    return read_cypher(q.RELATIONSHIPS_OF_NODE, {"uid": uid})
 
 
 def relationship_page(
     *,
-    rel_type: str | None = None,
+    relationship_type: str | None = None,
     source_uid: str | None = None,
     confidence: str | None = None,
     node_uid: str | None = None,
@@ -39,7 +39,7 @@ def relationship_page(
     limit: int = 100,
 ) -> tuple[int, list[dict[str, Any]]]:
     """Return how many relationships match the filters, and the `limit` of them from `offset`."""
-    params = {"type": rel_type, "source": source_uid, "confidence": confidence, "node": node_uid}
+    params = {"type": relationship_type, "source": source_uid, "confidence": confidence, "node": node_uid}
     total = read_cypher(q.RELATIONSHIP_COUNT, params)[0]["count"]
     rows = read_cypher(q.RELATIONSHIP_PAGE, {**params, "offset": offset, "limit": limit}) if total > offset else []
     return total, rows

@@ -44,9 +44,9 @@ def add_to_counts(deltas: Mapping[str, int]) -> None:
         cypher(q.ADD_TO_COUNTS, {"shard": _shard_of_this_thread(), "deltas": changes})
 
 
-def ties_removed_with(uid: str) -> dict[str, int]:
+def relationships_removed_with(uid: str) -> dict[str, int]:
     """Return {type: -count} for the relationships a DETACH DELETE of node `uid` removes."""
-    return {row["type"]: -row["count"] for row in cypher(q.TIES_OF_NODE_BY_TYPE, {"uid": uid})}
+    return {row["type"]: -row["count"] for row in cypher(q.RELATIONSHIPS_OF_NODE_BY_TYPE, {"uid": uid})}
 
 
 def _shards_set(first: Mapping[str, int], others: Mapping[str, int]) -> None:

@@ -55,11 +55,12 @@ UPDATE_NODES = (
 )
 
 
-def create_ties(rel: str, fields: tuple[str, ...]) -> str:
-    """Create `rel` relationships from column lists: `$start`/`$end` element ids (from `create_nodes` or
+def create_relationships(relationship_type: str, fields: tuple[str, ...]) -> str:
+    """Create `relationship_type` relationships from column lists: `$start`/`$end` element ids (from `create_nodes` or
     `EXISTING_UIDS` in the same transaction), `$uid` and one list per property in `fields`; return how many.
 
-    Only for ties that cannot exist yet (one end is new): no MERGE, and no uid lookups. The loader sends ties
+    Only for relationships that cannot exist yet (one end is new): no MERGE, and no uid lookups. The loader sends
+    relationships
     with the same properties together, so no column holds nulls: the server decodes every null it is sent,
     for nothing (an edge of six properties, three of them null, took a third longer than one of three).
     """
@@ -68,22 +69,22 @@ def create_ties(rel: str, fields: tuple[str, ...]) -> str:
         "UNWIND range(0, size($uid) - 1) AS i "
         "MATCH (a) WHERE elementId(a) = $start[i] "
         "MATCH (b) WHERE elementId(b) = $end[i] "
-        f"CREATE (a)-[r:{checked_type(rel)} {{uid: $uid[i], version: 1{properties}}}]->(b) "
+        f"CREATE (a)-[r:{checked_type(relationship_type)} {{uid: $uid[i], version: 1{properties}}}]->(b) "
         "RETURN count(r) AS written"
     )
 
 
-def merge_ties(rel: str) -> str:
-    """Create or update `rel` relationships from `$rows` of {start, end, uid, props}; return how many.
+def merge_relationships(relationship_type: str) -> str:
+    """Create or update `relationship_type` relationships from `$rows` of {start, end, uid, props}; return how many.
 
-    For ties whose two ends were already in the graph. The ends are found by uid on the `Node` label alone:
+    For relationships whose two ends were already in the graph. The ends are found by uid on the `Node` label alone:
     ArcadeDB uses the `Node(uid)` index only for a single-label match.
     """
     return (
         f"UNWIND $rows AS row "
         f"MATCH (a:Node {{uid: row.start}}) "
         f"MATCH (b:Node {{uid: row.end}}) "
-        f"MERGE (a)-[r:{checked_type(rel)}]->(b) ON CREATE SET r.uid = row.uid "
+        f"MERGE (a)-[r:{checked_type(relationship_type)}]->(b) ON CREATE SET r.uid = row.uid "
         f"SET r.version = coalesce(r.version, 0) + CASE WHEN {CHANGES.format(var='r')} THEN 1 ELSE 0 END "
         "SET r += row.props RETURN count(r) AS written"
     )
@@ -95,10 +96,11 @@ def _property(field: str) -> str:
     return field
 
 
-def existing_ties(rel: str) -> str:
-    """Count how many of the `$rows` ({start, end}) already have a `rel` relationship (for a dry run)."""
+def existing_relationships(relationship_type: str) -> str:
+    """Count how many of the `$rows` ({start, end}) already have a `relationship_type` relationship (for a dry run)."""
     return (
-        f"UNWIND $rows AS row MATCH (:Node {{uid: row.start}})-[r:{checked_type(rel)}]->(:Node {{uid: row.end}}) "
+        f"UNWIND $rows AS row "
+        f"MATCH (:Node {{uid: row.start}})-[r:{checked_type(relationship_type)}]->(:Node {{uid: row.end}}) "
         "RETURN count(DISTINCT r) AS existing"
     )
 
@@ -127,9 +129,11 @@ COUNT_NODES_BY_LABEL = f"MATCH (n:Node) RETURN {kind_of('n')} AS label, count(*)
 COUNT_RELATIONSHIPS_BY_TYPE = "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count ORDER BY type"
 
 
-def tie_uid_index(rel: str) -> str:
-    """Create the range index that finds a `rel` relationship by its uid."""
-    return f"CREATE INDEX tie_uid_{checked_type(rel).lower()} IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.uid)"
+def relationship_uid_index(relationship_type: str) -> str:
+    """Create the range index that finds a `relationship_type` relationship by its uid."""
+    # The name is the one data directories made before already hold (an equivalent index under a new name is an error).
+    name = f"tie_uid_{checked_type(relationship_type).lower()}"
+    return f"CREATE INDEX {name} IF NOT EXISTS FOR ()-[r:{relationship_type}]-() ON (r.uid)"
 
 
 NODE_BY_UID = f"MATCH (n:Node {{uid: $uid}}) RETURN properties(n) AS props, {kind_of('n')} AS label"
@@ -208,52 +212,59 @@ RETURN count(m) AS refreshed
 """
 
 
-def find_tie(rel: str) -> str:
-    """Return the uid of the `rel` relationship from `$start` to `$end`, if any: either way for a symmetric type
-    (the graph's side of `orgs.validation.tie_orientations`)."""
-    arrow = "-" if RELATIONSHIP_TYPES[checked_type(rel)].symmetric else "->"
-    return f"MATCH (:Node {{uid: $start}})-[r:{rel}]{arrow}(:Node {{uid: $end}}) RETURN r.uid AS uid LIMIT 1"
+def find_relationship(relationship_type: str) -> str:
+    """Return the uid of the `relationship_type` relationship from `$start` to `$end`, if any: either way for a
+    symmetric type
+    (the graph's side of `orgs.validation.relationship_orientations`)."""
+    arrow = "-" if RELATIONSHIP_TYPES[checked_type(relationship_type)].symmetric else "->"
+    return (
+        f"MATCH (:Node {{uid: $start}})-[r:{relationship_type}]{arrow}(:Node {{uid: $end}}) RETURN r.uid AS uid LIMIT 1"
+    )
 
 
-def create_tie(rel: str) -> str:
-    """Create one `rel` relationship from `$start` to `$end` with `$props`; refresh both ends' degree."""
+def create_relationship(relationship_type: str) -> str:
+    """Create one `relationship_type` relationship from `$start` to `$end` with `$props`; refresh both ends' degree."""
     return (
         f"MATCH (a:Node {{uid: $start}}) MATCH (b:Node {{uid: $end}}) "
-        f"CREATE (a)-[r:{checked_type(rel)}]->(b) SET r += $props, r.version = 1 "
+        f"CREATE (a)-[r:{checked_type(relationship_type)}]->(b) SET r += $props, r.version = 1 "
         "SET a.degree = COUNT { (a)--() }, b.degree = COUNT { (b)--() } "
         "RETURN properties(r) AS props"
     )
 
 
-def tie_by_uid(rel: str) -> str:
-    """Return the `rel` relationship `$uid` with its ends' uids and kinds."""
+def relationship_by_uid(relationship_type: str) -> str:
+    """Return the `relationship_type` relationship `$uid` with its ends' uids and kinds."""
     return (
-        f"MATCH (a:Node)-[r:{checked_type(rel)} {{uid: $uid}}]->(b:Node) "
+        f"MATCH (a:Node)-[r:{checked_type(relationship_type)} {{uid: $uid}}]->(b:Node) "
         f"RETURN properties(r) AS props, a.uid AS start, b.uid AS end, "
         f"{kind_of('a')} AS start_label, {kind_of('b')} AS end_label"
     )
 
 
-def tie_for_write(rel: str) -> str:
-    """Take the `rel` relationship `$uid` for writing (as NODE_FOR_WRITE does a node); return its version."""
+def relationship_for_write(relationship_type: str) -> str:
+    """Take the `relationship_type` relationship `$uid` for writing (as NODE_FOR_WRITE does a node); return its
+    version."""
     return (
-        f"MATCH ()-[r:{checked_type(rel)} {{uid: $uid}}]->() SET r.version = coalesce(r.version, 0) "
+        f"MATCH ()-[r:{checked_type(relationship_type)} {{uid: $uid}}]->() SET r.version = coalesce(r.version, 0) "
         "RETURN r.version AS version"
     )
 
 
-def update_tie(rel: str) -> str:
-    """Set `$props` on the `rel` relationship `$uid` and count the write in its version; return its properties."""
+def update_relationship(relationship_type: str) -> str:
+    """Set `$props` on the `relationship_type` relationship `$uid` and count the write in its version; return its
+    properties."""
     return (
-        f"MATCH ()-[r:{checked_type(rel)} {{uid: $uid}}]->() SET r += $props, r.version = coalesce(r.version, 0) + 1 "
+        f"MATCH ()-[r:{checked_type(relationship_type)} {{uid: $uid}}]->() "
+        "SET r += $props, r.version = coalesce(r.version, 0) + 1 "
         "RETURN properties(r) AS props"
     )
 
 
-def delete_tie(rel: str) -> str:
-    """Delete the `rel` relationship `$uid` and refresh both ends' degree; return how many were deleted."""
+def delete_relationship(relationship_type: str) -> str:
+    """Delete the `relationship_type` relationship `$uid` and refresh both ends' degree; return how many were
+    deleted."""
     return (
-        f"MATCH (a:Node)-[r:{checked_type(rel)} {{uid: $uid}}]->(b:Node) DELETE r "
+        f"MATCH (a:Node)-[r:{checked_type(relationship_type)} {{uid: $uid}}]->(b:Node) DELETE r "
         "WITH a, b SET a.degree = COUNT { (a)--() }, b.degree = COUNT { (b)--() } RETURN count(*) AS deleted"
     )
 
@@ -287,7 +298,7 @@ def range_index(label: str, prop: str) -> str:
 # --- Merging two organizations ---------------------------------------------------------------------------
 
 # Every relationship of `$uid`, either way: its type, whether it starts at the node, and the other end.
-TIES_OF_NODE = f"""
+RELATIONSHIPS_OF_NODE = f"""
 MATCH (n:Node {{uid: $uid}})-[r]-(o:Node)
 RETURN type(r) AS type, startNode(r) = n AS outgoing, o.uid AS other,
        {name_of("o", "o.uid")} AS other_name, properties(r) AS props
@@ -304,19 +315,19 @@ DELETE_MERGED_ORGANIZATION = (
 )
 
 
-def copy_ties_from(rel: str) -> str:
-    """Create a `rel` relationship from `$node` to each of `$rows` {other, props}."""
+def copy_relationships_from(relationship_type: str) -> str:
+    """Create a `relationship_type` relationship from `$node` to each of `$rows` {other, props}."""
     return (
         "MATCH (n:Node {uid: $node}) UNWIND $rows AS row MATCH (o:Node {uid: row.other}) "
-        f"CREATE (n)-[r:{checked_type(rel)}]->(o) SET r += row.props RETURN count(r) AS created"
+        f"CREATE (n)-[r:{checked_type(relationship_type)}]->(o) SET r += row.props RETURN count(r) AS created"
     )
 
 
-def copy_ties_to(rel: str) -> str:
-    """Create a `rel` relationship from each of `$rows` {other, props} to `$node`."""
+def copy_relationships_to(relationship_type: str) -> str:
+    """Create a `relationship_type` relationship from each of `$rows` {other, props} to `$node`."""
     return (
         "MATCH (n:Node {uid: $node}) UNWIND $rows AS row MATCH (o:Node {uid: row.other}) "
-        f"CREATE (o)-[r:{checked_type(rel)}]->(n) SET r += row.props RETURN count(r) AS created"
+        f"CREATE (o)-[r:{checked_type(relationship_type)}]->(n) SET r += row.props RETURN count(r) AS created"
     )
 
 
@@ -360,7 +371,10 @@ LIVE_COUNTS = (
     "RETURN {"
     + ", ".join(
         [f"{label.value}: COUNT {{ MATCH (n:{label.value}) }}" for label in NodeLabel]
-        + [f"{rel}: COUNT {{ MATCH ()-[r:{rel}]->() }}" for rel in sorted(RELATIONSHIP_TYPES)]
+        + [
+            f"{relationship_type}: COUNT {{ MATCH ()-[r:{relationship_type}]->() }}"
+            for relationship_type in sorted(RELATIONSHIP_TYPES)
+        ]
     )
     + "} AS counts"
 )
@@ -388,4 +402,4 @@ ADD_TO_COUNTS = (
 )
 
 # How many relationships of each type a node has (a DETACH DELETE of it removes them).
-TIES_OF_NODE_BY_TYPE = "MATCH (n:Node {uid: $uid})-[r]-() RETURN type(r) AS type, count(DISTINCT r) AS count"
+RELATIONSHIPS_OF_NODE_BY_TYPE = "MATCH (n:Node {uid: $uid})-[r]-() RETURN type(r) AS type, count(DISTINCT r) AS count"

@@ -432,14 +432,14 @@ def declare_arcadedb_property(label: str, name: str, kind: str) -> None:
 
 
 def install_schema() -> None:
-    """Install every node class's unique constraints and range indexes, the tie uid indexes, the full-text
+    """Install every node class's unique constraints and range indexes, the relationship uid indexes, the full-text
     index and the maintained counts (`orgs.counts.install_counts`); safe to run again on a graph that has
     them."""
     from orgs.cypher import (
         FORMER_DEGREE_INDEX_DROP,
         former_uid_constraint_drop,
         range_index,
-        tie_uid_index,
+        relationship_uid_index,
         unique_constraint,
     )
     from orgs.models import NODE_CLASSES, GraphNode
@@ -457,8 +457,8 @@ def install_schema() -> None:
                 if type(prop).__name__ in ARCADEDB_PROPERTY_TYPES:
                     declare_arcadedb_property(label, name, ARCADEDB_PROPERTY_TYPES[type(prop).__name__])
                 cypher(range_index(label, name))
-    for rel in RELATIONSHIP_TYPES:
-        cypher(tie_uid_index(rel))
+    for relationship_type in RELATIONSHIP_TYPES:
+        cypher(relationship_uid_index(relationship_type))
     install_fulltext_index()
     from orgs.counts import install_counts
 

@@ -33,13 +33,13 @@ from orgs.validation import (
     UNIQUE_NAMES,
     ValidationFailed,
     clean_node_properties,
-    clean_tie,
+    clean_relationship,
     evidence_problem,
+    relationship_key,
+    relationship_uid,
     spaced,
-    tie_key,
-    tie_uid,
 )
-from orgs.vocabulary import NODE_KINDS, TIE_PROPERTIES, NodeLabel, tie_public_name
+from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_PROPERTIES, NodeLabel, relationship_public_name
 
 # A graph file's node sections, each named by its kind's plural, in the order files hold them.
 SECTIONS: dict[str, NodeLabel] = {
@@ -47,7 +47,7 @@ SECTIONS: dict[str, NodeLabel] = {
     for label in (NodeLabel.SOURCE, NodeLabel.COUNTRY, NodeLabel.ORGANIZATION, NodeLabel.EVENT, NodeLabel.DOCUMENT)
 }
 BATCH_SIZE = 5000
-NOT_TIE_PROPERTIES = frozenset({"type", "from", "to", "source", "uid"})  # a relationship record's other fields
+NOT_RELATIONSHIP_PROPERTIES = frozenset({"type", "from", "to", "source", "uid"})  # a relationship record's other fields
 
 
 class GraphFileInvalid(Exception):
@@ -63,12 +63,12 @@ class GraphBatch:
     """A validated graph file: node rows per label, relationship rows per type."""
 
     nodes: dict[NodeLabel, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    ties: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    relationships: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
 
     def counts(self) -> dict[str, int]:
         counts = {label.value: len(rows) for label, rows in self.nodes.items()}
-        for rel, rows in self.ties.items():
-            counts[rel] = counts.get(rel, 0) + len(rows)
+        for relationship_type, rows in self.relationships.items():
+            counts[relationship_type] = counts.get(relationship_type, 0) + len(rows)
         return counts
 
 
@@ -105,9 +105,9 @@ def validate_graph(data: dict[str, Any], *, retired_uids_allowed: bool = False) 
     `retired_uids_allowed` (the seed upgrade, which leaves those records out itself).
     """
     checked = _check_nodes(data, retired={} if retired_uids_allowed else retired_uids(_file_uids(data)))
-    checked.batch.ties, tie_problems = _check_ties(checked)
-    if checked.problems or tie_problems:
-        raise GraphFileInvalid(checked.problems + tie_problems)
+    checked.batch.relationships, relationship_problems = _check_relationships(checked)
+    if checked.problems or relationship_problems:
+        raise GraphFileInvalid(checked.problems + relationship_problems)
     return checked.batch
 
 
@@ -120,10 +120,10 @@ def import_graph(data: dict[str, Any], *, progress: Callable[[str, int, int], No
     transaction back; raise GraphFileInvalid as validate_graph.
     """
     checked_nodes: CheckedStream[NodeLabel] = CheckedStream()
-    checked_ties: CheckedStream[str] = CheckedStream()
-    raw_ties: list[Any] = data["relationships"] if isinstance(data.get("relationships"), list) else []
+    checked_relationships: CheckedStream[str] = CheckedStream()
+    raw_relationships: list[Any] = data["relationships"] if isinstance(data.get("relationships"), list) else []
     file_uids = _file_uids(data)
-    named = _named_by_ties(raw_ties)
+    named = _named_by_relationships(raw_relationships)
     graph_labels = _labels_in_graph(named - file_uids)
     graph_texts = _source_texts_in_graph((named - file_uids) | (named & _sources_keeping_their_text(data)))
     retired = retired_uids(file_uids)
@@ -135,17 +135,21 @@ def import_graph(data: dict[str, Any], *, progress: Callable[[str, int, int], No
                 data, retired=retired, ready=checked_nodes.append, graph_labels=graph_labels, graph_texts=graph_texts
             )
             checked_nodes.close()
-            problems = checked.problems + _check_ties(checked, ready=checked_ties.append)[1]
+            problems = checked.problems + _check_relationships(checked, ready=checked_relationships.append)[1]
             if problems:
                 raise GraphFileInvalid(problems)
         except BaseException as error:
             checked_nodes.close(error)
-            checked_ties.close(error)
+            checked_relationships.close(error)
             raise
-        checked_ties.close()
+        checked_relationships.close()
 
-    ends = [(str(record.get("from")), str(record.get("to"))) for record in raw_ties if isinstance(record, dict)]
-    totals: dict[str, int] = Counter(str(record.get("type")) for record in raw_ties if isinstance(record, dict))
+    ends = [
+        (str(record.get("from")), str(record.get("to"))) for record in raw_relationships if isinstance(record, dict)
+    ]
+    totals: dict[str, int] = Counter(
+        str(record.get("type")) for record in raw_relationships if isinstance(record, dict)
+    )
     totals.update(
         {
             label.value: len(records)
@@ -155,7 +159,7 @@ def import_graph(data: dict[str, Any], *, progress: Callable[[str, int, int], No
     )
     with ThreadPoolExecutor(max_workers=1) as pool, prompt_thread_switches():
         pool.submit(check_file)
-        return write_transaction(lambda: _write(checked_nodes, checked_ties, ends, totals, progress))
+        return write_transaction(lambda: _write(checked_nodes, checked_relationships, ends, totals, progress))
 
 
 Key = TypeVar("Key")
@@ -275,7 +279,7 @@ class CheckedNodes:
     problems: list[str]
     label_of: dict[str, NodeLabel]  # every uid the file's relationships name: in the file or in the graph
     source_texts: dict[str, str]  # the text of each source with one, in the file or in the graph (`spaced`)
-    raw_ties: list[dict[str, Any]]
+    raw_relationships: list[dict[str, Any]]
 
 
 def _check_nodes(
@@ -359,8 +363,8 @@ def _check_nodes(
         if old in label_of
     ]
 
-    raw_ties = list(_records(data, "relationships", problems))
-    named = _named_by_ties(raw_ties)
+    raw_relationships = list(_records(data, "relationships", problems))
+    named = _named_by_relationships(raw_relationships)
     outside = named - set(label_of)
     in_graph = _labels_in_graph(outside) if graph_labels is None else graph_labels
     label_of.update((uid, in_graph[uid]) for uid in outside if uid in in_graph)
@@ -368,27 +372,27 @@ def _check_nodes(
         graph_texts = _source_texts_in_graph(outside | (named & _sources_keeping_their_text(data)))
     source_texts.update((uid, text) for uid, text in graph_texts.items() if uid not in source_texts)
 
-    return CheckedNodes(batch, problems, label_of, source_texts, raw_ties)
+    return CheckedNodes(batch, problems, label_of, source_texts, raw_relationships)
 
 
-def _check_ties(
+def _check_relationships(
     checked: CheckedNodes,
     ready: Callable[[str, list[dict[str, Any]]], None] | None = None,
 ) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
     """Return the file's relationship rows per type and the problems found in them; while none has been found
     in them or in the nodes, hand each BATCH_SIZE rows of a type to `ready` (no graph query: this runs beside a
     transaction)."""
-    # A node with a problem was not handed over, so a tie to it must not be either: the writer would fail on
+    # A node with a problem was not handed over, so a relationship to it must not be either: the writer would fail on
     # the missing end before the checker reported the node's problem.
     problems: list[str] = list(checked.problems)
-    ties: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    relationships: dict[str, list[dict[str, Any]]] = defaultdict(list)
     label_of, source_texts = checked.label_of, checked.source_texts
-    seen: set[tuple[str, str, str]] = set()  # `tie_key`s
-    for index, record in enumerate(checked.raw_ties):
+    seen: set[tuple[str, str, str]] = set()  # `relationship_key`s
+    for index, record in enumerate(checked.raw_relationships):
         get = record.get
-        rel, start, end = str(get("type") or ""), str(get("from") or ""), str(get("to") or "")
+        relationship_type, start, end = str(get("type") or ""), str(get("from") or ""), str(get("to") or "")
         source = str(get("source") or "")
-        where = TiePlace(index, start, rel, end)
+        where = RelationshipPlace(index, start, relationship_type, end)
         bad = False
         for name, uid in (("from", start), ("to", end)):
             if uid not in label_of:
@@ -399,13 +403,15 @@ def _check_ties(
             bad = True
         if bad:
             continue
-        properties = record_tie_properties(record)
+        properties = record_relationship_properties(record)
         try:
-            props = clean_tie(rel, label_of[start], label_of[end], start, end, properties)
+            props = clean_relationship(relationship_type, label_of[start], label_of[end], start, end, properties)
         except ValidationFailed as error:
-            problems += [f"{where}: field '{tie_public_name(name)}': {' '.join(m)}" for name, m in error.errors.items()]
+            problems += [
+                f"{where}: field '{relationship_public_name(name)}': {' '.join(m)}" for name, m in error.errors.items()
+            ]
             continue
-        key = tie_key(rel, start, end)
+        key = relationship_key(relationship_type, start, end)
         if key in seen:
             problems.append(f"{where}: the same relationship is stated twice")
             continue
@@ -414,27 +420,29 @@ def _check_ties(
         if problem:
             problems.append(f"{where}: field 'evidence': {problem}")
             continue
-        rows = ties[rel]
-        rows.append({"start": start, "end": end, "uid": tie_uid(start, rel, end), "props": props})
+        rows = relationships[relationship_type]
+        rows.append(
+            {"start": start, "end": end, "uid": relationship_uid(start, relationship_type, end), "props": props}
+        )
         if ready is not None and len(rows) % BATCH_SIZE == 0 and not problems:
-            ready(rel, rows[-BATCH_SIZE:])
+            ready(relationship_type, rows[-BATCH_SIZE:])
     if ready is not None and not problems:
-        for rel, rows in ties.items():
+        for relationship_type, rows in relationships.items():
             if len(rows) % BATCH_SIZE:
-                ready(rel, rows[-(len(rows) % BATCH_SIZE) :])
-    return ties, problems[len(checked.problems) :]
+                ready(relationship_type, rows[-(len(rows) % BATCH_SIZE) :])
+    return relationships, problems[len(checked.problems) :]
 
 
-class TiePlace(NamedTuple):
+class RelationshipPlace(NamedTuple):
     """Where a relationship record is in the file, as problems name it (formatted only when there is one)."""
 
     position: int
     start: str
-    rel: str
+    relationship_type: str
     end: str
 
     def __str__(self) -> str:
-        return f"relationships[{self.position}] ({self.start} -{self.rel}-> {self.end})"
+        return f"relationships[{self.position}] ({self.start} -{self.relationship_type}-> {self.end})"
 
 
 def shown(value: Any, limit: int = 80) -> str:
@@ -457,10 +465,10 @@ def _records(data: dict[str, Any], section: str, problems: list[str]) -> Iterabl
     return valid
 
 
-def record_tie_properties(record: dict[str, Any]) -> dict[str, Any]:
-    """Return a relationship record's properties (its fields but type, ends and uid) as `clean_tie` and the
+def record_relationship_properties(record: dict[str, Any]) -> dict[str, Any]:
+    """Return a relationship record's properties (its fields but type, ends and uid) as `clean_relationship` and the
     services take them: the file's `source` as `source_uid`."""
-    properties = {key: value for key, value in record.items() if key not in NOT_TIE_PROPERTIES}
+    properties = {key: value for key, value in record.items() if key not in NOT_RELATIONSHIP_PROPERTIES}
     source = record.get("source")
     properties["source_uid"] = str(source) if source else None
     return properties
@@ -477,11 +485,11 @@ def _file_uids(data: dict[str, Any]) -> set[str]:
     }
 
 
-def _named_by_ties(raw_ties: Iterable[Any]) -> set[str]:
+def _named_by_relationships(raw_relationships: Iterable[Any]) -> set[str]:
     """Return the uids that relationship records name as their ends or source."""
     return {
         uid
-        for record in raw_ties
+        for record in raw_relationships
         if isinstance(record, dict)
         for uid in (record.get("from"), record.get("to"), record.get("source"))
         if isinstance(uid, str)
@@ -522,8 +530,8 @@ def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
         yield rows[start : start + BATCH_SIZE]
 
 
-def _tie_ends(ties: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
-    return [(row["start"], row["end"]) for rows in ties.values() for row in rows]
+def _relationship_ends(relationships: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
+    return [(row["start"], row["end"]) for rows in relationships.values() for row in rows]
 
 
 def _nodes_in_graph(uids: Iterable[str]) -> dict[str, dict[str, str]]:
@@ -537,7 +545,7 @@ def _nodes_in_graph(uids: Iterable[str]) -> dict[str, dict[str, str]]:
 
 
 def _can_exist(row: dict[str, Any], in_graph: dict[str, Any]) -> bool:
-    """Whether the tie `row` may already be in the graph: only if both its ends were there before."""
+    """Whether the relationship `row` may already be in the graph: only if both its ends were there before."""
     return row["start"] in in_graph and row["end"] in in_graph
 
 
@@ -551,19 +559,23 @@ def _node_columns(rows: list[dict[str, Any]], degrees: Counter[str]) -> tuple[tu
     return (*fields, "degree"), columns
 
 
-def _tie_shapes(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
-    """Return `rows` grouped by the tie properties each has (those not null, in TIE_PROPERTIES order)."""
+def _relationship_shapes(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
+    """Return `rows` grouped by the relationship properties each has (those not null, in RELATIONSHIP_PROPERTIES
+    order)."""
     shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         props = row["props"]
-        shapes.setdefault(tuple(name for name in TIE_PROPERTIES if props.get(name) is not None), []).append(row)
+        shapes.setdefault(tuple(name for name in RELATIONSHIP_PROPERTIES if props.get(name) is not None), []).append(
+            row
+        )
     return shapes
 
 
-def _tie_columns(
+def _relationship_columns(
     rows: list[dict[str, Any]], fields: tuple[str, ...], element_ids: dict[str, str]
 ) -> dict[str, list[Any]]:
-    """Return the columns `create_ties(rel, fields)` takes; raise GraphFileInvalid for an end no longer in the
+    """Return the columns `create_relationships(relationship_type, fields)` takes; raise GraphFileInvalid for an end no
+    longer in the
     graph."""
     try:
         columns: dict[str, list[Any]] = {
@@ -587,28 +599,33 @@ def write_graph(batch: GraphBatch, *, progress: Callable[[str, int, int], None] 
     kind is refused.
     """
     node_batches = [(label, chunk) for label, rows in batch.nodes.items() for chunk in _batches(rows)]
-    tie_batches = [(rel, chunk) for rel, rows in batch.ties.items() for chunk in _batches(rows)]
+    relationship_batches = [
+        (relationship_type, chunk)
+        for relationship_type, rows in batch.relationships.items()
+        for chunk in _batches(rows)
+    ]
     totals = {label.value: len(rows) for label, rows in batch.nodes.items()}
-    totals.update((rel, len(rows)) for rel, rows in batch.ties.items())
-    ends = _tie_ends(batch.ties)
-    return write_transaction(lambda: _write(node_batches, tie_batches, ends, totals, progress))
+    totals.update((relationship_type, len(rows)) for relationship_type, rows in batch.relationships.items())
+    ends = _relationship_ends(batch.relationships)
+    return write_transaction(lambda: _write(node_batches, relationship_batches, ends, totals, progress))
 
 
 def _write(
     node_batches: Iterable[tuple[NodeLabel, list[dict[str, Any]]]],
-    tie_batches: Iterable[tuple[str, list[dict[str, Any]]]],
+    relationship_batches: Iterable[tuple[str, list[dict[str, Any]]]],
     ends: list[tuple[str, str]],
     totals: dict[str, int],
     progress: Callable[[str, int, int], None] | None,
 ) -> dict[str, int]:
-    """Write the `node_batches`, then the `tie_batches` (type, rows), whose (start, end) are `ends`, as they come;
+    """Write the `node_batches`, then the `relationship_batches` (type, rows), whose (start, end) are `ends`, as they
+    come;
     `totals` (rows per label and type) are for `progress`."""
     graph_has_nodes = bool(cypher(q.ANY_NODE))  # if not (a restore, a first load), no uid needs looking up
     in_graph: dict[str, dict[str, str]] = {}  # the nodes written that were there before
     degrees = Counter(chain.from_iterable(ends))
     element_ids: dict[str, str] = {}
     written: Counter[str] = Counter()
-    added: Counter[str] = Counter()  # nodes and ties new to the graph, for the maintained counts
+    added: Counter[str] = Counter()  # nodes and relationships new to the graph, for the maintained counts
 
     def report(what: str, rows: int) -> None:
         written[what] += rows
@@ -637,31 +654,33 @@ def _write(
         in_graph.update(found)
         element_ids.update((uid, node["id"]) for uid, node in found.items())
 
-    def tie_statements() -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]], list[dict[str, Any]], int]]:
-        """Each batch of ties as (type, the statements that write it, those of its ties that may exist
-        already, how many ties)."""
-        for rel, rows in tie_batches:
-            new_ties: list[dict[str, Any]] = []
-            known_ties: list[dict[str, Any]] = []
+    def relationship_statements() -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]], list[dict[str, Any]], int]]:
+        """Each batch of relationships as (type, the statements that write it, those of its relationships that may exist
+        already, how many relationships)."""
+        for relationship_type, rows in relationship_batches:
+            new_relationships: list[dict[str, Any]] = []
+            known_relationships: list[dict[str, Any]] = []
             for row in rows:
-                (known_ties if _can_exist(row, in_graph) else new_ties).append(row)
+                (known_relationships if _can_exist(row, in_graph) else new_relationships).append(row)
             statements = [
-                (q.create_ties(rel, fields), _tie_columns(shaped, fields, element_ids))
-                for fields, shaped in _tie_shapes(new_ties).items()
+                (q.create_relationships(relationship_type, fields), _relationship_columns(shaped, fields, element_ids))
+                for fields, shaped in _relationship_shapes(new_relationships).items()
             ]
-            if known_ties:
-                statements.append((q.merge_ties(rel), {"rows": known_ties}))
-            yield rel, statements, known_ties, len(rows)
+            if known_relationships:
+                statements.append((q.merge_relationships(relationship_type), {"rows": known_relationships}))
+            yield relationship_type, statements, known_relationships, len(rows)
 
     # The next batch's columns are made while the server writes this one.
-    for rel, statements, known_ties, count in prefetched(tie_statements()):
-        if known_ties:  # for the counts: those the merge will only update
-            pairs = [{"start": row["start"], "end": row["end"]} for row in known_ties]
-            added[rel] -= cypher(q.existing_ties(rel), {"rows": pairs})[0]["existing"]
+    for relationship_type, statements, known_relationships, count in prefetched(relationship_statements()):
+        if known_relationships:  # for the counts: those the merge will only update
+            pairs = [{"start": row["start"], "end": row["end"]} for row in known_relationships]
+            added[relationship_type] -= cypher(q.existing_relationships(relationship_type), {"rows": pairs})[0][
+                "existing"
+            ]
         for statement, params in statements:
             cypher(statement, params)
-        added[rel] += count
-        report(rel, count)
+        added[relationship_type] += count
+        report(relationship_type, count)
 
     recount = sorted(uid for uid in degrees if uid in in_graph)
     for offset in range(0, len(recount), BATCH_SIZE):
@@ -676,7 +695,7 @@ def graph_diff(batch: GraphBatch) -> dict[str, dict[str, int]]:
     Nothing is written; a dry run of an import reports this.
     """
     uids = {row["uid"] for rows in batch.nodes.values() for row in rows}
-    ends = set(chain.from_iterable(_tie_ends(batch.ties)))
+    ends = set(chain.from_iterable(_relationship_ends(batch.relationships)))
     in_graph = _nodes_in_graph(uids | ends) if read_cypher(q.ANY_NODE) else {}
     diff: dict[str, dict[str, int]] = {}
 
@@ -687,12 +706,12 @@ def graph_diff(batch: GraphBatch) -> dict[str, dict[str, int]]:
 
     for label, rows in batch.nodes.items():
         add(label.value, len(rows), sum(row["uid"] in in_graph for row in rows))
-    for rel, rows in batch.ties.items():
+    for relationship_type, rows in batch.relationships.items():
         existing = 0
         for chunk in _batches([row for row in rows if _can_exist(row, in_graph)]):
             pairs = [{"start": row["start"], "end": row["end"]} for row in chunk]
-            existing += read_cypher(q.existing_ties(rel), {"rows": pairs})[0]["existing"]
-        add(rel, len(rows), existing)
+            existing += read_cypher(q.existing_relationships(relationship_type), {"rows": pairs})[0]["existing"]
+        add(relationship_type, len(rows), existing)
     return diff
 
 

@@ -67,12 +67,18 @@ def relationships_from(label: str) -> dict[str, RelationshipDefinition]:
     several (the vocabulary says which; writes through the services are checked against it); a symmetric type
     reads both ways."""
     relationships: dict[str, RelationshipDefinition] = {}
-    for rel in RELATIONSHIP_TYPES.values():
-        if label not in rel.start_labels:
+    for relationship_type in RELATIONSHIP_TYPES.values():
+        if label not in relationship_type.start_labels:
             continue
-        end = str(next(iter(rel.end_labels))) if len(rel.end_labels) == 1 else GraphNode.__name__
-        declare = Relationship if rel.symmetric else RelationshipTo
-        relationships[rel.name.lower()] = declare(f"{__name__}.{end}", rel.name, model=RelationshipModel)
+        end = (
+            str(next(iter(relationship_type.end_labels)))
+            if len(relationship_type.end_labels) == 1
+            else GraphNode.__name__
+        )
+        declare = Relationship if relationship_type.symmetric else RelationshipTo
+        relationships[relationship_type.name.lower()] = declare(
+            f"{__name__}.{end}", relationship_type.name, model=RelationshipModel
+        )
     return relationships
 
 

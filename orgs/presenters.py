@@ -59,7 +59,7 @@ def vocabulary_stylesheet() -> str:
     (`--node-colour-Organization`) and per relationship type (`--edge-colour-MEMBER_OF`), which static/js/graph.js
     draws with, and the legend swatches painted with them (`.swatch.node-Organization`, `.swatch.edge-MEMBER_OF`)."""
     colours = [("node", str(label), kind.colour) for label, kind in NODE_KINDS.items()]
-    colours += [("edge", name, rel.colour) for name, rel in RELATIONSHIP_TYPES.items()]
+    colours += [("edge", name, relationship_type.colour) for name, relationship_type in RELATIONSHIP_TYPES.items()]
     return "".join(
         [
             ":root {\n",
@@ -103,9 +103,9 @@ def display_name(node: dict[str, Any]) -> str:
     return node.get("acronym") or node.get("name") or node.get("title") or node.get("uid", "")
 
 
-def period(tie: dict[str, Any]) -> str:
-    """Return a tie's period in words: "since 2005", "2003 – 2008", "until 2010", or ""."""
-    since, until = tie.get("since"), tie.get("until")
+def period(relationship: dict[str, Any]) -> str:
+    """Return a relationship's period in words: "since 2005", "2003 – 2008", "until 2010", or ""."""
+    since, until = relationship.get("since"), relationship.get("until")
     if since and until:
         return f"{since} – {until}"
     if since:
@@ -115,34 +115,39 @@ def period(tie: dict[str, Any]) -> str:
     return ""
 
 
-def verb(rel_type: str, outgoing: bool) -> str:
-    """Return how a tie reads from the node at its start (`outgoing`) or at its end."""
-    entry = RELATIONSHIP_TYPES[rel_type]
+def verb(relationship_type: str, outgoing: bool) -> str:
+    """Return how a relationship reads from the node at its start (`outgoing`) or at its end."""
+    entry = RELATIONSHIP_TYPES[relationship_type]
     return entry.forward if outgoing else entry.backward
 
 
-def tie_view(tie: dict[str, Any], titles: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Return a tie (as `node_profile` or `node_ties_page` give it) ready for a sentence with its evidence."""
-    other = tie["other"]
+def relationship_view(relationship: dict[str, Any], titles: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Return a relationship (as `node_profile` or `node_relationships_page` give it) ready for a sentence with its
+    evidence."""
+    other = relationship["other"]
     return {
-        **tie,
-        "verb": verb(tie["type"], tie["outgoing"]),
+        **relationship,
+        "verb": verb(relationship["type"], relationship["outgoing"]),
         "other_name": display_name(other),
         "other_url": node_url(other["label"], other["uid"]),
-        "period": period(tie),
-        "source": titles.get(tie.get("source_uid") or "", {"uid": tie.get("source_uid"), "title": None}),
-        "source_url": node_url(NodeLabel.SOURCE.value, tie["source_uid"]) if tie.get("source_uid") else None,
+        "period": period(relationship),
+        "source": titles.get(
+            relationship.get("source_uid") or "", {"uid": relationship.get("source_uid"), "title": None}
+        ),
+        "source_url": node_url(NodeLabel.SOURCE.value, relationship["source_uid"])
+        if relationship.get("source_uid")
+        else None,
     }
 
 
-def evidence_sources(ties: list[dict[str, Any]]) -> list[str]:
-    """Return the source uids the `ties` cite, for one `source_titles` call."""
-    return sorted({tie["source_uid"] for tie in ties if tie.get("source_uid")})
+def evidence_sources(relationships: list[dict[str, Any]]) -> list[str]:
+    """Return the source uids the `relationships` cite, for one `source_titles` call."""
+    return sorted({relationship["source_uid"] for relationship in relationships if relationship.get("source_uid")})
 
 
-def profile_ties(profile: dict[str, Any]) -> list[dict[str, Any]]:
-    """Return every tie a profile holds, across its groups."""
-    return [tie for group in profile["groups"] for tie in group["ties"]]
+def profile_relationships(profile: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return every relationship a profile holds, across its groups."""
+    return [relationship for group in profile["groups"] for relationship in group["relationships"]]
 
 
 def profile_view(profile: dict[str, Any], titles: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -150,17 +155,19 @@ def profile_view(profile: dict[str, Any], titles: dict[str, dict[str, Any]]) -> 
     node, label = profile["node"], profile["label"]
     groups = []
     for group in profile["groups"]:
-        rel = RELATIONSHIP_TYPES[group["type"]]
-        ties = [tie_view(tie, titles) for tie in group["ties"]]
+        relationship_type = RELATIONSHIP_TYPES[group["type"]]
+        relationships = [relationship_view(relationship, titles) for relationship in group["relationships"]]
         groups.append(
             {
                 "type": group["type"],
                 "outgoing": group["outgoing"],
                 "direction": "out" if group["outgoing"] else "in",
-                "heading": (rel.forward if group["outgoing"] else rel.backward).capitalize(),
+                "heading": (
+                    relationship_type.forward if group["outgoing"] else relationship_type.backward
+                ).capitalize(),
                 "total": group["total"],
-                "ties": ties,
-                "more": group["total"] - len(ties),
+                "relationships": relationships,
+                "more": group["total"] - len(relationships),
             }
         )
     return {
@@ -171,10 +178,12 @@ def profile_view(profile: dict[str, Any], titles: dict[str, dict[str, Any]]) -> 
         "facts": facts(label, node),
         "groups": groups,
         "total": sum(group["total"] for group in groups),
-        "parents": [t for g in groups if g["type"] == "PART_OF" and g["outgoing"] for t in g["ties"]],
-        "children": [t for g in groups if g["type"] == "PART_OF" and not g["outgoing"] for t in g["ties"]],
-        "timeline": timeline(node, label, [tie for group in groups for tie in group["ties"]]),
-        "drawing": drawing(node, label, [tie for group in groups for tie in group["ties"]]),
+        "parents": [t for g in groups if g["type"] == "PART_OF" and g["outgoing"] for t in g["relationships"]],
+        "children": [t for g in groups if g["type"] == "PART_OF" and not g["outgoing"] for t in g["relationships"]],
+        "timeline": timeline(
+            node, label, [relationship for group in groups for relationship in group["relationships"]]
+        ),
+        "drawing": drawing(node, label, [relationship for group in groups for relationship in group["relationships"]]),
     }
 
 
@@ -193,23 +202,31 @@ def facts(label: str, node: dict[str, Any]) -> list[tuple[str, Any]]:
     return shown
 
 
-def timeline(node: dict[str, Any], label: str, ties: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return the node's dated moments in order: its own dates, dated ties, and events it is tied to."""
+def timeline(node: dict[str, Any], label: str, relationships: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the node's dated moments in order: its own dates, dated relationships, and events it is tied to."""
     moments = []
     own = {"founded": "Founded", "dissolved": "Dissolved", "start": "Began", "end": "Ended", "date": "Dated"}
     for key, what in own.items():
         if node.get(key):
             moments.append({"date": node[key], "text": what, "url": None})
-    for tie in ties:
-        sentence = f"{tie['verb']} {tie['other_name']}"
-        if tie.get("since"):
-            moments.append({"date": tie["since"], "text": f"Began: {sentence}", "url": tie["other_url"]})
-        if tie.get("until"):
-            moments.append({"date": tie["until"], "text": f"Ended: {sentence}", "url": tie["other_url"]})
-        other = tie["other"]
-        if other["label"] == NodeLabel.EVENT and other.get("date") and not tie.get("since"):
+    for relationship in relationships:
+        sentence = f"{relationship['verb']} {relationship['other_name']}"
+        if relationship.get("since"):
             moments.append(
-                {"date": other["date"], "text": f"{tie['verb'].capitalize()} {other['name']}", "url": tie["other_url"]}
+                {"date": relationship["since"], "text": f"Began: {sentence}", "url": relationship["other_url"]}
+            )
+        if relationship.get("until"):
+            moments.append(
+                {"date": relationship["until"], "text": f"Ended: {sentence}", "url": relationship["other_url"]}
+            )
+        other = relationship["other"]
+        if other["label"] == NodeLabel.EVENT and other.get("date") and not relationship.get("since"):
+            moments.append(
+                {
+                    "date": other["date"],
+                    "text": f"{relationship['verb'].capitalize()} {other['name']}",
+                    "url": relationship["other_url"],
+                }
             )
     return sorted(moments, key=lambda moment: moment["date"])
 
@@ -228,38 +245,38 @@ def graph_node(node: dict[str, Any], *, script_prefix: str | None = None) -> dic
     }
 
 
-def graph_edge(tie: dict[str, Any], start: str, end: str) -> dict[str, Any]:
-    """Return a tie as the network drawings take it, with its forward sentence and period (a symmetric type's
-    tie is drawn without an arrow), and the first and last years for which it holds "as of" that year
+def graph_edge(relationship: dict[str, Any], start: str, end: str) -> dict[str, Any]:
+    """Return a relationship as the network drawings take it, with its forward sentence and period (a symmetric type's
+    relationship is drawn without an arrow), and the first and last years for which it holds "as of" that year
     (`orgs.dates.years_held`: the explorer's year slider)."""
     return {
-        "id": tie["uid"],
+        "id": relationship["uid"],
         "source": start,
         "target": end,
-        "type": tie["type"],
-        "reading": RELATIONSHIP_TYPES[tie["type"]].forward,
-        "symmetric": RELATIONSHIP_TYPES[tie["type"]].symmetric,
-        "since": tie.get("since"),
-        "until": tie.get("until"),
-        "years_held": years_held(tie.get("since"), tie.get("until")),
-        "qualifier": tie.get("qualifier"),
-        "evidence": tie.get("evidence"),
-        "source_uid": tie.get("source_uid"),
+        "type": relationship["type"],
+        "reading": RELATIONSHIP_TYPES[relationship["type"]].forward,
+        "symmetric": RELATIONSHIP_TYPES[relationship["type"]].symmetric,
+        "since": relationship.get("since"),
+        "until": relationship.get("until"),
+        "years_held": years_held(relationship.get("since"), relationship.get("until")),
+        "qualifier": relationship.get("qualifier"),
+        "evidence": relationship.get("evidence"),
+        "source_uid": relationship.get("source_uid"),
     }
 
 
-def drawing(node: dict[str, Any], label: str, ties: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return the small drawing of a detail page: the node and the other ends of (some of) its ties."""
+def drawing(node: dict[str, Any], label: str, relationships: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the small drawing of a detail page: the node and the other ends of (some of) its relationships."""
     nodes = {node["uid"]: graph_node({**node, "label": label})}
     edges = []
-    for tie in ties:
-        other = tie["other"]
+    for relationship in relationships:
+        other = relationship["other"]
         if other["uid"] not in nodes:
             if len(nodes) >= DRAWING_NODE_LIMIT:
                 continue
             nodes[other["uid"]] = graph_node(other)
-        start, end = (node["uid"], other["uid"]) if tie["outgoing"] else (other["uid"], node["uid"])
-        edges.append(graph_edge(tie, start, end))
+        start, end = (node["uid"], other["uid"]) if relationship["outgoing"] else (other["uid"], node["uid"])
+        edges.append(graph_edge(relationship, start, end))
     return {"nodes": list(nodes.values()), "edges": edges}
 
 
@@ -268,7 +285,9 @@ def network_view(network: dict[str, Any]) -> dict[str, Any]:
     script_prefix = get_script_prefix()  # once for the hundreds of nodes of a neighbourhood
     return {
         "nodes": [graph_node(node, script_prefix=script_prefix) for node in network["nodes"]],
-        "edges": [graph_edge(tie, tie["start"], tie["end"]) for tie in network["edges"]],
+        "edges": [
+            graph_edge(relationship, relationship["start"], relationship["end"]) for relationship in network["edges"]
+        ],
         "truncated": network.get("truncated", False),
     }
 
@@ -276,12 +295,12 @@ def network_view(network: dict[str, Any]) -> dict[str, Any]:
 def path_view(path: dict[str, Any], titles: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Return a path's steps as sentences in walking order, each with its evidence."""
     steps = []
-    for index, tie in enumerate(path["ties"]):
+    for index, relationship in enumerate(path["relationships"]):
         here, there = path["nodes"][index], path["nodes"][index + 1]
-        outgoing = tie["start"] == here["uid"]
+        outgoing = relationship["start"] == here["uid"]
         steps.append(
             {
-                **tie_view({**tie, "outgoing": outgoing, "other": there}, titles),
+                **relationship_view({**relationship, "outgoing": outgoing, "other": there}, titles),
                 "from_name": display_name(here),
                 "from_url": node_url(here["label"], here["uid"]),
             }

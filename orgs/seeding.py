@@ -16,9 +16,9 @@ from typing import Any
 from orgs import cypher as q
 from orgs.graph import cypher, write_transaction
 from orgs.history import edited_properties, removed_relationship_uids
-from orgs.loader import SECTIONS, import_graph, read_graph_file, record_tie_properties, validate_graph
+from orgs.loader import SECTIONS, import_graph, read_graph_file, record_relationship_properties, validate_graph
 from orgs.services import node_create, node_update, relationship_create, relationship_update
-from orgs.validation import DERIVED_FIELDS, UNIQUE_NAMES, tie_orientations, tie_uid
+from orgs.validation import DERIVED_FIELDS, UNIQUE_NAMES, relationship_orientations, relationship_uid
 
 
 def graph_is_empty() -> bool:
@@ -53,7 +53,10 @@ class SeedPlan:
         """Return the plan as lines a person reads: each addition, then each thing left alone."""
         out = [f"add {label} {uid}" for label, uid, _ in self.nodes]
         out += [f"add to {label} {uid}: {', '.join(sorted(values))}" for label, uid, values in self.properties]
-        out += [f"add relationship {start} {rel} {end}" for rel, start, end, _ in self.relationships]
+        out += [
+            f"add relationship {start} {relationship_type} {end}"
+            for relationship_type, start, end, _ in self.relationships
+        ]
         out += [
             f"add to relationship {uid}: {', '.join(sorted(values))}" for uid, values in self.relationship_properties
         ]
@@ -103,9 +106,9 @@ def seed_upgrade_plan(data: dict[str, Any]) -> SeedPlan:
     removed = removed_relationship_uids()
     seen_of_type: dict[str, int] = {}  # where each record is among the file's records of its type
     for record in data.get("relationships") or []:
-        rel, start, end = str(record["type"]), str(record["from"]), str(record["to"])
-        name = f"relationship {start} {rel} {end}"
-        position = seen_of_type[rel] = seen_of_type.get(rel, -1) + 1
+        relationship_type, start, end = str(record["type"]), str(record["from"]), str(record["to"])
+        name = f"relationship {start} {relationship_type} {end}"
+        position = seen_of_type[relationship_type] = seen_of_type.get(relationship_type, -1) + 1
         missing = [uid for uid in (start, end) if uid not in present]
         if missing:
             why = [
@@ -118,16 +121,23 @@ def seed_upgrade_plan(data: dict[str, Any]) -> SeedPlan:
             ]
             plan.left.append(f"{name}: {', '.join(why)}")
             continue
-        if {tie_uid(a, rel, b) for a, b in tie_orientations(rel, start, end)} & removed:
+        if {
+            relationship_uid(a, relationship_type, b)
+            for a, b in relationship_orientations(relationship_type, start, end)
+        } & removed:
             plan.left.append(f"{name}: removed by an editor")
             continue
-        found = cypher(q.find_tie(rel), {"start": start, "end": end}) if start in in_graph and end in in_graph else []
+        found = (
+            cypher(q.find_relationship(relationship_type), {"start": start, "end": end})
+            if start in in_graph and end in in_graph
+            else []
+        )
         if not found:
-            plan.relationships.append((rel, start, end, record_tie_properties(record)))
+            plan.relationships.append((relationship_type, start, end, record_relationship_properties(record)))
             continue
-        current = cypher(q.tie_by_uid(rel), {"uid": found[0]["uid"]})[0]["props"]
-        seed_props = batch.ties[rel][position]["props"]
-        _plan_tie_properties(plan, found[0]["uid"], name, seed_props, current)
+        current = cypher(q.relationship_by_uid(relationship_type), {"uid": found[0]["uid"]})[0]["props"]
+        seed_props = batch.relationships[relationship_type][position]["props"]
+        _plan_relationship_properties(plan, found[0]["uid"], name, seed_props, current)
     return plan
 
 
@@ -151,7 +161,9 @@ def _plan_properties(
         plan.properties.append((label, uid, added))
 
 
-def _plan_tie_properties(plan: SeedPlan, uid: str, name: str, seed: dict[str, Any], graph: dict[str, Any]) -> None:
+def _plan_relationship_properties(
+    plan: SeedPlan, uid: str, name: str, seed: dict[str, Any], graph: dict[str, Any]
+) -> None:
     """Plan the seed's values for the properties relationship `uid` has none for; leave those editors touched."""
     edited = edited_properties(relationship_uid=uid)
     added: dict[str, Any] = {}
@@ -179,8 +191,10 @@ def seed_upgrade_apply(data: dict[str, Any], *, actor: Any = None) -> SeedPlan:
             node_create(label=label, data=record, uid=uid, actor=actor)
         for label, uid, values in plan.properties:
             node_update(label=label, uid=uid, data=values, actor=actor)
-        for rel, start, end, tie in plan.relationships:
-            relationship_create(rel_type=rel, start_uid=start, end_uid=end, data=tie, actor=actor)
+        for relationship_type, start, end, relationship in plan.relationships:
+            relationship_create(
+                relationship_type=relationship_type, start_uid=start, end_uid=end, data=relationship, actor=actor
+            )
         for uid, values in plan.relationship_properties:
             relationship_update(uid=uid, data=values, actor=actor)
         return plan

@@ -15,7 +15,7 @@ from orgs import cypher as q
 from orgs.dates import valid_on_clause
 from orgs.graph import fulltext_index_name, fulltext_pages_stably, read_cypher
 from orgs.search import search_words
-from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel
+from orgs.vocabulary import RELATIONSHIP_PROPERTIES, RELATIONSHIP_TYPES, NodeLabel
 
 KIND_OF = "[label IN labels({0}) WHERE label <> 'Node'][0]"
 
@@ -26,7 +26,7 @@ OTHER_END = (
 )
 # The fields of a relationship `r` as the pages read it (a map's entries), and as the API and files do (columns:
 # the file format names the ends `from` and `to` and the source `source`).
-TIE_FIELDS = "uid: r.uid, type: type(r), " + ", ".join(f"{name}: r.{name}" for name in TIE_PROPERTIES)
+RELATIONSHIP_FIELDS = "uid: r.uid, type: type(r), " + ", ".join(f"{name}: r.{name}" for name in RELATIONSHIP_PROPERTIES)
 
 # --- One node with its relationships -----------------------------------------------------------------------
 
@@ -37,11 +37,12 @@ WHERE m <> n AND {valid_on_clause("r")}
 WITH n, r, m, startNode(r) = n AS outgoing
 ORDER BY {q.name_of("m")}, m.uid
 WITH n, type(r) AS type, outgoing, count(r) AS total,
-     collect(CASE WHEN r IS NULL THEN NULL ELSE {{{TIE_FIELDS}, outgoing: outgoing, other: {{{OTHER_END}}}}} END)
-       AS ties
+     collect(CASE WHEN r IS NULL THEN NULL
+                  ELSE {{{RELATIONSHIP_FIELDS}, outgoing: outgoing, other: {{{OTHER_END}}}}} END) AS relationships
 RETURN properties(n) AS node, {q.kind_of("n")} AS label,
        collect(CASE WHEN type IS NULL THEN NULL
-               ELSE {{type: type, outgoing: outgoing, total: total, ties: ties[0..$per_group]}} END) AS groups
+               ELSE {{type: type, outgoing: outgoing, total: total,
+                      relationships: relationships[0..$per_group]}} END) AS groups
 """
 
 
@@ -49,8 +50,9 @@ def node_profile(*, uid: str, as_of: str | None = None, per_group: int = 25) -> 
     """Return a node with its relationships grouped by type and direction, or None if there is no such node.
 
     One query, whatever the number of relationships: `{"node", "label", "groups"}` where each group is
-    `{"type", "outgoing", "total", "ties"}` and holds at most `per_group` ties (ordered by the other end's
-    name); each tie carries its period, footing, evidence and `other` end. `search_text` is left out.
+    `{"type", "outgoing", "total", "relationships"}` and holds at most `per_group` relationships (ordered by the
+    other end's name); each relationship carries its period, footing, evidence and `other` end. `search_text` is left
+    out.
     """
     rows = read_cypher(NODE_PROFILE, {"uid": uid, "as_of": as_of, "per_group": per_group})
     if not rows:
@@ -61,32 +63,34 @@ def node_profile(*, uid: str, as_of: str | None = None, per_group: int = 25) -> 
     return row
 
 
-def node_ties_page_query(rel_type: str) -> str:
-    """Return the query for one page of a node's `rel_type` ties in one direction, keyset on (name, uid)."""
-    type_name = RELATIONSHIP_TYPES[rel_type].name
+def node_relationships_page_query(relationship_type: str) -> str:
+    """Return the query for one page of a node's `relationship_type` relationships in one direction, keyset on (name,
+    uid)."""
+    type_name = RELATIONSHIP_TYPES[relationship_type].name
     return f"""
 MATCH (n:Node {{uid: $uid}})-[r:{type_name}]-(m:Node)
 WHERE (startNode(r) = n) = $outgoing AND m <> n AND {valid_on_clause("r")}
   AND ($after_name IS NULL OR {q.name_of("m")} > $after_name
        OR ({q.name_of("m")} = $after_name AND m.uid > $after_uid))
 WITH r, m ORDER BY {q.name_of("m")}, m.uid LIMIT $limit
-RETURN {{{TIE_FIELDS}, outgoing: $outgoing, other: {{{OTHER_END}}}}} AS tie
+RETURN {{{RELATIONSHIP_FIELDS}, outgoing: $outgoing, other: {{{OTHER_END}}}}} AS relationship
 """
 
 
-def node_ties_page(
+def node_relationships_page(
     *,
     uid: str,
-    rel_type: str,
+    relationship_type: str,
     outgoing: bool,
     after: tuple[str, str] | None = None,
     limit: int = 50,
     as_of: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Return up to `limit` of node `uid`'s `rel_type` ties in one direction, after the (name, uid) `after`."""
+    """Return up to `limit` of node `uid`'s `relationship_type` relationships in one direction, after the (name, uid)
+    `after`."""
     after_name, after_uid = after or (None, None)
     rows = read_cypher(
-        node_ties_page_query(rel_type),
+        node_relationships_page_query(relationship_type),
         {
             "uid": uid,
             "outgoing": outgoing,
@@ -96,7 +100,7 @@ def node_ties_page(
             "as_of": as_of,
         },
     )
-    return [row["tie"] for row in rows]
+    return [row["relationship"] for row in rows]
 
 
 SOURCE_TITLES = (
@@ -114,7 +118,7 @@ MATCH (s:Node {{uid: $uid}}) WHERE s:Source
 OPTIONAL MATCH (a:Node)-[r]->(m:Node) WHERE r.source_uid = s.uid
 WITH s, a, r, m ORDER BY {q.name_of("a")}, type(r), {q.name_of("m")}
 WITH s, count(r) AS total,
-     collect(CASE WHEN r IS NULL THEN NULL ELSE {{{TIE_FIELDS},
+     collect(CASE WHEN r IS NULL THEN NULL ELSE {{{RELATIONSHIP_FIELDS},
        start: {{uid: a.uid, name: {q.name_of("a")}, acronym: a.acronym,
                 label: {q.kind_of("a")}}},
        end: {{{OTHER_END}}}}} END) AS facts
@@ -125,7 +129,7 @@ RETURN properties(s) AS source, total, facts[0..$limit] AS facts
 def source_facts(*, uid: str, limit: int = 1000) -> dict[str, Any] | None:
     """Return a source with every relationship it is the evidence for (the provenance view), or None.
 
-    One query: `{"source", "total", "facts"}`; `facts` holds at most `limit` ties ordered by their start
+    One query: `{"source", "total", "facts"}`; `facts` holds at most `limit` relationships ordered by their start
     node's name, each with its `start` and `end` nodes.
     """
     rows = read_cypher(SOURCE_FACTS, {"uid": uid, "limit": limit})
@@ -143,14 +147,15 @@ def fulltext_query(text: str) -> str:
     return " ".join(f"+{word}*" for word in search_words(text))
 
 
-# Organization names are unique, so the name settles every tie (no need to read each match's uid too). Among equal
+# Organization names are unique, so the name orders every equal score (no need to read each match's uid too). Among
+# equal
 # scores the shorter search text ranks first, as a length norm would: on Neo4j every prefix match scores the same,
 # and "interp" should find INTERPOL before an inter-parliamentary assembly. On the embedded server an unfiltered
 # search by relevance needs no sort at all (see organization_list_query).
 SEARCH_ORDERS = {
     "relevance": "score DESC, size(o.search_text), o.name",
     "name": "o.name",
-    "ties": "o.degree DESC, o.name",
+    "relationships": "o.degree DESC, o.name",
 }
 AS_OF_CLAUSE = valid_on_clause("o", begins="founded", ends="dissolved")  # bodies founded and not yet dissolved
 
@@ -161,7 +166,7 @@ def organization_list_query(
     sort: str = "relevance",
     by_kind: bool = True,
     by_country: bool = True,
-    by_rel_type: bool = True,
+    by_relationship_type: bool = True,
     by_as_of: bool = True,
     keyset: bool = True,
     descending: bool = False,
@@ -170,7 +175,7 @@ def organization_list_query(
 ) -> str:
     """Return the organization list query: full-text when `searching` (in `sort` order), else by name.
 
-    Only the filters in use (`by_kind`, `by_country`, `by_rel_type`, `by_as_of` — bodies founded by and not
+    Only the filters in use (`by_kind`, `by_country`, `by_relationship_type`, `by_as_of` — bodies founded by and not
     dissolved before `$as_of` — and `keyset` for a page after the first) are written into the query, so an
     unfiltered list is a plain range of the name index. `window` also bounds the names from above by
     `$before_name` (below when `descending`, which lists by name from Z to A). `index_pages`: the full-text
@@ -180,7 +185,7 @@ def organization_list_query(
     clauses = [
         *(["o.kind = $kind"] if by_kind else []),
         *(["EXISTS { (o)-[:LOCATED_IN]->(:Country {uid: $country}) }"] if by_country else []),
-        *(["COUNT { (o)-[t]-() WHERE type(t) = $rel_type } > 0"] if by_rel_type else []),
+        *(["COUNT { (o)-[t]-() WHERE type(t) = $relationship_type } > 0"] if by_relationship_type else []),
         *([AS_OF_CLAUSE] if by_as_of else []),
     ]
     columns = (
@@ -189,7 +194,8 @@ def organization_list_query(
     if searching and sort == "relevance" and not clauses and index_pages:
         # ArcadeDB's procedure returns its matches by score, equal scores in the index's own stable order, and
         # pages them itself: it stops after skip + limit instead of handing every match of a common word over
-        # to a sort. Neo4j's scores every prefix match the same and, given a limit, returns ties in an order that
+        # to a sort. Neo4j's scores every prefix match the same and, given a limit, returns equal scores in an order
+        # that
         # changes with the limit: there the matches are sorted below (SEARCH_ORDERS).
         return f"""
 CALL db.index.fulltext.queryNodes($index, $query, {{skip: $skip, limit: $limit}}) YIELD node, score
@@ -225,7 +231,7 @@ def organization_list(
     q: str = "",
     kind: str | None = None,
     country: str | None = None,
-    rel_type: str | None = None,
+    relationship_type: str | None = None,
     after: tuple[str, str] | None = None,
     skip: int = 0,
     limit: int = 50,
@@ -236,16 +242,16 @@ def organization_list(
     """Return one page of organizations matching the filters.
 
     With `q` (name, acronym or alias; case- and accent-insensitive; words may be partial) the page is ranked
-    by relevance (or by name, or most ties first: `sort`) and paged with `skip`: equally relevant bodies come
+    by relevance (or by name, or most relationships first: `sort`) and paged with `skip`: equally relevant bodies come
     shortest search text first, then by name, except on the embedded server without a filter, where they come in
     its full-text index's own stable order. Without `q`, ordered by name
     and paged by the keyset `after` = (name, uid) of the last row of the previous page, which stays fast at
     any depth.
     """
     query_text = fulltext_query(q) if q else ""
-    if not query_text and kind is None and country is None and rel_type is None and as_of is None:
+    if not query_text and kind is None and country is None and relationship_type is None and as_of is None:
         return organizations_by_name(after=after, limit=limit, descending=descending)
-    params = {"kind": kind, "country": country, "rel_type": rel_type, "limit": limit, "as_of": as_of}
+    params = {"kind": kind, "country": country, "relationship_type": relationship_type, "limit": limit, "as_of": as_of}
     after_name, after_uid = after or (None, None)
     if query_text:
         params.update(index=fulltext_index_name(), query=query_text, skip=skip)
@@ -256,7 +262,7 @@ def organization_list(
         sort=sort,
         by_kind=kind is not None,
         by_country=country is not None,
-        by_rel_type=rel_type is not None,
+        by_relationship_type=relationship_type is not None,
         by_as_of=as_of is not None,
         keyset=after is not None,
         descending=descending,
@@ -308,7 +314,7 @@ def organizations_by_name(
             searching=False,
             by_kind=False,
             by_country=False,
-            by_rel_type=False,
+            by_relationship_type=False,
             by_as_of=False,
             keyset=after is not None,
             descending=descending,
@@ -360,7 +366,8 @@ WHERE m <> n AND ($types IS NULL OR type(r) IN $types)
   AND ($labels IS NULL OR any(label IN labels(m) WHERE label IN $labels))
   AND {valid_on_clause("r")}
 WITH r, m, startNode(r) AS a, endNode(r) AS b LIMIT $cap
-RETURN count(r) AS read, collect({{{TIE_FIELDS}, start: a.uid, end: b.uid}}) AS ties, collect({{{OTHER_END}}}) AS nodes
+RETURN count(r) AS read, collect({{{RELATIONSHIP_FIELDS}, start: a.uid, end: b.uid}}) AS relationships,
+       collect({{{OTHER_END}}}) AS nodes
 """
 NODE_SUMMARY = f"""
 MATCH (m:Node {{uid: $uid}})
@@ -386,7 +393,7 @@ def neighbourhood(
     """Return the nodes within `depth` hops of `uid` (at most `limit`) and the relationships that reach them.
 
     `{"nodes", "edges", "truncated"}`; `truncated` is True when the cap cut the neighbourhood short. One
-    query per hop (at most 3 hops), each reading at most twice the room left plus 100 ties, so a hub cannot
+    query per hop (at most 3 hops), each reading at most twice the room left plus 100 relationships, so a hub cannot
     blow up the answer. None if no such node.
     """
     centre = node_summary(uid=uid)
@@ -400,7 +407,8 @@ def neighbourhood(
         if room <= 0 or not frontier:
             truncated = truncated or bool(frontier)
             break
-        # Ties to already-known nodes do not use up room. One row whatever the number of ties: the driver pays
+        # Relationships to already-known nodes do not use up room. One row whatever the number of relationships: the
+        # driver pays
         # per record, and a country or a hub in the frontier brings thousands.
         cap = room * 2 + 100
         [step] = read_cypher(
@@ -408,39 +416,47 @@ def neighbourhood(
         )
         truncated = truncated or step["read"] >= cap
         next_frontier = []
-        for tie, node in zip(step["ties"], step["nodes"], strict=True):
+        for relationship, node in zip(step["relationships"], step["nodes"], strict=True):
             if node["uid"] not in nodes:
                 if len(nodes) >= limit:
                     truncated = True
                     continue
                 nodes[node["uid"]] = node
                 next_frontier.append(node["uid"])
-            edges[tie["uid"]] = tie
+            edges[relationship["uid"]] = relationship
         frontier = next_frontier
     return {"nodes": list(nodes.values()), "edges": list(edges.values()), "truncated": truncated}
 
 
-def types_pattern(rel_types: list[str]) -> str:
-    """Return the relationship-type part of a pattern (":A|B") for `rel_types` from the vocabulary, or ""."""
-    return ":" + "|".join(RELATIONSHIP_TYPES[rel].name for rel in sorted(rel_types)) if rel_types else ""
+def types_pattern(relationship_types: list[str]) -> str:
+    """Return the relationship-type part of a pattern (":A|B") for `relationship_types` from the vocabulary, or ""."""
+    return (
+        ":" + "|".join(RELATIONSHIP_TYPES[relationship_type].name for relationship_type in sorted(relationship_types))
+        if relationship_types
+        else ""
+    )
 
 
-def path_details(nodes: str, ties: str) -> str:
-    """Return the `nodes` and `ties` columns of a path, from Cypher lists of its nodes and of its ties in order."""
+def path_details(nodes: str, relationships: str) -> str:
+    """Return the `nodes` and `relationships` columns of a path, from Cypher lists of its nodes and of its relationships
+    in order."""
     return (
         f"[m IN {nodes} | {{{OTHER_END}}}] AS nodes, "
-        f"[r IN {ties} | {{{TIE_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] AS ties"
+        f"[r IN {relationships} | {{{RELATIONSHIP_FIELDS}, start: startNode(r).uid, end: endNode(r).uid}}] "
+        "AS relationships"
     )
 
 
 PATH_DETAILS = path_details("nodes(p)", "relationships(p)")
 
 
-def shortest_path_query(max_length: int, rel_types: list[str]) -> str:
-    """Return the query for one shortest path of at most `max_length` (1–10) hops over `rel_types` (all if empty).
+def shortest_path_query(max_length: int, relationship_types: list[str]) -> str:
+    """Return the query for one shortest path of at most `max_length` (1–10) hops over `relationship_types` (all if
+    empty).
 
-    One row, `{"nodes", "ties"}` from `$from` to `$to` with the nodes' summaries and the ties' details, both
-    ends' `degree`s, and `valid`: whether every tie holds on `$as_of`; no row when there is no such path.
+    One row, `{"nodes", "relationships"}` from `$from` to `$to` with the nodes' summaries and the relationships'
+    details, both ends' `degree`s, and `valid`: whether every relationship holds on `$as_of`; no row when there is no
+    such path.
     Types are written into the pattern rather than tested in a WHERE: both servers then search only those
     relationships.
     """
@@ -448,21 +464,24 @@ def shortest_path_query(max_length: int, rel_types: list[str]) -> str:
     return f"""
 MATCH (a:Node {{uid: $from}})
 MATCH (b:Node {{uid: $to}})
-MATCH p = shortestPath((a)-[{types_pattern(rel_types)}*..{hops}]-(b))
+MATCH p = shortestPath((a)-[{types_pattern(relationship_types)}*..{hops}]-(b))
 RETURN {PATH_DETAILS}, a.degree AS from_degree, b.degree AS to_degree,
        all(r IN relationships(p) WHERE {valid_on_clause("r")}) AS valid
 """
 
 
-def shortest_path_detours_query(max_length: int, rel_types: list[str]) -> str:
-    """Return the query for other shortest paths of exactly `max_length` + 1 hops, one per first tie of `$from`.
+def shortest_path_detours_query(max_length: int, relationship_types: list[str]) -> str:
+    """Return the query for other shortest paths of exactly `max_length` + 1 hops, one per first relationship of
+    `$from`.
 
-    For each of the first `$cap` ties of `$from` (over `rel_types`, all if empty) whose other end is not `$to`,
-    the shortest path from that other end to `$to` is kept when it has `max_length` hops: tie and path then make
-    a shortest path from `$from`. At most `$k` rows, each `{"nodes", "ties"}` like `shortest_path_query`'s.
+    For each of the first `$cap` relationships of `$from` (over `relationship_types`, all if empty) whose other end is
+    not `$to`,
+    the shortest path from that other end to `$to` is kept when it has `max_length` hops: relationship and path then
+    make
+    a shortest path from `$from`. At most `$k` rows, each `{"nodes", "relationships"}` like `shortest_path_query`'s.
     """
     hops = max(1, min(int(max_length), 10))
-    types = types_pattern(rel_types)
+    types = types_pattern(relationship_types)
     return f"""
 MATCH (a:Node {{uid: $from}})-[first{types}]-(x:Node)
 WHERE x.uid <> $to AND x <> a
@@ -470,16 +489,17 @@ WITH a, first, x LIMIT $cap
 MATCH (b:Node {{uid: $to}})
 MATCH rest = shortestPath((x)-[{types}*..{hops}]-(b))
 WITH a, first, rest WHERE length(rest) = {hops}
-WITH [a] + nodes(rest) AS path_nodes, [first] + relationships(rest) AS path_ties LIMIT $k
-RETURN {path_details("path_nodes", "path_ties")},
-       all(r IN path_ties WHERE {valid_on_clause("r")}) AS valid
+WITH [a] + nodes(rest) AS path_nodes, [first] + relationships(rest) AS path_relationships LIMIT $k
+RETURN {path_details("path_nodes", "path_relationships")},
+       all(r IN path_relationships WHERE {valid_on_clause("r")}) AS valid
 """
 
 
-def direct_ties_query(rel_types: list[str]) -> str:
-    """Return the query for up to `$k` ties straight between `$from` and `$to` (one-hop paths) over `rel_types`."""
+def direct_relationships_query(relationship_types: list[str]) -> str:
+    """Return the query for up to `$k` relationships straight between `$from` and `$to` (one-hop paths) over
+    `relationship_types`."""
     return f"""
-MATCH (a:Node {{uid: $from}})-[r{types_pattern(rel_types)}]-(b:Node {{uid: $to}})
+MATCH (a:Node {{uid: $from}})-[r{types_pattern(relationship_types)}]-(b:Node {{uid: $to}})
 WITH a, r, b LIMIT $k
 RETURN {path_details("[a, b]", "[r]")}, {valid_on_clause("r")} AS valid
 """
@@ -488,7 +508,7 @@ RETURN {path_details("[a, b]", "[r]")}, {valid_on_clause("r")} AS valid
 def paths_query(max_length: int) -> str:
     """Return the all-shortest-paths query for paths of at most `max_length` (1–10) hops, filtered by `$as_of`.
 
-    Used only when no shortest path found without the date holds on `$as_of`: a tie's dates cannot be written
+    Used only when no shortest path found without the date holds on `$as_of`: a relationship's dates cannot be written
     into a pattern, and a WHERE on a `shortestPath` is applied after the search on ArcadeDB (so it would miss
     longer valid paths).
     """
@@ -515,14 +535,15 @@ def paths_between(
     types: list[str] | None = None,
     as_of: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Return up to `k` shortest paths between two nodes, each `{"nodes", "ties"}` in order from `from_uid`.
+    """Return up to `k` shortest paths between two nodes, each `{"nodes", "relationships"}` in order from `from_uid`.
 
     Without `as_of`, at most three bounded queries: one shortest path (which gives the length), then, for
     more than one, the shortest paths that leave the less connected end by each of its first
-    `PATH_DETOURS_CAP` ties, and if that gave fewer than `k`, the same from the other end. Paths that differ
-    only in their middle ties, or only by a tie beyond the cap, may be missed: fewer than `k` can come back
+    `PATH_DETOURS_CAP` relationships, and if that gave fewer than `k`, the same from the other end. Paths that differ
+    only in their middle relationships, or only by a relationship beyond the cap, may be missed: fewer than `k` can come
+    back
     although more exist.
-    With `as_of`, the same, keeping the paths whose ties all hold on that day (a path that holds cannot be
+    With `as_of`, the same, keeping the paths whose relationships all hold on that day (a path that holds cannot be
     shorter); if none does, one more all-shortest-paths query filtered by the date (slow: ArcadeDB enumerates
     every shortest path, ~0.3 s at 100k/500k).
     """
@@ -535,18 +556,20 @@ def paths_between(
             if row.get("valid") is False:
                 continue
             path = (
-                {"nodes": row["nodes"][::-1], "ties": row["ties"][::-1]}
+                {"nodes": row["nodes"][::-1], "relationships": row["relationships"][::-1]}
                 if reverse
-                else {"nodes": row["nodes"], "ties": row["ties"]}
+                else {"nodes": row["nodes"], "relationships": row["relationships"]}
             )
-            distinct.setdefault(tuple(tie["uid"] for tie in path["ties"]), path)
+            distinct.setdefault(tuple(relationship["uid"] for relationship in path["relationships"]), path)
 
-    rel_types = sorted(types or [])
-    rows = read_cypher(shortest_path_query(max_length, rel_types), {"from": from_uid, "to": to_uid, "as_of": as_of})
+    relationship_types = sorted(types or [])
+    rows = read_cypher(
+        shortest_path_query(max_length, relationship_types), {"from": from_uid, "to": to_uid, "as_of": as_of}
+    )
     if not rows:
-        return []  # no path at all, so none whose ties all hold on `as_of`
+        return []  # no path at all, so none whose relationships all hold on `as_of`
     keep(rows)
-    length = len(rows[0]["ties"])
+    length = len(rows[0]["relationships"])
     # Leave by the less connected end first; try the other end only if that did not give k paths.
     ends = [(from_uid, to_uid, False), (to_uid, from_uid, True)]
     if (rows[0]["to_degree"] or 0) < (rows[0]["from_degree"] or 0):
@@ -555,7 +578,11 @@ def paths_between(
         if len(distinct) >= k:
             break
         params = {"from": start, "to": end, "k": k + 1, "cap": PATH_DETOURS_CAP, "as_of": as_of}
-        query = direct_ties_query(rel_types) if length == 1 else shortest_path_detours_query(length - 1, rel_types)
+        query = (
+            direct_relationships_query(relationship_types)
+            if length == 1
+            else shortest_path_detours_query(length - 1, relationship_types)
+        )
         keep(read_cypher(query, params), reverse=reverse)
     if as_of is not None and not distinct:
         # The shortest paths found do not hold on that day: a valid one may be longer. Ask for more than k:
@@ -584,15 +611,18 @@ def graph_counts() -> dict[str, dict[str, int]]:
     counts = read_cypher(q.COUNTS)[0]
     return {
         "nodes": {label.value: counts.get(label.value, 0) for label in NodeLabel},
-        "relationships": {rel: counts.get(rel, 0) for rel in RELATIONSHIP_TYPES},
+        "relationships": {
+            relationship_type: counts.get(relationship_type, 0) for relationship_type in RELATIONSHIP_TYPES
+        },
     }
 
 
 def hubs(*, limit: int = 10) -> list[dict[str, Any]]:
     """Return the `limit` most connected organizations, from the maintained `degree`; equal degrees by name.
 
-    Ties are broken here, not in the query (ArcadeDB walks the degree index only for a one-key ORDER BY), among
-    twice `limit` rows: only a tie running past that at the last place could be broken otherwise.
+    Equal degrees are ordered here, not in the query (ArcadeDB walks the degree index only for a one-key ORDER BY),
+    among
+    twice `limit` rows: only a relationship running past that at the last place could be broken otherwise.
     """
     rows = sorted(read_cypher(HUBS, {"limit": 2 * limit}), key=lambda row: (-row["degree"], row["name"]))
     return rows[:limit]
@@ -621,11 +651,11 @@ def node_fate(*, uid: str) -> dict[str, Any] | None:
     return None
 
 
-# A relationship as Python names it (`orgs.vocabulary.TIE_PUBLIC_NAMES` gives the API's and the files' names).
+# A relationship as Python names it (`orgs.vocabulary.RELATIONSHIP_PUBLIC_NAMES` gives the API's and the files' names).
 RELATIONSHIP_ROW = "r.uid AS uid, type(r) AS type, a.uid AS start, b.uid AS end, " + ", ".join(
-    f"r.{name} AS {name}" for name in TIE_PROPERTIES
+    f"r.{name} AS {name}" for name in RELATIONSHIP_PROPERTIES
 )
-RELATIONSHIP_ROW_FIELDS = ("uid", "type", "start", "end", *TIE_PROPERTIES)
+RELATIONSHIP_ROW_FIELDS = ("uid", "type", "start", "end", *RELATIONSHIP_PROPERTIES)
 
 
 RELATIONSHIP_FILTERS = f"""
@@ -636,9 +666,9 @@ RELATIONSHIP_FILTERS = f"""
   AND {valid_on_clause("r")}"""
 
 
-def relationship_list_query(rel_type: str) -> str:
-    """Return one page of `rel_type` relationships anywhere in the graph, keyset on uid."""
-    type_name = RELATIONSHIP_TYPES[rel_type].name
+def relationship_list_query(relationship_type: str) -> str:
+    """Return one page of `relationship_type` relationships anywhere in the graph, keyset on uid."""
+    type_name = RELATIONSHIP_TYPES[relationship_type].name
     return f"""
 MATCH (a:Node)-[r:{type_name}]->(b:Node)
 WHERE ($after IS NULL OR r.uid > $after) AND {RELATIONSHIP_FILTERS}
@@ -702,12 +732,12 @@ def relationship_list(
             {**params, "types": wanted, "after_type": after_type, "after": after_uid, "limit": limit},
         )
     rows: list[dict[str, Any]] = []
-    for rel in wanted:
-        if (after_type and rel < after_type) or len(rows) >= limit:
+    for relationship_type in wanted:
+        if (after_type and relationship_type < after_type) or len(rows) >= limit:
             continue
         rows += read_cypher(
-            relationship_list_query(rel),
-            {**params, "after": after_uid if rel == after_type else None, "limit": limit - len(rows)},
+            relationship_list_query(relationship_type),
+            {**params, "after": after_uid if relationship_type == after_type else None, "limit": limit - len(rows)},
         )
     return rows
 
@@ -724,11 +754,12 @@ def export_nodes_page_query(label: str) -> str:
     )
 
 
-def export_ties_page_query(rel_type: str) -> str:
-    """Return up to `$limit` `rel_type` relationships whose uid sorts after `$after` as export rows, by uid."""
-    type_name = RELATIONSHIP_TYPES[rel_type].name
+def export_relationships_page_query(relationship_type: str) -> str:
+    """Return up to `$limit` `relationship_type` relationships whose uid sorts after `$after` as export rows, by uid."""
+    type_name = RELATIONSHIP_TYPES[relationship_type].name
     return (
-        f"MATCH (a:Node)-[r:{type_name}]->(b:Node) WHERE r.uid > $after RETURN {RELATIONSHIP_ROW} ORDER BY r.uid LIMIT $limit"
+        f"MATCH (a:Node)-[r:{type_name}]->(b:Node) WHERE r.uid > $after "
+        f"RETURN {RELATIONSHIP_ROW} ORDER BY r.uid LIMIT $limit"
     )
 
 
@@ -759,10 +790,10 @@ def export_node_pages(label: str, *, batch: int | None = None) -> Iterator[list[
         yield [row["props"] for row in rows]
 
 
-def export_tie_pages(rel_type: str, *, batch: int | None = None) -> Iterator[list[dict[str, Any]]]:
-    """Yield every `rel_type` relationship as an export row (uid, type, start, end, its properties), ordered by
+def export_relationship_pages(relationship_type: str, *, batch: int | None = None) -> Iterator[list[dict[str, Any]]]:
+    """Yield every `relationship_type` relationship as an export row (uid, type, start, end, its properties), ordered by
     uid, up to `batch` (default EXPORT_BATCH) at a time; each page is its own read, as in `export_node_pages`."""
-    yield from _keyset_pages(export_ties_page_query(rel_type), lambda row: row["uid"], batch)
+    yield from _keyset_pages(export_relationships_page_query(relationship_type), lambda row: row["uid"], batch)
 
 
 NODES_BY_UID = f"""
@@ -785,16 +816,23 @@ def graph_export(
     if around is None:
         for label in NodeLabel:
             nodes[label.value] = [props for page in export_node_pages(label.value) for props in page]
-        ties = [row for rel in sorted(RELATIONSHIP_TYPES) for page in export_tie_pages(rel) for row in page]
-        return {"nodes": nodes, "relationships": ties}
+        relationships = [
+            row
+            for relationship_type in sorted(RELATIONSHIP_TYPES)
+            for page in export_relationship_pages(relationship_type)
+            for row in page
+        ]
+        return {"nodes": nodes, "relationships": relationships}
     found = neighbourhood(uid=around, depth=depth, as_of=as_of, limit=limit)
     if found is None:
         return None
-    ties = sorted(
+    relationships = sorted(
         ({name: edge[name] for name in RELATIONSHIP_ROW_FIELDS} for edge in found["edges"]),
-        key=lambda tie: (tie["type"], tie["uid"]),
+        key=lambda relationship: (relationship["type"], relationship["uid"]),
     )
-    uids = {node["uid"] for node in found["nodes"]} | {tie["source_uid"] for tie in ties if tie["source_uid"]}
+    uids = {node["uid"] for node in found["nodes"]} | {
+        relationship["source_uid"] for relationship in relationships if relationship["source_uid"]
+    }
     for row in read_cypher(NODES_BY_UID, {"uids": sorted(uids)}):
         nodes[row["label"]].append(row["props"])
-    return {"nodes": nodes, "relationships": ties}
+    return {"nodes": nodes, "relationships": relationships}

@@ -1,7 +1,7 @@
 """Writes: each function changes the graph inside one retried transaction, after the shared validation.
 
 The admin, the API, the importer and the pages all write through here, so a rule (evidence required,
-`until` not before `since`, one vocabulary, one tie per start/type/end) holds everywhere.
+`until` not before `since`, one vocabulary, one relationship per start/type/end) holds everywhere.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.text import slugify
 
 from orgs import cypher as q
-from orgs.counts import add_to_counts, ties_removed_with
+from orgs.counts import add_to_counts, relationships_removed_with
 from orgs.graph import AlreadyExists, cypher, read_cypher, write_transaction
 from orgs.history import change_record, changed_values
 from orgs.models import ChangeAction
@@ -26,14 +26,14 @@ from orgs.validation import (
     UNIQUE_NAMES,
     ValidationFailed,
     clean_node_properties,
-    clean_tie,
+    clean_relationship,
     evidence_problem,
-    rel_type_of_tie_uid,
+    relationship_key,
+    relationship_uid,
     spaced,
-    tie_key,
-    tie_uid,
+    type_of_relationship_uid,
 )
-from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel, with_article
+from orgs.vocabulary import RELATIONSHIP_PROPERTIES, RELATIONSHIP_TYPES, NodeLabel, with_article
 
 
 class NotFound(Exception):
@@ -263,7 +263,7 @@ def node_delete(*, uid: str, actor: Any = None, expected_versions: Collection[in
 
     def work() -> None:
         label, before = _node_for_write(uid, expected_versions)
-        removed = ties_removed_with(uid)
+        removed = relationships_removed_with(uid)
         cypher(q.DELETE_NODE, {"uid": uid, "label": label, "deleted_at": _now()})
         add_to_counts({label: -1, **removed})
         change_record(
@@ -279,9 +279,9 @@ def node_delete(*, uid: str, actor: Any = None, expected_versions: Collection[in
 
 
 def relationship_create(
-    *, rel_type: str, start_uid: str, end_uid: str, data: dict[str, Any], actor: Any = None
+    *, relationship_type: str, start_uid: str, end_uid: str, data: dict[str, Any], actor: Any = None
 ) -> dict[str, Any]:
-    """Create the `rel_type` relationship from `start_uid` to `end_uid`; return its properties with its ends.
+    """Create the `relationship_type` relationship from `start_uid` to `end_uid`; return its properties with its ends.
 
     Raise ValidationFailed (unknown type, missing or wrong-kind endpoint, reversed dates, no evidence,
     unknown source, evidence not in the source's text) or AlreadyExists (the same relationship is already
@@ -290,42 +290,46 @@ def relationship_create(
 
     def work() -> dict[str, Any]:
         labels = _labels_of(start_uid, end_uid)
-        props = clean_tie(rel_type, labels.get(start_uid, "?"), labels.get(end_uid, "?"), start_uid, end_uid, data)
+        props = clean_relationship(
+            relationship_type, labels.get(start_uid, "?"), labels.get(end_uid, "?"), start_uid, end_uid, data
+        )
         relationship_source_check(props)
-        definition = RELATIONSHIP_TYPES[rel_type]
-        existing = cypher(q.find_tie(rel_type), {"start": start_uid, "end": end_uid})
+        definition = RELATIONSHIP_TYPES[relationship_type]
+        existing = cypher(q.find_relationship(relationship_type), {"start": start_uid, "end": end_uid})
         if existing:
             raise AlreadyExists(
                 f"{start_uid} {definition.forward} {end_uid} is already recorded ({existing[0]['uid']})"
             )
-        props["uid"] = tie_uid(start_uid, rel_type, end_uid)
-        tie = cypher(q.create_tie(rel_type), {"start": start_uid, "end": end_uid, "props": props})[0]["props"]
-        add_to_counts({rel_type: 1})
+        props["uid"] = relationship_uid(start_uid, relationship_type, end_uid)
+        relationship = cypher(
+            q.create_relationship(relationship_type), {"start": start_uid, "end": end_uid, "props": props}
+        )[0]["props"]
+        add_to_counts({relationship_type: 1})
         change_record(
             action=ChangeAction.RELATIONSHIP_ADD,
-            label=rel_type,
+            label=relationship_type,
             node_uid=start_uid,
             other_uid=end_uid,
             relationship_uid=props["uid"],
             actor=actor,
-            after=tie,
+            after=relationship,
             summary=f"added: {start_uid} {definition.forward} {end_uid}",
         )
-        return {**tie, "type": rel_type, "start": start_uid, "end": end_uid}
+        return {**relationship, "type": relationship_type, "start": start_uid, "end": end_uid}
 
     return write_transaction(work)
 
 
 def relationship_get(*, uid: str) -> dict[str, Any]:
     """Return the relationship `uid`: its properties, type, ends and their kinds; raise NotFound."""
-    rel = rel_type_of_tie_uid(uid)
-    rows = read_cypher(q.tie_by_uid(rel), {"uid": uid}) if rel else []
+    relationship_type = type_of_relationship_uid(uid)
+    rows = read_cypher(q.relationship_by_uid(relationship_type), {"uid": uid}) if relationship_type else []
     if not rows:
         raise NotFound(f"no relationship with uid '{uid}'")
     row = rows[0]
     return {
         **row["props"],
-        "type": rel,
+        "type": relationship_type,
         "start": row["start"],
         "end": row["end"],
         "start_label": row["start_label"],
@@ -336,8 +340,8 @@ def relationship_get(*, uid: str) -> dict[str, Any]:
 def _relationship_for_write(uid: str, expected_versions: Collection[int] | None) -> dict[str, Any]:
     """Return the relationship `uid` as `relationship_get` does, held for writing in the current transaction;
     raise NotFound, or StaleVersion if its version is not among `expected_versions` (None: any)."""
-    rel = rel_type_of_tie_uid(uid)
-    if not rel or not cypher(q.tie_for_write(rel), {"uid": uid}):
+    relationship_type = type_of_relationship_uid(uid)
+    if not relationship_type or not cypher(q.relationship_for_write(relationship_type), {"uid": uid}):
         raise NotFound(f"no relationship with uid '{uid}'")
     current = relationship_get(uid=uid)
     check_version("relationship", uid, current, expected_versions)
@@ -355,9 +359,9 @@ def relationship_update(
 
     def work() -> dict[str, Any]:
         current = _relationship_for_write(uid, expected_versions)
-        merged = {name: current.get(name) for name in TIE_PROPERTIES}
+        merged = {name: current.get(name) for name in RELATIONSHIP_PROPERTIES}
         merged.update(data)
-        props = clean_tie(
+        props = clean_relationship(
             current["type"], current["start_label"], current["end_label"], current["start"], current["end"], merged
         )
         relationship_source_check(props)
@@ -365,7 +369,7 @@ def relationship_update(
         old, new = changed_values({name: current.get(name) for name in props}, props)
         if not new:
             return {name: current.get(name) for name in current if name not in {"start_label", "end_label"}}
-        tie = cypher(q.update_tie(current["type"]), {"uid": uid, "props": props})[0]["props"]
+        relationship = cypher(q.update_relationship(current["type"]), {"uid": uid, "props": props})[0]["props"]
         forward = RELATIONSHIP_TYPES[current["type"]].forward
         change_record(
             action=ChangeAction.RELATIONSHIP_CHANGE,
@@ -378,7 +382,7 @@ def relationship_update(
             after=new,
             summary=f"changed {', '.join(new)}: {current['start']} {forward} {current['end']}",
         )
-        return {**tie, **ends}
+        return {**relationship, **ends}
 
     return write_transaction(work)
 
@@ -389,7 +393,7 @@ def relationship_delete(*, uid: str, actor: Any = None, expected_versions: Colle
 
     def work() -> None:
         current = _relationship_for_write(uid, expected_versions)
-        deleted = cypher(q.delete_tie(current["type"]), {"uid": uid})[0]["deleted"]
+        deleted = cypher(q.delete_relationship(current["type"]), {"uid": uid})[0]["deleted"]
         add_to_counts({current["type"]: -deleted})
         before = {name: value for name, value in current.items() if name not in {"start_label", "end_label"}}
         forward = RELATIONSHIP_TYPES[current["type"]].forward
@@ -422,21 +426,25 @@ def organizations_merge_preview(*, survivor_uid: str, loser_uid: str) -> dict[st
         raise ValidationFailed({"loser": ["an organization cannot be merged into itself"]})
     survivor, loser = _organization(survivor_uid, "survivor"), _organization(loser_uid, "loser")
 
-    def key_at_survivor(tie: dict[str, Any]) -> tuple[str, str, str]:
-        start, end = (survivor_uid, tie["other"]) if tie["outgoing"] else (tie["other"], survivor_uid)
-        return tie_key(tie["type"], start, end)
+    def key_at_survivor(relationship: dict[str, Any]) -> tuple[str, str, str]:
+        start, end = (
+            (survivor_uid, relationship["other"]) if relationship["outgoing"] else (relationship["other"], survivor_uid)
+        )
+        return relationship_key(relationship["type"], start, end)
 
-    kept = {key_at_survivor(tie) for tie in read_cypher(q.TIES_OF_NODE, {"uid": survivor_uid})}
+    kept = {
+        key_at_survivor(relationship) for relationship in read_cypher(q.RELATIONSHIPS_OF_NODE, {"uid": survivor_uid})
+    }
     moved: list[dict[str, Any]] = []
     dropped: list[dict[str, Any]] = []
-    for tie in read_cypher(q.TIES_OF_NODE, {"uid": loser_uid}):
-        if tie["other"] == survivor_uid:
-            dropped.append({**tie, "reason": "it joins the two organizations"})
-        elif key_at_survivor(tie) in kept:
-            dropped.append({**tie, "reason": "the survivor already has it"})
+    for relationship in read_cypher(q.RELATIONSHIPS_OF_NODE, {"uid": loser_uid}):
+        if relationship["other"] == survivor_uid:
+            dropped.append({**relationship, "reason": "it joins the two organizations"})
+        elif key_at_survivor(relationship) in kept:
+            dropped.append({**relationship, "reason": "the survivor already has it"})
         else:
-            moved.append(tie)
-            kept.add(key_at_survivor(tie))
+            moved.append(relationship)
+            kept.add(key_at_survivor(relationship))
     own_names = {survivor["name"], survivor.get("acronym"), *(survivor.get("aliases") or [])}
     loser_names = [loser["name"], loser.get("acronym"), *(loser.get("aliases") or [])]
     aliases_added = [name for name in dict.fromkeys(loser_names) if name and name not in own_names]
@@ -478,17 +486,25 @@ def organizations_merge(
             _node_for_write(uid, expected.get(uid))
         plan = organizations_merge_preview(survivor_uid=survivor_uid, loser_uid=loser_uid)
         by_type: dict[tuple[str, bool], list[dict[str, Any]]] = {}
-        for tie in plan["moved"]:
-            start, end = (survivor_uid, tie["other"]) if tie["outgoing"] else (tie["other"], survivor_uid)
-            props = {**tie["props"], "uid": tie_uid(start, tie["type"], end)}
-            row = {"other": tie["other"], "props": props}
-            by_type.setdefault((tie["type"], tie["outgoing"]), []).append(row)
-        neighbours = sorted({tie["other"] for tie in plan["moved"] + plan["dropped"]} - {survivor_uid})
-        counts = Counter(ties_removed_with(loser_uid))
+        for relationship in plan["moved"]:
+            start, end = (
+                (survivor_uid, relationship["other"])
+                if relationship["outgoing"]
+                else (relationship["other"], survivor_uid)
+            )
+            props = {**relationship["props"], "uid": relationship_uid(start, relationship["type"], end)}
+            row = {"other": relationship["other"], "props": props}
+            by_type.setdefault((relationship["type"], relationship["outgoing"]), []).append(row)
+        neighbours = sorted(
+            {relationship["other"] for relationship in plan["moved"] + plan["dropped"]} - {survivor_uid}
+        )
+        counts = Counter(relationships_removed_with(loser_uid))
         cypher(q.DELETE_MERGED_ORGANIZATION, {"uid": loser_uid})
-        for (rel, outgoing), rows in by_type.items():
-            query = q.copy_ties_from(rel) if outgoing else q.copy_ties_to(rel)
-            counts[rel] += cypher(query, {"node": survivor_uid, "rows": rows})[0]["created"]
+        for (relationship_type, outgoing), rows in by_type.items():
+            query = (
+                q.copy_relationships_from(relationship_type) if outgoing else q.copy_relationships_to(relationship_type)
+            )
+            counts[relationship_type] += cypher(query, {"node": survivor_uid, "rows": rows})[0]["created"]
         survivor = plan["survivor"]
         aliases = [*(survivor.get("aliases") or []), *plan["aliases_added"]]
         changes = {**plan["filled"], "aliases": aliases, "former_uids": plan["former_uids"]}
@@ -525,7 +541,7 @@ def _labels_of(*uids: str) -> dict[str, str]:
 
 
 def relationship_source_check(props: dict[str, Any]) -> None:
-    """Raise ValidationFailed unless the relationship properties `props` (as `clean_tie` returns them) cite a
+    """Raise ValidationFailed unless the relationship properties `props` (as `clean_relationship` returns them) cite a
     source that is in the graph and whose text, if it has one, holds their evidence word for word."""
     source_uid = props["source_uid"]
     found = read_cypher(q.SOURCE_TEXTS, {"uids": [source_uid]})

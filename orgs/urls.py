@@ -25,11 +25,15 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("vocabulary.css", views.vocabulary_stylesheet, name="vocabulary-css"),
     path("nodes/<str:uid>/", views.node_redirect, name="node"),
-    path("ties/<str:uid>/<str:rel_type>/<str:direction>/", views.node_ties, name="node-ties"),
+    path(
+        "relationships/<str:uid>/<str:relationship_type>/<str:direction>/",
+        views.node_relationships,
+        name="node-relationships",
+    ),
     path("explore/<str:uid>/", views.explorer, name="explorer"),
     path("explore/<str:uid>.json", views.explorer_json, name="explorer-json"),
     path("explore/<str:uid>/groups.json", views.explorer_groups, name="explorer-groups"),
-    path("explore/<str:uid>/ties.json", views.explorer_ties, name="explorer-ties"),
+    path("explore/<str:uid>/relationships.json", views.explorer_relationships, name="explorer-relationships"),
     path("paths/", views.paths, name="paths"),
     path("autocomplete.json", views.autocomplete, name="autocomplete"),
 ]

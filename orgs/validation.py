@@ -12,7 +12,7 @@ from neomodel import ArrayProperty, IntegerProperty
 
 from orgs.dates import parse_partial_date, period_is_ordered
 from orgs.models import NODE_CLASSES
-from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, Confidence, NodeLabel
+from orgs.vocabulary import RELATIONSHIP_PROPERTIES, RELATIONSHIP_TYPES, Confidence, NodeLabel
 
 DATE_FIELDS = frozenset({"founded", "dissolved", "start", "end", "date", "since", "until"})
 LABEL_NAMES = frozenset(label.value for label in NodeLabel)
@@ -198,18 +198,18 @@ def _clean_value(name: str, prop: Any, value: Any) -> Any:
     return value
 
 
-def clean_tie(
-    rel_type: str, start_label: str, end_label: str, start_uid: str, end_uid: str, record: dict[str, Any]
+def clean_relationship(
+    relationship_type: str, start_label: str, end_label: str, start_uid: str, end_uid: str, record: dict[str, Any]
 ) -> dict[str, Any]:
     """Return a relationship's properties checked against the vocabulary and the evidence rules.
 
-    Raise ValidationFailed naming each bad field: unknown type, endpoints of the wrong kind, a tie from a node
+    Raise ValidationFailed naming each bad field: unknown type, endpoints of the wrong kind, a relationship from a node
     to itself, bad or reversed dates, an unknown confidence, missing evidence.
     """
     errors: dict[str, list[str]] = {}
-    definition = RELATIONSHIP_TYPES.get(rel_type)
+    definition = RELATIONSHIP_TYPES.get(relationship_type)
     if definition is None:
-        errors["type"] = [f"unknown relationship type '{rel_type}'; one of: {', '.join(RELATIONSHIP_TYPES)}"]
+        errors["type"] = [f"unknown relationship type '{relationship_type}'; one of: {', '.join(RELATIONSHIP_TYPES)}"]
     else:
         for name, label, allowed in (
             ("from", start_label, definition.start_labels),
@@ -218,11 +218,11 @@ def clean_tie(
             if label not in LABEL_NAMES:
                 errors[name] = ["no node with that uid"]
             elif label not in allowed:
-                errors[name] = [f"{rel_type} cannot {'start' if name == 'from' else 'end'} at a {label}"]
+                errors[name] = [f"{relationship_type} cannot {'start' if name == 'from' else 'end'} at a {label}"]
     if start_uid == end_uid:
         errors.setdefault("to", []).append("a relationship must join two different nodes")
     for name in record:
-        if name not in TIE_PROPERTIES:
+        if name not in RELATIONSHIP_PROPERTIES:
             errors.setdefault(name, []).append("unknown field for a relationship")
     cleaned: dict[str, Any] = {}
     for name in ("since", "until"):
@@ -267,7 +267,7 @@ def spaced(text: str) -> str:
 
 def evidence_problem(evidence: str, source_uid: str, source_text: str | None) -> str | None:
     """Return why `evidence` cannot be the supporting sentence of a relationship citing source `source_uid`
-    whose text is `source_text` (given through `spaced`: a caller checking many ties against one source spaces
+    whose text is `source_text` (given through `spaced`: a caller checking many relationships against one source spaces
     it once), or None when it is there word for word, or the source has no text to look in."""
     if source_text and spaced(evidence) not in source_text:
         return f"not found word for word in source '{source_uid}'"
@@ -276,36 +276,40 @@ def evidence_problem(evidence: str, source_uid: str, source_text: str | None) ->
 
 # --- One relationship, whichever way a symmetric one is written ----------------------------------------------
 
-SYMMETRIC_TYPES = frozenset(rel.name for rel in RELATIONSHIP_TYPES.values() if rel.symmetric)
+SYMMETRIC_TYPES = frozenset(
+    relationship_type.name for relationship_type in RELATIONSHIP_TYPES.values() if relationship_type.symmetric
+)
 
 
-def tie_orientations(rel_type: str, start_uid: str, end_uid: str) -> tuple[tuple[str, str], ...]:
-    """Return the (start, end) pairs that state the same `rel_type` relationship: both ways for a symmetric type
+def relationship_orientations(relationship_type: str, start_uid: str, end_uid: str) -> tuple[tuple[str, str], ...]:
+    """Return the (start, end) pairs that state the same `relationship_type` relationship: both ways for a symmetric
+    type
     (A-COLLABORATES_WITH-B is B-COLLABORATES_WITH-A), else the one given."""
-    if rel_type in SYMMETRIC_TYPES and start_uid != end_uid:
+    if relationship_type in SYMMETRIC_TYPES and start_uid != end_uid:
         return (start_uid, end_uid), (end_uid, start_uid)
     return ((start_uid, end_uid),)
 
 
-def tie_key(rel_type: str, start_uid: str, end_uid: str) -> tuple[str, str, str]:
+def relationship_key(relationship_type: str, start_uid: str, end_uid: str) -> tuple[str, str, str]:
     """Return what two records of one relationship have in common: its type and ends, a symmetric type's ends
-    in sorted order (the first of `tie_orientations`, without building them: an import keys every tie)."""
-    if rel_type in SYMMETRIC_TYPES and end_uid < start_uid:
-        return rel_type, end_uid, start_uid
-    return rel_type, start_uid, end_uid
+    in sorted order (the first of `relationship_orientations`, without building them: an import keys every
+    relationship)."""
+    if relationship_type in SYMMETRIC_TYPES and end_uid < start_uid:
+        return relationship_type, end_uid, start_uid
+    return relationship_type, start_uid, end_uid
 
 
-def tie_uid(start_uid: str, rel_type: str, end_uid: str) -> str:
-    """Return the stable uid of the relationship `rel_type` from `start_uid` to `end_uid`.
+def relationship_uid(start_uid: str, relationship_type: str, end_uid: str) -> str:
+    """Return the stable uid of the relationship `relationship_type` from `start_uid` to `end_uid`.
 
     It starts with the type ("part-of-…"), so the relationship is found through its type's uid index.
     """
-    digest = hashlib.sha1(f"{start_uid}|{rel_type}|{end_uid}".encode()).hexdigest()[:12]
-    return f"{rel_type.lower().replace('_', '-')}-{digest}"
+    digest = hashlib.sha1(f"{start_uid}|{relationship_type}|{end_uid}".encode()).hexdigest()[:12]
+    return f"{relationship_type.lower().replace('_', '-')}-{digest}"
 
 
-def rel_type_of_tie_uid(uid: str) -> str | None:
-    """Return the relationship type a tie uid names, or None if it names none."""
+def type_of_relationship_uid(uid: str) -> str | None:
+    """Return the relationship type a relationship uid names, or None if it names none."""
     prefix, _, digest = uid.rpartition("-")
-    rel = prefix.upper().replace("-", "_")
-    return rel if rel in RELATIONSHIP_TYPES and len(digest) == 12 else None
+    relationship_type = prefix.upper().replace("-", "_")
+    return relationship_type if relationship_type in RELATIONSHIP_TYPES and len(digest) == 12 else None

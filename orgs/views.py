@@ -19,7 +19,7 @@ from orgs.validation import whole_number
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel, OrganizationKind
 
 PAGE_SIZE = 50
-TIES_PER_GROUP = 25
+RELATIONSHIPS_PER_GROUP = 25
 EXPLORER_NODE_LIMIT = 500
 
 
@@ -121,7 +121,7 @@ def _skip(request: HttpRequest) -> int:
 
 @cached_page
 def organization_list(request: HttpRequest) -> HttpResponse:
-    """Search organizations by name, acronym or alias, or browse them by name; facets: kind, country, tie.
+    """Search organizations by name, acronym or alias, or browse them by name; facets: kind, country, relationship.
 
     A search that asks too much, or a `skip` that is not a page of it, is answered 400 with the form and what
     is wrong with it.
@@ -129,7 +129,9 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind") or None
     country = request.GET.get("country") or None
-    rel_type = request.GET.get("rel_type") if request.GET.get("rel_type") in RELATIONSHIP_TYPES else None
+    relationship_type = (
+        request.GET.get("relationship_type") if request.GET.get("relationship_type") in RELATIONSHIP_TYPES else None
+    )
     sort = request.GET.get("sort", "")
     sort = sort if sort in selectors.SEARCH_ORDERS else "relevance"
     errors = []
@@ -148,7 +150,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             q=q,
             kind=kind,
             country=country,
-            rel_type=rel_type,
+            relationship_type=relationship_type,
             after=_keyset(request),
             skip=skip,
             limit=PAGE_SIZE + 1,
@@ -173,9 +175,9 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             "q": q,
             "kind": kind,
             "country": country,
-            "rel_type": rel_type,
+            "relationship_type": relationship_type,
             "sort": sort,
-            "sorts": [("relevance", "Best match"), ("name", "Name"), ("ties", "Most ties")],
+            "sorts": [("relevance", "Best match"), ("name", "Name"), ("relationships", "Most relationships")],
             "kinds": list(OrganizationKind),
             "countries": selectors.node_list(label=NodeLabel.COUNTRY, limit=500),
             "relationship_types": RELATIONSHIP_TYPES.values(),
@@ -235,12 +237,12 @@ def node_detail(request: HttpRequest, uid: str, label: NodeLabel) -> HttpRespons
     titles of the sources its evidence cites.
     """
     as_of = _as_of(request)
-    profile = selectors.node_profile(uid=uid, as_of=as_of, per_group=TIES_PER_GROUP)
+    profile = selectors.node_profile(uid=uid, as_of=as_of, per_group=RELATIONSHIPS_PER_GROUP)
     if profile is None:
         raise Http404(f"There is no {NODE_KINDS[label].noun} '{uid}' in the graph.")
     if profile["label"] != label:
         return redirect(presenters.node_url(profile["label"], uid))
-    titles = selectors.source_titles(uids=presenters.evidence_sources(presenters.profile_ties(profile)))
+    titles = selectors.source_titles(uids=presenters.evidence_sources(presenters.profile_relationships(profile)))
     return render(
         request,
         "orgs/node_detail.html",
@@ -252,35 +254,35 @@ def node_detail(request: HttpRequest, uid: str, label: NodeLabel) -> HttpRespons
 
 
 @cached_page
-def node_ties(request: HttpRequest, uid: str, rel_type: str, direction: str) -> HttpResponse:
-    """Every tie of one type and direction of a node, a page at a time (for bodies with hundreds of them)."""
-    if rel_type not in RELATIONSHIP_TYPES or direction not in {"out", "in"}:
+def node_relationships(request: HttpRequest, uid: str, relationship_type: str, direction: str) -> HttpResponse:
+    """Every relationship of one type and direction of a node, a page at a time (for bodies with hundreds of them)."""
+    if relationship_type not in RELATIONSHIP_TYPES or direction not in {"out", "in"}:
         raise Http404("No such group of relationships.")
     node = selectors.node_summary(uid=uid)
     if node is None:
         raise Http404(f"There is nothing called '{uid}' in the graph.")
     outgoing = direction == "out"
-    ties = selectors.node_ties_page(
+    relationships = selectors.node_relationships_page(
         uid=uid,
-        rel_type=rel_type,
+        relationship_type=relationship_type,
         outgoing=outgoing,
         after=_keyset(request),
         limit=PAGE_SIZE + 1,
         as_of=_as_of(request),
     )
-    has_more = len(ties) > PAGE_SIZE
-    ties = ties[:PAGE_SIZE]
-    titles = selectors.source_titles(uids=presenters.evidence_sources(ties))
-    last = {"name": ties[-1]["other"]["name"], "uid": ties[-1]["other"]["uid"]} if has_more else None
+    has_more = len(relationships) > PAGE_SIZE
+    relationships = relationships[:PAGE_SIZE]
+    titles = selectors.source_titles(uids=presenters.evidence_sources(relationships))
+    last = {"name": relationships[-1]["other"]["name"], "uid": relationships[-1]["other"]["uid"]} if has_more else None
     return render(
         request,
-        "orgs/node_ties.html",
+        "orgs/node_relationships.html",
         {
             "node": node,
             "subject": presenters.display_name(node),
             "node_url": presenters.node_url(node["label"], uid),
-            "heading": presenters.verb(rel_type, outgoing).capitalize(),
-            "ties": [presenters.tie_view(tie, titles) for tie in ties],
+            "heading": presenters.verb(relationship_type, outgoing).capitalize(),
+            "relationships": [presenters.relationship_view(relationship, titles) for relationship in relationships],
             "next_query": _next_page_query(request, last),
             "is_first_page": _keyset(request) is None,
             "first_query": _first_page_query(request),
@@ -340,7 +342,7 @@ def explorer(request: HttpRequest, uid: str) -> HttpResponse:
             "config": {
                 "network": reverse("orgs:explorer-json", kwargs={"uid": uid}) + f"?depth={depth}",
                 "groups": reverse("orgs:explorer-groups", kwargs={"uid": "UID"}),
-                "ties": reverse("orgs:explorer-ties", kwargs={"uid": "UID"}),
+                "relationships": reverse("orgs:explorer-relationships", kwargs={"uid": "UID"}),
                 "centre": uid,
             },
         },
@@ -387,25 +389,25 @@ def explorer_groups(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 @cached_page
-def explorer_ties(request: HttpRequest, uid: str) -> HttpResponse:
-    """One page of a node's ties of one type and direction, as explorer nodes and edges."""
-    rel_type = request.GET.get("type", "")
-    if rel_type not in RELATIONSHIP_TYPES:
+def explorer_relationships(request: HttpRequest, uid: str) -> HttpResponse:
+    """One page of a node's relationships of one type and direction, as explorer nodes and edges."""
+    relationship_type = request.GET.get("type", "")
+    if relationship_type not in RELATIONSHIP_TYPES:
         return json_answer({"detail": "Unknown relationship type."}, status=400)
     outgoing = request.GET.get("outgoing") == "1"
-    ties = selectors.node_ties_page(
-        uid=uid, rel_type=rel_type, outgoing=outgoing, after=_keyset(request), limit=PAGE_SIZE + 1
+    relationships = selectors.node_relationships_page(
+        uid=uid, relationship_type=relationship_type, outgoing=outgoing, after=_keyset(request), limit=PAGE_SIZE + 1
     )
-    has_more = len(ties) > PAGE_SIZE
-    ties = ties[:PAGE_SIZE]
-    last = ties[-1]["other"] if has_more else None
+    has_more = len(relationships) > PAGE_SIZE
+    relationships = relationships[:PAGE_SIZE]
+    last = relationships[-1]["other"] if has_more else None
     return json_answer(
         {
-            "nodes": [presenters.graph_node(tie["other"]) for tie in ties],
+            "nodes": [presenters.graph_node(relationship["other"]) for relationship in relationships],
             "edges": [
-                presenters.graph_edge(tie, *ends)
-                for tie in ties
-                for ends in [(uid, tie["other"]["uid"]) if outgoing else (tie["other"]["uid"], uid)]
+                presenters.graph_edge(relationship, *ends)
+                for relationship in relationships
+                for ends in [(uid, relationship["other"]["uid"]) if outgoing else (relationship["other"]["uid"], uid)]
             ],
             "next": {"after": last["name"], "after_uid": last["uid"]} if last else None,
         }
@@ -452,14 +454,18 @@ def paths(request: HttpRequest) -> HttpResponse:
         found = selectors.paths_between(
             from_uid=start["uid"], to_uid=end["uid"], k=3, max_length=max_length, types=types, as_of=as_of
         )
-    titles = selectors.source_titles(uids=presenters.evidence_sources([tie for path in found for tie in path["ties"]]))
+    titles = selectors.source_titles(
+        uids=presenters.evidence_sources([relationship for path in found for relationship in path["relationships"]])
+    )
     drawing_nodes: dict[str, dict[str, Any]] = {}
     drawing_edges: dict[str, dict[str, Any]] = {}
     for path in found:
         for node in path["nodes"]:
             drawing_nodes[node["uid"]] = presenters.graph_node(node)
-        for tie in path["ties"]:
-            drawing_edges[tie["uid"]] = presenters.graph_edge(tie, tie["start"], tie["end"])
+        for relationship in path["relationships"]:
+            drawing_edges[relationship["uid"]] = presenters.graph_edge(
+                relationship, relationship["start"], relationship["end"]
+            )
     return render(
         request,
         "orgs/paths.html",

@@ -130,8 +130,8 @@ class Confidence(Choice):
 
 # The properties every relationship may carry besides its uid (the RelationshipModel in orgs/models.py), in the order
 # every list of them (forms, exports, queries) uses; the one list of a relationship's fields.
-TIE_PROPERTIES = ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
-# What graph files and the API call those of them they name otherwise: TIE_PUBLIC_NAMES, below.
+RELATIONSHIP_PROPERTIES = ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
+# What graph files and the API call those of them they name otherwise: RELATIONSHIP_PUBLIC_NAMES, below.
 
 ORG = NodeLabel.ORGANIZATION
 COUNTRY = NodeLabel.COUNTRY
@@ -159,8 +159,8 @@ class RelationshipType:
 
 
 RELATIONSHIP_TYPES: dict[str, RelationshipType] = {
-    rel.name: rel
-    for rel in (
+    relationship_type.name: relationship_type
+    for relationship_type in (
         RelationshipType(
             "COLLABORATES_WITH",
             "collaborates with",
@@ -298,20 +298,20 @@ CORE_RELATIONSHIP_TYPES = ("COLLABORATES_WITH", "HAS_OBSERVER_STATUS_IN", "COORD
 # A relationship's ends and source have two sets of names: the graph's own in Python (its start and end node, the
 # stored `source_uid`: selectors' rows, services, the loader's rows) and the public ones of the API and the graph
 # files (`from`, `to`, `source`). This table is the one translation between them.
-TIE_PUBLIC_NAMES = {"start": "from", "end": "to", "source_uid": "source"}
-TIE_PYTHON_NAMES = {public: python for python, public in TIE_PUBLIC_NAMES.items()}
+RELATIONSHIP_PUBLIC_NAMES = {"start": "from", "end": "to", "source_uid": "source"}
+RELATIONSHIP_PYTHON_NAMES = {public: python for python, public in RELATIONSHIP_PUBLIC_NAMES.items()}
 
 
-def tie_public_name(name: str) -> str:
+def relationship_public_name(name: str) -> str:
     """Return the public name (API, graph files) of a relationship's field `name` as Python calls it."""
-    return TIE_PUBLIC_NAMES.get(name, name)
+    return RELATIONSHIP_PUBLIC_NAMES.get(name, name)
 
 
-def tie_python_name(name: str) -> str:
+def relationship_python_name(name: str) -> str:
     """Return the name Python gives a relationship's field that the API and the graph files call `name`."""
-    return TIE_PYTHON_NAMES.get(name, name)
+    return RELATIONSHIP_PYTHON_NAMES.get(name, name)
 
 
-def tie_public(row: dict[str, Any]) -> dict[str, Any]:
+def relationship_public(row: dict[str, Any]) -> dict[str, Any]:
     """Return a relationship row with its fields under their public names, in the same order."""
-    return {tie_public_name(name): value for name, value in row.items()}
+    return {relationship_public_name(name): value for name, value in row.items()}

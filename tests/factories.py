@@ -25,9 +25,9 @@ def load_sample_graph() -> dict[str, Any]:
     return data
 
 
-def ties_of(data: dict[str, Any], uid: str) -> list[dict[str, Any]]:
+def relationships_of(data: dict[str, Any], uid: str) -> list[dict[str, Any]]:
     """Return the relationships of the graph file `data` that start or end at `uid`."""
-    return [tie for tie in data["relationships"] if uid in (tie["from"], tie["to"])]
+    return [relationship for relationship in data["relationships"] if uid in (relationship["from"], relationship["to"])]
 
 
 def make_hub(*, partners: int) -> None:

@@ -21,9 +21,11 @@ def country(uid: str, name: str, **data: Any) -> str:
     return services.node_create(label="Country", data={"name": name, **data}, uid=uid)["uid"]
 
 
-def tie(rel_type: str, start: str, end: str, source_uid: str = "partners", **data: Any) -> dict[str, Any]:
+def relationship(
+    relationship_type: str, start: str, end: str, source_uid: str = "partners", **data: Any
+) -> dict[str, Any]:
     return services.relationship_create(
-        rel_type=rel_type,
+        relationship_type=relationship_type,
         start_uid=start,
         end_uid=end,
         data={"source_uid": source_uid, "evidence": EVIDENCE, **data},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from orgs import services
-from tests.graph_factories import form_data, node, organization, source, tie
+from tests.graph_factories import form_data, node, organization, relationship, source
 
 LIST = "/admin/orgs/organization/"
 REFUSED = "changed by someone else since you opened it"
@@ -51,7 +51,7 @@ def test_a_relationship_row_changed_by_someone_else_since_the_page_opened_is_not
     source()
     organization("cis-atc", "CIS Anti-Terrorism Center")
     organization("interpol", "International Criminal Police Organization")
-    made = tie("COLLABORATES_WITH", "cis-atc", "interpol")
+    made = relationship("COLLABORATES_WITH", "cis-atc", "interpol")
     url = f"{LIST}cis-atc/change/"
     data = form_data(admin_client.get(url))
     services.relationship_update(uid=made["uid"], data={"qualifier": "close ties"})

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from orgs import services
 from orgs.graph import cypher
 from orgs.models import ChangeRecord
-from tests.graph_factories import node, organization, source, tie
+from tests.graph_factories import node, organization, relationship, source
 
 LIST = "/admin/orgs/organization/"
 MERGE = {"action": "merge_organizations", "_selected_action": ["atc", "atc-dup"]}
@@ -19,9 +19,9 @@ def duplicates() -> None:
     organization("atc-dup", "Anti-Terrorism Centre of the CIS")
     organization("interpol", "INTERPOL")
     organization("csto", "Collective Security Treaty Organization")
-    tie("COLLABORATES_WITH", "atc", "interpol")
-    tie("COLLABORATES_WITH", "atc-dup", "interpol")
-    tie("COLLABORATES_WITH", "atc-dup", "csto")
+    relationship("COLLABORATES_WITH", "atc", "interpol")
+    relationship("COLLABORATES_WITH", "atc-dup", "interpol")
+    relationship("COLLABORATES_WITH", "atc-dup", "csto")
 
 
 def test_the_merge_action_proposes_the_better_connected_organization_as_survivor(admin_client):

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from orgs.graph import cypher
 from orgs.models import ChangeRecord, Organization
-from tests.graph_factories import country, form_data, node, organization, source, tie
+from tests.graph_factories import country, form_data, node, organization, relationship, source
 
 LIST = "/admin/orgs/organization/"
 
@@ -29,8 +29,8 @@ def organizations() -> None:
         kind="regional_centre",
     )
     organization("tnp", "Türk Ulusal Polisi", acronym="TNP", kind="national_agency")
-    tie("LOCATED_IN", "tnp", "tr")
-    tie("COLLABORATES_WITH", "selec", "interpol")
+    relationship("LOCATED_IN", "tnp", "tr")
+    relationship("COLLABORATES_WITH", "selec", "interpol")
 
 
 def listed(response) -> list[str]:
@@ -169,7 +169,7 @@ def test_changing_an_organization_saves_it_and_the_history_page_shows_before_and
     content = history.content.decode()
     assert history.status_code == 200 and "changed acronym, aliases" in content
     assert "SELEC-X" in content and "SELEC Bucharest" in content and "admin" in content
-    assert "Relationship added" in content  # the tie made by the fixture is part of its story
+    assert "Relationship added" in content  # the relationship made by the fixture is part of its story
 
 
 @pytest.mark.usefixtures("organizations")

@@ -5,7 +5,7 @@ import pytest
 from orgs import services
 from orgs.graph import AlreadyExists, cypher
 from orgs.models import ChangeRecord
-from tests.graph_factories import EVIDENCE, country, form_data, node, organization, source, tie
+from tests.graph_factories import EVIDENCE, country, form_data, node, organization, relationship, source
 
 URL = "/admin/orgs/organization/cis-atc/change/"
 
@@ -17,10 +17,10 @@ def graph() -> None:
     organization("interpol", "INTERPOL")
     organization("csto", "Collective Security Treaty Organization", acronym="CSTO")
     country("ru", "Russia")
-    tie("COLLABORATES_WITH", "cis-atc", "csto", qualifier="working contacts")
+    relationship("COLLABORATES_WITH", "cis-atc", "csto", qualifier="working contacts")
 
 
-def ties() -> set[tuple[str, str, str]]:
+def relationships() -> set[tuple[str, str, str]]:
     rows = cypher("MATCH (a:Node)-[r]->(b:Node) RETURN type(r) AS type, a.uid AS a, b.uid AS b")
     return {(row["type"], row["a"], row["b"]) for row in rows}
 
@@ -66,7 +66,7 @@ def test_a_relationship_with_evidence_is_added_from_the_table(admin_client, admi
 
     assert admin_client.post(URL, data).status_code == 302
 
-    assert ("HAS_OBSERVER_STATUS_IN", "cis-atc", "interpol") in ties()
+    assert ("HAS_OBSERVER_STATUS_IN", "cis-atc", "interpol") in relationships()
     added = cypher("MATCH ()-[r:HAS_OBSERVER_STATUS_IN]->() RETURN properties(r) AS p")[0]["p"]
     assert (added["since"], added["source_uid"], added["evidence"]) == ("2005", "partners", EVIDENCE)
     record = ChangeRecord.objects.get(action="relationship_add", other_uid="interpol")
@@ -77,14 +77,14 @@ def test_the_inverse_direction_makes_the_other_node_the_start(admin_client):
     data = page_with_new_rows(admin_client, {"relation": "MEMBER_OF<", "other": "ru"})
 
     assert admin_client.post(URL, data).status_code == 302
-    assert ("MEMBER_OF", "ru", "cis-atc") in ties()
+    assert ("MEMBER_OF", "ru", "cis-atc") in relationships()
 
 
 def test_one_save_edits_removes_and_adds_relationships_and_changes_the_node(admin_client):
     data = page_with_new_rows(admin_client, {"relation": "PART_OF>", "other": "interpol"})
     data.update({"acronym": "ATC", "relationships-0-until": "2020", "relationships-0-qualifier": "close ties"})
     admin_client.post(URL, data)
-    assert ties() == {("COLLABORATES_WITH", "cis-atc", "csto"), ("PART_OF", "cis-atc", "interpol")}
+    assert relationships() == {("COLLABORATES_WITH", "cis-atc", "csto"), ("PART_OF", "cis-atc", "interpol")}
     assert cypher("MATCH ()-[r:COLLABORATES_WITH]->() RETURN r.until AS u, r.qualifier AS q")[0] == {
         "u": "2020",
         "q": "close ties",
@@ -95,7 +95,7 @@ def test_one_save_edits_removes_and_adds_relationships_and_changes_the_node(admi
     data[removed] = "on"
     assert admin_client.post(URL, data).status_code == 302
 
-    assert ties() == {("PART_OF", "cis-atc", "interpol")}
+    assert relationships() == {("PART_OF", "cis-atc", "interpol")}
     assert node("cis-atc")["acronym"] == "ATC" and node("csto")["degree"] == 0
 
 
@@ -126,7 +126,7 @@ def test_a_relationship_that_makes_no_sense_is_refused_and_nothing_is_saved(admi
     assert response.status_code == 200
     content = response.content.decode()
     assert message in content and "Correct the relationships below." in content
-    assert ties() == {("COLLABORATES_WITH", "cis-atc", "csto")}
+    assert relationships() == {("COLLABORATES_WITH", "cis-atc", "csto")}
     assert node("cis-atc")["acronym"] == "CIS ATC"
 
 
@@ -141,7 +141,7 @@ def test_evidence_not_in_the_text_of_its_source_is_a_form_error_on_the_evidence(
     assert [form.errors for form in rows if form.errors] == [
         {"evidence": ["not found word for word in source 'quoted'"]}
     ]
-    assert ties() == {("COLLABORATES_WITH", "cis-atc", "csto")}
+    assert relationships() == {("COLLABORATES_WITH", "cis-atc", "csto")}
 
 
 def test_a_refusal_at_save_time_rolls_back_the_whole_form(admin_client, monkeypatch):
@@ -179,7 +179,7 @@ def test_a_new_organization_can_be_added_with_its_relationships(admin_client):
     )
 
     assert response.status_code == 302
-    assert ("COLLABORATES_WITH", "atu", "cis-atc") in ties()
+    assert ("COLLABORATES_WITH", "atu", "cis-atc") in relationships()
 
 
 def test_the_node_search_answers_the_other_end_field_by_name(admin_client, client):
@@ -201,7 +201,7 @@ def test_the_node_search_answers_the_other_end_field_by_name(admin_client, clien
 
 
 def test_the_relationship_list_shows_every_relationship_and_filters_it(admin_client):
-    tie("PART_OF", "cis-atc", "interpol", confidence="inferred")
+    relationship("PART_OF", "cis-atc", "interpol", confidence="inferred")
 
     everything = admin_client.get("/admin/orgs/organization/relationships/")
     assert everything.context["total"] == 2 and "working contacts" in everything.content.decode()
@@ -229,7 +229,7 @@ def test_a_country_page_has_its_own_relationship_table(admin_client):
     )
 
     assert admin_client.post(url, data).status_code == 302
-    assert ("MEMBER_OF", "ru", "csto") in ties()
+    assert ("MEMBER_OF", "ru", "csto") in relationships()
 
 
 def test_a_source_page_has_no_relationship_table(admin_client):

@@ -19,16 +19,16 @@ def org(uid: str, name: str, **data) -> str:
     return services.node_create(label="Organization", data={"name": name, **data}, uid=uid)["uid"]
 
 
-def tie(rel_type: str, start: str, end: str, source: str, **data) -> dict:
+def relationship(relationship_type: str, start: str, end: str, source: str, **data) -> dict:
     return services.relationship_create(
-        rel_type=rel_type,
+        relationship_type=relationship_type,
         start_uid=start,
         end_uid=end,
         data={"source_uid": source, "evidence": EVIDENCE, **data},
     )
 
 
-def ties_of(uid: str) -> set[tuple[str, str, str]]:
+def relationships_of(uid: str) -> set[tuple[str, str, str]]:
     rows = cypher(
         "MATCH (a:Node)-[r]->(b:Node) WHERE a.uid = $uid OR b.uid = $uid "
         "RETURN type(r) AS type, a.uid AS start, b.uid AS end",
@@ -57,7 +57,7 @@ def test_each_write_is_recorded_with_its_actor_and_the_values_before_and_after(d
 def test_relationship_writes_are_recorded_on_both_ends(source):
     org("a", "Alpha"), org("b", "Beta")
 
-    created = tie("COLLABORATES_WITH", "a", "b", source)
+    created = relationship("COLLABORATES_WITH", "a", "b", source)
     services.relationship_update(uid=created["uid"], data={"since": "2004"})
     services.relationship_delete(uid=created["uid"])
 
@@ -83,10 +83,12 @@ def test_merging_moves_relationships_keeps_names_and_uid_and_drops_duplicates(so
     org("atc-dup", "Anti-Terrorism Centre of the CIS", acronym="ATC CIS", aliases=["ATC"], founded="2000")
     org("interpol", "INTERPOL")
     org("csto", "Collective Security Treaty Organization")
-    tie("COLLABORATES_WITH", "atc", "interpol", source)
-    tie("COLLABORATES_WITH", "interpol", "atc-dup", source)  # symmetric: the same tie, drawn the other way
-    tie("HAS_OBSERVER_STATUS_IN", "atc-dup", "csto", source, since="2005")
-    tie("PART_OF", "atc-dup", "atc", source)
+    relationship("COLLABORATES_WITH", "atc", "interpol", source)
+    relationship(
+        "COLLABORATES_WITH", "interpol", "atc-dup", source
+    )  # symmetric: the same relationship, drawn the other way
+    relationship("HAS_OBSERVER_STATUS_IN", "atc-dup", "csto", source, since="2005")
+    relationship("PART_OF", "atc-dup", "atc", source)
 
     preview = services.organizations_merge_preview(survivor_uid="atc", loser_uid="atc-dup")
     assert [(t["type"], t["other"]) for t in preview["moved"]] == [("HAS_OBSERVER_STATUS_IN", "csto")]
@@ -94,11 +96,11 @@ def test_merging_moves_relationships_keeps_names_and_uid_and_drops_duplicates(so
         "it joins the two organizations",
         "the survivor already has it",
     ]
-    assert ties_of("atc-dup")  # a preview changes nothing
+    assert relationships_of("atc-dup")  # a preview changes nothing
 
     services.organizations_merge(survivor_uid="atc", loser_uid="atc-dup")
 
-    assert ties_of("atc") == {
+    assert relationships_of("atc") == {
         ("COLLABORATES_WITH", "atc", "interpol"),
         ("HAS_OBSERVER_STATUS_IN", "atc", "csto"),
     }

@@ -1,4 +1,4 @@
-"""What an analyst does in a real browser: search, read a body's ties and their evidence, explore its
+"""What an analyst does in a real browser: search, read a body's relationships and their evidence, explore its
 network, find how two bodies are connected. Headless Chromium against the live server; screenshots go to
 test-artifacts/."""
 
@@ -12,16 +12,19 @@ from orgs.graph import cypher
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel
 from tests import graph_factories
 from tests.factories import make_hub
-from tests.graph_factories import country, organization, source, tie
+from tests.graph_factories import country, organization, relationship, source
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture
 def dated_sample_graph(sample_graph):
-    """The tests' sample graph, the CIS ATC's observer status in INTERPOL dated from 2005, its only dated tie."""
+    """The tests' sample graph, the CIS ATC's observer status in INTERPOL dated from 2005, its only dated
+    relationship."""
     cypher("MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) SET r.since = '2005'")
-    assert not any(tie.get("since") or tie.get("until") for tie in sample_graph["relationships"])
+    assert not any(
+        relationship.get("since") or relationship.get("until") for relationship in sample_graph["relationships"]
+    )
     return sample_graph
 
 
@@ -39,7 +42,7 @@ def test_an_analyst_goes_from_search_to_evidence_to_the_explorer_and_the_path_fi
 
     page.get_by_role("link", name="CIS Anti-Terrorism Center", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("CIS Anti-Terrorism Center")
-    observer = page.locator("li.tie", has_text="has observer status in INTERPOL")
+    observer = page.locator("li.relationship", has_text="has observer status in INTERPOL")
     expect(observer).to_contain_text("since 2005")
     evidence = observer.locator("details.evidence")
     evidence.locator("summary").click()
@@ -54,7 +57,7 @@ def test_an_analyst_goes_from_search_to_evidence_to_the_explorer_and_the_path_fi
     assert before > 10
     screenshot("04-explorer")
 
-    # Expand INTERPOL (picked from the list, as a keyboard user would): its tie counts come first, then,
+    # Expand INTERPOL (picked from the list, as a keyboard user would): its relationship counts come first, then,
     # as it has few, its neighbours are loaded.
     page.get_by_label("Select a body on the map").select_option("interpol")
     expect(page.get_by_role("heading", name="International Criminal Police Organization")).to_be_visible()
@@ -62,7 +65,7 @@ def test_an_analyst_goes_from_search_to_evidence_to_the_explorer_and_the_path_fi
     expect(page.locator("#explorer-panel ul.groups li")).not_to_have_count(0)
     expect(page.locator("#explorer-panel ul.groups button").first).to_have_text(re.compile(r"All \d+ shown"))
 
-    # Filter out one relationship type: fewer ties are shown.
+    # Filter out one relationship type: fewer relationships are shown.
     edges = int(status.get_attribute("data-edges"))
     page.get_by_label("Is part of").uncheck()
     expect(status).not_to_have_attribute("data-edges", str(edges))
@@ -90,7 +93,7 @@ def test_an_analyst_goes_from_search_to_evidence_to_the_explorer_and_the_path_fi
     page.get_by_label("To", exact=True).fill("Turkish National Police")
     page.get_by_role("button", name="Find paths").click()
     first = page.locator("section.path").first
-    expect(first.locator("li.tie")).not_to_have_count(0)
+    expect(first.locator("li.relationship")).not_to_have_count(0)
     expect(first).to_contain_text("Turkish National Police")
     first.locator("details.evidence summary").first.click()
     expect(first.locator("blockquote").first).to_be_visible()
@@ -123,14 +126,16 @@ def rgb(colour: str) -> list[int]:
     return [int(part) for part in re.findall(r"\d+", colour)[:3]]
 
 
-def test_each_kind_of_node_and_type_of_tie_has_its_vocabulary_colour_in_the_explorer(live_server, page, screenshot):
+def test_each_kind_of_node_and_type_of_relationship_has_its_vocabulary_colour_in_the_explorer(
+    live_server, page, screenshot
+):
     source()
     organization("osce", "Organization for Security and Co-operation in Europe", acronym="OSCE")
     country("austria", "Austria")
     services.node_create(label="Event", data={"name": "Counter-terrorism workshop"}, uid="workshop")
     services.node_create(label="Document", data={"name": "Bucharest declaration"}, uid="declaration")
-    for rel_type, end in (("LOCATED_IN", "austria"), ("ORGANIZED", "workshop"), ("ADOPTED", "declaration")):
-        tie(rel_type, "osce", end)
+    for relationship_type, end in (("LOCATED_IN", "austria"), ("ORGANIZED", "workshop"), ("ADOPTED", "declaration")):
+        relationship(relationship_type, "osce", end)
 
     page.goto(live_server.url + "/explore/osce/?depth=1")
     expect(page.locator("#explorer-map[data-ready=true]")).to_have_count(1)
@@ -146,12 +151,13 @@ def test_each_kind_of_node_and_type_of_tie_has_its_vocabulary_colour_in_the_expl
     assert drawn_kinds == {
         label.value: rgb(kind.colour) for label, kind in NODE_KINDS.items() if label is not NodeLabel.SOURCE
     }
-    assert {rel_type: rgb(colour) for rel_type, colour in drawn["edges"]} == {
-        rel_type: rgb(RELATIONSHIP_TYPES[rel_type].colour) for rel_type in ("LOCATED_IN", "ORGANIZED", "ADOPTED")
+    assert {relationship_type: rgb(colour) for relationship_type, colour in drawn["edges"]} == {
+        relationship_type: rgb(RELATIONSHIP_TYPES[relationship_type].colour)
+        for relationship_type in ("LOCATED_IN", "ORGANIZED", "ADOPTED")
     }
     vocabulary = {
         **{label.value: kind.colour for label, kind in NODE_KINDS.items()},
-        **{name: rel.colour for name, rel in RELATIONSHIP_TYPES.items()},
+        **{name: relationship_type.colour for name, relationship_type in RELATIONSHIP_TYPES.items()},
     }
     assert len(swatches) == len(NODE_KINDS) - 1 + len(RELATIONSHIP_TYPES)
     assert {name: rgb(colour) for name, colour in swatches} == {name: rgb(vocabulary[name]) for name, _ in swatches}
@@ -178,8 +184,8 @@ def test_the_pages_read_well_on_a_phone(live_server, browser, seed_graph):
         context.close()
 
 
-# (other end, since, until): the explorer's year slider and the node page's ?as_of= must keep the same ties.
-DATED_TIES = [
+# (other end, since, until): the explorer's year slider and the node page's ?as_of= must keep the same relationships.
+DATED_RELATIONSHIPS = [
     ("ended-march-2005", "2003", "2005-03"),  # over as of 2005 (31 December), though it held in 2005
     ("ended-2005", None, "2005"),  # "until 2005" holds through 2005
     ("ended-new-year-2005", None, "2004-12-31"),
@@ -190,16 +196,18 @@ DATED_TIES = [
 ]
 
 
-def test_the_explorers_year_slider_keeps_the_ties_the_node_page_keeps_as_of_that_year(live_server, page, screenshot):
+def test_the_explorers_year_slider_keeps_the_relationships_the_node_page_keeps_as_of_that_year(
+    live_server, page, screenshot
+):
     graph_factories.source()
     graph_factories.organization("centre", "Centre Body")
-    for other, since, until in DATED_TIES:
+    for other, since, until in DATED_RELATIONSHIPS:
         graph_factories.organization(other, f"Body {other}")
-        graph_factories.tie("COLLABORATES_WITH", "centre", other, since=since, until=until)
+        graph_factories.relationship("COLLABORATES_WITH", "centre", other, since=since, until=until)
     page.goto(live_server.url + "/explore/centre/?depth=1")
     expect(page.locator("#explorer-map[data-ready=true]")).to_have_count(1)
     status = page.locator("#explorer-status")
-    expect(status).to_have_attribute("data-edges", str(len(DATED_TIES)))
+    expect(status).to_have_attribute("data-edges", str(len(DATED_RELATIONSHIPS)))
     in_the_explorer = {}
     for year in (2004, 2005, 2006):
         page.locator("#as-of-year").fill(str(year))
@@ -213,7 +221,7 @@ def test_the_explorers_year_slider_keeps_the_ties_the_node_page_keeps_as_of_that
     on_the_page = {}
     for year in (2004, 2005, 2006):
         page.goto(f"{live_server.url}/organizations/centre/?as_of={year}")
-        links = page.locator("li.tie .sentence a").evaluate_all("links => links.map(a => a.pathname)")
+        links = page.locator("li.relationship .sentence a").evaluate_all("links => links.map(a => a.pathname)")
         on_the_page[year] = {path.strip("/").split("/")[-1] for path in links}
 
     assert in_the_explorer == on_the_page

@@ -28,10 +28,10 @@ def four_bodies():
     make.country("fr", "France")
     for uid in ("a", "b", "c", "d"):
         make.organization(uid, f"Body {uid.upper()}")
-    make.tie("COLLABORATES_WITH", "a", "b")
-    make.tie("MEMBER_OF", "c", "a")
-    make.tie("MEMBER_OF", "d", "b")
-    make.tie("LOCATED_IN", "a", "fr")
+    make.relationship("COLLABORATES_WITH", "a", "b")
+    make.relationship("MEMBER_OF", "c", "a")
+    make.relationship("MEMBER_OF", "d", "b")
+    make.relationship("LOCATED_IN", "a", "fr")
 
 
 def test_creates_are_counted(four_bodies):

@@ -46,19 +46,18 @@ ARGUMENT_VALUES: dict[str, list[Any]] = {
     "label": [label.value for label in NodeLabel],
     "start_label": ["Organization", "Event"],
     "end_label": ["Organization", "Country"],
-    "rel": list(RELATIONSHIP_TYPES),
-    "rel_type": list(RELATIONSHIP_TYPES),
+    "relationship_type": list(RELATIONSHIP_TYPES),
     "name": list(RELATIONSHIP_TYPES),
     "prop": ["uid", "name", "degree"],
     "searching": [True, False],
-    "sort": ["relevance", "name", "ties"],
+    "sort": ["relevance", "name", "relationships"],
     "by_kind": [True, False],
     "by_country": [False, True],
-    "by_rel_type": [True, False],
+    "by_relationship_type": [True, False],
     "by_as_of": [False, True],
     "keyset": [False, True],
     "max_length": [1, 6],
-    "rel_types": [[], ["COLLABORATES_WITH", "MEMBER_OF"]],
+    "relationship_types": [[], ["COLLABORATES_WITH", "MEMBER_OF"]],
     "descending": [False, True],
     "window": [False, True],
     "index_pages": [True, False],
@@ -223,8 +222,10 @@ def admin_queries() -> dict[str, str]:
                 continue  # a lookup a list does not take (the admin refuses it the same way)
             every_lookup[f"{name}__{lookup}"] = value
     queries["admin Organization by every lookup"] = organizations.filter(**every_lookup).nodes_query()[0]
-    for rel in RELATIONSHIP_TYPES:
-        queries[f"admin Organization related by {rel}"] = organizations.where_related(rel, "u-1").nodes_query()[0]
+    for relationship_type in RELATIONSHIP_TYPES:
+        queries[f"admin Organization related by {relationship_type}"] = organizations.where_related(
+            relationship_type, "u-1"
+        ).nodes_query()[0]
     return queries
 
 
@@ -245,7 +246,7 @@ def uncovered(texts: list[QueryText], covered: set[str]) -> list[QueryText]:
 def test_the_collection_finds_the_queries_of_every_layer():
     names = set(project_queries()[0])
 
-    assert any(name.startswith("orgs.cypher.merge_ties(") for name in names)
+    assert any(name.startswith("orgs.cypher.merge_relationships(") for name in names)
     assert any(name.startswith("orgs.cypher.create_nodes(") for name in names)
     assert any(name.startswith("orgs.cypher.range_index(") for name in names)
     assert any(name.startswith("orgs.cypher.unique_constraint(") for name in names)

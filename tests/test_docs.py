@@ -11,18 +11,25 @@ pytestmark = pytest.mark.no_graph
 DATA_MODEL = Path(__file__).resolve().parent.parent / "docs" / "data-model.md"
 
 
-@pytest.mark.parametrize("rel", RELATIONSHIP_TYPES.values(), ids=list(RELATIONSHIP_TYPES))
-def test_every_relationship_type_is_documented_with_both_readings(rel):
-    row = next((line for line in DATA_MODEL.read_text().splitlines() if line.startswith(f"| `{rel.name}` |")), "")
+@pytest.mark.parametrize("relationship_type", RELATIONSHIP_TYPES.values(), ids=list(RELATIONSHIP_TYPES))
+def test_every_relationship_type_is_documented_with_both_readings(relationship_type):
+    row = next(
+        (line for line in DATA_MODEL.read_text().splitlines() if line.startswith(f"| `{relationship_type.name}` |")), ""
+    )
 
-    assert f"| {rel.forward} | {rel.backward} |" in row
+    assert f"| {relationship_type.forward} | {relationship_type.backward} |" in row
 
 
-@pytest.mark.parametrize("rel", RELATIONSHIP_TYPES.values(), ids=list(RELATIONSHIP_TYPES))
-def test_every_relationship_type_is_documented_with_the_kinds_it_joins(rel):
-    row = next((line for line in DATA_MODEL.read_text().splitlines() if line.startswith(f"| `{rel.name}` |")), "")
+@pytest.mark.parametrize("relationship_type", RELATIONSHIP_TYPES.values(), ids=list(RELATIONSHIP_TYPES))
+def test_every_relationship_type_is_documented_with_the_kinds_it_joins(relationship_type):
+    row = next(
+        (line for line in DATA_MODEL.read_text().splitlines() if line.startswith(f"| `{relationship_type.name}` |")), ""
+    )
 
-    assert f"| {', '.join(sorted(rel.start_labels))} | {', '.join(sorted(rel.end_labels))} |" in row
+    assert (
+        f"| {', '.join(sorted(relationship_type.start_labels))} | {', '.join(sorted(relationship_type.end_labels))} |"
+        in row
+    )
 
 
 def test_the_schema_drawing_joins_exactly_the_kinds_the_vocabulary_joins():
@@ -34,10 +41,10 @@ def test_the_schema_drawing_joins_exactly_the_kinds_the_vocabulary_joins():
     }
 
     declared = {
-        (start, rel.name, end)
-        for rel in RELATIONSHIP_TYPES.values()
-        for start in rel.start_labels
-        for end in rel.end_labels
+        (start, relationship_type.name, end)
+        for relationship_type in RELATIONSHIP_TYPES.values()
+        for start in relationship_type.start_labels
+        for end in relationship_type.end_labels
     }
 
     assert joined(drawn) == joined(declared)
@@ -47,6 +54,9 @@ def joined(triples: set[tuple[str, str, str]]) -> set[tuple[object, str]]:
     """Return the (ends, type) of (start, type, end) triples, the ends unordered for a symmetric type (drawn
     once for both directions)."""
     return {
-        (frozenset((start, end)) if RELATIONSHIP_TYPES[rel_type].symmetric else (start, end), rel_type)
-        for start, rel_type, end in triples
+        (
+            frozenset((start, end)) if RELATIONSHIP_TYPES[relationship_type].symmetric else (start, end),
+            relationship_type,
+        )
+        for start, relationship_type, end in triples
     }

@@ -68,9 +68,13 @@ def test_a_relationship_keeps_its_period_footing_and_evidence():
         },
     )
 
-    tie = cis.has_observer_status_in.relationship(interpol)
-    assert (tie.since, tie.qualifier, tie.source_uid) == ("2005", "observer status", "cis-atc-partners")
-    assert tie.evidence.startswith("With that the CIS ATC")
+    relationship = cis.has_observer_status_in.relationship(interpol)
+    assert (relationship.since, relationship.qualifier, relationship.source_uid) == (
+        "2005",
+        "observer status",
+        "cis-atc-partners",
+    )
+    assert relationship.evidence.startswith("With that the CIS ATC")
 
 
 def test_the_models_relationships_reach_every_kind_the_vocabulary_lets_them():

@@ -29,7 +29,7 @@ PAGES = ["/", "/organizations/", "/organizations/crash-test-unit/"]
 JSON_ENDPOINTS = [
     "/explore/crash-test-unit.json",
     "/explore/crash-test-unit/groups.json",
-    "/explore/crash-test-unit/ties.json?type=LOCATED_IN&outgoing=1",
+    "/explore/crash-test-unit/relationships.json?type=LOCATED_IN&outgoing=1",
     "/autocomplete.json?q=crash",
     "/api/organizations/",
     "/api/organizations/crash-test-unit/",

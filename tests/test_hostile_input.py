@@ -17,8 +17,8 @@ from orgs.loader import GraphFileInvalid, load_graph_file, read_graph_file, vali
 from orgs.models import NODE_CLASSES
 from orgs.search import SEARCH_MAX_OFFSET, SEARCH_MAX_WORDS
 from orgs.validation import DATE_FIELDS, TEXT_LIMITS, ValidationFailed, editable_fields
-from orgs.vocabulary import TIE_PROPERTIES
-from tests.graph_factories import organization, source, tie
+from orgs.vocabulary import RELATIONSHIP_PROPERTIES
+from tests.graph_factories import organization, relationship, source
 
 LOTS_OF_WORDS = " ".join(["w"] * 1100)
 ORGANIZATIONS = "/admin/orgs/organization/"
@@ -29,7 +29,7 @@ def small_graph() -> None:
     source()
     organization("alpha", "Alpha Center", kind="unit")
     organization("beta", "Beta Center")
-    tie("COLLABORATES_WITH", "alpha", "beta")
+    relationship("COLLABORATES_WITH", "alpha", "beta")
 
 
 def alerts(response) -> str:
@@ -193,7 +193,7 @@ def test_every_text_field_has_a_size_limit_and_the_data_model_lists_it():
         for name, prop in editable_fields(label).items()
         if name not in DATE_FIELDS and not isinstance(prop, IntegerProperty)
     ]
-    text_fields += [name for name in TIE_PROPERTIES if name not in DATE_FIELDS]
+    text_fields += [name for name in RELATIONSHIP_PROPERTIES if name not in DATE_FIELDS]
     for name in text_fields:
         assert name in TEXT_LIMITS, f"{name} has no size limit"
         assert re.search(rf"\| `{name}` \|[^\n]*\| {TEXT_LIMITS[name]:,} \|", documented), name

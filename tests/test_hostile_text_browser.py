@@ -15,8 +15,8 @@ from tests.factories import IMG_TEXT, JAVASCRIPT_URL, SCRIPT_NAME, make_hostile_
 PAGES = [
     "/organizations/evil/",
     "/organizations/plain/",
-    "/ties/evil/COLLABORATES_WITH/out/",
-    "/ties/plain/COLLABORATES_WITH/in/",
+    "/relationships/evil/COLLABORATES_WITH/out/",
+    "/relationships/plain/COLLABORATES_WITH/in/",
     "/sources/evil-source/",
     "/paths/?from=evil&to=plain",
     "/explore/evil/",
@@ -81,8 +81,8 @@ def test_a_javascript_website_is_shown_as_text_and_clicking_it_runs_nothing(live
     expect(website).to_have_count(1)
     expect(website.locator("a")).to_have_count(0)
     website.click()
-    expect(page.locator("li.tie .qualifier")).to_contain_text(IMG_TEXT)
-    expect(page.locator("li.tie .cite")).not_to_contain_text("original")
+    expect(page.locator("li.relationship .qualifier")).to_contain_text(IMG_TEXT)
+    expect(page.locator("li.relationship .cite")).not_to_contain_text("original")
     assert_nothing_ran(page, dialogs, "after clicking the website")
 
 

@@ -84,9 +84,13 @@ def test_relationships_of_one_type_keep_exactly_the_properties_each_was_given():
 
     write_graph(validate_graph(graph))
 
-    rows = cypher("MATCH (a)-[r:HAS_OBSERVER_STATUS_IN]->(b) RETURN b.uid + '<' + a.uid AS tie, properties(r) AS props")
+    rows = cypher(
+        "MATCH (a)-[r:HAS_OBSERVER_STATUS_IN]->(b) RETURN b.uid + '<' + a.uid AS relationship, properties(r) AS props"
+    )
     kept = {
-        row["tie"]: {k: v for k, v in row["props"].items() if k not in {"uid", "version", "evidence", "source_uid"}}
+        row["relationship"]: {
+            k: v for k, v in row["props"].items() if k not in {"uid", "version", "evidence", "source_uid"}
+        }
         for row in rows
     }
     assert kept == {
@@ -162,7 +166,7 @@ def test_a_write_that_fails_halfway_leaves_the_graph_as_it_was():
     assert cypher("MATCH (n) RETURN n.uid AS uid ORDER BY uid") == before
 
 
-def test_an_import_into_a_graph_merges_known_ties_and_counts_every_degree():
+def test_an_import_into_a_graph_merges_known_relationships_and_counts_every_degree():
     import_graph(copy.deepcopy(SMALL_GRAPH))
     addition = copy.deepcopy(SMALL_GRAPH)  # restates the observer status, adds a body tied to two known ones
     addition["organizations"] = [{"uid": "seci", "name": "SECI Center", "kind": "regional_centre"}]
@@ -198,15 +202,17 @@ def test_an_import_that_finds_a_bad_node_after_writing_earlier_ones_leaves_nothi
 
 
 def test_no_relationship_is_handed_to_the_writer_once_a_node_has_a_problem():
-    # import_graph writes what the checking thread hands over until the checker reports: a tie to the bad node
+    # import_graph writes what the checking thread hands over until the checker reports: a relationship to the bad node
     # would fail on its missing end and be reported instead of the node's own problem (seen on Neo4j).
     checked = loader._check_nodes(graph_with(organizations__1__founded="last year"), retired={})
     handed_over: list[str] = []
 
-    ties, problems = loader._check_ties(checked, ready=lambda rel, rows: handed_over.append(rel))
+    relationships, problems = loader._check_relationships(
+        checked, ready=lambda relationship_type, rows: handed_over.append(relationship_type)
+    )
 
     assert handed_over == []
-    assert problems == [] and list(ties) == ["HAS_OBSERVER_STATUS_IN"]  # the ties themselves are fine
+    assert problems == [] and list(relationships) == ["HAS_OBSERVER_STATUS_IN"]  # the relationships themselves are fine
 
 
 def test_a_relationship_whose_end_was_deleted_since_the_check_is_refused_and_nothing_written():

@@ -11,7 +11,7 @@ from django.conf import settings
 from orgs import services, views
 from orgs.graph import GraphUnavailable, connect, cypher, recorded_queries
 from orgs.graphserver import free_port
-from tests.factories import make_hub, ties_of
+from tests.factories import make_hub, relationships_of
 
 pytestmark = pytest.mark.django_db  # the home page reads the change log from Django's database
 
@@ -28,13 +28,16 @@ def text_of(response) -> str:
 def test_the_home_page_shows_what_the_graph_holds_its_hubs_and_its_sources(client, sample_graph):
     page = text_of(client.get("/"))
 
-    def ties(rel_type: str) -> int:
-        return sum(tie["type"] == rel_type for tie in sample_graph["relationships"])
+    def relationships(relationship_type: str) -> int:
+        return sum(relationship["type"] == relationship_type for relationship in sample_graph["relationships"])
 
     assert f"Organizations {len(sample_graph['organizations'])}" in page
     assert f"Countries {len(sample_graph['countries'])}" in page and f"Events {len(sample_graph['events'])}" in page
-    assert f"Collaborates with {ties('COLLABORATES_WITH')}" in page and f"Is part of {ties('PART_OF')}" in page
-    hub = f"CIS Anti-Terrorism Center (CIS ATC) {len(ties_of(sample_graph, 'cis-atc'))} ties"
+    assert (
+        f"Collaborates with {relationships('COLLABORATES_WITH')}" in page
+        and f"Is part of {relationships('PART_OF')}" in page
+    )
+    hub = f"CIS Anti-Terrorism Center (CIS ATC) {len(relationships_of(sample_graph, 'cis-atc'))} relationships"
     assert page.index(hub) < page.index("SECI Anti-Terrorism Task")
     assert "CIS Anti-Terrorism Center: partners and cooperation" in page
 
@@ -94,9 +97,9 @@ def test_search_finds_organizations_by_partial_words_whatever_the_case_and_accen
 
 
 @pytest.mark.parametrize(
-    ("sort", "first"), [("name", "CIS Anti-Terrorism Center"), ("ties", "CIS Anti-Terrorism Center")]
+    ("sort", "first"), [("name", "CIS Anti-Terrorism Center"), ("relationships", "CIS Anti-Terrorism Center")]
 )
-def test_search_results_can_be_sorted_by_name_or_ties(client, sample_graph, sort, first):
+def test_search_results_can_be_sorted_by_name_or_relationships(client, sample_graph, sort, first):
     body = client.get("/organizations/", {"q": "anti-terror", "sort": sort}).content.decode()
 
     names = re.findall(r'<td><a href="/organizations/[^/]+/">([^<]+)</a>', body)
@@ -114,7 +117,7 @@ def test_a_search_that_finds_nothing_says_so(client, sample_graph):
     [
         ("kind", "task_force", "SECI Anti-Terrorism Task Force", "CIS Anti-Terrorism Center"),
         ("country", "turkey", "Turkish National Police", "CIS Anti-Terrorism Center"),
-        ("rel_type", "HAS_OBSERVER_STATUS_IN", "CIS Anti-Terrorism Center", "SECI Center Joint"),
+        ("relationship_type", "HAS_OBSERVER_STATUS_IN", "CIS Anti-Terrorism Center", "SECI Center Joint"),
     ],
 )
 def test_the_organization_list_filters_by_kind_country_and_relationship_type(
@@ -170,7 +173,7 @@ def test_autocomplete_suggests_organizations_for_what_is_typed(client, sample_gr
 # --- One organization ------------------------------------------------------------------------------
 
 
-def test_an_organization_page_reads_its_ties_as_sentences_with_their_evidence(client, sample_graph):
+def test_an_organization_page_reads_its_relationships_as_sentences_with_their_evidence(client, sample_graph):
     response = client.get("/organizations/cis-atc/")
     page = text_of(response)
 
@@ -183,7 +186,7 @@ def test_an_organization_page_reads_its_ties_as_sentences_with_their_evidence(cl
     assert 'href="/paths/?from=cis-atc"' in response.content.decode()
 
 
-def test_the_other_end_of_a_tie_reads_it_backwards(client, sample_graph):
+def test_the_other_end_of_a_relationship_reads_it_backwards(client, sample_graph):
     page = text_of(client.get("/organizations/interpol/"))
 
     assert "INTERPOL grants observer status to CIS ATC" in page
@@ -195,7 +198,7 @@ def test_a_body_lists_its_child_bodies(client, sample_graph):
     assert "Includes" in page and "CIS Anti-Terrorism Center" in page.split("Includes", 1)[1]
 
 
-def test_an_organization_page_shows_a_timeline_of_dated_ties(client, sample_graph):
+def test_an_organization_page_shows_a_timeline_of_dated_relationships(client, sample_graph):
     cypher(
         "MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) "
         "SET r.since = '2005', r.until = '2019'"
@@ -214,7 +217,7 @@ def test_a_timeline_lists_the_dated_events_a_node_is_tied_to(client, sample_grap
     assert "2013-11-04 Hosted Workshop addressing the links between Terrorism and Organized Crime" in page
 
 
-def test_as_of_a_year_the_page_leaves_out_ties_not_yet_begun(client, sample_graph):
+def test_as_of_a_year_the_page_leaves_out_relationships_not_yet_begun(client, sample_graph):
     cypher("MATCH (:Node {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Node {uid: 'interpol'}) SET r.since = '2005'")
 
     assert "has observer status in INTERPOL" not in text_of(client.get("/organizations/cis-atc/?as_of=2000"))
@@ -256,16 +259,16 @@ def test_a_hub_shows_counts_per_type_and_pages_each_group(client):
     page = text_of(client.get("/organizations/hub/"))
 
     assert "Has as a member (60)" in page
-    assert page.count("Hub Organization has as a member Partner") == views.TIES_PER_GROUP
+    assert page.count("Hub Organization has as a member Partner") == views.RELATIONSHIPS_PER_GROUP
     assert "Show all 60 — 35 more" in page
 
 
-def test_a_group_of_ties_is_paged_by_name(client):
+def test_a_group_of_relationships_is_paged_by_name(client):
     make_hub(partners=60)
 
-    first = client.get("/ties/hub/MEMBER_OF/in/")
+    first = client.get("/relationships/hub/MEMBER_OF/in/")
     link = unescape(re.search(r'rel="next" href="([^"]+)"', first.content.decode()).group(1))
-    second = client.get("/ties/hub/MEMBER_OF/in/" + link)
+    second = client.get("/relationships/hub/MEMBER_OF/in/" + link)
 
     assert text_of(first).count("has as a member Partner") == views.PAGE_SIZE
     assert "Partner 1050" in text_of(first) and "Partner 1051" not in text_of(first)
@@ -274,7 +277,7 @@ def test_a_group_of_ties_is_paged_by_name(client):
 
 
 @pytest.mark.parametrize("partners", [5, 500])
-def test_an_organization_page_makes_two_graph_queries_whatever_its_number_of_ties(client, partners):
+def test_an_organization_page_makes_two_graph_queries_whatever_its_number_of_relationships(client, partners):
     make_hub(partners=partners)
 
     with recorded_queries() as queries:
@@ -292,7 +295,7 @@ def test_a_source_page_lists_every_fact_it_supports(client, sample_graph):
     response = client.get("/sources/seci-attf/")
     page = text_of(response)
 
-    supported = sum(tie["source"] == "seci-attf" for tie in sample_graph["relationships"])
+    supported = sum(relationship["source"] == "seci-attf" for relationship in sample_graph["relationships"])
     assert f"Facts this source supports ({supported})" in page
     assert response.content.decode().count("<blockquote>") == supported
     assert "Turkey hosts" not in page and "Turkish National Police is located in Turkey" in page
@@ -354,8 +357,10 @@ def test_expanding_a_hub_gives_its_counts_first_then_pages_of_neighbours(client)
     make_hub(partners=120)
 
     groups = client.get("/explore/hub/groups.json").json()["groups"]
-    first = client.get("/explore/hub/ties.json", {"type": "MEMBER_OF", "outgoing": "0"}).json()
-    second = client.get("/explore/hub/ties.json", {"type": "MEMBER_OF", "outgoing": "0", **first["next"]}).json()
+    first = client.get("/explore/hub/relationships.json", {"type": "MEMBER_OF", "outgoing": "0"}).json()
+    second = client.get(
+        "/explore/hub/relationships.json", {"type": "MEMBER_OF", "outgoing": "0", **first["next"]}
+    ).json()
 
     assert groups == [{"type": "MEMBER_OF", "outgoing": False, "total": 120, "reading": "has as a member"}]
     assert len(first["nodes"]) == views.PAGE_SIZE and first["edges"][0]["target"] == "hub"
@@ -387,7 +392,7 @@ def test_the_path_finder_keeps_to_the_chosen_relationship_types(client, sample_g
     assert "No connection within 6 steps through the chosen relationship types." in page
 
 
-def test_the_path_finder_keeps_to_ties_valid_in_the_chosen_year(client, sample_graph):
+def test_the_path_finder_keeps_to_relationships_valid_in_the_chosen_year(client, sample_graph):
     cypher("MATCH (:Node {uid: 'cis-atc'})-[r:COLLABORATES_WITH]->(:Node {uid: 'coe-dat'}) SET r.since = '2010'")
 
     found = text_of(client.get("/paths/", {"from": "cis-atc", "to": "coe-dat", "max_length": 1}))

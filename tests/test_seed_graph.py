@@ -18,10 +18,10 @@ UID = r"[a-z0-9][a-z0-9._-]*"
 def checklist_facts() -> tuple[set[str], set[tuple[str, str, str]]]:
     """Return the node uids and the spelled-out relationships (`a -[TYPE]-> b`) of docs/seed-facts.md's rows."""
     text = "\n".join(re.findall(r"^\| [A-Z]\d+ \|.*$", (DOCS / "seed-facts.md").read_text(), flags=re.M))
-    ties = set(re.findall(rf"`({UID}) -\[([A-Z_]+)\]-> ({UID})`", text))
+    relationships = set(re.findall(rf"`({UID}) -\[([A-Z_]+)\]-> ({UID})`", text))
     named = re.findall(rf"\b(?:orgs?|country|countries|events?|documents?) ((?:`{UID}`(?: \([^)]*\))?(?:, )?)+)", text)
     uids = {uid for names in named for uid in re.findall(rf"`({UID})`", names)}
-    return uids | {end for a, _, b in ties for end in (a, b)}, ties
+    return uids | {end for a, _, b in relationships for end in (a, b)}, relationships
 
 
 def data_model_counts() -> dict[str, int]:
@@ -35,38 +35,39 @@ def data_model_counts() -> dict[str, int]:
 
 def graph_snapshot() -> tuple[dict[str, int], dict[str, int], list[tuple]]:
     nodes = {row["label"]: row["count"] for row in cypher(q.COUNT_NODES_BY_LABEL)}
-    ties = {row["type"]: row["count"] for row in cypher(q.COUNT_RELATIONSHIPS_BY_TYPE)}
+    relationships = {row["type"]: row["count"] for row in cypher(q.COUNT_RELATIONSHIPS_BY_TYPE)}
     facts = cypher(
         "MATCH (a:Node)-[r]->(b:Node) RETURN a.uid AS a, type(r) AS t, b.uid AS b, properties(r) AS p, "
         "a.degree AS da ORDER BY a, t, b"
     )
-    return nodes, ties, [(f["a"], f["t"], f["b"], sorted(f["p"].items()), f["da"]) for f in facts]
+    return nodes, relationships, [(f["a"], f["t"], f["b"], sorted(f["p"].items()), f["da"]) for f in facts]
 
 
-def tie(start: str, rel: str, end: str) -> dict | None:
+def relationship(start: str, relationship_type: str, end: str) -> dict | None:
     rows = cypher(
-        f"MATCH (:Node {{uid: $a}})-[r:{rel}]->(:Node {{uid: $b}}) RETURN properties(r) AS p", {"a": start, "b": end}
+        f"MATCH (:Node {{uid: $a}})-[r:{relationship_type}]->(:Node {{uid: $b}}) RETURN properties(r) AS p",
+        {"a": start, "b": end},
     )
     return rows[0]["p"] if rows else None
 
 
 def test_the_seed_graph_has_every_node_and_relationship_the_sources_state(seed_graph):
-    uids, ties = checklist_facts()
+    uids, relationships = checklist_facts()
     in_graph = {row["uid"] for row in cypher("MATCH (n:Node) RETURN n.uid AS uid")}
     stated = {
         (row["a"], row["t"], row["b"])
         for row in cypher("MATCH (a:Node)-[r]->(b:Node) RETURN a.uid AS a, type(r) AS t, b.uid AS b")
     }
 
-    assert len(uids) > 60 and len(ties) > 30  # the checklist was read
+    assert len(uids) > 60 and len(relationships) > 30  # the checklist was read
     assert uids <= in_graph
-    assert ties <= stated
+    assert relationships <= stated
 
 
 def test_the_seed_graph_holds_what_the_data_model_guide_counts(seed_graph):
-    nodes, ties, _ = graph_snapshot()
+    nodes, relationships, _ = graph_snapshot()
 
-    assert {**nodes, **ties} == data_model_counts()
+    assert {**nodes, **relationships} == data_model_counts()
 
 
 def test_loading_the_seed_twice_leaves_the_same_graph(seed_graph, settings):
@@ -95,14 +96,14 @@ def test_the_sources_keep_their_full_text(seed_graph):
 
 @pytest.mark.parametrize("partner", ["interpol", "codexter"])
 def test_the_cis_atc_has_observer_status_in_interpol_and_codexter(seed_graph, partner):
-    observer = tie("cis-atc", "HAS_OBSERVER_STATUS_IN", partner)
+    observer = relationship("cis-atc", "HAS_OBSERVER_STATUS_IN", partner)
 
     assert observer is not None
     assert "observer status in the INTERPOL and CODEXTER" in observer["evidence"]
 
 
 def test_the_cis_atc_holds_the_interpol_i_24_7_contact_point(seed_graph):
-    contact = tie("cis-atc", "HAS_CONTACT_POINT_IN", "interpol")
+    contact = relationship("cis-atc", "HAS_CONTACT_POINT_IN", "interpol")
 
     assert contact["qualifier"] == "I-24/7"
     assert "I-24/7 contact point" in contact["evidence"]

@@ -31,7 +31,7 @@ NEW_BODY = {
     "kind": "other",
     "description": "A body a later version of the seed adds.",
 }
-NEW_TIE = {
+NEW_RELATIONSHIP = {
     "type": "COLLABORATES_WITH",
     "from": "cis-atc",
     "to": "new-seed-body",
@@ -60,7 +60,7 @@ def newer_seed(tmp_path: Path, edit=None) -> Path:
     for a body that had none; return its path."""
     data = copy.deepcopy(read_graph_file(Path(settings.SEED_GRAPH_FILE)))
     data["organizations"].append(NEW_BODY)
-    data["relationships"].append(NEW_TIE)
+    data["relationships"].append(NEW_RELATIONSHIP)
     for record in data["organizations"]:
         if record["uid"] == "unodc":
             record["website"] = NEW_WEBSITE
@@ -140,7 +140,7 @@ def test_applying_the_upgrade_adds_the_new_facts_and_keeps_the_edit_and_the_dele
     call_command("upgrade_seed", str(newer_seed(tmp_path)), "--apply", stdout=io.StringIO())
 
     assert node("new-seed-body")["name"] == NEW_BODY["name"]
-    assert cypher(q.find_tie("COLLABORATES_WITH"), {"start": "cis-atc", "end": "new-seed-body"})
+    assert cypher(q.find_relationship("COLLABORATES_WITH"), {"start": "cis-atc", "end": "new-seed-body"})
     assert node("unodc")["website"] == NEW_WEBSITE
     assert node("cis-atc")["description"] == NEW_DESCRIPTION
     assert node("acsrt") is None and cypher(q.TOMBSTONE_BY_UID, {"uid": "acsrt"})
@@ -156,7 +156,7 @@ def test_applying_the_upgrade_adds_the_new_facts_and_keeps_the_edit_and_the_dele
 
 
 def test_the_upgrade_does_not_add_back_a_removed_relationship_or_a_cleared_value(edited_seed_graph, tmp_path):
-    removed = cypher(q.find_tie("COLLABORATES_WITH"), {"start": "cis-atc", "end": "un-ctc"})[0]["uid"]
+    removed = cypher(q.find_relationship("COLLABORATES_WITH"), {"start": "cis-atc", "end": "un-ctc"})[0]["uid"]
     edited_seed_graph.delete(f"/api/relationships/{removed}/")
     # An editor cleared the website the graph had; a later seed has a value for it.
     services.node_update(label="Organization", uid="cis", data={"website": "https://example.org/cis"})
@@ -171,7 +171,7 @@ def test_the_upgrade_does_not_add_back_a_removed_relationship_or_a_cleared_value
     printed = out.getvalue()
     assert "leave relationship cis-atc COLLABORATES_WITH un-ctc: removed by an editor" in printed
     assert "leave Organization cis: website, cleared by an editor" in printed
-    assert not cypher(q.find_tie("COLLABORATES_WITH"), {"start": "cis-atc", "end": "un-ctc"})
+    assert not cypher(q.find_relationship("COLLABORATES_WITH"), {"start": "cis-atc", "end": "un-ctc"})
     assert node("cis").get("website") is None
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from orgs import selectors
 from orgs.dates import as_of_day, holds_on, valid_on_clause, years_held
 from orgs.graph import cypher, recorded_queries
-from tests.factories import ties_of
+from tests.factories import relationships_of
 
 
 def make_hub(uid: str, partners: int) -> None:
-    """Create an organization with `partners` COLLABORATES_WITH ties, half of them ended in 2000."""
+    """Create an organization with `partners` COLLABORATES_WITH relationships, half of them ended in 2000."""
     cypher(
         "CREATE (h:Node:Organization {uid: $uid, name: $uid, degree: $n}) WITH h "
         "UNWIND range(1, $n) AS i "
@@ -27,7 +27,10 @@ def test_a_profile_groups_relationships_by_type_and_direction(sample_graph):
     groups = {(g["type"], g["outgoing"]): g for g in profile["groups"]}
     assert profile["label"] == "Organization"
     assert groups[("MERGED_FROM", True)]["total"] == 2
-    assert {t["other"]["uid"] for t in groups[("COORDINATES", False)]["ties"]} == {"turkey", "turkish-national-police"}
+    assert {t["other"]["uid"] for t in groups[("COORDINATES", False)]["relationships"]} == {
+        "turkey",
+        "turkish-national-police",
+    }
     assert groups[("PART_OF", False)]["total"] == 3  # its three sub-groups
 
 
@@ -35,7 +38,7 @@ def test_a_profile_of_an_unknown_uid_is_none(sample_graph):
     assert selectors.node_profile(uid="no-such-body") is None
 
 
-def test_a_hub_profile_is_one_query_that_counts_every_tie_but_returns_a_page(sample_graph):
+def test_a_hub_profile_is_one_query_that_counts_every_relationship_but_returns_a_page(sample_graph):
     make_hub("hub", 500)
 
     with recorded_queries() as queries:
@@ -43,7 +46,7 @@ def test_a_hub_profile_is_one_query_that_counts_every_tie_but_returns_a_page(sam
 
     assert len(queries) == 1
     [group] = profile["groups"]
-    assert (group["total"], len(group["ties"])) == (500, 25)
+    assert (group["total"], len(group["relationships"])) == (500, 25)
 
 
 def test_as_of_hides_relationships_that_had_ended(sample_graph):
@@ -55,13 +58,13 @@ def test_as_of_hides_relationships_that_had_ended(sample_graph):
     assert selectors.node_profile(uid="hub", as_of="2000-06-30")["groups"][0]["total"] == 10
 
 
-def test_tie_pages_continue_after_the_last_name_seen(sample_graph):
+def test_relationship_pages_continue_after_the_last_name_seen(sample_graph):
     make_hub("hub", 30)
-    first = selectors.node_ties_page(uid="hub", rel_type="COLLABORATES_WITH", outgoing=True, limit=20)
+    first = selectors.node_relationships_page(uid="hub", relationship_type="COLLABORATES_WITH", outgoing=True, limit=20)
     last = first[-1]["other"]
 
-    rest = selectors.node_ties_page(
-        uid="hub", rel_type="COLLABORATES_WITH", outgoing=True, limit=20, after=(last["name"], last["uid"])
+    rest = selectors.node_relationships_page(
+        uid="hub", relationship_type="COLLABORATES_WITH", outgoing=True, limit=20, after=(last["name"], last["uid"])
     )
 
     names = [t["other"]["name"] for t in first + rest]
@@ -99,7 +102,7 @@ def test_the_list_filters_by_kind_country_and_relationship_type(sample_graph):
     assert len(selectors.organization_list(kind="sub_group")) == 3
     in_turkey = {row["uid"] for row in selectors.organization_list(country="turkey")}
     assert in_turkey == {"coe-dat", "turkish-national-police"}
-    assert {row["uid"] for row in selectors.organization_list(rel_type="MERGED_FROM")} == {
+    assert {row["uid"] for row in selectors.organization_list(relationship_type="MERGED_FROM")} == {
         "attf",
         "small-light-weapons-task-force",
         "nuclear-strategic-materials-task-force",
@@ -111,7 +114,11 @@ def test_a_neighbourhood_reports_when_its_cap_cut_it_short(sample_graph):
     full = selectors.neighbourhood(uid="cis-atc", depth=1, limit=500)
 
     assert (len(small["nodes"]), small["truncated"]) == (10, True)
-    neighbours = {uid for tie in ties_of(sample_graph, "cis-atc") for uid in (tie["from"], tie["to"])} - {"cis-atc"}
+    neighbours = {
+        uid
+        for relationship in relationships_of(sample_graph, "cis-atc")
+        for uid in (relationship["from"], relationship["to"])
+    } - {"cis-atc"}
     assert len(neighbours) > 10
     assert (len(full["nodes"]), full["truncated"]) == (1 + len(neighbours), False)
 
@@ -125,16 +132,18 @@ def test_a_neighbourhood_can_keep_only_some_relationship_types(sample_graph):
 def test_paths_between_two_bodies_go_step_by_step_with_evidence(sample_graph):
     paths = selectors.paths_between(from_uid="codexter", to_uid="interpol", k=5)
 
-    assert paths and all(len(path["ties"]) == 2 for path in paths)
+    assert paths and all(len(path["relationships"]) == 2 for path in paths)
     assert all(path["nodes"][0]["uid"] == "codexter" and path["nodes"][-1]["uid"] == "interpol" for path in paths)
-    assert all(tie["evidence"] for path in paths for tie in path["ties"])
-    assert len({tuple(t["uid"] for t in path["ties"]) for path in paths}) == len(paths)
+    assert all(relationship["evidence"] for path in paths for relationship in path["relationships"])
+    assert len({tuple(t["uid"] for t in path["relationships"]) for path in paths}) == len(paths)
 
 
 def test_paths_can_be_limited_to_some_relationship_types(sample_graph):
     paths = selectors.paths_between(from_uid="codexter", to_uid="interpol", types=["HAS_OBSERVER_STATUS_IN"])
 
-    assert [[t["type"] for t in p["ties"]] for p in paths] == [["HAS_OBSERVER_STATUS_IN", "HAS_OBSERVER_STATUS_IN"]]
+    assert [[t["type"] for t in p["relationships"]] for p in paths] == [
+        ["HAS_OBSERVER_STATUS_IN", "HAS_OBSERVER_STATUS_IN"]
+    ]
 
 
 def test_counts_and_hubs_come_from_the_graph(sample_graph):
@@ -189,7 +198,7 @@ def test_the_years_a_period_holds_are_those_the_as_of_rule_says():
                 assert in_years == holds_on(since, until, as_of_day(str(year))), (since, until, year)
 
 
-def test_a_tie_that_ended_in_march_2005_no_longer_holds_as_of_2005():
+def test_a_relationship_that_ended_in_march_2005_no_longer_holds_as_of_2005():
     assert years_held("2003", "2005-03") == (2003, 2004)
     assert not holds_on("2003", "2005-03", as_of_day("2005"))
     assert holds_on("2003", "2005", as_of_day("2005"))  # "until 2005" holds through the year

@@ -82,14 +82,17 @@ def test_bad_fields_are_all_named_at_once():
 
 def test_a_relationship_raises_the_degree_of_both_ends(two_bodies):
     services.relationship_create(
-        rel_type="HAS_OBSERVER_STATUS_IN", start_uid="cis-atc", end_uid="interpol", data={**EVIDENCE, "since": "2005"}
+        relationship_type="HAS_OBSERVER_STATUS_IN",
+        start_uid="cis-atc",
+        end_uid="interpol",
+        data={**EVIDENCE, "since": "2005"},
     )
 
     assert (degree("cis-atc"), degree("interpol")) == (1, 1)
 
 
 @pytest.mark.parametrize(
-    ("rel_type", "end", "data", "field"),
+    ("relationship_type", "end", "data", "field"),
     [
         ("LIKES", "interpol", EVIDENCE, "type"),
         ("COLLABORATES_WITH", "nobody", EVIDENCE, "to"),
@@ -101,26 +104,30 @@ def test_a_relationship_raises_the_degree_of_both_ends(two_bodies):
         ("COLLABORATES_WITH", "interpol", {**EVIDENCE, "source_uid": "nowhere"}, "source_uid"),
     ],
 )
-def test_a_relationship_that_makes_no_sense_is_refused_naming_the_field(two_bodies, rel_type, end, data, field):
+def test_a_relationship_that_makes_no_sense_is_refused_naming_the_field(
+    two_bodies, relationship_type, end, data, field
+):
     with pytest.raises(ValidationFailed) as raised:
-        services.relationship_create(rel_type=rel_type, start_uid="cis-atc", end_uid=end, data=data)
+        services.relationship_create(relationship_type=relationship_type, start_uid="cis-atc", end_uid=end, data=data)
 
     assert field in raised.value.errors
     assert cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"] == 0
 
 
 def test_a_symmetric_relationship_is_not_recorded_twice_in_either_direction(two_bodies):
-    services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data=EVIDENCE)
+    services.relationship_create(
+        relationship_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data=EVIDENCE
+    )
 
     with pytest.raises(AlreadyExists):
         services.relationship_create(
-            rel_type="COLLABORATES_WITH", start_uid="interpol", end_uid="cis-atc", data=EVIDENCE
+            relationship_type="COLLABORATES_WITH", start_uid="interpol", end_uid="cis-atc", data=EVIDENCE
         )
 
 
 def test_a_relationship_can_be_read_updated_and_deleted_by_its_uid(two_bodies):
     created = services.relationship_create(
-        rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data=EVIDENCE
+        relationship_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data=EVIDENCE
     )
 
     updated = services.relationship_update(uid=created["uid"], data={"until": "2020", "qualifier": "close ties"})
@@ -136,7 +143,10 @@ def test_a_relationship_can_be_read_updated_and_deleted_by_its_uid(two_bodies):
 
 def test_an_update_that_breaks_a_rule_changes_nothing(two_bodies):
     created = services.relationship_create(
-        rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data={**EVIDENCE, "since": "2010"}
+        relationship_type="COLLABORATES_WITH",
+        start_uid="cis-atc",
+        end_uid="interpol",
+        data={**EVIDENCE, "since": "2010"},
     )
 
     with pytest.raises(ValidationFailed):
@@ -157,7 +167,7 @@ def quoted_page():
 def test_evidence_must_be_found_word_for_word_in_the_text_of_its_source(two_bodies, quoted_page):
     with pytest.raises(ValidationFailed) as raised:
         services.relationship_create(
-            rel_type="COLLABORATES_WITH",
+            relationship_type="COLLABORATES_WITH",
             start_uid="cis-atc",
             end_uid="interpol",
             data={"source_uid": "quoted", "evidence": "They are old friends."},
@@ -169,7 +179,7 @@ def test_evidence_must_be_found_word_for_word_in_the_text_of_its_source(two_bodi
 
 def test_evidence_may_break_its_lines_where_the_source_does_not(two_bodies, quoted_page):
     created = services.relationship_create(
-        rel_type="COLLABORATES_WITH",
+        relationship_type="COLLABORATES_WITH",
         start_uid="cis-atc",
         end_uid="interpol",
         data={"source_uid": "quoted", "evidence": "INTERPOL work\ntogether"},
@@ -182,7 +192,7 @@ def test_an_update_is_checked_against_the_source_too_whether_it_changes_the_evid
     two_bodies, quoted_page
 ):
     created = services.relationship_create(
-        rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data=EVIDENCE
+        relationship_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data=EVIDENCE
     )  # "src" has no text: any sentence is taken
 
     with pytest.raises(ValidationFailed) as raised:
@@ -211,7 +221,9 @@ def test_renaming_an_organization_refreshes_its_search_text(two_bodies):
 
 
 def test_deleting_a_node_removes_its_relationships_and_leaves_a_tombstone(two_bodies):
-    services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data=EVIDENCE)
+    services.relationship_create(
+        relationship_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data=EVIDENCE
+    )
 
     services.node_delete(uid="interpol")
 

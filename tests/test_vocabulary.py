@@ -26,8 +26,8 @@ def test_every_node_label_has_a_kind_with_a_plural_and_a_colour():
 
 
 def test_every_relationship_type_has_a_colour():
-    for rel in RELATIONSHIP_TYPES.values():
-        assert COLOUR.fullmatch(rel.colour), rel.name
+    for relationship_type in RELATIONSHIP_TYPES.values():
+        assert COLOUR.fullmatch(relationship_type.colour), relationship_type.name
 
 
 @pytest.mark.parametrize("label", list(NodeLabel))
@@ -47,8 +47,8 @@ def test_the_stylesheet_gives_each_kind_and_type_its_colour_as_a_custom_property
     for label, kind in NODE_KINDS.items():
         assert f"--node-colour-{label}: {kind.colour};" in css
         assert f".swatch.node-{label} {{ background: var(--node-colour-{label}); }}" in css
-    for name, rel in RELATIONSHIP_TYPES.items():
-        assert f"--edge-colour-{name}: {rel.colour};" in css
+    for name, relationship_type in RELATIONSHIP_TYPES.items():
+        assert f"--edge-colour-{name}: {relationship_type.colour};" in css
         assert f".swatch.edge-{name} {{ background: var(--edge-colour-{name}); }}" in css
 
 

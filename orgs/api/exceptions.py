@@ -17,11 +17,11 @@ from orgs.loader import GraphFileInvalid
 from orgs.middleware import RETRY_AFTER_SECONDS
 from orgs.services import NotFound, StaleVersion
 from orgs.validation import ValidationFailed
-from orgs.vocabulary import TIE_PUBLIC_NAMES
+from orgs.vocabulary import RELATIONSHIP_PUBLIC_NAMES
 
 # The services name a relationship's source `source_uid`; the API calls it `source`. (Only that name: the
 # ends' errors are already named `from` and `to`, and an event's own `start` and `end` keep their names.)
-API_FIELD_NAMES = {"source_uid": TIE_PUBLIC_NAMES["source_uid"]}
+API_FIELD_NAMES = {"source_uid": RELATIONSHIP_PUBLIC_NAMES["source_uid"]}
 
 
 def api_field_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -30,12 +30,20 @@ from orgs import selectors
 from orgs.api.renderers import json_bytes
 from orgs.loader import SECTIONS, shown
 from orgs.validation import TEXT_LIMITS, editable_fields
-from orgs.vocabulary import RELATIONSHIP_TYPES, TIE_PROPERTIES, NodeLabel, tie_public, tie_public_name
+from orgs.vocabulary import (
+    RELATIONSHIP_PROPERTIES,
+    RELATIONSHIP_TYPES,
+    NodeLabel,
+    relationship_public,
+    relationship_public_name,
+)
 
 SECTION_OF = {label.value: section for section, label in SECTIONS.items()}
 NOT_EXPORTED = frozenset({"degree", "search_text", "version"})  # derived again on import
 LIST_FIELDS = frozenset({"aliases", "former_uids"})
-EDGE_COLUMNS = tuple(tie_public_name(name) for name in ("uid", "type", "start", "end", *TIE_PROPERTIES))
+EDGE_COLUMNS = tuple(
+    relationship_public_name(name) for name in ("uid", "type", "start", "end", *RELATIONSHIP_PROPERTIES)
+)
 FORMAT_NAME = "atc-graph/1"
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 # Characters XML 1.0 cannot hold, not even as references (C0 controls but tab, LF and CR; U+FFFE, U+FFFF).
@@ -58,9 +66,9 @@ def node_record(props: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def tie_record(row: dict[str, Any]) -> dict[str, Any]:
+def relationship_record(row: dict[str, Any]) -> dict[str, Any]:
     """Return a relationship's graph-file record: its export row under the file's names, without nulls."""
-    return {k: v for k, v in tie_public(row).items() if v is not None}
+    return {k: v for k, v in relationship_public(row).items() if v is not None}
 
 
 def file_header() -> dict[str, Any]:
@@ -73,7 +81,7 @@ def graph_file(export: dict[str, Any]) -> dict[str, Any]:
     data = file_header()
     for label, section in SECTION_OF.items():
         data[section] = [node_record(props) for props in sorted(export["nodes"].get(label, []), key=lambda p: p["uid"])]
-    data["relationships"] = [tie_record(tie) for tie in export["relationships"]]
+    data["relationships"] = [relationship_record(relationship) for relationship in export["relationships"]]
     return data
 
 
@@ -90,12 +98,12 @@ def whole_graph_sections() -> Sections:
         for page in selectors.export_node_pages(label):
             yield [node_record(props) for props in page]
 
-    def ties() -> Iterator[list[dict[str, Any]]]:
-        for rel in sorted(RELATIONSHIP_TYPES):
-            for page in selectors.export_tie_pages(rel):
-                yield [tie_record(row) for row in page]
+    def relationships() -> Iterator[list[dict[str, Any]]]:
+        for relationship_type in sorted(RELATIONSHIP_TYPES):
+            for page in selectors.export_relationship_pages(relationship_type):
+                yield [relationship_record(row) for row in page]
 
-    return [*((section, nodes(label)) for label, section in SECTION_OF.items()), ("relationships", ties())]
+    return [*((section, nodes(label)) for label, section in SECTION_OF.items()), ("relationships", relationships())]
 
 
 def json_chunks(header: dict[str, Any], sections: Sections) -> Iterator[bytes]:
@@ -156,12 +164,12 @@ def csv_zip_chunks(sections: Sections) -> Iterator[bytes]:
         if name != "relationships"
         for page in pages
     )
-    tie_pages = (page for name, pages in sections if name == "relationships" for page in pages)
+    relationship_pages = (page for name, pages in sections if name == "relationships" for page in pages)
     drain = _Drain()
     with zipfile.ZipFile(drain, "w", zipfile.ZIP_DEFLATED) as archive:
         for entry_name, columns, rows in (
             ("nodes.csv", _node_columns(), node_pages),
-            ("edges.csv", EDGE_COLUMNS, tie_pages),
+            ("edges.csv", EDGE_COLUMNS, relationship_pages),
         ):
             with archive.open(entry_name, "w") as entry:
                 text = io.StringIO()
@@ -367,8 +375,8 @@ def from_graphml(content: bytes) -> dict[str, Any]:
             raise GraphFileUnreadable(f"node {shown(record['uid'])} has no known label")
         data[section].append(record)
     for edge in root.iterfind("g:graph/g:edge", ns):
-        tie: dict[str, Any] = {"from": edge.get("source"), "to": edge.get("target")}
+        relationship: dict[str, Any] = {"from": edge.get("source"), "to": edge.get("target")}
         for item in edge.findall("g:data", ns):
-            tie[str(names.get(item.get("key")) or item.get("key"))] = item.text or ""
-        data["relationships"].append(tie)
+            relationship[str(names.get(item.get("key")) or item.get("key"))] = item.text or ""
+        data["relationships"].append(relationship)
     return data

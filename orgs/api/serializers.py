@@ -2,7 +2,7 @@
 which the views write through these serializers (`ResponseSerializer`), so what is documented is what is sent.
 
 A relationship has the graph's names in Python (`start`, `end`, `source_uid`) and the public ones in the API
-(`from`, `to`, `source`): the fields below say so with DRF's `source`, from `orgs.vocabulary.TIE_PUBLIC_NAMES`.
+(`from`, `to`, `source`): the fields below say so with DRF's `source`, from `orgs.vocabulary.RELATIONSHIP_PUBLIC_NAMES`.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from orgs.vocabulary import (
     EventKind,
     NodeLabel,
     OrganizationKind,
-    tie_python_name,
+    relationship_python_name,
 )
 
-REL_TYPE_CHOICES = sorted(RELATIONSHIP_TYPES)
+RELATIONSHIP_TYPE_CHOICES = sorted(RELATIONSHIP_TYPES)
 # Named enums of the schema (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
 ORGANIZATION_KINDS = [kind.value for kind in OrganizationKind]
 EVENT_KINDS = [kind.value for kind in EventKind]
@@ -218,7 +218,7 @@ class OrganizationListQuery(PageQuery):
     kind = serializers.ChoiceField(choices=[k.value for k in OrganizationKind], required=False)
     country = uid_field(required=False, help_text="uid of the country the organization is located in.")
     relationship_type = serializers.ChoiceField(
-        choices=REL_TYPE_CHOICES,
+        choices=RELATIONSHIP_TYPE_CHOICES,
         required=False,
         help_text="Only organizations with a relationship of this type.",
     )
@@ -245,14 +245,14 @@ class DetailQuery(AsOfQuery):
     )
 
 
-class TiesQuery(PageQuery, AsOfQuery):
-    type = serializers.ChoiceField(choices=REL_TYPE_CHOICES)
+class RelationshipsQuery(PageQuery, AsOfQuery):
+    type = serializers.ChoiceField(choices=RELATIONSHIP_TYPE_CHOICES)
     direction = serializers.ChoiceField(choices=["out", "in"])
 
 
 class NetworkQuery(AsOfQuery):
     depth = serializers.IntegerField(required=False, min_value=1, max_value=3, default=1)
-    types = CommaListField(choices=REL_TYPE_CHOICES, required=False)
+    types = CommaListField(choices=RELATIONSHIP_TYPE_CHOICES, required=False)
     kinds = CommaListField(choices=LABEL_CHOICES, required=False, help_text="Node kinds to include.")
     limit = serializers.IntegerField(
         required=False,
@@ -268,11 +268,11 @@ class PathsQuery(AsOfQuery):
     to = uid_field(help_text="uid of the last node.")
     k = serializers.IntegerField(required=False, min_value=1, max_value=10, default=3)
     max_length = serializers.IntegerField(required=False, min_value=1, max_value=10, default=6)
-    types = CommaListField(choices=REL_TYPE_CHOICES, required=False)
+    types = CommaListField(choices=RELATIONSHIP_TYPE_CHOICES, required=False)
 
 
 class RelationshipListQuery(PageQuery, AsOfQuery):
-    type = CommaListField(choices=REL_TYPE_CHOICES, required=False)
+    type = CommaListField(choices=RELATIONSHIP_TYPE_CHOICES, required=False)
     node = uid_field(required=False, help_text="Either end is this node.")
     from_ = uid_field(required=False, help_text="The start is this node.")
     to = uid_field(required=False, help_text="The end is this node.")
@@ -400,46 +400,46 @@ class DirectionField(serializers.ChoiceField):
 
 
 # A relationship's fields, in the order its bodies list them: uid and type, (its ends,) then its facts.
-class TieKeySerializer(ResponseSerializer):
+class RelationshipKeySerializer(ResponseSerializer):
     uid = serializers.CharField()
-    type = serializers.ChoiceField(choices=REL_TYPE_CHOICES)
+    type = serializers.ChoiceField(choices=RELATIONSHIP_TYPE_CHOICES)
 
 
-class TieEndsSerializer(TieKeySerializer):
-    from_ = serializers.CharField(source=tie_python_name("from"), help_text="uid of the start node.")
-    to = serializers.CharField(source=tie_python_name("to"), help_text="uid of the end node.")
+class RelationshipEndsSerializer(RelationshipKeySerializer):
+    from_ = serializers.CharField(source=relationship_python_name("from"), help_text="uid of the start node.")
+    to = serializers.CharField(source=relationship_python_name("to"), help_text="uid of the end node.")
 
 
-class TieFactsSerializer(ResponseSerializer):
+class RelationshipFactsSerializer(ResponseSerializer):
     since = serializers.CharField(allow_null=True)
     until = serializers.CharField(allow_null=True)
     qualifier = serializers.CharField(allow_null=True)
     confidence = serializers.CharField(allow_null=True)
     # A declared field, not the Field attribute `source` the stubs see here.
     source = serializers.CharField(  # type: ignore[assignment]
-        source=tie_python_name("source"), allow_null=True, help_text="uid of the source of the evidence."
+        source=relationship_python_name("source"), allow_null=True, help_text="uid of the source of the evidence."
     )
     evidence = serializers.CharField(allow_null=True, help_text="The sentence of the source that supports it.")
 
 
-class RelationshipOfNodeSerializer(TieKeySerializer, TieFactsSerializer):
+class RelationshipOfNodeSerializer(RelationshipKeySerializer, RelationshipFactsSerializer):
     direction = DirectionField()
     other = NodeSummarySerializer()
 
 
-class TieGroupSerializer(ResponseSerializer):
-    type = serializers.ChoiceField(choices=REL_TYPE_CHOICES)
+class RelationshipGroupSerializer(ResponseSerializer):
+    type = serializers.ChoiceField(choices=RELATIONSHIP_TYPE_CHOICES)
     direction = DirectionField()
     reads = serializers.CharField(help_text="How the type reads from this node, e.g. 'is a member of'.")
     total = serializers.IntegerField()
-    ties = RelationshipOfNodeSerializer(many=True)
+    relationships = RelationshipOfNodeSerializer(many=True)
     next = serializers.URLField(allow_null=True, help_text="The next page of this group, if it has more.")
 
 
 def node_detail_serializer(label: str) -> type[NodeSerializer]:
     fields = {
         "label": serializers.ChoiceField(choices=LABEL_CHOICES),
-        "relationships": TieGroupSerializer(many=True),
+        "relationships": RelationshipGroupSerializer(many=True),
     }
     return type(f"{label}DetailSerializer", (NODE_SERIALIZERS[label],), fields)
 
@@ -447,17 +447,17 @@ def node_detail_serializer(label: str) -> type[NodeSerializer]:
 NODE_DETAIL_SERIALIZERS = {label.value: node_detail_serializer(label.value) for label in NodeLabel}
 
 
-class RelationshipSerializer(PublicNames, TieEndsSerializer, TieFactsSerializer):
+class RelationshipSerializer(PublicNames, RelationshipEndsSerializer, RelationshipFactsSerializer):
     pass
 
 
 class RelationshipWriteSerializer(PublicNames, StrictSerializer):
-    type = serializers.CharField(max_length=40, help_text=f"One of: {', '.join(REL_TYPE_CHOICES)}.")
+    type = serializers.CharField(max_length=40, help_text=f"One of: {', '.join(RELATIONSHIP_TYPE_CHOICES)}.")
     from_ = serializers.CharField(
-        source=tie_python_name("from"), max_length=TEXT_LIMITS["uid"], help_text="uid of the start node."
+        source=relationship_python_name("from"), max_length=TEXT_LIMITS["uid"], help_text="uid of the start node."
     )
     to = serializers.CharField(
-        source=tie_python_name("to"), max_length=TEXT_LIMITS["uid"], help_text="uid of the end node."
+        source=relationship_python_name("to"), max_length=TEXT_LIMITS["uid"], help_text="uid of the end node."
     )
     since = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     until = serializers.CharField(required=False, allow_null=True, allow_blank=True)
@@ -467,7 +467,7 @@ class RelationshipWriteSerializer(PublicNames, StrictSerializer):
     confidence = serializers.ChoiceField(choices=[c.value for c in Confidence], required=False)
     # A declared field, not the Field attribute `source` the stubs see here.
     source = serializers.CharField(  # type: ignore[assignment]
-        source=tie_python_name("source"),
+        source=relationship_python_name("source"),
         max_length=TEXT_LIMITS["source_uid"],
         help_text="uid of the Source the evidence comes from.",
     )
@@ -485,7 +485,7 @@ class RelationshipUpdateSerializer(StrictSerializer):
     confidence = serializers.ChoiceField(choices=[c.value for c in Confidence], required=False)
     # A declared field, not the Field attribute `source` the stubs see here.
     source = serializers.CharField(  # type: ignore[assignment]
-        source=tie_python_name("source"), required=False, max_length=TEXT_LIMITS["source_uid"]
+        source=relationship_python_name("source"), required=False, max_length=TEXT_LIMITS["source_uid"]
     )
     evidence = serializers.CharField(required=False, max_length=TEXT_LIMITS["evidence"])
 
@@ -504,7 +504,7 @@ class NetworkSerializer(ResponseSerializer):
 class PathSerializer(ResponseSerializer):
     length = serializers.IntegerField()
     nodes = NodeSummarySerializer(many=True)
-    hops = RelationshipSerializer(many=True, source="ties", help_text="Each hop in order, with its evidence.")
+    hops = RelationshipSerializer(many=True, source="relationships", help_text="Each hop in order, with its evidence.")
 
 
 class PathsSerializer(PublicNames, ResponseSerializer):

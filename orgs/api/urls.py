@@ -51,7 +51,7 @@ for label, plural in views.PATHS.items():
         ),
         path(
             f"{plural}/<str:uid>/relationships/",
-            node_views.as_view({"get": "relationships"}, suffix="Ties"),
+            node_views.as_view({"get": "relationships"}, suffix="Relationships"),
             name=f"{plural}-relationships",
         ),
         path(

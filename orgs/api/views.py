@@ -37,7 +37,7 @@ from orgs.loader import graph_diff, validate_graph, write_graph
 from orgs.response_cache import cached_api_read
 from orgs.search import SEARCH_MAX_OFFSET
 from orgs.validation import editable_fields
-from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel, tie_python_name
+from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel, relationship_python_name
 
 # --- Documented errors -------------------------------------------------------------------------------------
 
@@ -186,7 +186,7 @@ class NodeViewSet(ViewSet):
     serializer: ClassVar[type[s.NodeSerializer]]
     detail_serializer: ClassVar[type[s.NodeSerializer]]
     page_serializer: ClassVar[type[s.ResponseSerializer]]
-    tie_page_serializer: ClassVar[type[s.ResponseSerializer]]
+    relationship_page_serializer: ClassVar[type[s.ResponseSerializer]]
     network_serializer: ClassVar[type[s.ResponseSerializer]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -197,7 +197,9 @@ class NodeViewSet(ViewSet):
         cls.serializer = s.NODE_SERIALIZERS[name]
         cls.detail_serializer = s.NODE_DETAIL_SERIALIZERS[name]
         cls.page_serializer = s.page_serializer(cls.list_item, f"{name}Page")
-        cls.tie_page_serializer = s.page_serializer(s.RelationshipOfNodeSerializer, f"{name}RelationshipOfNodePage")
+        cls.relationship_page_serializer = s.page_serializer(
+            s.RelationshipOfNodeSerializer, f"{name}RelationshipOfNodePage"
+        )
         cls.network_serializer = type(f"{name}NetworkSerializer", (s.NetworkSerializer,), {})
         extend_schema_view(**node_schemas(cls))(cls)
 
@@ -244,14 +246,14 @@ class NodeViewSet(ViewSet):
         # One group of a node's relationships as its body shows it: how the type reads from this end, and the
         # link to the group's next page when it holds more than the body does.
         definition = RELATIONSHIP_TYPES[group["type"]]
-        ties = group["ties"]
+        relationships = group["relationships"]
         next_url = None
-        if group["total"] > len(ties) and ties:
+        if group["total"] > len(relationships) and relationships:
             query = {
                 "type": group["type"],
                 "direction": "out" if group["outgoing"] else "in",
                 "page_size": params["per_group"],
-                "cursor": cursor_encode(ties[-1]["other"]["name"], ties[-1]["other"]["uid"]),
+                "cursor": cursor_encode(relationships[-1]["other"]["name"], relationships[-1]["other"]["uid"]),
             }
             if params.get("as_of"):
                 query["as_of"] = params["as_of"]
@@ -296,16 +298,16 @@ class NodeViewSet(ViewSet):
     @action(detail=True, methods=["get"])
     @cached_api_read
     def relationships(self, request: Request, uid: str) -> Response:
-        params = query_params(s.TiesQuery, request)
+        params = query_params(s.RelationshipsQuery, request)
         size = params["page_size"]
         after = cursor_decode(params.get("cursor"), (str, str))
         if selectors.node_labels(uids=[uid]).get(uid) != self.label.value:
             if not selectors.node_labels(uids=[uid]):
                 return missing_node(request, self.label.value, uid)
             return wrong_label(self.label.value, uid)
-        rows = selectors.node_ties_page(
+        rows = selectors.node_relationships_page(
             uid=uid,
-            rel_type=params["type"],
+            relationship_type=params["type"],
             outgoing=params["direction"] == "out",
             after=tuple(after) if after else None,
             limit=size + 1,
@@ -399,8 +401,8 @@ def node_schemas(views: type[NodeViewSet]) -> dict[str, Any]:
         ),
         "relationships": extend_schema(
             tags=tag,
-            parameters=[UID, s.TiesQuery],
-            responses={200: views.tie_page_serializer, **GONE, **READ_ERRORS},
+            parameters=[UID, s.RelationshipsQuery],
+            responses={200: views.relationship_page_serializer, **GONE, **READ_ERRORS},
             summary=f"Page through one group of a {model}'s relationships",
             description="One type and direction, ordered by the other end's name.",
         ),
@@ -429,7 +431,7 @@ class OrganizationViewSet(NodeViewSet):
         filters: dict[str, Any] = {
             "kind": params.get("kind"),
             "country": params.get("country"),
-            "rel_type": params.get("relationship_type"),
+            "relationship_type": params.get("relationship_type"),
             "as_of": params.get("as_of"),
         }
         if text:
@@ -476,7 +478,7 @@ NODE_VIEWSETS: dict[NodeLabel, type[NodeViewSet]] = {
 # --- Relationships ------------------------------------------------------------------------------------------
 
 RELATIONSHIP_PAGE = s.page_serializer(s.RelationshipSerializer, "RelationshipPage")
-REL_TAG = ["relationships"]
+RELATIONSHIP_TAG = ["relationships"]
 
 
 class RelationshipListView(APIView):
@@ -484,7 +486,7 @@ class RelationshipListView(APIView):
     write_permissions = ["orgs.change_organization"]
 
     @extend_schema(
-        tags=REL_TAG,
+        tags=RELATIONSHIP_TAG,
         operation_id="relationships_list",
         parameters=[s.RelationshipListQuery],
         responses={200: RELATIONSHIP_PAGE, **READ_ERRORS},
@@ -517,7 +519,7 @@ class RelationshipListView(APIView):
         return Response(page(request, s.RelationshipSerializer.bodies(rows), page_size=size, next_keyset=keyset))
 
     @extend_schema(
-        tags=REL_TAG,
+        tags=RELATIONSHIP_TAG,
         request=s.RelationshipWriteSerializer,
         responses={
             201: s.RelationshipSerializer,
@@ -530,51 +532,57 @@ class RelationshipListView(APIView):
         body = s.RelationshipWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        rel_type, start, end = data.pop("type"), data.pop("start"), data.pop("end")
-        tie = services.relationship_create(
-            rel_type=rel_type, start_uid=start, end_uid=end, data=data, actor=request.user
+        relationship_type, start, end = data.pop("type"), data.pop("start"), data.pop("end")
+        relationship = services.relationship_create(
+            relationship_type=relationship_type, start_uid=start, end_uid=end, data=data, actor=request.user
         )
-        location = request.build_absolute_uri(reverse("api:relationships-detail", kwargs={"uid": tie["uid"]}))
+        location = request.build_absolute_uri(reverse("api:relationships-detail", kwargs={"uid": relationship["uid"]}))
         return Response(
-            s.RelationshipSerializer.body(tie), status=status.HTTP_201_CREATED, headers={"Location": location}
+            s.RelationshipSerializer.body(relationship), status=status.HTTP_201_CREATED, headers={"Location": location}
         )
 
 
 class RelationshipDetailView(APIView):
     permission_model = "organization"
     write_permissions = ["orgs.change_organization"]
-    REL_UID = OpenApiParameter("uid", OpenApiTypes.STR, OpenApiParameter.PATH, description="The relationship's uid.")
+    RELATIONSHIP_UID = OpenApiParameter(
+        "uid", OpenApiTypes.STR, OpenApiParameter.PATH, description="The relationship's uid."
+    )
 
     @extend_schema(
-        tags=REL_TAG,
-        parameters=[REL_UID, ETAG],
+        tags=RELATIONSHIP_TAG,
+        parameters=[RELATIONSHIP_UID, ETAG],
         responses={200: s.RelationshipSerializer, 404: ERROR, **READ_ERRORS},
         summary="One relationship with its evidence",
     )
     @cached_api_read
     def get(self, request: Request, uid: str) -> Response:
-        tie = services.relationship_get(uid=uid)
-        return Response(s.RelationshipSerializer.body(tie), headers={"ETag": etag(tie.get("version"))})
+        relationship = services.relationship_get(uid=uid)
+        return Response(
+            s.RelationshipSerializer.body(relationship), headers={"ETag": etag(relationship.get("version"))}
+        )
 
     def _update(self, request: Request, uid: str, *, partial: bool) -> Response:
         body = s.RelationshipUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         if not partial:
-            missing = [name for name in ("source", "evidence") if tie_python_name(name) not in data]
+            missing = [name for name in ("source", "evidence") if relationship_python_name(name) not in data]
             if missing:
                 return Response(
                     {name: ["this field is required"] for name in missing}, status=status.HTTP_400_BAD_REQUEST
                 )
             data = {"since": None, "until": None, "qualifier": None, "confidence": None, **data}
-        tie = services.relationship_update(
+        relationship = services.relationship_update(
             uid=uid, data=data, actor=request.user, expected_versions=expected_versions(request)
         )
-        return Response(s.RelationshipSerializer.body(tie), headers={"ETag": etag(tie.get("version"))})
+        return Response(
+            s.RelationshipSerializer.body(relationship), headers={"ETag": etag(relationship.get("version"))}
+        )
 
     @extend_schema(
-        tags=REL_TAG,
-        parameters=[REL_UID, IF_MATCH, ETAG],
+        tags=RELATIONSHIP_TAG,
+        parameters=[RELATIONSHIP_UID, IF_MATCH, ETAG],
         request=s.RelationshipUpdateSerializer,
         responses={200: s.RelationshipSerializer, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
         summary="Replace a relationship's period, footing and evidence (type and ends stay)",
@@ -583,8 +591,8 @@ class RelationshipDetailView(APIView):
         return self._update(request, uid, partial=False)
 
     @extend_schema(
-        tags=REL_TAG,
-        parameters=[REL_UID, IF_MATCH, ETAG],
+        tags=RELATIONSHIP_TAG,
+        parameters=[RELATIONSHIP_UID, IF_MATCH, ETAG],
         request=s.RelationshipUpdateSerializer,
         responses={200: s.RelationshipSerializer, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
         summary="Change some of a relationship's period, footing and evidence",
@@ -593,8 +601,8 @@ class RelationshipDetailView(APIView):
         return self._update(request, uid, partial=True)
 
     @extend_schema(
-        tags=REL_TAG,
-        parameters=[REL_UID, IF_MATCH],
+        tags=RELATIONSHIP_TAG,
+        parameters=[RELATIONSHIP_UID, IF_MATCH],
         responses={204: None, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
         summary="Delete a relationship",
     )
@@ -634,7 +642,7 @@ class PathsView(APIView):
             types=params.get("types") or None,
             as_of=params.get("as_of"),
         )
-        paths = [{"length": len(path["ties"]), **path} for path in found]
+        paths = [{"length": len(path["relationships"]), **path} for path in found]
         return Response(s.PathsSerializer.body({"from": start, "to": end, "paths": paths}))
 
 

@@ -1,4 +1,4 @@
-// The network explorer: draw a node's neighbourhood, expand nodes a page of ties at a time, filter by
+// The network explorer: draw a node's neighbourhood, expand nodes a page of relationships at a time, filter by
 // relationship type, node kind and "as of" year, show details on hover and click, export a PNG.
 (function () {
   "use strict";
@@ -31,7 +31,7 @@
     }).map(function (box) { return box.value; });
   }
 
-  // Whether the tie holds as of `year`: the server says for which years it does (the one "as of" rule is
+  // Whether the relationship holds as of `year`: the server says for which years it does (the one "as of" rule is
   // orgs/dates.py's, so the slider shows what the pages' ?as_of= does).
   function validIn(edge, year) {
     if (year === null) { return true; }
@@ -39,7 +39,7 @@
     return (first === null || first <= year) && (last === null || year <= last);
   }
 
-  // Show only what the filters allow; a node stays only while one of its shown ties reaches it.
+  // Show only what the filters allow; a node stays only while one of its shown relationships reaches it.
   function applyFilters() {
     var types = checked("type"), labels = checked("label");
     cy.batch(function () {
@@ -64,7 +64,7 @@
     var nodes = cy.nodes().not(".hidden").length, edges = cy.edges().not(".hidden").length;
     statusBox.dataset.nodes = nodes;
     statusBox.dataset.edges = edges;
-    statusBox.textContent = nodes + " bodies and " + edges + " ties shown" +
+    statusBox.textContent = nodes + " bodies and " + edges + " relationships shown" +
       (asOf !== null ? " as of " + asOf : "") +
       (truncated ? ". The neighbourhood was cut at " + config.limit + " nodes: expand a node to see more." : ".");
     listBodies();
@@ -103,7 +103,7 @@
       query += "&after=" + encodeURIComponent(after.after) + "&after_uid=" + encodeURIComponent(after.after_uid);
     }
     button.disabled = true;
-    return fetch(url(config.ties, uid) + query).then(function (response) { return response.json(); })
+    return fetch(url(config.relationships, uid) + query).then(function (response) { return response.json(); })
       .then(function (page) {
         addElements(page, cy.getElementById(uid));
         group.loaded = (group.loaded || 0) + page.nodes.length;
@@ -117,15 +117,15 @@
       });
   }
 
-  // Expanding a node first shows its tie counts by type; small ones load at once, hubs a page at a time.
+  // Expanding a node first shows its relationship counts by type; small ones load at once, hubs a page at a time.
   function expand(node, list) {
     var uid = node.id();
-    list.replaceChildren(element("li", {}, "Counting ties…"));
+    list.replaceChildren(element("li", {}, "Counting relationships…"));
     return fetch(url(config.groups, uid)).then(function (response) { return response.json(); })
       .then(function (body) {
         var total = body.groups.reduce(function (sum, group) { return sum + group.total; }, 0);
         list.replaceChildren();
-        if (!body.groups.length) { list.appendChild(element("li", {}, "No ties.")); }
+        if (!body.groups.length) { list.appendChild(element("li", {}, "No relationships.")); }
         var loads = body.groups.map(function (group) {
           var item = element("li", {}, group.reading + " · " + group.total + " ");
           var button = element("button", { type: "button", "data-type": group.type }, "Load " + Math.min(group.total, 50));
@@ -143,7 +143,7 @@
     panel.replaceChildren();
     panel.appendChild(element("h2", { id: "panel-title" }, node.data("name")));
     var facts = element("p", { class: "muted" }, node.data("label") + (node.data("kind") ? " · " + node.data("kind") : "") +
-      " · " + node.data("degree") + " ties" + (node.data("date") ? " · " + node.data("date") : ""));
+      " · " + node.data("degree") + " relationships" + (node.data("date") ? " · " + node.data("date") : ""));
     panel.appendChild(facts);
     var links = element("p", { class: "actions" });
     var page = window.ATCGraph.webHref(node.data("url"));
@@ -180,7 +180,7 @@
     cy.on("mouseover", "node", function (event) {
       var n = event.target;
       showTooltip(event, n.data("name") + " — " + n.data("label") + (n.data("kind") ? " (" + n.data("kind") + ")" : "") +
-        ", " + n.data("degree") + " ties");
+        ", " + n.data("degree") + " relationships");
     });
     cy.on("mouseover", "edge", function (event) {
       var e = event.target;

@@ -174,10 +174,12 @@ def test_a_relationship_has_its_own_etag_and_a_stale_write_to_it_is_refused(clie
     services.node_create(label="Source", uid="page", data={"title": "A page", "text": "A works with B."})
     for uid in ("a", "b"):
         services.node_create(label="Organization", uid=uid, data={"name": f"Body {uid}"})
-    tie = services.relationship_create(rel_type="COLLABORATES_WITH", start_uid="a", end_uid="b", data=EVIDENCE)
-    url = f"/api/relationships/{tie['uid']}/"
+    relationship = services.relationship_create(
+        relationship_type="COLLABORATES_WITH", start_uid="a", end_uid="b", data=EVIDENCE
+    )
+    url = f"/api/relationships/{relationship['uid']}/"
     stale = client_as_editor.get(url)["ETag"]
-    services.relationship_update(uid=tie["uid"], data={"since": "2004"})
+    services.relationship_update(uid=relationship["uid"], data={"since": "2004"})
 
     refused = client_as_editor.patch(url, {"qualifier": "close ties"}, format="json", HTTP_IF_MATCH=stale)
     current = client_as_editor.get(url)
@@ -193,13 +195,13 @@ def test_a_relationship_has_its_own_etag_and_a_stale_write_to_it_is_refused(clie
 def test_the_schema_documents_if_match_etag_and_412(anonymous):
     schema = anonymous.get("/api/schema/?format=json").json()
     detail = schema["paths"]["/api/organizations/{uid}/"]
-    tie = schema["paths"]["/api/relationships/{uid}/"]
+    relationship = schema["paths"]["/api/relationships/{uid}/"]
 
-    for operation in (detail["put"], detail["patch"], detail["delete"], tie["patch"], tie["delete"]):
+    for operation in (detail["put"], detail["patch"], detail["delete"], relationship["patch"], relationship["delete"]):
         assert "If-Match" in [parameter["name"] for parameter in operation["parameters"]]
         assert "412" in operation["responses"]
     assert "ETag" in detail["get"]["responses"]["200"]["headers"]
-    assert "ETag" in tie["get"]["responses"]["200"]["headers"]
+    assert "ETag" in relationship["get"]["responses"]["200"]["headers"]
 
 
 # --- uids ------------------------------------------------------------------------------------------------------

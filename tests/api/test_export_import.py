@@ -97,8 +97,10 @@ def test_a_neighbourhood_export_holds_its_nodes_edges_and_cited_sources(sample_g
         record["uid"] for section in ("organizations", "countries", "events", "documents") for record in body[section]
     }
     assert "attf" in uids
-    assert all(tie["from"] in uids and tie["to"] in uids for tie in body["relationships"])
-    assert {source["uid"] for source in body["sources"]} == {tie["source"] for tie in body["relationships"]}
+    assert all(relationship["from"] in uids and relationship["to"] in uids for relationship in body["relationships"])
+    assert {source["uid"] for source in body["sources"]} == {
+        relationship["source"] for relationship in body["relationships"]
+    }
 
     empty_the_graph()
     imported = client_as_editor.post("/api/import/", body, format="json")

@@ -21,13 +21,13 @@ from tests import graph_factories as make
 
 @pytest.fixture
 def small_pages(monkeypatch):
-    """A graph of 7 organizations in a chain, 1 source, 6 ties, exported 3 rows a query."""
+    """A graph of 7 organizations in a chain, 1 source, 6 relationships, exported 3 rows a query."""
     monkeypatch.setattr(selectors, "EXPORT_BATCH", 3)
     make.source()
     for i in range(7):
         make.organization(f"org-{i}", f'Body <{i}> & "Partners"', description=f"line one\nline {i}")
     for i in range(6):
-        make.tie("COLLABORATES_WITH", f"org-{i}", f"org-{i + 1}")
+        make.relationship("COLLABORATES_WITH", f"org-{i}", f"org-{i + 1}")
 
 
 def whole_file() -> dict:
@@ -74,7 +74,9 @@ def test_the_streamed_csv_and_graphml_hold_the_whole_graph_with_its_text_escaped
     ET.fromstring(graphml)  # well-formed, whatever the names hold
     from_graphml = formats.from_graphml(graphml)
     assert from_graphml["organizations"] == expected["organizations"]
-    assert from_graphml["relationships"] == [{k: str(v) for k, v in tie.items()} for tie in expected["relationships"]]
+    assert from_graphml["relationships"] == [
+        {k: str(v) for k, v in relationship.items()} for relationship in expected["relationships"]
+    ]
     assert from_csv["organizations"] == from_graphml["organizations"]
 
 

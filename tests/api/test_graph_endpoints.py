@@ -19,7 +19,7 @@ def chain() -> None:
     for uid in "abcde":
         services.node_create(label="Organization", uid=uid, data={"name": uid.upper()})
     services.node_create(label="Event", uid="meeting", data={"name": "Meeting", "kind": "meeting"})
-    for rel, start, end, since in (
+    for relationship_type, start, end, since in (
         ("COLLABORATES_WITH", "a", "b", "2001"),
         ("COLLABORATES_WITH", "b", "c", "2005"),
         ("COLLABORATES_WITH", "c", "d", "2001"),
@@ -27,7 +27,7 @@ def chain() -> None:
         ("ORGANIZED", "a", "meeting", None),
     ):
         services.relationship_create(
-            rel_type=rel,
+            relationship_type=relationship_type,
             start_uid=start,
             end_uid=end,
             data={"source_uid": "page", "evidence": f"{start} and {end}", "since": since},

@@ -22,7 +22,7 @@ from orgs.api.formats import CSV_FIELD_LIMIT, EDGE_COLUMNS, _node_columns
 from orgs.api.pagination import cursor_encode
 from orgs.search import SEARCH_MAX_OFFSET, SEARCH_MAX_WORDS
 from orgs.validation import MAX_ALIASES, TEXT_LIMITS
-from tests.graph_factories import EVIDENCE, node, organization, source, tie
+from tests.graph_factories import EVIDENCE, node, organization, relationship, source
 
 DEEP_JSON = "[" * 5000 + "]" * 5000
 RECORD_ID = re.compile(r"#\d+:\d+|record")
@@ -34,7 +34,7 @@ def small_graph() -> None:
     source()
     organization("alpha", "Alpha Center", kind="unit")
     organization("beta", "Beta Center")
-    tie("COLLABORATES_WITH", "alpha", "beta")
+    relationship("COLLABORATES_WITH", "alpha", "beta")
 
 
 def post_json(client: Any, url: str, text: str, method: str = "POST") -> Any:
@@ -220,8 +220,10 @@ def test_a_paired_surrogate_escape_is_the_character_it_stands_for(client_as_edit
 
 
 def test_a_lone_surrogate_in_a_relationship_or_an_import_is_a_400(small_graph, client_as_editor):
-    tie_body = '{"type": "PART_OF", "from": "alpha", "to": "beta", "source": "partners", "evidence": "\\ud800"}'
-    assert "evidence" in post_json(client_as_editor, "/api/relationships/", tie_body).json()
+    relationship_body = (
+        '{"type": "PART_OF", "from": "alpha", "to": "beta", "source": "partners", "evidence": "\\ud800"}'
+    )
+    assert "evidence" in post_json(client_as_editor, "/api/relationships/", relationship_body).json()
     file_body = '{"organizations": [{"uid": "x", "name": "\\ud800"}]}'
     assert "organizations[0].name" in post_json(client_as_editor, "/api/import/", file_body).json()
 
@@ -359,7 +361,9 @@ def test_control_characters_are_refused_by_updates_relationships_and_every_impor
     assert (
         "evidence"
         in client_as_editor.patch(
-            f"/api/relationships/{tie('MEMBER_OF', 'alpha', 'beta')['uid']}/", {"evidence": "x\x00"}, format="json"
+            f"/api/relationships/{relationship('MEMBER_OF', 'alpha', 'beta')['uid']}/",
+            {"evidence": "x\x00"},
+            format="json",
         ).json()
     )
     assert "field 'name': contains a control character" in problems_of(

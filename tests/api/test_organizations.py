@@ -21,9 +21,9 @@ def source(uid: str = "page") -> None:
     services.node_create(label="Source", uid=uid, data=EVIDENCE_SOURCE)
 
 
-def tie(rel: str, start: str, end: str, **fields) -> dict:
+def relationship(relationship_type: str, start: str, end: str, **fields) -> dict:
     return services.relationship_create(
-        rel_type=rel,
+        relationship_type=relationship_type,
         start_uid=start,
         end_uid=end,
         data={"source_uid": "page", "evidence": "A works with B.", **fields},
@@ -122,14 +122,14 @@ def test_the_detail_embeds_relationships_grouped_by_type_and_direction_with_evid
     organization("a", "A")
     organization("b", "B")
     organization("c", "C")
-    tie("COLLABORATES_WITH", "a", "b", qualifier="closely")
-    tie("PART_OF", "b", "c", evidence="B is part of C.")
+    relationship("COLLABORATES_WITH", "a", "b", qualifier="closely")
+    relationship("PART_OF", "b", "c", evidence="B is part of C.")
 
     body = anonymous.get("/api/organizations/b/").json()
 
     groups = {(group["type"], group["direction"]): group for group in body["relationships"]}
     assert set(groups) == {("COLLABORATES_WITH", "in"), ("PART_OF", "out")}
-    partner = groups[("COLLABORATES_WITH", "in")]["ties"][0]
+    partner = groups[("COLLABORATES_WITH", "in")]["relationships"][0]
     assert partner["other"]["uid"] == "a"
     assert (partner["evidence"], partner["source"], partner["qualifier"]) == (
         "A works with B.",
@@ -145,7 +145,7 @@ def test_a_hub_detail_caps_each_group_and_pages_the_rest(anonymous):
     organization("hub", "Hub")
     for index in range(12):
         organization(f"p{index:02d}", f"Partner {index:02d}")
-        tie("COLLABORATES_WITH", "hub", f"p{index:02d}")
+        relationship("COLLABORATES_WITH", "hub", f"p{index:02d}")
 
     body = anonymous.get("/api/organizations/hub/?per_group=5").json()
     group = body["relationships"][0]
@@ -155,22 +155,22 @@ def test_a_hub_detail_caps_each_group_and_pages_the_rest(anonymous):
         rest += [each["other"]["uid"] for each in page["results"]]
         url = page["next"]
 
-    assert (group["total"], len(group["ties"])) == (12, 5)
-    assert [each["other"]["uid"] for each in group["ties"]] + rest == [f"p{index:02d}" for index in range(12)]
+    assert (group["total"], len(group["relationships"])) == (12, 5)
+    assert [each["other"]["uid"] for each in group["relationships"]] + rest == [f"p{index:02d}" for index in range(12)]
 
 
 def test_the_detail_as_of_a_date_shows_only_relationships_holding_then(anonymous):
     source()
     for uid in ("a", "b", "c"):
         organization(uid, uid.upper())
-    tie("COLLABORATES_WITH", "a", "b", since="2001", until="2004")
-    tie("COLLABORATES_WITH", "a", "c", since="2010")
+    relationship("COLLABORATES_WITH", "a", "b", since="2001", until="2004")
+    relationship("COLLABORATES_WITH", "a", "c", since="2010")
 
     early = anonymous.get("/api/organizations/a/?as_of=2003").json()["relationships"]
     late = anonymous.get("/api/organizations/a/?as_of=2012").json()["relationships"]
 
-    assert [t["other"]["uid"] for t in early[0]["ties"]] == ["b"]
-    assert [t["other"]["uid"] for t in late[0]["ties"]] == ["c"]
+    assert [t["other"]["uid"] for t in early[0]["relationships"]] == ["b"]
+    assert [t["other"]["uid"] for t in late[0]["relationships"]] == ["c"]
 
 
 def test_an_unknown_uid_is_a_404(anonymous):

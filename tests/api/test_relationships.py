@@ -8,7 +8,13 @@ from orgs import services
 from orgs.graph import cypher
 
 PAGE_TEXT = "A works with B. B is part of C. C coordinates A."
-NEW_TIE = {"type": "COLLABORATES_WITH", "from": "b", "to": "c", "source": "page", "evidence": "A works with B."}
+NEW_RELATIONSHIP = {
+    "type": "COLLABORATES_WITH",
+    "from": "b",
+    "to": "c",
+    "source": "page",
+    "evidence": "A works with B.",
+}
 
 
 @pytest.fixture
@@ -18,13 +24,13 @@ def small_graph() -> None:
     for uid in ("a", "b", "c"):
         services.node_create(label="Organization", uid=uid, data={"name": uid.upper()})
     services.node_create(label="Country", uid="turkey", data={"name": "Turkey"})
-    for rel, start, end, fields in (
+    for relationship_type, start, end, fields in (
         ("COLLABORATES_WITH", "a", "b", {"since": "2001", "until": "2004"}),
         ("PART_OF", "b", "c", {"since": "2006"}),
         ("COORDINATES", "c", "a", {"source_uid": "other-page"}),
     ):
         services.relationship_create(
-            rel_type=rel,
+            relationship_type=relationship_type,
             start_uid=start,
             end_uid=end,
             data={"source_uid": "page", "evidence": "A works with B.", **fields},
@@ -120,7 +126,7 @@ def test_an_editor_records_a_relationship_with_its_evidence(small_graph, client_
 def test_a_bad_relationship_is_a_400_naming_the_field_and_nothing_is_written(
     small_graph, client_as_editor, change, field
 ):
-    body = {**NEW_TIE, **change}
+    body = {**NEW_RELATIONSHIP, **change}
 
     response = client_as_editor.post("/api/relationships/", body, format="json")
 
@@ -134,7 +140,7 @@ def test_evidence_not_in_the_text_of_its_source_is_a_400_naming_the_evidence(sma
     not_on_the_page = {"evidence": ["not found word for word in source 'page'"]}
 
     created = client_as_editor.post(
-        "/api/relationships/", {**NEW_TIE, "evidence": "B and C are old friends."}, format="json"
+        "/api/relationships/", {**NEW_RELATIONSHIP, "evidence": "B and C are old friends."}, format="json"
     )
     patched = client_as_editor.patch(
         f"/api/relationships/{uid}/", {"evidence": "B and C are old friends."}, format="json"
@@ -204,5 +210,5 @@ def test_an_unknown_relationship_uid_is_a_404(anonymous, client_as_editor):
 
 
 def test_relationship_writes_need_the_permission(small_graph, anonymous, client_as_reader):
-    assert anonymous.post("/api/relationships/", NEW_TIE, format="json").status_code == 401
-    assert client_as_reader.post("/api/relationships/", NEW_TIE, format="json").status_code == 403
+    assert anonymous.post("/api/relationships/", NEW_RELATIONSHIP, format="json").status_code == 401
+    assert client_as_reader.post("/api/relationships/", NEW_RELATIONSHIP, format="json").status_code == 403

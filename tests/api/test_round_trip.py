@@ -227,7 +227,7 @@ def as_graphml_keeps_it(snapshot: dict[str, Any]) -> dict[str, Any]:
 
     return {
         "nodes": {label: [kept(p) for p in rows] for label, rows in snapshot["nodes"].items()},
-        "relationships": [kept(tie) for tie in snapshot["relationships"]],
+        "relationships": [kept(relationship) for relationship in snapshot["relationships"]],
     }
 
 
