@@ -6,7 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("orgs.api.urls")),
-    path("", include("orgs.urls")),
+    path("", include("orgs.pages.urls")),
 ]
 
 handler400 = "atc_graph.errors.bad_request"

@@ -46,10 +46,20 @@ from benchmarks.synthetic import (  # noqa: E402
     synthetic_graph,
 )
 from benchmarks.wsgi_client import WsgiClient  # noqa: E402
-from orgs import selectors  # noqa: E402
+from orgs import name_sample  # noqa: E402
 from orgs.api.pagination import cursor_encode  # noqa: E402
-from orgs.graph import cypher  # noqa: E402
+from orgs.graph import cypher, read_cypher  # noqa: E402
 from orgs.loader import import_graph  # noqa: E402
+from orgs.selectors import exports, network, nodes, organizations, paths, relationships, sources, stats  # noqa: E402
+
+# Every module that reads the graph for the API, each holding its own reference to `read_cypher`.
+READERS = (exports, name_sample, network, nodes, organizations, paths, relationships, sources, stats)
+
+
+def replace_read_cypher(replacement: Callable[..., list[dict[str, Any]]]) -> None:
+    """Make every module of READERS run its queries through `replacement`."""
+    for module in READERS:
+        module.read_cypher = replacement  # type: ignore[attr-defined]
 
 
 class QueryRecorder:
@@ -60,7 +70,7 @@ class QueryRecorder:
         self.results: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
     def __enter__(self) -> QueryRecorder:
-        self.original = selectors.read_cypher
+        self.original = read_cypher
 
         def recording(query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
             self.calls.append((query, dict(params or {})))
@@ -68,11 +78,11 @@ class QueryRecorder:
             self.results[(query, repr(sorted((params or {}).items())))] = rows
             return rows
 
-        selectors.read_cypher = recording
+        replace_read_cypher(recording)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        selectors.read_cypher = self.original
+        replace_read_cypher(self.original)
 
 
 class RecordedGraph:
@@ -82,12 +92,12 @@ class RecordedGraph:
         self.results = results
 
     def __enter__(self) -> RecordedGraph:
-        self.original = selectors.read_cypher
-        selectors.read_cypher = lambda query, params=None: self.results[(query, repr(sorted((params or {}).items())))]
+        self.original = read_cypher
+        replace_read_cypher(lambda query, params=None: self.results[(query, repr(sorted((params or {}).items())))])
         return self
 
     def __exit__(self, *exc: object) -> None:
-        selectors.read_cypher = self.original
+        replace_read_cypher(self.original)
 
 
 def within_target(app_ms: float, raw_ms: float) -> bool:
@@ -193,7 +203,7 @@ def page_cases(n_orgs: int) -> list[tuple[str, str]]:
 
 def sample_nodes(n_orgs: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], list[str]]:
     """Return a hub, an ordinary organization (8–12 relationships), one 90 % down the name order, and a random pair."""
-    hub = selectors.hubs(limit=1)[0]
+    hub = stats.hubs(limit=1)[0]
     ordinary = cypher("MATCH (o:Organization) WHERE o.degree >= 8 AND o.degree <= 12 RETURN o.uid AS uid LIMIT 1")[0]
     deep = cypher(
         "MATCH (o:Organization) RETURN o.name AS name, o.uid AS uid ORDER BY o.name, o.uid SKIP $skip LIMIT 1",

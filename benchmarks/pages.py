@@ -40,9 +40,14 @@ from benchmarks.synthetic import (  # noqa: E402
     synthetic_graph,
 )
 from benchmarks.wsgi_client import WsgiClient  # noqa: E402
-from orgs import selectors  # noqa: E402
 from orgs.graph import recorded_queries  # noqa: E402
 from orgs.loader import import_graph  # noqa: E402
+from orgs.selectors import stats  # noqa: E402
+from orgs.selectors.network import neighbourhood  # noqa: E402
+from orgs.selectors.nodes import node_profile  # noqa: E402
+from orgs.selectors.organizations import organization_list  # noqa: E402
+from orgs.selectors.paths import paths_between  # noqa: E402
+from orgs.selectors.sources import source_titles  # noqa: E402
 
 SEARCHES = [
     "anti-terror",
@@ -98,7 +103,7 @@ def main() -> None:
     with benchmark_graph(args):
         started = time.perf_counter()
         import_graph(synthetic_graph(organizations, relationship_count))
-        counts = selectors.graph_counts()
+        counts = stats.graph_counts()
         nodes, relationships = sum(counts["nodes"].values()), sum(counts["relationships"].values())
         print(
             f"Generated and imported {nodes:,} nodes and {relationships:,} relationships in "
@@ -117,9 +122,9 @@ def report(repeat: int, organizations: int) -> list[tuple[str, float]]:
     client = WsgiClient()
 
     def page_graph(uid: str) -> None:
-        profile = selectors.node_profile(uid=uid, per_group=25)
+        profile = node_profile(uid=uid, per_group=25)
         relationships = [relationship for group in profile["groups"] for relationship in group["relationships"]]
-        selectors.source_titles(uids=[relationship["source_uid"] for relationship in relationships])
+        source_titles(uids=[relationship["source_uid"] for relationship in relationships])
 
     with recorded_queries() as queries:
         assert client.get(f"/organizations/{hubs[0]}/") == 200
@@ -128,7 +133,7 @@ def report(repeat: int, organizations: int) -> list[tuple[str, float]]:
     rows = [
         (
             "search (full-text)",
-            median_ms(lambda text: selectors.organization_list(q=text, limit=51), (SEARCHES * repeat)[:repeat]),
+            median_ms(lambda text: organization_list(q=text, limit=51), (SEARCHES * repeat)[:repeat]),
         ),
         ("organization page: graph", median_ms(page_graph, regular)),
         ("organization page: whole view", median_ms(lambda uid: client.get(f"/organizations/{uid}/"), regular)),
@@ -136,32 +141,32 @@ def report(repeat: int, organizations: int) -> list[tuple[str, float]]:
         ("hub page: whole view", median_ms(lambda uid: client.get(f"/organizations/{uid}/"), hubs)),
         (
             "organization list, first page",
-            median_ms(lambda _: selectors.organization_list(limit=51), list(range(repeat))),
+            median_ms(lambda _: organization_list(limit=51), list(range(repeat))),
         ),
         (
             "organization list, deep page (keyset)",
-            median_ms(lambda after: selectors.organization_list(after=after, limit=51), (deep * repeat)[:repeat]),
+            median_ms(lambda after: organization_list(after=after, limit=51), (deep * repeat)[:repeat]),
         ),
         (
             "explorer JSON, 500 nodes",
-            median_ms(lambda uid: selectors.neighbourhood(uid=uid, depth=2, limit=500), regular),
+            median_ms(lambda uid: neighbourhood(uid=uid, depth=2, limit=500), regular),
         ),
         (
             "explorer JSON, hub, 500 nodes",
-            median_ms(lambda uid: selectors.neighbourhood(uid=uid, depth=2, limit=500), hubs),
+            median_ms(lambda uid: neighbourhood(uid=uid, depth=2, limit=500), hubs),
         ),
         (
             "path query",
             median_ms(
-                lambda pair: selectors.paths_between(from_uid=pair[0], to_uid=pair[1], k=3),
+                lambda pair: paths_between(from_uid=pair[0], to_uid=pair[1], k=3),
                 list(zip(regular, reversed(regular), strict=True)),
             ),
         ),
-        ("home: hubs (maintained degree)", median_ms(lambda _: selectors.hubs(limit=10), list(range(repeat)))),
+        ("home: hubs (maintained degree)", median_ms(lambda _: stats.hubs(limit=10), list(range(repeat)))),
         ("home page: whole view", median_ms(lambda _: client.get("/"), list(range(repeat)))),
         ("statistics (API): whole view", median_ms(lambda _: client.get("/api/stats/"), list(range(repeat)))),
     ]
-    explorer_sizes = [len(selectors.neighbourhood(uid=uid, depth=2, limit=500)["nodes"]) for uid in regular[:5]]
+    explorer_sizes = [len(neighbourhood(uid=uid, depth=2, limit=500)["nodes"]) for uid in regular[:5]]
     print(f"\n{'measurement':40} {'median ms':>10} {'target ms':>10}")
     for name, value in rows:
         target = TARGETS.get(name)

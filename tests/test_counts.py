@@ -8,17 +8,18 @@ import pytest
 from django.core.management import call_command
 
 from orgs import cypher as q
-from orgs import selectors, services
+from orgs import services
 from orgs.counts import COUNT_SHARDS, add_to_counts, install_counts, recount_graph
 from orgs.graph import AlreadyExists, cypher, recorded_queries, write_transaction
 from orgs.loader import import_graph
+from orgs.selectors.stats import graph_counts
 from tests import graph_factories as make
 
 
 def live_counts() -> dict[str, dict[str, int]]:
-    """The counts as a full scan of the graph gives them, shaped as `selectors.graph_counts`."""
+    """The counts as a full scan of the graph gives them, shaped as `graph_counts`."""
     live = cypher(q.LIVE_COUNTS)[0]["counts"]
-    maintained = selectors.graph_counts()
+    maintained = graph_counts()
     return {part: {name: live[name] for name in maintained[part]} for part in maintained}
 
 
@@ -35,7 +36,7 @@ def four_bodies():
 
 
 def test_creates_are_counted(four_bodies):
-    counts = selectors.graph_counts()
+    counts = graph_counts()
 
     assert counts == live_counts()
     assert counts["nodes"]["Organization"] == 4 and counts["nodes"]["Source"] == 1
@@ -45,23 +46,23 @@ def test_creates_are_counted(four_bodies):
 def test_deleting_a_node_uncounts_it_and_its_relationships(four_bodies):
     services.node_delete(uid="a")
 
-    assert selectors.graph_counts() == live_counts()
-    assert selectors.graph_counts()["relationships"]["LOCATED_IN"] == 0
+    assert graph_counts() == live_counts()
+    assert graph_counts()["relationships"]["LOCATED_IN"] == 0
 
 
 def test_deleting_a_relationship_uncounts_it(four_bodies):
     uid = cypher("MATCH ()-[r:MEMBER_OF]->(:Node {uid: 'a'}) RETURN r.uid AS uid")[0]["uid"]
     services.relationship_delete(uid=uid)
 
-    assert selectors.graph_counts() == live_counts()
-    assert selectors.graph_counts()["relationships"]["MEMBER_OF"] == 1
+    assert graph_counts() == live_counts()
+    assert graph_counts()["relationships"]["MEMBER_OF"] == 1
 
 
 def test_a_merge_counts_the_loser_gone_and_its_relationships_moved_or_dropped(four_bodies):
     services.organizations_merge(survivor_uid="a", loser_uid="b")  # a–b dropped, d→b moved to d→a
 
-    assert selectors.graph_counts() == live_counts()
-    assert selectors.graph_counts()["nodes"]["Organization"] == 3
+    assert graph_counts() == live_counts()
+    assert graph_counts()["nodes"]["Organization"] == 3
 
 
 def test_an_import_counts_what_it_creates_and_not_what_it_only_updates(four_bodies):
@@ -76,16 +77,16 @@ def test_an_import_counts_what_it_creates_and_not_what_it_only_updates(four_bodi
     }
     import_graph(graph)
 
-    assert selectors.graph_counts() == live_counts()
-    assert selectors.graph_counts()["relationships"]["MEMBER_OF"] == 3
+    assert graph_counts() == live_counts()
+    assert graph_counts()["relationships"]["MEMBER_OF"] == 3
 
 
 def test_a_write_that_fails_changes_no_count(four_bodies):
-    before = selectors.graph_counts()
+    before = graph_counts()
     with pytest.raises(AlreadyExists):
         make.organization("a2", "Body A")  # the name is taken
 
-    assert selectors.graph_counts() == before == live_counts()
+    assert graph_counts() == before == live_counts()
 
 
 def test_concurrent_creates_all_succeed_and_are_all_counted():
@@ -112,17 +113,17 @@ def test_concurrent_creates_all_succeed_and_are_all_counted():
         thread.join()
 
     assert failures == []
-    assert selectors.graph_counts()["nodes"]["Organization"] == 40 == live_counts()["nodes"]["Organization"]
+    assert graph_counts()["nodes"]["Organization"] == 40 == live_counts()["nodes"]["Organization"]
 
 
 def test_setup_graph_counts_a_graph_from_before_the_counts_and_can_run_again(four_bodies):
     cypher("MATCH (c:GraphCounts) DELETE c")  # a data directory from before the counts
-    assert selectors.graph_counts()["nodes"]["Organization"] == 0
+    assert graph_counts()["nodes"]["Organization"] == 0
 
     call_command("setup_graph")
     call_command("setup_graph")
 
-    assert selectors.graph_counts() == live_counts()
+    assert graph_counts() == live_counts()
     assert cypher("MATCH (c:GraphCounts) RETURN count(c) AS n")[0]["n"] == COUNT_SHARDS
 
 
@@ -134,14 +135,14 @@ def test_setting_up_a_graph_with_the_one_counts_node_of_before_the_shards_keeps_
     install_counts()
     install_counts()
 
-    counts = selectors.graph_counts()
+    counts = graph_counts()
     assert counts["nodes"]["Organization"] == 7  # kept from the old node, not recounted
     assert counts["relationships"]["LOCATED_IN"] == 1  # counted live
     shards = cypher("MATCH (c:GraphCounts) RETURN c.shard AS shard ORDER BY shard")
     assert [row["shard"] for row in shards] == list(range(COUNT_SHARDS))
 
     services.node_delete(uid="a")  # a write after the upgrade counts as before
-    assert selectors.graph_counts()["nodes"]["Organization"] == 6
+    assert graph_counts()["nodes"]["Organization"] == 6
 
 
 def test_the_counts_are_spread_over_shards_and_a_recount_puts_them_on_one(four_bodies):
@@ -160,8 +161,8 @@ def test_the_counts_are_spread_over_shards_and_a_recount_puts_them_on_one(four_b
     written = cypher("MATCH (c:GraphCounts) WHERE c.Organization <> 0 RETURN count(c) AS n")[0]["n"]
 
     assert written > 1  # thirteen threads, sixteen shards: all on one would be one chance in 16**12
-    assert selectors.graph_counts() == live_counts()
-    assert recount_graph()["Organization"] == 16 == selectors.graph_counts()["nodes"]["Organization"]
+    assert graph_counts() == live_counts()
+    assert recount_graph()["Organization"] == 16 == graph_counts()["nodes"]["Organization"]
     assert cypher("MATCH (c:GraphCounts) WHERE c.Organization <> 0 RETURN c.shard AS s") == [{"s": 0}]
 
 

@@ -251,8 +251,8 @@ def test_the_collection_finds_the_queries_of_every_layer():
     assert any(name.startswith("orgs.cypher.range_index(") for name in names)
     assert any(name.startswith("orgs.cypher.unique_constraint(") for name in names)
     assert "orgs.cypher.LIVE_COUNTS" in names
-    assert "orgs.selectors.NODE_PROFILE" in names
-    assert any(name.startswith("orgs.selectors.paths_query(") for name in names)
+    assert "orgs.selectors.nodes.NODE_PROFILE" in names
+    assert any(name.startswith("orgs.selectors.paths.paths_query(") for name in names)
     assert "orgs.graph.NEO4J_FULLTEXT_INDEX_DDL" in names
     assert any(name.startswith("orgs.graphserver.wait_for_bolt (line") for name in names)
     assert "admin Organization by every lookup" in names

@@ -9,8 +9,11 @@ import pytest
 from neo4j import READ_ACCESS, WRITE_ACCESS
 from neo4j.exceptions import ClientError
 
-from orgs import selectors, services
+from orgs import services
 from orgs.graph import cypher, is_arcadedb, read_cypher, session_bookmarks, shared_driver
+from orgs.selectors.nodes import node_profile
+from orgs.selectors.organizations import organization_list
+from orgs.selectors.stats import hubs
 
 
 @pytest.fixture
@@ -30,10 +33,10 @@ def sessions(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 
 def test_selectors_read_in_read_sessions(sessions):
-    selectors.organization_list(q="police")
-    selectors.organization_list()
-    selectors.node_profile(uid="nobody")
-    selectors.hubs(limit=5)
+    organization_list(q="police")
+    organization_list()
+    node_profile(uid="nobody")
+    hubs(limit=5)
 
     assert sessions
     assert {config["default_access_mode"] for config in sessions} == {READ_ACCESS}
@@ -50,7 +53,7 @@ def test_a_read_after_a_write_carries_the_writes_bookmark_and_sees_it(sessions):
     created = services.node_create(label="Organization", data={"name": "SECI Center"})
     after_write = session_bookmarks().get_bookmarks()
 
-    profile = selectors.node_profile(uid=created["uid"])
+    profile = node_profile(uid=created["uid"])
 
     assert profile is not None and profile["node"]["name"] == "SECI Center"
     assert all(config["bookmark_manager"] is session_bookmarks() for config in sessions)

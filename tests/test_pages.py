@@ -8,9 +8,10 @@ from html import unescape
 import pytest
 from django.conf import settings
 
-from orgs import services, views
+from orgs import services
 from orgs.graph import GraphUnavailable, connect, cypher, recorded_queries
 from orgs.graphserver import free_port
+from orgs.pages import lists, nodes, parameters
 from tests.factories import make_hub, relationships_of
 
 pytestmark = pytest.mark.django_db  # the home page reads the change log from Django's database
@@ -130,7 +131,7 @@ def test_the_organization_list_filters_by_kind_country_and_relationship_type(
 
 
 def test_browsing_organizations_goes_page_by_page_in_name_order(client, sample_graph, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 10)
+    monkeypatch.setattr(lists, "PAGE_SIZE", 10)
     names, pages = [], 0
     address = "/organizations/?kind="
     while address:
@@ -259,7 +260,7 @@ def test_a_hub_shows_counts_per_type_and_pages_each_group(client):
     page = text_of(client.get("/organizations/hub/"))
 
     assert "Has as a member (60)" in page
-    assert page.count("Hub Organization has as a member Partner") == views.RELATIONSHIPS_PER_GROUP
+    assert page.count("Hub Organization has as a member Partner") == nodes.RELATIONSHIPS_PER_GROUP
     assert "Show all 60 — 35 more" in page
 
 
@@ -270,7 +271,7 @@ def test_a_group_of_relationships_is_paged_by_name(client):
     link = unescape(re.search(r'rel="next" href="([^"]+)"', first.content.decode()).group(1))
     second = client.get("/relationships/hub/MEMBER_OF/in/" + link)
 
-    assert text_of(first).count("has as a member Partner") == views.PAGE_SIZE
+    assert text_of(first).count("has as a member Partner") == parameters.PAGE_SIZE
     assert "Partner 1050" in text_of(first) and "Partner 1051" not in text_of(first)
     assert text_of(second).count("has as a member Partner") == 10
     assert "Partner 1051" in text_of(second) and 'rel="next"' not in second.content.decode()
@@ -363,7 +364,7 @@ def test_expanding_a_hub_gives_its_counts_first_then_pages_of_neighbours(client)
     ).json()
 
     assert groups == [{"type": "MEMBER_OF", "outgoing": False, "total": 120, "reading": "has as a member"}]
-    assert len(first["nodes"]) == views.PAGE_SIZE and first["edges"][0]["target"] == "hub"
+    assert len(first["nodes"]) == parameters.PAGE_SIZE and first["edges"][0]["target"] == "hub"
     assert second["nodes"][0]["id"] == "partner-1051"
 
 

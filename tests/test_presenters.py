@@ -3,7 +3,7 @@
 import pytest
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
-from orgs.presenters import node_url
+from orgs.pages.presenters import node_url
 from orgs.vocabulary import NODE_KINDS
 
 pytestmark = pytest.mark.no_graph

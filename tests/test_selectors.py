@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from orgs import selectors
+from orgs import name_sample
 from orgs.dates import as_of_day, holds_on, valid_on_clause, years_held
 from orgs.graph import cypher, recorded_queries
+from orgs.selectors.network import neighbourhood
+from orgs.selectors.nodes import node_profile, node_relationships_page
+from orgs.selectors.organizations import organization_list
+from orgs.selectors.paths import paths_between
+from orgs.selectors.stats import graph_counts, hubs
 from tests.factories import relationships_of
 
 
@@ -22,7 +27,7 @@ def make_hub(uid: str, partners: int) -> None:
 
 
 def test_a_profile_groups_relationships_by_type_and_direction(sample_graph):
-    profile = selectors.node_profile(uid="attf")
+    profile = node_profile(uid="attf")
 
     groups = {(g["type"], g["outgoing"]): g for g in profile["groups"]}
     assert profile["label"] == "Organization"
@@ -35,14 +40,14 @@ def test_a_profile_groups_relationships_by_type_and_direction(sample_graph):
 
 
 def test_a_profile_of_an_unknown_uid_is_none(sample_graph):
-    assert selectors.node_profile(uid="no-such-body") is None
+    assert node_profile(uid="no-such-body") is None
 
 
 def test_a_hub_profile_is_one_query_that_counts_every_relationship_but_returns_a_page(sample_graph):
     make_hub("hub", 500)
 
     with recorded_queries() as queries:
-        profile = selectors.node_profile(uid="hub", per_group=25)
+        profile = node_profile(uid="hub", per_group=25)
 
     assert len(queries) == 1
     [group] = profile["groups"]
@@ -52,18 +57,18 @@ def test_a_hub_profile_is_one_query_that_counts_every_relationship_but_returns_a
 def test_as_of_hides_relationships_that_had_ended(sample_graph):
     make_hub("hub", 10)
 
-    [group] = selectors.node_profile(uid="hub", as_of="2005-06-30")["groups"]
+    [group] = node_profile(uid="hub", as_of="2005-06-30")["groups"]
 
     assert group["total"] == 5
-    assert selectors.node_profile(uid="hub", as_of="2000-06-30")["groups"][0]["total"] == 10
+    assert node_profile(uid="hub", as_of="2000-06-30")["groups"][0]["total"] == 10
 
 
 def test_relationship_pages_continue_after_the_last_name_seen(sample_graph):
     make_hub("hub", 30)
-    first = selectors.node_relationships_page(uid="hub", relationship_type="COLLABORATES_WITH", outgoing=True, limit=20)
+    first = node_relationships_page(uid="hub", relationship_type="COLLABORATES_WITH", outgoing=True, limit=20)
     last = first[-1]["other"]
 
-    rest = selectors.node_relationships_page(
+    rest = node_relationships_page(
         uid="hub", relationship_type="COLLABORATES_WITH", outgoing=True, limit=20, after=(last["name"], last["uid"])
     )
 
@@ -73,7 +78,7 @@ def test_relationship_pages_continue_after_the_last_name_seen(sample_graph):
 
 def test_search_finds_bodies_by_partial_name_acronym_or_alias_whatever_the_case_or_accents(sample_graph):
     def found(text: str) -> list[str]:
-        return [row["uid"] for row in selectors.organization_list(q=text)]
+        return [row["uid"] for row in organization_list(q=text)]
 
     assert found("interpol")[0] == "interpol"
     assert "un-ctc" in found("ctc")
@@ -82,8 +87,8 @@ def test_search_finds_bodies_by_partial_name_acronym_or_alias_whatever_the_case_
 
 
 def test_search_results_page_in_one_order_without_gaps_or_repeats(sample_graph):
-    whole = selectors.organization_list(q="terror", limit=9)
-    pages = [selectors.organization_list(q="terror", skip=skip, limit=3) for skip in (0, 3, 6)]
+    whole = organization_list(q="terror", limit=9)
+    pages = [organization_list(q="terror", skip=skip, limit=3) for skip in (0, 3, 6)]
 
     assert len(whole) == 9
     assert [row["uid"] for page in pages for row in page] == [row["uid"] for row in whole]
@@ -91,18 +96,18 @@ def test_search_results_page_in_one_order_without_gaps_or_repeats(sample_graph):
 
 
 def test_the_list_by_name_pages_with_a_keyset(sample_graph):
-    first = selectors.organization_list(limit=10)
-    second = selectors.organization_list(limit=10, after=(first[-1]["name"], first[-1]["uid"]))
+    first = organization_list(limit=10)
+    second = organization_list(limit=10, after=(first[-1]["name"], first[-1]["uid"]))
 
-    everything = selectors.organization_list(limit=20)
+    everything = organization_list(limit=20)
     assert first + second == everything
 
 
 def test_the_list_filters_by_kind_country_and_relationship_type(sample_graph):
-    assert len(selectors.organization_list(kind="sub_group")) == 3
-    in_turkey = {row["uid"] for row in selectors.organization_list(country="turkey")}
+    assert len(organization_list(kind="sub_group")) == 3
+    in_turkey = {row["uid"] for row in organization_list(country="turkey")}
     assert in_turkey == {"coe-dat", "turkish-national-police"}
-    assert {row["uid"] for row in selectors.organization_list(relationship_type="MERGED_FROM")} == {
+    assert {row["uid"] for row in organization_list(relationship_type="MERGED_FROM")} == {
         "attf",
         "small-light-weapons-task-force",
         "nuclear-strategic-materials-task-force",
@@ -110,8 +115,8 @@ def test_the_list_filters_by_kind_country_and_relationship_type(sample_graph):
 
 
 def test_a_neighbourhood_reports_when_its_cap_cut_it_short(sample_graph):
-    small = selectors.neighbourhood(uid="cis-atc", depth=1, limit=10)
-    full = selectors.neighbourhood(uid="cis-atc", depth=1, limit=500)
+    small = neighbourhood(uid="cis-atc", depth=1, limit=10)
+    full = neighbourhood(uid="cis-atc", depth=1, limit=500)
 
     assert (len(small["nodes"]), small["truncated"]) == (10, True)
     neighbours = {
@@ -124,13 +129,13 @@ def test_a_neighbourhood_reports_when_its_cap_cut_it_short(sample_graph):
 
 
 def test_a_neighbourhood_can_keep_only_some_relationship_types(sample_graph):
-    result = selectors.neighbourhood(uid="cis-atc", depth=1, types=["HAS_OBSERVER_STATUS_IN"])
+    result = neighbourhood(uid="cis-atc", depth=1, types=["HAS_OBSERVER_STATUS_IN"])
 
     assert {node["uid"] for node in result["nodes"]} == {"cis-atc", "interpol", "codexter"}
 
 
 def test_paths_between_two_bodies_go_step_by_step_with_evidence(sample_graph):
-    paths = selectors.paths_between(from_uid="codexter", to_uid="interpol", k=5)
+    paths = paths_between(from_uid="codexter", to_uid="interpol", k=5)
 
     assert paths and all(len(path["relationships"]) == 2 for path in paths)
     assert all(path["nodes"][0]["uid"] == "codexter" and path["nodes"][-1]["uid"] == "interpol" for path in paths)
@@ -139,7 +144,7 @@ def test_paths_between_two_bodies_go_step_by_step_with_evidence(sample_graph):
 
 
 def test_paths_can_be_limited_to_some_relationship_types(sample_graph):
-    paths = selectors.paths_between(from_uid="codexter", to_uid="interpol", types=["HAS_OBSERVER_STATUS_IN"])
+    paths = paths_between(from_uid="codexter", to_uid="interpol", types=["HAS_OBSERVER_STATUS_IN"])
 
     assert [[t["type"] for t in p["relationships"]] for p in paths] == [
         ["HAS_OBSERVER_STATUS_IN", "HAS_OBSERVER_STATUS_IN"]
@@ -147,29 +152,29 @@ def test_paths_can_be_limited_to_some_relationship_types(sample_graph):
 
 
 def test_counts_and_hubs_come_from_the_graph(sample_graph):
-    counts = selectors.graph_counts()
+    counts = graph_counts()
 
     assert counts["nodes"]["Organization"] == len(sample_graph["organizations"])
     assert counts["relationships"]["MERGED_FROM"] == 2  # the ATTF's two predecessors
-    assert selectors.hubs(limit=1)[0]["uid"] == "cis-atc"
+    assert hubs(limit=1)[0]["uid"] == "cis-atc"
 
 
 def test_the_list_by_name_reads_windows_of_sampled_names_and_still_pages_exactly(sample_graph, monkeypatch):
-    monkeypatch.setattr(selectors, "NAME_WINDOW", 3)
-    monkeypatch.setattr(selectors, "_name_sample", {"at": None, "names": []})
+    monkeypatch.setattr(name_sample, "NAME_WINDOW", 3)
+    monkeypatch.setattr(name_sample, "_name_sample", {"at": None, "names": []})
     everything = [row["uid"] for row in cypher("MATCH (o:Organization) RETURN o.uid AS uid ORDER BY o.name, o.uid")]
 
     def walk(descending: bool) -> list[str]:
         seen: list[str] = []
         after = None
         while True:
-            page = selectors.organization_list(limit=4, after=after, descending=descending)
+            page = organization_list(limit=4, after=after, descending=descending)
             seen += [row["uid"] for row in page]
             if len(page) < 4:
                 return seen
             after = (page[-1]["name"], page[-1]["uid"])
 
-    assert selectors.organization_name_sample()  # the windows are in use
+    assert name_sample.organization_name_sample()  # the windows are in use
     assert walk(descending=False) == everything
     assert walk(descending=True) == everything[::-1]
 

@@ -26,9 +26,9 @@ from xml.sax.xmlreader import AttributesImpl
 
 from django.conf import settings
 
-from orgs import selectors
 from orgs.api.renderers import json_bytes
 from orgs.loader import SECTIONS, shown
+from orgs.selectors.exports import export_node_pages, export_relationship_pages
 from orgs.validation import TEXT_LIMITS, editable_fields
 from orgs.vocabulary import (
     RELATIONSHIP_PROPERTIES,
@@ -77,7 +77,7 @@ def file_header() -> dict[str, Any]:
 
 
 def graph_file(export: dict[str, Any]) -> dict[str, Any]:
-    """Return the loader-format mapping for a `selectors.graph_export` result."""
+    """Return the loader-format mapping for an `orgs.selectors.exports.graph_export` result."""
     data = file_header()
     for label, section in SECTION_OF.items():
         data[section] = [node_record(props) for props in sorted(export["nodes"].get(label, []), key=lambda p: p["uid"])]
@@ -95,12 +95,12 @@ def whole_graph_sections() -> Sections:
     the writer consumes them: nodes by kind then uid, relationships by type then uid."""
 
     def nodes(label: str) -> Iterator[list[dict[str, Any]]]:
-        for page in selectors.export_node_pages(label):
+        for page in export_node_pages(label):
             yield [node_record(props) for props in page]
 
     def relationships() -> Iterator[list[dict[str, Any]]]:
         for relationship_type in sorted(RELATIONSHIP_TYPES):
-            for page in selectors.export_relationship_pages(relationship_type):
+            for page in export_relationship_pages(relationship_type):
                 yield [relationship_record(row) for row in page]
 
     return [*((section, nodes(label)) for label, section in SECTION_OF.items()), ("relationships", relationships())]

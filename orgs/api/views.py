@@ -25,7 +25,7 @@ from rest_framework.reverse import reverse as api_reverse
 from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSet
 
-from orgs import selectors, services
+from orgs import services
 from orgs.api import formats
 from orgs.api import serializers as s
 from orgs.api.pagination import cursor_decode, cursor_encode, page
@@ -36,6 +36,13 @@ from orgs.dates import period_is_ordered
 from orgs.loader import graph_diff, validate_graph, write_graph
 from orgs.response_cache import cached_api_read
 from orgs.search import SEARCH_MAX_OFFSET
+from orgs.selectors.exports import graph_export
+from orgs.selectors.network import neighbourhood
+from orgs.selectors.nodes import node_fate, node_labels, node_list, node_profile, node_relationships_page
+from orgs.selectors.organizations import organization_list
+from orgs.selectors.paths import paths_between
+from orgs.selectors.relationships import relationship_list
+from orgs.selectors.stats import graph_counts, hubs
 from orgs.validation import editable_fields
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel, relationship_python_name
 
@@ -81,7 +88,7 @@ def node_url(request: Request, label: str, uid: str) -> str:
 
 def missing_node(request: Request, label: str, uid: str) -> Response:
     """Answer for a uid no node has: 308 to the survivor of a merge, 410 if deleted, else 404."""
-    fate = selectors.node_fate(uid=uid)
+    fate = node_fate(uid=uid)
     if fate and "merged_into" in fate:
         survivor = fate["merged_into"]
         location = request.build_absolute_uri(request.get_full_path().replace(f"/{uid}/", f"/{survivor}/", 1))
@@ -210,7 +217,7 @@ class NodeViewSet(ViewSet):
         params = query_params(s.PageQuery, request)
         size = params["page_size"]
         after = cursor_decode(params.get("cursor"), (str, str))
-        rows = selectors.node_list(label=self.label.value, after=tuple(after) if after else None, limit=size + 1)
+        rows = node_list(label=self.label.value, after=tuple(after) if after else None, limit=size + 1)
         more = len(rows) > size
         rows = rows[:size]
         keyset = (rows[-1]["name"], rows[-1]["uid"]) if more else None
@@ -233,7 +240,7 @@ class NodeViewSet(ViewSet):
     @cached_api_read
     def retrieve(self, request: Request, uid: str) -> Response:
         params = query_params(s.DetailQuery, request)
-        profile = selectors.node_profile(uid=uid, as_of=params.get("as_of"), per_group=params["per_group"])
+        profile = node_profile(uid=uid, as_of=params.get("as_of"), per_group=params["per_group"])
         if profile is None:
             return missing_node(request, self.label.value, uid)
         if profile["label"] != self.label.value:
@@ -288,7 +295,7 @@ class NodeViewSet(ViewSet):
         return self.write(request, uid, partial=True)
 
     def destroy(self, request: Request, uid: str) -> Response:
-        if selectors.node_labels(uids=[uid]).get(uid) != self.label.value:
+        if node_labels(uids=[uid]).get(uid) != self.label.value:
             return wrong_label(self.label.value, uid)
         services.node_delete(uid=uid, actor=request.user, expected_versions=expected_versions(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -301,11 +308,11 @@ class NodeViewSet(ViewSet):
         params = query_params(s.RelationshipsQuery, request)
         size = params["page_size"]
         after = cursor_decode(params.get("cursor"), (str, str))
-        if selectors.node_labels(uids=[uid]).get(uid) != self.label.value:
-            if not selectors.node_labels(uids=[uid]):
+        if node_labels(uids=[uid]).get(uid) != self.label.value:
+            if not node_labels(uids=[uid]):
                 return missing_node(request, self.label.value, uid)
             return wrong_label(self.label.value, uid)
-        rows = selectors.node_relationships_page(
+        rows = node_relationships_page(
             uid=uid,
             relationship_type=params["type"],
             outgoing=params["direction"] == "out",
@@ -322,7 +329,7 @@ class NodeViewSet(ViewSet):
     @cached_api_read
     def network(self, request: Request, uid: str) -> Response:
         params = query_params(s.NetworkQuery, request)
-        found = selectors.neighbourhood(
+        found = neighbourhood(
             uid=uid,
             depth=params["depth"],
             types=params.get("types") or None,
@@ -437,12 +444,12 @@ class OrganizationViewSet(NodeViewSet):
         if text:
             skip = cursor_decode(params.get("cursor"), (int,))
             offset = skip[0] if skip else 0
-            rows = selectors.organization_list(q=text, skip=offset, limit=size + 1, **filters)
+            rows = organization_list(q=text, skip=offset, limit=size + 1, **filters)
             # A search is paged at most SEARCH_MAX_OFFSET deep, so no cursor past that is handed out.
             keyset: tuple[Any, ...] | None = (offset + size,) if offset + size <= SEARCH_MAX_OFFSET else None
         else:
             after = cursor_decode(params.get("cursor"), (str, str))
-            rows = selectors.organization_list(
+            rows = organization_list(
                 after=tuple(after) if after else None,
                 limit=size + 1,
                 descending=params["ordering"] == "-name",
@@ -501,7 +508,7 @@ class RelationshipListView(APIView):
             return Response({"until_before": ["is before since_after"]}, status=status.HTTP_400_BAD_REQUEST)
         size = params["page_size"]
         after = cursor_decode(params.get("cursor"), (str, str))
-        rows = selectors.relationship_list(
+        rows = relationship_list(
             types=params.get("type") or None,
             node=params.get("node"),
             from_uid=params.get("from"),
@@ -627,14 +634,14 @@ class PathsView(APIView):
         start, end = params["from"], params["to"]
         if start == end:
             return Response({"to": ["must differ from from"]}, status=status.HTTP_400_BAD_REQUEST)
-        known = selectors.node_labels(uids=[start, end])
+        known = node_labels(uids=[start, end])
         missing = [uid for uid in (start, end) if uid not in known]
         if missing:
             return Response(
                 error_body(f"No node with uid {', '.join(repr(uid) for uid in missing)}.", "not_found"),
                 status=status.HTTP_404_NOT_FOUND,
             )
-        found = selectors.paths_between(
+        found = paths_between(
             from_uid=start,
             to_uid=end,
             k=params["k"],
@@ -656,8 +663,8 @@ class StatsView(APIView):
     @cached_api_read
     def get(self, request: Request) -> Response:
         params = query_params(s.StatsQuery, request)
-        counts = selectors.graph_counts()
-        top = [{**row, "degree": row.get("degree") or 0} for row in selectors.hubs(limit=params["top"])]
+        counts = graph_counts()
+        top = [{**row, "degree": row.get("degree") or 0} for row in hubs(limit=params["top"])]
         return Response(s.StatsSerializer.body({**counts, "top_by_degree": top}))
 
 
@@ -701,7 +708,7 @@ class ExportView(APIView):
     def get(self, request: Request) -> Response | StreamingHttpResponse:
         params = query_params(s.ExportQuery, request)
         if params.get("around"):
-            export = selectors.graph_export(
+            export = graph_export(
                 around=params["around"], depth=params["depth"], as_of=params.get("as_of"), limit=params["limit"]
             )
             if export is None:

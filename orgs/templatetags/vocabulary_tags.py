@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from orgs import presenters
+from orgs.pages import presenters
 
 register = template.Library()
 

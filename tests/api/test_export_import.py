@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from orgs.api import formats
 from orgs.graph import cypher, erase_graph, install_schema
-from orgs.selectors import graph_export
+from orgs.selectors.exports import graph_export
 from orgs.services import organizations_merge
 
 CONTENT_TYPES = {"json": "application/json", "csv": "application/zip", "graphml": "application/graphml+xml"}

@@ -11,18 +11,18 @@ import zipfile
 import pytest
 from django.core.cache import cache
 
-from orgs import selectors
 from orgs.api import formats
 from orgs.api.renderers import FastJSONRenderer
 from orgs.api.throttling import AnonRateThrottle
 from orgs.graph import recorded_queries
+from orgs.selectors import exports
 from tests import graph_factories as make
 
 
 @pytest.fixture
 def small_pages(monkeypatch):
     """A graph of 7 organizations in a chain, 1 source, 6 relationships, exported 3 rows a query."""
-    monkeypatch.setattr(selectors, "EXPORT_BATCH", 3)
+    monkeypatch.setattr(exports, "EXPORT_BATCH", 3)
     make.source()
     for i in range(7):
         make.organization(f"org-{i}", f'Body <{i}> & "Partners"', description=f"line one\nline {i}")
@@ -32,7 +32,7 @@ def small_pages(monkeypatch):
 
 def whole_file() -> dict:
     """The graph file of the whole graph as one mapping (read without paging into memory)."""
-    return formats.graph_file(selectors.graph_export())
+    return formats.graph_file(exports.graph_export())
 
 
 @pytest.mark.parametrize("export_format", ["json", "csv", "graphml"])

@@ -3,7 +3,7 @@ from collections.abc import Callable
 from django.http import HttpResponse
 from django.urls import path
 
-from orgs import views
+from orgs.pages import lists, network, nodes
 from orgs.vocabulary import NODE_KINDS, NodeLabel
 
 app_name = "orgs"
@@ -12,8 +12,8 @@ View = Callable[..., HttpResponse]
 # Every kind's list and node pages live under its plural (/countries/, /countries/<uid>/) and are named as the
 # vocabulary says (orgs:country-list, orgs:country-detail); organizations are searched and sources read their own
 # way, every other kind through the shared views, told which kind.
-OWN_LIST_VIEWS: dict[NodeLabel, View] = {NodeLabel.ORGANIZATION: views.organization_list}
-OWN_DETAIL_VIEWS: dict[NodeLabel, View] = {NodeLabel.SOURCE: views.source_detail}
+OWN_LIST_VIEWS: dict[NodeLabel, View] = {NodeLabel.ORGANIZATION: lists.organization_list}
+OWN_DETAIL_VIEWS: dict[NodeLabel, View] = {NodeLabel.SOURCE: nodes.source_detail}
 
 
 def kind_view(own: dict[NodeLabel, View], shared: View, label: NodeLabel) -> tuple[View, dict[str, NodeLabel]]:
@@ -22,24 +22,24 @@ def kind_view(own: dict[NodeLabel, View], shared: View, label: NodeLabel) -> tup
 
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("vocabulary.css", views.vocabulary_stylesheet, name="vocabulary-css"),
-    path("nodes/<str:uid>/", views.node_redirect, name="node"),
+    path("", lists.home, name="home"),
+    path("vocabulary.css", lists.vocabulary_stylesheet, name="vocabulary-css"),
+    path("nodes/<str:uid>/", nodes.node_redirect, name="node"),
     path(
         "relationships/<str:uid>/<str:relationship_type>/<str:direction>/",
-        views.node_relationships,
+        nodes.node_relationships,
         name="node-relationships",
     ),
-    path("explore/<str:uid>/", views.explorer, name="explorer"),
-    path("explore/<str:uid>.json", views.explorer_json, name="explorer-json"),
-    path("explore/<str:uid>/groups.json", views.explorer_groups, name="explorer-groups"),
-    path("explore/<str:uid>/relationships.json", views.explorer_relationships, name="explorer-relationships"),
-    path("paths/", views.paths, name="paths"),
-    path("autocomplete.json", views.autocomplete, name="autocomplete"),
+    path("explore/<str:uid>/", network.explorer, name="explorer"),
+    path("explore/<str:uid>.json", network.explorer_json, name="explorer-json"),
+    path("explore/<str:uid>/groups.json", network.explorer_groups, name="explorer-groups"),
+    path("explore/<str:uid>/relationships.json", network.explorer_relationships, name="explorer-relationships"),
+    path("paths/", network.paths, name="paths"),
+    path("autocomplete.json", lists.autocomplete, name="autocomplete"),
 ]
 for label, kind in NODE_KINDS.items():
-    list_view, list_arguments = kind_view(OWN_LIST_VIEWS, views.node_list, label)
-    detail_view, detail_arguments = kind_view(OWN_DETAIL_VIEWS, views.node_detail, label)
+    list_view, list_arguments = kind_view(OWN_LIST_VIEWS, lists.node_list, label)
+    detail_view, detail_arguments = kind_view(OWN_DETAIL_VIEWS, nodes.node_detail, label)
     urlpatterns += [
         path(f"{kind.plural}/", list_view, list_arguments, name=kind.list_route.removeprefix(f"{app_name}:")),
         path(

@@ -1,0 +1,48 @@
+"""What every page reads from its request (the as-of day, the keyset of a page, the links to the next and first
+pages) and how the pages' scripts are answered (JSON)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+
+from orgs.api.renderers import json_bytes
+from orgs.dates import as_of_day
+
+PAGE_SIZE = 50
+
+
+def json_answer(data: dict[str, Any], *, status: int = 200) -> HttpResponse:
+    """Return `data` as JSON, written by orjson (a neighbourhood of 500 nodes: 1 ms instead of 8)."""
+    return HttpResponse(json_bytes(data), content_type="application/json", status=status)
+
+
+def requested_as_of(request: HttpRequest) -> str | None:
+    """Return the full day the `as_of` parameter (a year, month or day) means; ignore what is not a date."""
+    try:
+        return as_of_day(request.GET.get("as_of", "").strip())
+    except ValueError:
+        return None
+
+
+def requested_keyset(request: HttpRequest) -> tuple[str, str] | None:
+    """Return the (name, uid) keyset from `after` and `after_uid`, or None on the first page."""
+    after, after_uid = request.GET.get("after"), request.GET.get("after_uid")
+    return (after, after_uid) if after and after_uid else None
+
+
+def next_page_query(request: HttpRequest, last: dict[str, Any] | None, **extra: Any) -> str | None:
+    """Return the query string of the page after the row `last`, keeping the other parameters."""
+    if last is None:
+        return None
+    params = {key: value for key, value in request.GET.items() if key not in {"after", "after_uid", "skip"}}
+    params.update(after=last["name"], after_uid=last["uid"], **extra)
+    return urlencode(params)
+
+
+def first_page_query(request: HttpRequest) -> str:
+    """Return the query string of the first page, keeping every parameter but the paging ones."""
+    paging = {"after", "after_uid", "skip"}
+    return urlencode({key: value for key, value in request.GET.items() if key not in paging})

@@ -1,0 +1,68 @@
+"""Read a node's neighbourhood for the explorer and the API: the nodes within a few hops and the relationships
+that reach them, capped so that a hub cannot blow up the answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from orgs.dates import valid_on_clause
+from orgs.graph import read_cypher
+from orgs.selectors.fields import OTHER_END, RELATIONSHIP_FIELDS
+from orgs.selectors.nodes import node_summary
+
+NEIGHBOURHOOD_STEP = f"""
+UNWIND $frontier AS uid
+MATCH (n:Node {{uid: uid}})-[r]-(m:Node)
+WHERE m <> n AND ($types IS NULL OR type(r) IN $types)
+  AND ($labels IS NULL OR any(label IN labels(m) WHERE label IN $labels))
+  AND {valid_on_clause("r")}
+WITH r, m, startNode(r) AS a, endNode(r) AS b LIMIT $cap
+RETURN count(r) AS read, collect({{{RELATIONSHIP_FIELDS}, start: a.uid, end: b.uid}}) AS relationships,
+       collect({{{OTHER_END}}}) AS nodes
+"""
+
+
+def neighbourhood(
+    *,
+    uid: str,
+    depth: int = 1,
+    types: list[str] | None = None,
+    labels: list[str] | None = None,
+    as_of: str | None = None,
+    limit: int = 500,
+) -> dict[str, Any] | None:
+    """Return the nodes within `depth` hops of `uid` (at most `limit`) and the relationships that reach them.
+
+    `{"nodes", "edges", "truncated"}`; `truncated` is True when the cap cut the neighbourhood short. One
+    query per hop (at most 3 hops), each reading at most twice the room left plus 100 relationships, so a hub cannot
+    blow up the answer. None if no such node.
+    """
+    centre = node_summary(uid=uid)
+    if centre is None:
+        return None
+    nodes = {uid: centre}
+    edges: dict[str, dict[str, Any]] = {}
+    frontier, truncated = [uid], False
+    for _ in range(max(1, min(depth, 3))):
+        room = limit - len(nodes)
+        if room <= 0 or not frontier:
+            truncated = truncated or bool(frontier)
+            break
+        # Relationships to already-known nodes do not use up room. One row whatever the number of relationships: the
+        # driver pays per record, and a country or a hub in the frontier brings thousands.
+        cap = room * 2 + 100
+        [step] = read_cypher(
+            NEIGHBOURHOOD_STEP, {"frontier": frontier, "types": types, "labels": labels, "as_of": as_of, "cap": cap}
+        )
+        truncated = truncated or step["read"] >= cap
+        next_frontier = []
+        for relationship, node in zip(step["relationships"], step["nodes"], strict=True):
+            if node["uid"] not in nodes:
+                if len(nodes) >= limit:
+                    truncated = True
+                    continue
+                nodes[node["uid"]] = node
+                next_frontier.append(node["uid"])
+            edges[relationship["uid"]] = relationship
+        frontier = next_frontier
+    return {"nodes": list(nodes.values()), "edges": list(edges.values()), "truncated": truncated}
