@@ -10,9 +10,9 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from orgs import loader
 from orgs.graph import AlreadyExists, cypher
-from orgs.loader import (
+from orgs.importer import check as loader
+from orgs.importer.check import (
     CheckedStream,
     GraphFileInvalid,
     import_graph,

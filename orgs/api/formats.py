@@ -28,7 +28,7 @@ from django.conf import settings
 
 from orgs import selectors
 from orgs.api.renderers import json_bytes
-from orgs.loader import SECTIONS, shown
+from orgs.importer.check import SECTIONS, shown
 from orgs.validation import TEXT_LIMITS, editable_fields
 from orgs.vocabulary import (
     RELATIONSHIP_PROPERTIES,

@@ -1,0 +1,1 @@
+"""The importer (being split: see the next commit)."""
