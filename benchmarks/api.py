@@ -49,7 +49,7 @@ from benchmarks.wsgi_client import WsgiClient  # noqa: E402
 from orgs import selectors  # noqa: E402
 from orgs.api.pagination import cursor_encode  # noqa: E402
 from orgs.graph import cypher  # noqa: E402
-from orgs.importer.check import import_graph  # noqa: E402
+from orgs.importer.write import import_graph  # noqa: E402
 
 
 class QueryRecorder:

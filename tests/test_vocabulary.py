@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from orgs import presenters
-from orgs.importer.check import SECTIONS
+from orgs.importer.read import SECTIONS
 from orgs.permissions import GRAPH_MODELS
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel
 

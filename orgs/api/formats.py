@@ -2,7 +2,7 @@
 
 Each format is written from, and read back into, the loader's graph-file mapping (sections `sources`,
 `countries`, `organizations`, `events`, `documents`, `relationships`), so any export can be imported again
-through `orgs.loader.validate_graph` / `write_graph` and gives the same graph.
+through `orgs.importer.check.validate_graph` / `write_graph` and gives the same graph.
 
 Exports are written as streams: each writer takes the file's sections (name, pages of records) and yields
 bytes as it goes, so a whole-graph export holds one page of records in memory, not the graph.
@@ -28,7 +28,7 @@ from django.conf import settings
 
 from orgs import selectors
 from orgs.api.renderers import json_bytes
-from orgs.importer.check import SECTIONS, shown
+from orgs.importer.read import SECTIONS, shown
 from orgs.validation import TEXT_LIMITS, editable_fields
 from orgs.vocabulary import (
     RELATIONSHIP_PROPERTIES,

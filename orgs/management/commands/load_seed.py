@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from orgs.graph import AlreadyExists, GraphUnavailable
-from orgs.importer.check import GraphFileInvalid
+from orgs.importer.read import GraphFileInvalid
 from orgs.importer.seed import seed_load_if_empty
 
 

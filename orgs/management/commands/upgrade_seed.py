@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from orgs.graph import AlreadyExists, GraphUnavailable
-from orgs.importer.check import GraphFileInvalid, read_graph_file
+from orgs.importer.read import GraphFileInvalid, read_graph_file
 from orgs.importer.seed import seed_upgrade_apply, seed_upgrade_plan
 from orgs.validation import ValidationFailed
 
