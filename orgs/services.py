@@ -22,11 +22,11 @@ from orgs.models import ChangeAction
 from orgs.search import SEARCHABLE, search_text_for
 from orgs.validation import (
     UID_FORM,
-    UID_PATTERN,
     UNIQUE_NAMES,
     ValidationFailed,
     clean_node_properties,
     clean_relationship,
+    is_uid,
     relationship_key,
     relationship_uid,
     spaced,
@@ -170,7 +170,7 @@ def node_create(*, label: str, data: dict[str, Any], uid: str | None = None, act
     recorded in the change log, as in every write below.
     """
     props = clean_node_properties(label, data)
-    if uid and not UID_PATTERN.fullmatch(uid):
+    if uid and not is_uid(uid):
         raise ValidationFailed({"uid": [f"expected {UID_FORM}"]})
 
     def work() -> dict[str, Any]:

@@ -6,7 +6,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from neomodel import ArrayProperty, IntegerProperty
@@ -24,6 +24,12 @@ UNIQUE_NAMES = frozenset({NodeLabel.ORGANIZATION, NodeLabel.COUNTRY})  # no two 
 # A node's uid: a lowercase slug (fullmatch it: "$" also matches before a final "\n"); URLs and files carry it.
 UID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 UID_FORM = "a lowercase slug (a-z, 0-9, . _ -)"
+
+
+def is_uid(value: object) -> TypeGuard[str]:
+    """Return whether `value` can be a node's uid (`UID_PATTERN`): the services and the importer both ask here."""
+    return isinstance(value, str) and UID_PATTERN.fullmatch(value) is not None
+
 
 # --- Text: the longest value each field takes, the characters it may hold, the URLs it may name ------------
 # The table in docs/data-model.md ("Field sizes") lists these; every write path (services, API, admin, import,

@@ -20,11 +20,11 @@ from orgs.search import SEARCHABLE, search_text_for
 from orgs.services import retired_uids
 from orgs.validation import (
     UID_FORM,
-    UID_PATTERN,
     UNIQUE_NAMES,
     ValidationFailed,
     clean_node_properties,
     clean_relationship,
+    is_uid,
     relationship_key,
     relationship_uid,
     spaced,
@@ -115,7 +115,7 @@ def checked_nodes(
         for index, record in enumerate(_records(data, section, problems)):
             where = f"{section}[{index}]"
             uid = record.get("uid")
-            if not isinstance(uid, str) or not UID_PATTERN.fullmatch(uid):
+            if not is_uid(uid):
                 problems.append(f"{where}: field 'uid': expected {UID_FORM}, got {shown(uid)}")
                 continue
             where = f"{section}[{index}] ({uid})"
@@ -137,9 +137,7 @@ def checked_nodes(
                 problems += [f"{where}: field '{name}': {' '.join(msgs)}" for name, msgs in error.errors.items()]
                 continue
             if former_uids:
-                if isinstance(former_uids, list) and all(
-                    isinstance(old, str) and UID_PATTERN.fullmatch(old) for old in former_uids
-                ):
+                if isinstance(former_uids, list) and all(is_uid(old) for old in former_uids):
                     props["former_uids"] = former_uids
                 else:
                     problems.append(f"{where}: field 'former_uids': expected a list of uids, got {shown(former_uids)}")
