@@ -49,7 +49,7 @@ from benchmarks.wsgi_client import WsgiClient  # noqa: E402
 from orgs import name_sample  # noqa: E402
 from orgs.api.pagination import cursor_encode  # noqa: E402
 from orgs.graph import cypher, read_cypher  # noqa: E402
-from orgs.loader import import_graph  # noqa: E402
+from orgs.importer.write import import_graph  # noqa: E402
 from orgs.selectors import exports, network, nodes, organizations, paths, relationships, sources, stats  # noqa: E402
 
 # Every module that reads the graph for the API, each holding its own reference to `read_cypher`.

@@ -102,7 +102,7 @@ def run_one(args: argparse.Namespace) -> dict[str, Any]:
     from benchmarks import api, pages
     from benchmarks.synthetic import benchmark_graph, synthetic_graph
     from orgs.graph import erase_graph, install_schema
-    from orgs.loader import import_graph
+    from orgs.importer.write import import_graph
     from orgs.neo4j_server import resident_mb
 
     server_args = argparse.Namespace(

@@ -39,7 +39,7 @@ from django.core.management import call_command  # noqa: E402
 
 from benchmarks.synthetic import embedded_graph, synthetic_graph  # noqa: E402
 from orgs.graph import erase_graph, install_schema, recorded_queries  # noqa: E402
-from orgs.loader import import_graph  # noqa: E402
+from orgs.importer.write import import_graph  # noqa: E402
 from orgs.selectors.stats import graph_counts  # noqa: E402
 
 FORMATS = ("json", "csv", "graphml")

@@ -45,7 +45,7 @@ django.setup()
 
 from benchmarks.synthetic import HUBS, embedded_graph, org_uid, synthetic_graph  # noqa: E402
 from orgs.graphserver import free_port  # noqa: E402
-from orgs.loader import import_graph  # noqa: E402
+from orgs.importer.write import import_graph  # noqa: E402
 
 SEARCHES = [
     "anti-terror",

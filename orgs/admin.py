@@ -279,15 +279,15 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
                 continue
             start_label, end_label = (self.label, other_label) if direction == ">" else (other_label, self.label)
             try:
-                props = clean_relationship(
+                clean_relationship(
                     relationship_type,
                     start_label,
                     end_label,
                     start or "(new)",
                     end or "(new)",
                     form.relationship_data(),
+                    source_text=services.source_text_in_graph,
                 )
-                services.relationship_source_check(props)
             except ValidationFailed as error:
                 for field, messages_ in error.errors.items():
                     target = {"type": "relation", "from": "other", "to": "other"}.get(field, field)

@@ -1,6 +1,6 @@
 """The maintained counts: nodes per kind and relationships per type, kept on `COUNT_SHARDS` `GraphCounts` nodes.
 
-Every write that adds or removes nodes or relationships (orgs.services, orgs.loader) adds its changes to one
+Every write that adds or removes nodes or relationships (orgs.services, orgs.importer.write) adds its changes to one
 shard in its own transaction, so the counts commit or roll back with it and the statistics and the home page
 read a few small nodes instead of counting the graph (see docs/data-model.md, "Maintained counts"). The shards
 are there so that concurrent writers do not all wait for one node's lock: each thread writes its own shard

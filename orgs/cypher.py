@@ -143,7 +143,7 @@ SOURCE_TEXTS = "UNWIND $uids AS uid MATCH (s:Node {uid: uid}) WHERE s:Source RET
 TOMBSTONE_BY_UID = "MATCH (t:DeletedNode {uid: $uid}) RETURN properties(t) AS props"
 SURVIVOR_OF = "MATCH (n:Organization) WHERE $uid IN n.former_uids RETURN n.uid AS uid LIMIT 1"
 
-# --- Seeding (orgs.seeding): an empty graph, and what an upgrade must leave alone ---------------------------
+# --- Seeding (orgs.importer.seed): an empty graph, and what an upgrade must leave alone ---------------------
 
 ANY_TOMBSTONE = "MATCH (t:DeletedNode) RETURN t.uid AS uid LIMIT 1"
 NODES_OF_UIDS = (

@@ -22,12 +22,11 @@ from orgs.models import ChangeAction
 from orgs.search import SEARCHABLE, search_text_for
 from orgs.validation import (
     UID_FORM,
-    UID_PATTERN,
     UNIQUE_NAMES,
     ValidationFailed,
     clean_node_properties,
     clean_relationship,
-    evidence_problem,
+    is_uid,
     relationship_key,
     relationship_uid,
     spaced,
@@ -171,7 +170,7 @@ def node_create(*, label: str, data: dict[str, Any], uid: str | None = None, act
     recorded in the change log, as in every write below.
     """
     props = clean_node_properties(label, data)
-    if uid and not UID_PATTERN.fullmatch(uid):
+    if uid and not is_uid(uid):
         raise ValidationFailed({"uid": [f"expected {UID_FORM}"]})
 
     def work() -> dict[str, Any]:
@@ -291,9 +290,14 @@ def relationship_create(
     def work() -> dict[str, Any]:
         labels = _labels_of(start_uid, end_uid)
         props = clean_relationship(
-            relationship_type, labels.get(start_uid, "?"), labels.get(end_uid, "?"), start_uid, end_uid, data
+            relationship_type,
+            labels.get(start_uid, "?"),
+            labels.get(end_uid, "?"),
+            start_uid,
+            end_uid,
+            data,
+            source_text=source_text_in_graph,
         )
-        relationship_source_check(props)
         definition = RELATIONSHIP_TYPES[relationship_type]
         existing = cypher(q.find_relationship(relationship_type), {"start": start_uid, "end": end_uid})
         if existing:
@@ -362,9 +366,14 @@ def relationship_update(
         merged = {name: current.get(name) for name in RELATIONSHIP_PROPERTIES}
         merged.update(data)
         props = clean_relationship(
-            current["type"], current["start_label"], current["end_label"], current["start"], current["end"], merged
+            current["type"],
+            current["start_label"],
+            current["end_label"],
+            current["start"],
+            current["end"],
+            merged,
+            source_text=source_text_in_graph,
         )
-        relationship_source_check(props)
         ends = {"type": current["type"], "start": current["start"], "end": current["end"]}
         old, new = changed_values({name: current.get(name) for name in props}, props)
         if not new:
@@ -540,17 +549,13 @@ def _labels_of(*uids: str) -> dict[str, str]:
     return {row["uid"]: row["label"] for row in read_cypher(q.EXISTING_UIDS, {"uids": list(uids)})}
 
 
-def relationship_source_check(props: dict[str, Any]) -> None:
-    """Raise ValidationFailed unless the relationship properties `props` (as `clean_relationship` returns them) cite a
-    source that is in the graph and whose text, if it has one, holds their evidence word for word."""
-    source_uid = props["source_uid"]
-    found = read_cypher(q.SOURCE_TEXTS, {"uids": [source_uid]})
+def source_text_in_graph(uid: str) -> str | None:
+    """Return the text of the source `uid` as `clean_relationship` looks for evidence in it (through `spaced`; ""
+    when the source has none), or None when no source in the graph has that uid."""
+    found = read_cypher(q.SOURCE_TEXTS, {"uids": [uid]})
     if not found:
-        raise ValidationFailed({"source_uid": [f"no source with uid '{source_uid}'"]})
-    text = found[0]["text"]
-    problem = evidence_problem(props["evidence"], source_uid, spaced(text) if text else None)
-    if problem:
-        raise ValidationFailed({"evidence": [problem]})
+        return None
+    return spaced(found[0]["text"]) if found[0]["text"] else ""
 
 
 def _display_name(props: dict[str, Any]) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from neomodel import ArrayProperty, IntegerProperty
@@ -23,6 +24,12 @@ UNIQUE_NAMES = frozenset({NodeLabel.ORGANIZATION, NodeLabel.COUNTRY})  # no two 
 # A node's uid: a lowercase slug (fullmatch it: "$" also matches before a final "\n"); URLs and files carry it.
 UID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 UID_FORM = "a lowercase slug (a-z, 0-9, . _ -)"
+
+
+def is_uid(value: object) -> TypeGuard[str]:
+    """Return whether `value` can be a node's uid (`UID_PATTERN`): the services and the importer both ask here."""
+    return isinstance(value, str) and UID_PATTERN.fullmatch(value) is not None
+
 
 # --- Text: the longest value each field takes, the characters it may hold, the URLs it may name ------------
 # The table in docs/data-model.md ("Field sizes") lists these; every write path (services, API, admin, import,
@@ -199,12 +206,22 @@ def _clean_value(name: str, prop: Any, value: Any) -> Any:
 
 
 def clean_relationship(
-    relationship_type: str, start_label: str, end_label: str, start_uid: str, end_uid: str, record: dict[str, Any]
+    relationship_type: str,
+    start_label: str,
+    end_label: str,
+    start_uid: str,
+    end_uid: str,
+    record: dict[str, Any],
+    *,
+    source_text: Callable[[str], str | None],
 ) -> dict[str, Any]:
     """Return a relationship's properties checked against the vocabulary and the evidence rules.
 
     Raise ValidationFailed naming each bad field: unknown type, endpoints of the wrong kind, a relationship from a node
-    to itself, bad or reversed dates, an unknown confidence, missing evidence.
+    to itself, bad or reversed dates, an unknown confidence, missing evidence, a source that is not there, evidence
+    not found word for word in its source's text (`evidence_problem`). `source_text(uid)` returns the text of the
+    source `uid` through `spaced` ("" when it has none) or None when no source has that uid: every write path (the
+    services, the importer, the admin) checks a relationship here, each finding its sources where it keeps them.
     """
     errors: dict[str, list[str]] = {}
     definition = RELATIONSHIP_TYPES.get(relationship_type)
@@ -251,6 +268,14 @@ def clean_relationship(
     for name in ("source_uid", "evidence"):
         if not cleaned.get(name) and name not in errors:
             errors[name] = ["every relationship needs its source and the sentence that supports it"]
+    if "source_uid" not in errors:
+        text = source_text(cleaned["source_uid"])
+        if text is None:
+            errors["source_uid"] = [f"no source with uid '{cleaned['source_uid']}'"]
+        elif "evidence" not in errors:
+            problem = evidence_problem(cleaned["evidence"], cleaned["source_uid"], text or None)
+            if problem:
+                errors["evidence"] = [problem]
     if errors:
         raise ValidationFailed(errors)
     return cleaned

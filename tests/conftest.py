@@ -191,7 +191,7 @@ def empty_neo4j_graph() -> None:
 @pytest.fixture
 def seed_graph() -> dict[str, int]:
     """Load the seed graph; return what the loader wrote per kind."""
-    from orgs.loader import load_graph_file
+    from orgs.importer.write import load_graph_file
 
     return load_graph_file(settings.SEED_GRAPH_FILE)
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from orgs.graph import cypher
-from orgs.loader import import_graph, read_graph_file
+from orgs.importer.read import read_graph_file
+from orgs.importer.write import import_graph
 
 SAMPLE_GRAPH_FILE = Path(__file__).resolve().parent / "sample_graph.yaml"
 

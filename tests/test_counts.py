@@ -11,7 +11,7 @@ from orgs import cypher as q
 from orgs import services
 from orgs.counts import COUNT_SHARDS, add_to_counts, install_counts, recount_graph
 from orgs.graph import AlreadyExists, cypher, recorded_queries, write_transaction
-from orgs.loader import import_graph
+from orgs.importer.write import import_graph
 from orgs.selectors.stats import graph_counts
 from tests import graph_factories as make
 

@@ -13,7 +13,9 @@ from django.core.management import CommandError, call_command
 from neomodel import IntegerProperty
 
 from orgs.graph import cypher
-from orgs.loader import GraphFileInvalid, load_graph_file, read_graph_file, validate_graph
+from orgs.importer.check import validate_graph
+from orgs.importer.read import GraphFileInvalid, read_graph_file
+from orgs.importer.write import load_graph_file
 from orgs.models import NODE_CLASSES
 from orgs.search import SEARCH_MAX_OFFSET, SEARCH_MAX_WORDS
 from orgs.validation import DATE_FIELDS, TEXT_LIMITS, ValidationFailed, editable_fields

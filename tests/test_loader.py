@@ -1,4 +1,4 @@
-"""The loader validates a whole graph file before writing any of it, and says what is wrong where."""
+"""The importer checks a whole graph file before writing any of it, and says what is wrong where."""
 
 from __future__ import annotations
 
@@ -10,18 +10,11 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from orgs import loader
 from orgs.graph import AlreadyExists, cypher
-from orgs.loader import (
-    CheckedStream,
-    GraphFileInvalid,
-    import_graph,
-    load_graph_file,
-    prefetched,
-    read_graph_file,
-    validate_graph,
-    write_graph,
-)
+from orgs.importer import check
+from orgs.importer.check import validate_graph
+from orgs.importer.read import GraphFileInvalid, read_graph_file
+from orgs.importer.write import CheckedStream, import_graph, load_graph_file, prefetched, write_graph
 
 SOURCE_TEXT = "The CIS ATC is granted an observer status in the INTERPOL and CODEXTER."
 SMALL_GRAPH = {
@@ -191,7 +184,7 @@ def test_an_import_into_a_graph_merges_known_relationships_and_counts_every_degr
 
 
 def test_an_import_that_finds_a_bad_node_after_writing_earlier_ones_leaves_nothing(monkeypatch):
-    monkeypatch.setattr(loader, "BATCH_SIZE", 1)  # each checked node is written before the next is checked
+    monkeypatch.setattr(check, "BATCH_SIZE", 1)  # each checked node is written before the next is checked
     graph = copy.deepcopy(SMALL_GRAPH)
     graph["organizations"].append({"uid": "atc-again", "name": "CIS Anti-Terrorism Center"})
 
@@ -204,10 +197,11 @@ def test_an_import_that_finds_a_bad_node_after_writing_earlier_ones_leaves_nothi
 def test_no_relationship_is_handed_to_the_writer_once_a_node_has_a_problem():
     # import_graph writes what the checking thread hands over until the checker reports: a relationship to the bad node
     # would fail on its missing end and be reported instead of the node's own problem (seen on Neo4j).
-    checked = loader._check_nodes(graph_with(organizations__1__founded="last year"), retired={})
+    graph = graph_with(organizations__1__founded="last year")
+    checked = check.checked_nodes(graph, facts=check.graph_facts(graph))
     handed_over: list[str] = []
 
-    relationships, problems = loader._check_relationships(
+    relationships, problems = check.checked_relationships(
         checked, ready=lambda relationship_type, rows: handed_over.append(relationship_type)
     )
 

@@ -9,7 +9,7 @@ import pytest
 
 from orgs import cypher as q
 from orgs.graph import cypher
-from orgs.loader import load_graph_file
+from orgs.importer.write import load_graph_file
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 UID = r"[a-z0-9][a-z0-9._-]*"

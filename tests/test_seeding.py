@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from orgs import cypher as q
 from orgs import services
 from orgs.graph import cypher
-from orgs.loader import read_graph_file
+from orgs.importer.read import read_graph_file
 from orgs.models import ChangeAction, ChangeRecord
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
 from tests.factories import SAMPLE_GRAPH_FILE

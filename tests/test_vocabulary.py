@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from orgs.loader import SECTIONS
+from orgs.importer.read import SECTIONS
 from orgs.pages import presenters
 from orgs.permissions import GRAPH_MODELS
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel

@@ -2,7 +2,7 @@
 
 Each format is written from, and read back into, the loader's graph-file mapping (sections `sources`,
 `countries`, `organizations`, `events`, `documents`, `relationships`), so any export can be imported again
-through `orgs.loader.validate_graph` / `write_graph` and gives the same graph.
+through `orgs.importer.check.validate_graph` / `write_graph` and gives the same graph.
 
 Exports are written as streams: each writer takes the file's sections (name, pages of records) and yields
 bytes as it goes, so a whole-graph export holds one page of records in memory, not the graph.
@@ -27,7 +27,7 @@ from xml.sax.xmlreader import AttributesImpl
 from django.conf import settings
 
 from orgs.api.renderers import json_bytes
-from orgs.loader import SECTIONS, shown
+from orgs.importer.read import SECTIONS, shown
 from orgs.selectors.exports import export_node_pages, export_relationship_pages
 from orgs.validation import TEXT_LIMITS, editable_fields
 from orgs.vocabulary import (

@@ -33,7 +33,8 @@ from orgs.api.parsers import GraphMLParser, JSONParser, ZipParser
 from orgs.api.preconditions import ETAG, IF_MATCH, PRECONDITION_FAILED, etag, expected_versions
 from orgs.api.throttling import ExportAnonRateThrottle
 from orgs.dates import period_is_ordered
-from orgs.loader import graph_diff, validate_graph, write_graph
+from orgs.importer.check import validate_graph
+from orgs.importer.write import graph_diff, write_graph
 from orgs.response_cache import cached_api_read
 from orgs.search import SEARCH_MAX_OFFSET
 from orgs.selectors.exports import graph_export

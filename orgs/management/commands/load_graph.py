@@ -7,7 +7,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from orgs.graph import AlreadyExists, GraphUnavailable
-from orgs.loader import GraphFileInvalid, graph_diff, import_graph, read_graph_file, validate_graph
+from orgs.importer.check import validate_graph
+from orgs.importer.read import GraphFileInvalid, read_graph_file
+from orgs.importer.write import graph_diff, import_graph
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from orgs.graph import AlreadyExists, GraphUnavailable
-from orgs.loader import GraphFileInvalid
-from orgs.seeding import seed_load_if_empty
+from orgs.importer.read import GraphFileInvalid
+from orgs.importer.seed import seed_load_if_empty
 
 
 class Command(BaseCommand):

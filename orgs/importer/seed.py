@@ -16,7 +16,9 @@ from typing import Any
 from orgs import cypher as q
 from orgs.graph import cypher, write_transaction
 from orgs.history import edited_properties, removed_relationship_uids
-from orgs.loader import SECTIONS, import_graph, read_graph_file, record_relationship_properties, validate_graph
+from orgs.importer.check import validate_graph
+from orgs.importer.read import SECTIONS, read_graph_file, record_relationship_properties
+from orgs.importer.write import import_graph
 from orgs.services import node_create, node_update, relationship_create, relationship_update
 from orgs.validation import DERIVED_FIELDS, UNIQUE_NAMES, relationship_orientations, relationship_uid
 
