@@ -331,7 +331,7 @@ def copy_relationships_to(relationship_type: str) -> str:
     )
 
 
-# --- The admin's reads (orgs.admin_selectors) -------------------------------------------------------------
+# --- The admin's reads (orgs.admin.selectors) -------------------------------------------------------------
 
 NODES_NAMED_LIKE = f"""
 MATCH (n:Node)

@@ -309,15 +309,13 @@ def relationship_create(
             q.create_relationship(relationship_type), {"start": start_uid, "end": end_uid, "props": props}
         )[0]["props"]
         add_to_counts({relationship_type: 1})
-        change_record(
-            action=ChangeAction.RELATIONSHIP_ADD,
-            label=relationship_type,
-            node_uid=start_uid,
-            other_uid=end_uid,
-            relationship_uid=props["uid"],
+        _relationship_change_record(
+            ChangeAction.RELATIONSHIP_ADD,
+            "added",
+            {"type": relationship_type, "start": start_uid, "end": end_uid},
+            uid=props["uid"],
             actor=actor,
             after=relationship,
-            summary=f"added: {start_uid} {definition.forward} {end_uid}",
         )
         return {**relationship, "type": relationship_type, "start": start_uid, "end": end_uid}
 
@@ -352,6 +350,32 @@ def _relationship_for_write(uid: str, expected_versions: Collection[int] | None)
     return current
 
 
+def _relationship_change_record(
+    action: ChangeAction,
+    what: str,
+    relationship: dict[str, Any],
+    *,
+    uid: str,
+    actor: Any,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Record `action` on the relationship `uid` (`relationship` gives its type, start and end), summed up as
+    "<what>: <start> <reading> <end>"."""
+    forward = RELATIONSHIP_TYPES[relationship["type"]].forward
+    change_record(
+        action=action,
+        label=relationship["type"],
+        node_uid=relationship["start"],
+        other_uid=relationship["end"],
+        relationship_uid=uid,
+        actor=actor,
+        before=before,
+        after=after,
+        summary=f"{what}: {relationship['start']} {forward} {relationship['end']}",
+    )
+
+
 def relationship_update(
     *, uid: str, data: dict[str, Any], actor: Any = None, expected_versions: Collection[int] | None = None
 ) -> dict[str, Any]:
@@ -379,17 +403,14 @@ def relationship_update(
         if not new:
             return {name: current.get(name) for name in current if name not in {"start_label", "end_label"}}
         relationship = cypher(q.update_relationship(current["type"]), {"uid": uid, "props": props})[0]["props"]
-        forward = RELATIONSHIP_TYPES[current["type"]].forward
-        change_record(
-            action=ChangeAction.RELATIONSHIP_CHANGE,
-            label=current["type"],
-            node_uid=current["start"],
-            other_uid=current["end"],
-            relationship_uid=uid,
+        _relationship_change_record(
+            ChangeAction.RELATIONSHIP_CHANGE,
+            f"changed {', '.join(new)}",
+            current,
+            uid=uid,
             actor=actor,
             before=old,
             after=new,
-            summary=f"changed {', '.join(new)}: {current['start']} {forward} {current['end']}",
         )
         return {**relationship, **ends}
 
@@ -405,16 +426,8 @@ def relationship_delete(*, uid: str, actor: Any = None, expected_versions: Colle
         deleted = cypher(q.delete_relationship(current["type"]), {"uid": uid})[0]["deleted"]
         add_to_counts({current["type"]: -deleted})
         before = {name: value for name, value in current.items() if name not in {"start_label", "end_label"}}
-        forward = RELATIONSHIP_TYPES[current["type"]].forward
-        change_record(
-            action=ChangeAction.RELATIONSHIP_REMOVE,
-            label=current["type"],
-            node_uid=current["start"],
-            other_uid=current["end"],
-            relationship_uid=uid,
-            actor=actor,
-            before=before,
-            summary=f"removed: {current['start']} {forward} {current['end']}",
+        _relationship_change_record(
+            ChangeAction.RELATIONSHIP_REMOVE, "removed", current, uid=uid, actor=actor, before=before
         )
 
     write_transaction(work)

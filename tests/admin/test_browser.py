@@ -7,7 +7,7 @@ import pytest
 from orgs.graph import cypher
 from tests.graph_factories import node, organization, source
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SENTENCE = "With that the CIS ATC is granted an observer status in the INTERPOL."
 
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import FieldError
 from django.db.models import Q
 
-from orgs.admin_graph import GraphQuerySet, install_graph_options
-from orgs.models import Organization
-from tests.graph_factories import organization
+from orgs.admin.backend import GraphQuerySet, install_graph_options
+from orgs.models import Country, Organization
+from tests.graph_factories import country, organization, relationship, source
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_the_queryset_filters_excludes_orders_and_counts_in_the_graph():
     assert names(organizations.order_by("name")) == ["INTERPOL", "OSCE", "SECI Center"]
     assert names(organizations.order_by("-name")) == ["SECI Center", "OSCE", "INTERPOL"]
     assert names(organizations.filter(kind__exact="regional_centre")) == ["SECI Center"]
-    assert names(organizations.exclude(kind="regional_centre").order_by("name")) == ["INTERPOL", "OSCE"]
+    assert names(organizations.filter(~Q(kind="regional_centre")).order_by("name")) == ["INTERPOL", "OSCE"]
     assert names(organizations.filter(Q(name__icontains="sce") | Q(aliases__icontains="icpo")).order_by("uid")) == [
         "INTERPOL",
         "OSCE",
@@ -59,6 +59,50 @@ def test_the_queryset_slices_into_pages_and_counts_the_slice():
     assert names(ordered[1:][:1]) == ["OSCE"]
     assert ordered[1:].count() == 2
     assert ordered[2].name == "SECI Center"
+
+
+@pytest.mark.usefixtures("three_organizations")
+def test_a_list_property_matches_when_one_of_its_items_does():
+    organizations = GraphQuerySet(Organization).order_by("uid")
+
+    assert names(organizations.filter(aliases="SELEC")) == ["SECI Center"]
+    assert names(organizations.filter(aliases__iexact="icpo")) == ["INTERPOL"]
+    assert names(organizations.filter(aliases__in=["ICPO", "SELEC"])) == ["INTERPOL", "SECI Center"]
+    assert names(organizations.filter(aliases__isnull=True)) == ["OSCE"]
+    with pytest.raises(FieldError):
+        organizations.filter(aliases__startswith="S")
+
+
+@pytest.mark.usefixtures("three_organizations")
+def test_the_queryset_finds_the_nodes_related_to_another_either_way():
+    source()
+    country("at", "Austria")
+    relationship("LOCATED_IN", "osce", "at")
+    organizations = GraphQuerySet(Organization)
+
+    assert names(organizations.where_related("LOCATED_IN", "at")) == ["OSCE"]
+    assert names(GraphQuerySet(Country).where_related("LOCATED_IN", "osce")) == ["Austria"]
+    assert organizations.where_related("LOCATED_IN", "interpol").count() == 0
+
+
+@pytest.mark.usefixtures("three_organizations")
+def test_a_lookup_by_uid_finds_only_nodes_of_the_queryset_class():
+    country("fr", "France")
+
+    assert names(GraphQuerySet(Organization).filter(pk__in=["osce", "fr"], name__startswith="O")) == ["OSCE"]
+    assert GraphQuerySet(Organization).filter(pk="fr").count() == 0
+    assert GraphQuerySet(Country).get(uid="fr").name == "France"
+
+
+@pytest.mark.usefixtures("three_organizations")
+def test_a_page_past_the_end_is_empty_and_a_slice_must_be_plain():
+    ordered = GraphQuerySet(Organization).order_by("-pk")
+
+    assert names(ordered) == ["SECI Center", "OSCE", "INTERPOL"]
+    assert names(ordered[5:10]) == [] and ordered[5:10].count() == 0
+    assert len(ordered[:2]) == 2
+    with pytest.raises(ValueError):
+        ordered[::2]
 
 
 def test_a_missing_node_raises_does_not_exist():

@@ -1,0 +1,218 @@
+"""A node's relationships on its change page: a formset of rows to change, remove or add, checked together
+and written through `orgs.services` in the node's transaction."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.forms import formset_factory
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.http import HttpRequest
+
+from orgs import services
+from orgs.admin import selectors
+from orgs.admin.base import CHANGED_SINCE_OPENED, SERVICE_ERRORS, GraphWriteRefused, NodeForm
+from orgs.validation import ValidationFailed, clean_relationship, relationship_key
+from orgs.vocabulary import RELATIONSHIP_PROPERTIES, RELATIONSHIP_TYPES, Confidence
+
+
+def relation_choices(label: str) -> list[tuple[str, str]]:
+    """Return (type and direction, reading) for every relationship a `label` node can take part in.
+
+    `TYPE>` means the node is the start ("is part of"), `TYPE<` that it is the end ("includes").
+    """
+    choices = []
+    for relationship_type in RELATIONSHIP_TYPES.values():
+        if label in relationship_type.start_labels:
+            choices.append((f"{relationship_type.name}>", relationship_type.forward))
+        if label in relationship_type.end_labels:
+            choices.append(
+                (
+                    f"{relationship_type.name}<",
+                    f"{relationship_type.backward} (from the other end)"
+                    if relationship_type.symmetric
+                    else relationship_type.backward,
+                )
+            )
+    return choices
+
+
+class RelationshipForm(forms.Form):
+    """One relationship of the node: its type and direction, the other end, period, footing and evidence."""
+
+    uid = forms.CharField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)  # as opened
+    relation = forms.ChoiceField(label="Relationship")
+    other = forms.CharField(
+        label="Other end",
+        help_text="Type a name, pick the uid.",
+        widget=forms.TextInput(
+            attrs={
+                "class": "graph-autocomplete",
+                "size": 22,
+                "list": "graph-node-options",
+                "autocomplete": "off",
+            }
+        ),
+    )
+    since = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 10, "placeholder": "2003"}))
+    until = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 10}))
+    qualifier = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 16}))
+    confidence = forms.ChoiceField(choices=[(c.value, c.label) for c in Confidence], initial=Confidence.STATED)
+    source_uid = forms.ChoiceField(label="Source")
+    evidence = forms.CharField(label="Supporting sentence", widget=forms.Textarea(attrs={"rows": 2, "cols": 40}))
+
+    def __init__(
+        self, *args: Any, relations: list[tuple[str, str]], sources: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["relation"]).choices = [("", "---------"), *relations]
+        cast(forms.ChoiceField, self.fields["source_uid"]).choices = [("", "---------"), *sources]
+        if self.initial.get("uid"):
+            # A recorded relationship keeps its type and ends: remove it and add another to change them.
+            self.fields["relation"].disabled = self.fields["other"].disabled = True
+
+    @property
+    def existing(self) -> bool:
+        return bool(self.initial.get("uid"))
+
+    def relationship_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in RELATIONSHIP_PROPERTIES}
+
+
+class BaseRelationshipFormSet(forms.BaseFormSet):
+    """The node's relationships: rows to change, remove (tick) or add, checked together, saved together."""
+
+    title = "Relationships"
+
+    def __init__(self, *args: Any, node_uid: str | None, label: str, **kwargs: Any) -> None:
+        self.node_uid, self.label = node_uid, label
+        self.relationships = selectors.node_relationships(uid=node_uid) if node_uid else []
+        kwargs["initial"] = [
+            {
+                "uid": relationship["props"].get("uid"),
+                "version": relationship["props"].get("version") or 0,
+                "relation": f"{relationship['type']}{'>' if relationship['outgoing'] else '<'}",
+                "other": relationship["other"],
+                "other_name": relationship["other_name"],
+                **{name: relationship["props"].get(name) for name in RELATIONSHIP_PROPERTIES},
+            }
+            for relationship in self.relationships
+        ]
+        kwargs["form_kwargs"] = {
+            "relations": relation_choices(label),
+            "sources": selectors.source_choices(),
+        }
+        kwargs["prefix"] = "relationships"
+        super().__init__(*args, **kwargs)
+
+    def ticked_for_deletion(self, form: RelationshipForm) -> bool:
+        """Return True when the row `form` (validated) has its delete box ticked."""
+        return bool(form.cleaned_data.get(DELETION_FIELD_NAME))
+
+    def rows(self) -> list[RelationshipForm]:
+        """Return the forms that ask for a write: new rows filled in, recorded rows changed or ticked."""
+        return [form for form in self.forms if form.has_changed() or (form.existing and self.ticked_for_deletion(form))]
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        node_uid = self.node_uid or ""
+        seen: dict[tuple[str, str, str], RelationshipForm] = {}
+        for form in self.forms:
+            if not form.has_changed() and not form.existing or self.ticked_for_deletion(form):
+                continue
+            relationship_type, direction = form.cleaned_data["relation"][:-1], form.cleaned_data["relation"][-1]
+            other = form.cleaned_data["other"].strip()
+            start, end = (node_uid, other) if direction == ">" else (other, node_uid)
+            key = relationship_key(relationship_type, start, end)
+            if key in seen:
+                form.add_error("other", "The same relationship is listed twice.")
+                continue
+            seen[key] = form
+            if form.existing and not form.has_changed():
+                continue
+            try:
+                other_label, _ = services.node_get(uid=other)
+            except services.NotFound:
+                form.add_error("other", f"No node has the uid '{other}'.")
+                continue
+            start_label, end_label = (self.label, other_label) if direction == ">" else (other_label, self.label)
+            try:
+                clean_relationship(
+                    relationship_type,
+                    start_label,
+                    end_label,
+                    start or "(new)",
+                    end or "(new)",
+                    form.relationship_data(),
+                    source_text=services.source_text_in_graph,
+                )
+            except ValidationFailed as error:
+                for field, messages_ in error.errors.items():
+                    target = {"type": "relation", "from": "other", "to": "other"}.get(field, field)
+                    for message in messages_:
+                        form.add_error(target if target in form.fields else None, message)
+
+    def save_for(self, node_uid: str, request: HttpRequest) -> None:
+        """Write the rows through the services (inside the caller's transaction); raise GraphWriteRefused."""
+        for form in self.rows():
+            other = form.initial.get("other") or form.cleaned_data.get("other", "")
+            opened = form.cleaned_data.get("version")
+            expected = None if opened is None else (opened,)
+            try:
+                if form.existing and self.ticked_for_deletion(form):
+                    services.relationship_delete(
+                        uid=form.initial["uid"], actor=request.user, expected_versions=expected
+                    )
+                elif form.existing:
+                    services.relationship_update(
+                        uid=form.initial["uid"],
+                        data=form.relationship_data(),
+                        actor=request.user,
+                        expected_versions=expected,
+                    )
+                else:
+                    relationship_type, direction = (
+                        form.cleaned_data["relation"][:-1],
+                        form.cleaned_data["relation"][-1],
+                    )
+                    other = other.strip()
+                    start, end = (node_uid, other) if direction == ">" else (other, node_uid)
+                    services.relationship_create(
+                        relationship_type=relationship_type,
+                        start_uid=start,
+                        end_uid=end,
+                        data=form.relationship_data(),
+                        actor=request.user,
+                    )
+            except services.StaleVersion as error:
+                message = f"Relationship with '{other}': {CHANGED_SINCE_OPENED}"
+                raise GraphWriteRefused({"__all__": [message]}) from error
+            except SERVICE_ERRORS as error:
+                raise GraphWriteRefused({"__all__": [f"Relationship with '{other}': {error}"]}) from error
+
+
+# formset_factory makes a subclass of the formset class it is given (its stub says only BaseFormSet).
+RelationshipFormSet = cast(
+    type[BaseRelationshipFormSet],
+    formset_factory(RelationshipForm, formset=BaseRelationshipFormSet, extra=2, can_delete=True),
+)
+
+
+class NodeWithRelationshipsForm(NodeForm):
+    """A node's form with its relationships as a nested formset (for organizations, countries, events and
+    documents: sources are cited, not related)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.relationships = RelationshipFormSet(
+            self.data if self.is_bound else None,
+            node_uid=self.instance.uid,
+            label=self._meta.model.__name__,
+        )
+        self.nested_formsets = [self.relationships]
+
+    def has_changed(self) -> bool:
+        return super().has_changed() or bool(self.relationships.rows())
