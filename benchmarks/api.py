@@ -48,7 +48,7 @@ from benchmarks.synthetic import (  # noqa: E402
 from benchmarks.wsgi_client import WsgiClient  # noqa: E402
 from orgs import selectors  # noqa: E402
 from orgs.api.pagination import cursor_encode  # noqa: E402
-from orgs.graph import cypher  # noqa: E402
+from orgs.graph.connection import cypher  # noqa: E402
 from orgs.loader import import_graph  # noqa: E402
 
 

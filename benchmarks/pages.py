@@ -41,7 +41,7 @@ from benchmarks.synthetic import (  # noqa: E402
 )
 from benchmarks.wsgi_client import WsgiClient  # noqa: E402
 from orgs import selectors  # noqa: E402
-from orgs.graph import recorded_queries  # noqa: E402
+from orgs.graph.connection import recorded_queries  # noqa: E402
 from orgs.loader import import_graph  # noqa: E402
 
 SEARCHES = [

@@ -23,7 +23,7 @@ from django.urls import path, reverse
 
 from orgs import admin_selectors, services
 from orgs.admin_graph import CHANGED_SINCE_OPENED, GraphNodeAdmin, GraphNodeForm, GraphQuerySet, GraphWriteRefused
-from orgs.graph import AlreadyExists
+from orgs.graph.connection import AlreadyExists
 from orgs.history import change_records_of
 from orgs.models import ChangeRecord, Country, Document, Event, Organization, Source
 from orgs.search import fold

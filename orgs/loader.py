@@ -22,9 +22,9 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import yaml
 
-from orgs import cypher as q
-from orgs.counts import add_to_counts
-from orgs.graph import AlreadyExists, cypher, read_cypher, write_transaction
+from orgs.graph import queries as q
+from orgs.graph.connection import AlreadyExists, cypher, read_cypher, write_transaction
+from orgs.graph.counts import add_to_counts
 from orgs.search import SEARCHABLE, search_text_for
 from orgs.services import retired_uids
 from orgs.validation import (

@@ -11,9 +11,10 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from orgs import cypher as q
 from orgs.dates import valid_on_clause
-from orgs.graph import fulltext_index_name, fulltext_pages_stably, read_cypher
+from orgs.graph import queries as q
+from orgs.graph.arcadedb import fulltext_index_name, fulltext_pages_stably
+from orgs.graph.connection import read_cypher
 from orgs.search import search_words
 from orgs.vocabulary import RELATIONSHIP_PROPERTIES, RELATIONSHIP_TYPES, NodeLabel
 
@@ -179,7 +180,7 @@ def organization_list_query(
     dissolved before `$as_of` — and `keyset` for a page after the first) are written into the query, so an
     unfiltered list is a plain range of the name index. `window` also bounds the names from above by
     `$before_name` (below when `descending`, which lists by name from Z to A). `index_pages`: the full-text
-    procedure pages an unfiltered search by relevance itself (see `orgs.graph.fulltext_pages_stably`); else the
+    procedure pages an unfiltered search by relevance itself (see `orgs.graph.arcadedb.fulltext_pages_stably`); else the
     matches are sorted (`SEARCH_ORDERS`).
     """
     clauses = [
@@ -203,7 +204,7 @@ WITH node AS o, score
 RETURN {columns}, score
 """
     if searching:
-        # The index holds organizations only (see orgs.graph), so no label test. Sort the matches before reading
+        # The index holds organizations only (see orgs.graph.queries), so no label test. Sort the matches before reading
         # their columns: a common word matches thousands of organizations.
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         return f"""
@@ -607,7 +608,7 @@ ORDER BY o.degree DESC LIMIT $limit
 
 def graph_counts() -> dict[str, dict[str, int]]:
     """Return {"nodes": {label: count}, "relationships": {type: count}} for the whole graph, from the
-    maintained counts (`orgs.counts`): a few small nodes summed, whatever the graph's size."""
+    maintained counts (`orgs.graph.counts`): a few small nodes summed, whatever the graph's size."""
     counts = read_cypher(q.COUNTS)[0]
     return {
         "nodes": {label.value: counts.get(label.value, 0) for label in NodeLabel},

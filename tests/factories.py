@@ -6,7 +6,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 from orgs.loader import import_graph, read_graph_file
 
 SAMPLE_GRAPH_FILE = Path(__file__).resolve().parent / "sample_graph.yaml"

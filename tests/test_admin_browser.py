@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 from tests.graph_factories import node, organization, source
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

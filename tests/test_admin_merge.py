@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from orgs import services
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 from orgs.models import ChangeRecord
 from tests.graph_factories import node, organization, relationship, source
 

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib import admin
 
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 from orgs.models import ChangeRecord, Organization
 from tests.graph_factories import country, form_data, node, organization, relationship, source
 

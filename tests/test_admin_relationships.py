@@ -3,7 +3,7 @@
 import pytest
 
 from orgs import services
-from orgs.graph import AlreadyExists, cypher
+from orgs.graph.connection import AlreadyExists, cypher
 from orgs.models import ChangeRecord
 from tests.graph_factories import EVIDENCE, country, form_data, node, organization, relationship, source
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from orgs import services
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel
 from tests import graph_factories
 from tests.factories import make_hub

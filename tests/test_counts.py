@@ -7,10 +7,10 @@ import threading
 import pytest
 from django.core.management import call_command
 
-from orgs import cypher as q
 from orgs import selectors, services
-from orgs.counts import COUNT_SHARDS, add_to_counts, install_counts, recount_graph
-from orgs.graph import AlreadyExists, cypher, recorded_queries, write_transaction
+from orgs.graph import queries as q
+from orgs.graph.connection import AlreadyExists, cypher, recorded_queries, write_transaction
+from orgs.graph.counts import COUNT_SHARDS, add_to_counts, install_counts, recount_graph
 from orgs.loader import import_graph
 from tests import graph_factories as make
 

@@ -12,7 +12,7 @@ import yaml
 from django.core.management import CommandError, call_command
 from neomodel import IntegerProperty
 
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 from orgs.loader import GraphFileInvalid, load_graph_file, read_graph_file, validate_graph
 from orgs.models import NODE_CLASSES
 from orgs.search import SEARCH_MAX_OFFSET, SEARCH_MAX_WORDS

@@ -11,7 +11,7 @@ import yaml
 from django.core.management import CommandError, call_command
 
 from orgs import loader
-from orgs.graph import AlreadyExists, cypher
+from orgs.graph.connection import AlreadyExists, cypher
 from orgs.loader import (
     CheckedStream,
     GraphFileInvalid,

@@ -24,7 +24,7 @@ from rest_framework.test import APIClient
 
 from orgs import services
 from orgs.api.throttling import AnonRateThrottle
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 from orgs.response_cache import GRAPH_ANSWERED_WITHIN_SECONDS
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
 from tests.graph_factories import organization

@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from orgs import cypher as q
 from orgs import services
-from orgs.graph import cypher
+from orgs.graph import queries as q
+from orgs.graph.connection import cypher
 from orgs.loader import read_graph_file
 from orgs.models import ChangeAction, ChangeRecord
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with

@@ -15,7 +15,7 @@ from orgs import selectors
 from orgs.api import formats
 from orgs.api.renderers import FastJSONRenderer
 from orgs.api.throttling import AnonRateThrottle
-from orgs.graph import recorded_queries
+from orgs.graph.connection import recorded_queries
 from tests import graph_factories as make
 
 
