@@ -201,7 +201,7 @@ def seed_graph() -> dict[str, int]:
 @pytest.fixture
 def sample_graph() -> dict[str, Any]:
     """Load the tests' own small graph (tests/sample_graph.yaml); return its records, to count on."""
-    from tests.factories import load_sample_graph
+    from tests.cypher_factories import load_sample_graph
 
     return load_sample_graph()
 

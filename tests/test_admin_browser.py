@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from orgs.graph.connection import cypher
-from tests.graph_factories import node, organization, source
+from tests.service_factories import node, organization, source
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SENTENCE = "With that the CIS ATC is granted an observer status in the INTERPOL."

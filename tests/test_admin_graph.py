@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from orgs.admin_graph import GraphQuerySet, install_graph_options
 from orgs.models import Organization
-from tests.graph_factories import organization
+from tests.service_factories import organization
 
 
 @pytest.fixture

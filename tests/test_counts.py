@@ -12,7 +12,7 @@ from orgs.graph import queries as q
 from orgs.graph.connection import AlreadyExists, cypher, recorded_queries, write_transaction
 from orgs.graph.counts import COUNT_SHARDS, add_to_counts, install_counts, recount_graph
 from orgs.loader import import_graph
-from tests import graph_factories as make
+from tests import service_factories as make
 
 
 def live_counts() -> dict[str, dict[str, int]]:

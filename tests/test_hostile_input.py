@@ -18,7 +18,7 @@ from orgs.models import NODE_CLASSES
 from orgs.search import SEARCH_MAX_OFFSET, SEARCH_MAX_WORDS
 from orgs.validation import DATE_FIELDS, TEXT_LIMITS, ValidationFailed, editable_fields
 from orgs.vocabulary import RELATIONSHIP_PROPERTIES
-from tests.graph_factories import organization, relationship, source
+from tests.service_factories import organization, relationship, source
 
 LOTS_OF_WORDS = " ".join(["w"] * 1100)
 ORGANIZATIONS = "/admin/orgs/organization/"

@@ -11,7 +11,7 @@ from django.conf import settings
 from orgs import services, views
 from orgs.graph.connection import GraphUnavailable, connect, cypher, recorded_queries
 from orgs.graph.embedded import free_port
-from tests.factories import make_hub, relationships_of
+from tests.cypher_factories import make_hub, relationships_of
 
 pytestmark = pytest.mark.django_db  # the home page reads the change log from Django's database
 

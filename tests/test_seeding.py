@@ -22,7 +22,7 @@ from orgs.graph.connection import cypher
 from orgs.loader import read_graph_file
 from orgs.models import ChangeAction, ChangeRecord
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
-from tests.factories import SAMPLE_GRAPH_FILE
+from tests.cypher_factories import SAMPLE_GRAPH_FILE
 
 NEW_DESCRIPTION = "Edited by an editor: the centre's own summary."
 NEW_BODY = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from orgs import selectors
 from orgs.dates import as_of_day, holds_on, valid_on_clause, years_held
 from orgs.graph.connection import cypher, recorded_queries
-from tests.factories import relationships_of
+from tests.cypher_factories import relationships_of
 
 
 def make_hub(uid: str, partners: int) -> None:

@@ -16,7 +16,7 @@ from orgs.api import formats
 from orgs.api.renderers import FastJSONRenderer
 from orgs.api.throttling import AnonRateThrottle
 from orgs.graph.connection import recorded_queries
-from tests import graph_factories as make
+from tests import service_factories as make
 
 
 @pytest.fixture

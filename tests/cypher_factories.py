@@ -1,4 +1,5 @@
-"""Graphs the tests build in one query (or one load through the loader) each."""
+"""Graphs the tests write straight in Cypher, one query each, past the services' checks (or in one load through
+the loader); for a graph built through the services, one node or relationship at a time, see service_factories."""
 
 from __future__ import annotations
 
