@@ -101,9 +101,9 @@ def run_one(args: argparse.Namespace) -> dict[str, Any]:
 
     from benchmarks import api, pages
     from benchmarks.synthetic import benchmark_graph, synthetic_graph
-    from orgs.graph import erase_graph, install_schema
+    from orgs.graph.neo4j_server import resident_mb
+    from orgs.graph.schema import erase_graph, install_schema
     from orgs.importer.write import import_graph
-    from orgs.neo4j_server import resident_mb
 
     server_args = argparse.Namespace(
         heap=args.heap, neo4j_url=None, neo4j_server=args.neo4j_server if args.only == "neo4j" else None

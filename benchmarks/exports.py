@@ -38,7 +38,8 @@ from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from benchmarks.synthetic import embedded_graph, synthetic_graph  # noqa: E402
-from orgs.graph import erase_graph, install_schema, recorded_queries  # noqa: E402
+from orgs.graph.connection import recorded_queries  # noqa: E402
+from orgs.graph.schema import erase_graph, install_schema  # noqa: E402
 from orgs.importer.write import import_graph  # noqa: E402
 from orgs.selectors.stats import graph_counts  # noqa: E402
 

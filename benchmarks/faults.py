@@ -44,8 +44,9 @@ from django.conf import settings  # noqa: E402
 
 from benchmarks.synthetic import HUBS, org_uid, synthetic_graph  # noqa: E402
 from benchmarks.wsgi_client import WsgiClient  # noqa: E402
-from orgs.graph import GraphUnavailable, connect, cypher, install_schema  # noqa: E402
-from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_port  # noqa: E402
+from orgs.graph.connection import GraphUnavailable, connect, cypher  # noqa: E402
+from orgs.graph.embedded import EmbeddedServerConfig, EmbeddedServerProcess, free_port  # noqa: E402
+from orgs.graph.schema import install_schema  # noqa: E402
 from orgs.importer.write import import_graph  # noqa: E402
 
 READS = [

@@ -44,7 +44,7 @@ import django  # noqa: E402
 django.setup()
 
 from benchmarks.synthetic import HUBS, embedded_graph, org_uid, synthetic_graph  # noqa: E402
-from orgs.graphserver import free_port  # noqa: E402
+from orgs.graph.embedded import free_port  # noqa: E402
 from orgs.importer.write import import_graph  # noqa: E402
 
 SEARCHES = [

@@ -40,7 +40,7 @@ from benchmarks.synthetic import (  # noqa: E402
     synthetic_graph,
 )
 from benchmarks.wsgi_client import WsgiClient  # noqa: E402
-from orgs.graph import recorded_queries  # noqa: E402
+from orgs.graph.connection import recorded_queries  # noqa: E402
 from orgs.importer.write import import_graph  # noqa: E402
 from orgs.selectors import stats  # noqa: E402
 from orgs.selectors.network import neighbourhood  # noqa: E402

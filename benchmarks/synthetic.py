@@ -23,9 +23,10 @@ from typing import Any
 
 from django.conf import settings
 
-from orgs.graph import connect, install_schema, parse_graph_url
-from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_port
-from orgs.neo4j_server import neo4j_server
+from orgs.graph.connection import connect, parse_graph_url
+from orgs.graph.embedded import EmbeddedServerConfig, EmbeddedServerProcess, free_port
+from orgs.graph.neo4j_server import neo4j_server
+from orgs.graph.schema import install_schema
 
 HUBS = 5
 HUB_RELATIONSHIPS = 1000

@@ -18,7 +18,7 @@ class OrgsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from orgs.graph import on_every_write, share_one_driver
+        from orgs.graph.connection import on_every_write, share_one_driver
         from orgs.response_cache import graph_generation_advance
 
         # Django re-creates permissions after migrate and test flushes for registered models only.

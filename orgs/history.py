@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from orgs.graph import after_commit
+from orgs.graph.connection import after_commit
 from orgs.models import ChangeAction, ChangeRecord
 
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from orgs.graph import GraphUnavailable
+from orgs.graph.connection import GraphUnavailable
 
 RETRY_AFTER_SECONDS = "30"
 

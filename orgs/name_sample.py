@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from orgs.graph import read_cypher
+from orgs.graph.connection import read_cypher
 
 ORGANIZATION_COUNT = "MATCH (o:Organization) RETURN count(o) AS total"
 ORGANIZATION_NAME_SAMPLE = "MATCH (o:Organization) WHERE rand() < $share RETURN collect(o.name) AS names"

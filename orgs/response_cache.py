@@ -4,7 +4,7 @@ An anonymous GET or HEAD (no session cookie, no `Authorization` header, nobody s
 of an API read is answered from the `responses` cache (settings.CACHES) when the same address (scheme, host,
 path and query) in the same form (the API's negotiated media type) was answered 200 since the graph last
 changed. "Since the graph last changed" is the graph's *generation*: a random token kept in that cache, which
-every write transaction replaces once it has committed (`orgs.graph.on_every_write`), whichever process or
+every write transaction replaces once it has committed (`orgs.graph.connection.on_every_write`), whichever process or
 command wrote. A kept answer is filed under the generation it was made in, so after a write no earlier answer is
 found again: nothing stale is served, and the processes of one install see each other's writes as long as they
 share the cache (a directory under var/ on one machine; a shared server for several).
@@ -37,7 +37,7 @@ from django.http.response import HttpResponseBase
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from orgs.graph import graph_reachable_confirm
+from orgs.graph.connection import graph_reachable_confirm
 
 logger = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from django.utils.text import slugify
 
-from orgs import cypher as q
-from orgs.counts import add_to_counts, relationships_removed_with
-from orgs.graph import AlreadyExists, cypher, read_cypher, write_transaction
+from orgs.graph import queries as q
+from orgs.graph.connection import AlreadyExists, cypher, read_cypher, write_transaction
+from orgs.graph.counts import add_to_counts, relationships_removed_with
 from orgs.history import change_record, changed_values
 from orgs.models import ChangeAction
 from orgs.search import SEARCHABLE, search_text_for

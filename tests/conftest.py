@@ -22,10 +22,12 @@ import pytest
 from django.conf import settings
 from hypothesis import settings as hypothesis_settings
 
-from orgs.counts import install_counts
-from orgs.graph import GraphUnavailable, connect, cypher, erase_graph, install_schema, is_arcadedb, parse_graph_url
-from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, GraphServerError, free_port
-from orgs.neo4j_server import Neo4jServer, neo4j_server
+from orgs.graph.arcadedb import is_arcadedb
+from orgs.graph.connection import GraphUnavailable, connect, cypher, parse_graph_url
+from orgs.graph.counts import install_counts
+from orgs.graph.embedded import EmbeddedServerConfig, EmbeddedServerProcess, GraphServerError, free_port
+from orgs.graph.neo4j_server import Neo4jServer, neo4j_server
+from orgs.graph.schema import erase_graph, install_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -199,7 +201,7 @@ def seed_graph() -> dict[str, int]:
 @pytest.fixture
 def sample_graph() -> dict[str, Any]:
     """Load the tests' own small graph (tests/sample_graph.yaml); return its records, to count on."""
-    from tests.factories import load_sample_graph
+    from tests.cypher_factories import load_sample_graph
 
     return load_sample_graph()
 

@@ -8,11 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from orgs import services
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel
-from tests import graph_factories
-from tests.factories import make_hub
-from tests.graph_factories import country, organization, relationship, source
+from tests import service_factories
+from tests.cypher_factories import make_hub
+from tests.service_factories import country, organization, relationship, source
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -199,11 +199,11 @@ DATED_RELATIONSHIPS = [
 def test_the_explorers_year_slider_keeps_the_relationships_the_node_page_keeps_as_of_that_year(
     live_server, page, screenshot
 ):
-    graph_factories.source()
-    graph_factories.organization("centre", "Centre Body")
+    service_factories.source()
+    service_factories.organization("centre", "Centre Body")
     for other, since, until in DATED_RELATIONSHIPS:
-        graph_factories.organization(other, f"Body {other}")
-        graph_factories.relationship("COLLABORATES_WITH", "centre", other, since=since, until=until)
+        service_factories.organization(other, f"Body {other}")
+        service_factories.relationship("COLLABORATES_WITH", "centre", other, since=since, until=until)
     page.goto(live_server.url + "/explore/centre/?depth=1")
     expect(page.locator("#explorer-map[data-ready=true]")).to_have_count(1)
     status = page.locator("#explorer-status")

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.graph_factories import organization, source
+from tests.service_factories import organization, source
 
 POLICY = {
     "default-src": ["'self'"],

@@ -7,13 +7,13 @@ import threading
 import pytest
 from django.core.management import call_command
 
-from orgs import cypher as q
 from orgs import services
-from orgs.counts import COUNT_SHARDS, add_to_counts, install_counts, recount_graph
-from orgs.graph import AlreadyExists, cypher, recorded_queries, write_transaction
+from orgs.graph import queries as q
+from orgs.graph.connection import AlreadyExists, cypher, recorded_queries, write_transaction
+from orgs.graph.counts import COUNT_SHARDS, add_to_counts, install_counts, recount_graph
 from orgs.importer.write import import_graph
 from orgs.selectors.stats import graph_counts
-from tests import graph_factories as make
+from tests import service_factories as make
 
 
 def live_counts() -> dict[str, dict[str, int]]:

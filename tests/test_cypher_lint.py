@@ -249,15 +249,15 @@ def uncovered(texts: list[QueryText], covered: set[str]) -> list[QueryText]:
 def test_the_collection_finds_the_queries_of_every_layer():
     names = set(project_queries()[0])
 
-    assert any(name.startswith("orgs.cypher.merge_relationships(") for name in names)
-    assert any(name.startswith("orgs.cypher.create_nodes(") for name in names)
-    assert any(name.startswith("orgs.cypher.range_index(") for name in names)
-    assert any(name.startswith("orgs.cypher.unique_constraint(") for name in names)
-    assert "orgs.cypher.LIVE_COUNTS" in names
+    assert any(name.startswith("orgs.graph.queries.merge_relationships(") for name in names)
+    assert any(name.startswith("orgs.graph.queries.create_nodes(") for name in names)
+    assert any(name.startswith("orgs.graph.queries.range_index(") for name in names)
+    assert any(name.startswith("orgs.graph.queries.unique_constraint(") for name in names)
+    assert "orgs.graph.queries.LIVE_COUNTS" in names
     assert "orgs.selectors.nodes.NODE_PROFILE" in names
     assert any(name.startswith("orgs.selectors.paths.paths_query(") for name in names)
-    assert "orgs.graph.NEO4J_FULLTEXT_INDEX_DDL" in names
-    assert any(name.startswith("orgs.graphserver.wait_for_bolt (line") for name in names)
+    assert "orgs.graph.queries.NEO4J_FULLTEXT_INDEX_DDL" in names
+    assert any(name.startswith("orgs.graph.embedded.wait_for_bolt (line") for name in names)
     assert "admin Organization by every lookup" in names
     assert "admin Organization related by LOCATED_IN" in names
     assert "admin Country count" in names
@@ -301,10 +301,12 @@ class Backend:
 
 
 def test_a_builder_whose_parameters_the_lint_does_not_know_is_reported():
-    texts = [QueryText("orgs.cypher", "orgs.cypher.range_index", 1, "CREATE INDEX ", whole=False, inline=True)]
+    texts = [
+        QueryText("orgs.graph.queries", "orgs.graph.queries.range_index", 1, "CREATE INDEX ", whole=False, inline=True)
+    ]
 
     assert uncovered(texts, covered=set()) == texts
-    assert uncovered(texts, covered={"orgs.cypher.range_index"}) == []
+    assert uncovered(texts, covered={"orgs.graph.queries.range_index"}) == []
 
 
 def lint(payload: list[dict[str, str]], *, timeout: float) -> list[dict[str, Any]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from orgs.graph import GraphUnavailable, connect
-from orgs.graphserver import free_port
+from orgs.graph.connection import GraphUnavailable, connect
+from orgs.graph.embedded import free_port
 
 
 @pytest.mark.django_db  # the home page also shows the change log

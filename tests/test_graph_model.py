@@ -9,15 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from neomodel.exceptions import UniqueProperty
 
-from orgs.graph import (
-    AlreadyExists,
-    GraphAddress,
-    cypher,
-    install_schema,
-    is_arcadedb,
-    parse_graph_url,
-    write_transaction,
-)
+from orgs.graph.arcadedb import is_arcadedb
+from orgs.graph.connection import AlreadyExists, GraphAddress, cypher, parse_graph_url, write_transaction
+from orgs.graph.schema import install_schema
 from orgs.models import Country, Event, Organization, Source
 
 
@@ -209,7 +203,7 @@ def test_a_test_that_changed_the_schema_leaves_the_next_one_exactly_the_installe
 def test_writers_still_colliding_after_every_retry_get_graph_unavailable_not_a_server_fault():
     from neo4j.exceptions import TransientError
 
-    from orgs.graph import GraphUnavailable, write_transaction
+    from orgs.graph.connection import GraphUnavailable, write_transaction
 
     tries = []
 

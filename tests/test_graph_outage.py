@@ -17,9 +17,10 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from orgs import services
-from orgs.graph import connect, install_schema
-from orgs.graphserver import EmbeddedServerConfig, EmbeddedServerProcess, free_port
-from orgs.serving import GraphWatchdog
+from orgs.graph.connection import connect
+from orgs.graph.embedded import EmbeddedServerConfig, EmbeddedServerProcess, free_port
+from orgs.graph.schema import install_schema
+from orgs.graph.supervisor import GraphWatchdog
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
 
 # Committed SQL writes (transaction=True): the requests from other threads read the change log too.

@@ -10,7 +10,8 @@ from neo4j import READ_ACCESS, WRITE_ACCESS
 from neo4j.exceptions import ClientError
 
 from orgs import services
-from orgs.graph import cypher, is_arcadedb, read_cypher, session_bookmarks, shared_driver
+from orgs.graph.arcadedb import is_arcadedb
+from orgs.graph.connection import cypher, read_cypher, session_bookmarks, shared_driver
 from orgs.selectors.nodes import node_profile
 from orgs.selectors.organizations import organization_list
 from orgs.selectors.stats import hubs

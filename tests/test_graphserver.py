@@ -10,7 +10,7 @@ import neo4j
 import pytest
 from django.core.management import CommandError, call_command
 
-from orgs.graphserver import (
+from orgs.graph.embedded import (
     LEGACY_PASSWORD,
     PASSWORD_FILE,
     EmbeddedServerConfig,

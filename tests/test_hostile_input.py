@@ -12,7 +12,7 @@ import yaml
 from django.core.management import CommandError, call_command
 from neomodel import IntegerProperty
 
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 from orgs.importer.check import validate_graph
 from orgs.importer.read import GraphFileInvalid, read_graph_file
 from orgs.importer.write import load_graph_file
@@ -20,7 +20,7 @@ from orgs.models import NODE_CLASSES
 from orgs.search import SEARCH_MAX_OFFSET, SEARCH_MAX_WORDS
 from orgs.validation import DATE_FIELDS, TEXT_LIMITS, ValidationFailed, editable_fields
 from orgs.vocabulary import RELATIONSHIP_PROPERTIES
-from tests.graph_factories import organization, relationship, source
+from tests.service_factories import organization, relationship, source
 
 LOTS_OF_WORDS = " ".join(["w"] * 1100)
 ORGANIZATIONS = "/admin/orgs/organization/"

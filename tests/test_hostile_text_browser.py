@@ -1,7 +1,7 @@
 """Hostile text already in the graph never runs in a reader's browser: a `javascript:` website or source URL
 is shown as text, not a link, and markup in names, quotes and titles is shown as the characters typed.
 
-The graph is written straight through Cypher (tests/factories.py), as data from before the write paths
+The graph is written straight through Cypher (tests/cypher_factories.py), as data from before the write paths
 refused such addresses would be. Headless Chromium against the live server."""
 
 import re
@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from tests.factories import IMG_TEXT, JAVASCRIPT_URL, SCRIPT_NAME, make_hostile_graph
+from tests.cypher_factories import IMG_TEXT, JAVASCRIPT_URL, SCRIPT_NAME, make_hostile_graph
 
 PAGES = [
     "/organizations/evil/",

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from orgs.graph import AlreadyExists, cypher
+from orgs.graph.connection import AlreadyExists, cypher
 from orgs.importer import check
 from orgs.importer.check import validate_graph
 from orgs.importer.read import GraphFileInvalid, read_graph_file

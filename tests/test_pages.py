@@ -9,10 +9,10 @@ import pytest
 from django.conf import settings
 
 from orgs import services
-from orgs.graph import GraphUnavailable, connect, cypher, recorded_queries
-from orgs.graphserver import free_port
+from orgs.graph.connection import GraphUnavailable, connect, cypher, recorded_queries
+from orgs.graph.embedded import free_port
 from orgs.pages import lists, nodes, parameters
-from tests.factories import make_hub, relationships_of
+from tests.cypher_factories import make_hub, relationships_of
 
 pytestmark = pytest.mark.django_db  # the home page reads the change log from Django's database
 

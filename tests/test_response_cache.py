@@ -24,10 +24,10 @@ from rest_framework.test import APIClient
 
 from orgs import services
 from orgs.api.throttling import AnonRateThrottle
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 from orgs.response_cache import GRAPH_ANSWERED_WITHIN_SECONDS
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
-from tests.graph_factories import organization
+from tests.service_factories import organization
 from tests.test_graph_outage import own_graph_server  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent

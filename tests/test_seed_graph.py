@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from orgs import cypher as q
-from orgs.graph import cypher
+from orgs.graph import queries as q
+from orgs.graph.connection import cypher
 from orgs.importer.write import load_graph_file
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

@@ -16,13 +16,13 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from orgs import cypher as q
 from orgs import services
-from orgs.graph import cypher
+from orgs.graph import queries as q
+from orgs.graph.connection import cypher
 from orgs.importer.read import read_graph_file
 from orgs.models import ChangeAction, ChangeRecord
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
-from tests.factories import SAMPLE_GRAPH_FILE
+from tests.cypher_factories import SAMPLE_GRAPH_FILE
 
 NEW_DESCRIPTION = "Edited by an editor: the centre's own summary."
 NEW_BODY = {

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from orgs import name_sample
 from orgs.dates import as_of_day, holds_on, valid_on_clause, years_held
-from orgs.graph import cypher, recorded_queries
+from orgs.graph.connection import cypher, recorded_queries
 from orgs.selectors.network import neighbourhood
 from orgs.selectors.nodes import node_profile, node_relationships_page
 from orgs.selectors.organizations import organization_list
 from orgs.selectors.paths import paths_between
 from orgs.selectors.stats import graph_counts, hubs
-from tests.factories import relationships_of
+from tests.cypher_factories import relationships_of
 
 
 def make_hub(uid: str, partners: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orgs import services
-from orgs.graph import AlreadyExists, cypher
+from orgs.graph.connection import AlreadyExists, cypher
 from orgs.validation import ValidationFailed
 
 EVIDENCE = {"source_uid": "src", "evidence": "They work together."}

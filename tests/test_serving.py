@@ -27,7 +27,7 @@ from django.test import Client
 from django.urls import include, path
 
 from atc_graph.settings.secret_key import persistent_secret_key
-from orgs.graphserver import free_port
+from orgs.graph.embedded import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

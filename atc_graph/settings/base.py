@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from orgs.graphserver import GraphServerSettings, data_dir_password
+from orgs.graph.embedded import GraphServerSettings, data_dir_password
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

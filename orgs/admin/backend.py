@@ -28,7 +28,7 @@ from neomodel import ArrayProperty, IntegerProperty
 from neomodel.properties import Property
 
 from orgs.admin import queries
-from orgs.graph import read_cypher
+from orgs.graph.connection import read_cypher
 
 PK = "uid"  # every node's primary key: unique across kinds
 UID_LOOKUPS = frozenset({"pk", "pk__exact", "pk__in", PK, f"{PK}__exact", f"{PK}__in"})

@@ -21,7 +21,7 @@ from django.utils.text import capfirst
 from orgs import services
 from orgs.admin import selectors
 from orgs.admin.backend import PK, GraphQuerySet, install_graph_options
-from orgs.graph import AlreadyExists, write_transaction
+from orgs.graph.connection import AlreadyExists, write_transaction
 from orgs.history import change_records_of
 from orgs.validation import ValidationFailed, clean_node_properties
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel

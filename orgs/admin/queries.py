@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from orgs.cypher import PROPERTY_NAME, checked_type, node_label
+from orgs.graph.queries import PROPERTY_NAME, checked_type, node_label
 
 # The lookups of a text or number property: `{prop}` is the property, `{value}` the parameter.
 TEXT_LOOKUPS = {

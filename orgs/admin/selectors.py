@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from orgs import cypher as q
-from orgs.graph import read_cypher
+from orgs.graph import queries as q
+from orgs.graph.connection import read_cypher
 
 
 def nodes_named_like(*, term: str, label: str | None = None, limit: int = 20) -> list[dict[str, Any]]:

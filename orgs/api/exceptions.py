@@ -12,7 +12,7 @@ from rest_framework.views import exception_handler
 
 from orgs.api.formats import GraphFileUnreadable
 from orgs.api.preconditions import etag
-from orgs.graph import AlreadyExists, GraphUnavailable
+from orgs.graph.connection import AlreadyExists, GraphUnavailable
 from orgs.importer.read import GraphFileInvalid
 from orgs.middleware import RETRY_AFTER_SECONDS
 from orgs.services import NotFound, StaleVersion

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from orgs import cypher as q
-from orgs.graph import read_cypher
+from orgs.graph import queries as q
+from orgs.graph.connection import read_cypher
 from orgs.importer.read import SECTIONS, GraphFileInvalid, record_relationship_properties, shown
 from orgs.search import SEARCHABLE, search_text_for
 from orgs.services import retired_uids

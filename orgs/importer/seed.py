@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orgs import cypher as q
-from orgs.graph import cypher, write_transaction
+from orgs.graph import queries as q
+from orgs.graph.connection import cypher, write_transaction
 from orgs.history import edited_properties, removed_relationship_uids
 from orgs.importer.check import validate_graph
 from orgs.importer.read import SECTIONS, read_graph_file, record_relationship_properties

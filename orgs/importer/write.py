@@ -18,9 +18,9 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from orgs import cypher as q
-from orgs.counts import add_to_counts
-from orgs.graph import AlreadyExists, cypher, read_cypher, write_transaction
+from orgs.graph import queries as q
+from orgs.graph.connection import AlreadyExists, cypher, read_cypher, write_transaction
+from orgs.graph.counts import add_to_counts
 from orgs.importer.check import BATCH_SIZE, GraphBatch, checked_nodes, checked_relationships, graph_facts
 from orgs.importer.read import SECTIONS, GraphFileInvalid, read_graph_file
 from orgs.vocabulary import RELATIONSHIP_PROPERTIES, NodeLabel

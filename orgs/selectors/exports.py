@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from orgs import cypher as q
-from orgs.graph import read_cypher
+from orgs.graph import queries as q
+from orgs.graph.connection import read_cypher
 from orgs.selectors.fields import RELATIONSHIP_ROW, RELATIONSHIP_ROW_FIELDS
 from orgs.selectors.network import neighbourhood
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel

@@ -3,7 +3,7 @@ relationship as the pages and the API read it (a map's entries, or columns named
 
 from __future__ import annotations
 
-from orgs import cypher as q
+from orgs.graph import queries as q
 from orgs.vocabulary import RELATIONSHIP_PROPERTIES
 
 # The fields a page or the API shows of the node at the other end of a relationship.

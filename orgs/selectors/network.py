@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from orgs.dates import valid_on_clause
-from orgs.graph import read_cypher
+from orgs.graph.connection import read_cypher
 from orgs.selectors.fields import OTHER_END, RELATIONSHIP_FIELDS
 from orgs.selectors.nodes import node_summary
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from orgs.dates import valid_on_clause
-from orgs.graph import fulltext_index_name, fulltext_pages_stably, read_cypher
+from orgs.graph.arcadedb import fulltext_index_name, fulltext_pages_stably
+from orgs.graph.connection import read_cypher
 from orgs.name_sample import organization_name_sample
 from orgs.search import search_words
 
@@ -51,7 +52,7 @@ def organization_list_query(
     dissolved before `$as_of` — and `keyset` for a page after the first) are written into the query, so an
     unfiltered list is a plain range of the name index. `window` also bounds the names from above by
     `$before_name` (below when `descending`, which lists by name from Z to A). `index_pages`: the full-text
-    procedure pages an unfiltered search by relevance itself (see `orgs.graph.fulltext_pages_stably`); else the
+    procedure pages an unfiltered search by relevance itself (see `orgs.graph.arcadedb.fulltext_pages_stably`); else the
     matches are sorted (`SEARCH_ORDERS`).
     """
     clauses = [
@@ -74,7 +75,7 @@ WITH node AS o, score
 RETURN {columns}, score
 """
     if searching:
-        # The index holds organizations only (see orgs.graph), so no label test. Sort the matches before reading
+        # The index holds organizations only (see orgs.graph.queries), so no label test. Sort the matches before reading
         # their columns: a common word matches thousands of organizations.
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         return f"""

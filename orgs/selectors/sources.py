@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from orgs import cypher as q
-from orgs.graph import read_cypher
+from orgs.graph import queries as q
+from orgs.graph.connection import read_cypher
 from orgs.selectors.fields import OTHER_END, RELATIONSHIP_FIELDS
 
 SOURCE_TITLES = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from orgs import cypher as q
-from orgs.graph import read_cypher
+from orgs.graph import queries as q
+from orgs.graph.connection import read_cypher
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
 
 HUBS = """
@@ -18,7 +18,7 @@ ORDER BY o.degree DESC LIMIT $limit
 
 def graph_counts() -> dict[str, dict[str, int]]:
     """Return {"nodes": {label: count}, "relationships": {type: count}} for the whole graph, from the
-    maintained counts (`orgs.counts`): a few small nodes summed, whatever the graph's size."""
+    maintained counts (`orgs.graph.counts`): a few small nodes summed, whatever the graph's size."""
     counts = read_cypher(q.COUNTS)[0]
     return {
         "nodes": {label.value: counts.get(label.value, 0) for label in NodeLabel},

@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from orgs.admin.backend import GraphQuerySet, install_graph_options
 from orgs.models import Country, Organization
-from tests.graph_factories import country, organization, relationship, source
+from tests.service_factories import country, organization, relationship, source
 
 
 @pytest.fixture

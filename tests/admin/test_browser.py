@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from orgs.graph import cypher
-from tests.graph_factories import node, organization, source
+from orgs.graph.connection import cypher
+from tests.service_factories import node, organization, source
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SENTENCE = "With that the CIS ATC is granted an observer status in the INTERPOL."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from orgs import services
-from tests.graph_factories import form_data, node, organization, relationship, source
+from tests.service_factories import form_data, node, organization, relationship, source
 
 LIST = "/admin/orgs/organization/"
 REFUSED = "changed by someone else since you opened it"

@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from orgs import services
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 from orgs.models import ChangeRecord
-from tests.graph_factories import node, organization, relationship, source
+from tests.service_factories import node, organization, relationship, source
 
 LIST = "/admin/orgs/organization/"
 MERGE = {"action": "merge_organizations", "_selected_action": ["atc", "atc-dup"]}

@@ -3,9 +3,9 @@
 import pytest
 from django.contrib import admin
 
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 from orgs.models import ChangeRecord, Organization
-from tests.graph_factories import country, form_data, node, organization, relationship, source
+from tests.service_factories import country, form_data, node, organization, relationship, source
 
 LIST = "/admin/orgs/organization/"
 

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
-from orgs.graph import cypher
-from tests.graph_factories import form_data, node, organization
+from orgs.graph.connection import cypher
+from tests.service_factories import form_data, node, organization
 
 LIST = "/admin/orgs/organization/"
 GRAPH_MODELS = ("organization", "country", "event", "document", "source")

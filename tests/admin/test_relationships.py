@@ -3,9 +3,9 @@
 import pytest
 
 from orgs import services
-from orgs.graph import AlreadyExists, cypher
+from orgs.graph.connection import AlreadyExists, cypher
 from orgs.models import ChangeRecord
-from tests.graph_factories import EVIDENCE, country, form_data, node, organization, relationship, source
+from tests.service_factories import EVIDENCE, country, form_data, node, organization, relationship, source
 
 URL = "/admin/orgs/organization/cis-atc/change/"
 

@@ -3,7 +3,7 @@
 import pytest
 
 from orgs import services
-from orgs.graph import cypher, write_transaction
+from orgs.graph.connection import cypher, write_transaction
 from orgs.models import ChangeRecord
 from orgs.validation import ValidationFailed
 

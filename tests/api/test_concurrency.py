@@ -16,7 +16,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from orgs import services
-from orgs.graph import cypher, is_arcadedb
+from orgs.graph.arcadedb import is_arcadedb
+from orgs.graph.connection import cypher
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
 
 EVIDENCE = {"source_uid": "page", "evidence": "A works with B."}

@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from orgs.api import formats
-from orgs.graph import cypher, erase_graph, install_schema
+from orgs.graph.connection import cypher
+from orgs.graph.schema import erase_graph, install_schema
 from orgs.selectors.exports import graph_export
 from orgs.services import organizations_merge
 

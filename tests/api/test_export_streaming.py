@@ -14,9 +14,9 @@ from django.core.cache import cache
 from orgs.api import formats
 from orgs.api.renderers import FastJSONRenderer
 from orgs.api.throttling import AnonRateThrottle
-from orgs.graph import recorded_queries
+from orgs.graph.connection import recorded_queries
 from orgs.selectors import exports
-from tests import graph_factories as make
+from tests import service_factories as make
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from django.core.cache import cache
 
 from orgs import services
 from orgs.api.throttling import AnonRateThrottle, UserRateThrottle
-from orgs.graph import connect
-from orgs.graphserver import free_port
+from orgs.graph.connection import connect
+from orgs.graph.embedded import free_port
 
 
 @pytest.fixture

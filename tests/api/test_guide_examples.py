@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
 
 ROOT = Path(__file__).resolve().parent.parent.parent

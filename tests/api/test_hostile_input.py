@@ -22,7 +22,7 @@ from orgs.api.formats import CSV_FIELD_LIMIT, EDGE_COLUMNS, _node_columns
 from orgs.api.pagination import cursor_encode
 from orgs.search import SEARCH_MAX_OFFSET, SEARCH_MAX_WORDS
 from orgs.validation import MAX_ALIASES, TEXT_LIMITS
-from tests.graph_factories import EVIDENCE, node, organization, relationship, source
+from tests.service_factories import EVIDENCE, node, organization, relationship, source
 
 DEEP_JSON = "[" * 5000 + "]" * 5000
 RECORD_ID = re.compile(r"#\d+:\d+|record")

@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
 
 # No server error, and every status, content type, header and body as the schema says. (Whether the API

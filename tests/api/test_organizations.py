@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from orgs import services
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 
 EVIDENCE_SOURCE = {"title": "Test page", "text": "A works with B. B is part of C."}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orgs import services
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 
 PAGE_TEXT = "A works with B. B is part of C. C coordinates A."
 NEW_RELATIONSHIP = {

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.graphserver import EmbeddedServerConfig, GraphServerError, data_dir_password, serve_forever
+from orgs.graph.embedded import EmbeddedServerConfig, GraphServerError, data_dir_password, serve_forever
 
 
 def embedded_config_from_settings(**overrides: Any) -> EmbeddedServerConfig:

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.graph import AlreadyExists, GraphUnavailable
+from orgs.graph.connection import AlreadyExists, GraphUnavailable
 from orgs.importer.check import validate_graph
 from orgs.importer.read import GraphFileInvalid, read_graph_file
 from orgs.importer.write import graph_diff, import_graph

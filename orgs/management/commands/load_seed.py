@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.graph import AlreadyExists, GraphUnavailable
+from orgs.graph.connection import AlreadyExists, GraphUnavailable
 from orgs.importer.read import GraphFileInvalid
 from orgs.importer.seed import seed_load_if_empty
 

@@ -14,11 +14,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
-from orgs.graph import GraphUnavailable, connect
-from orgs.graphserver import EmbeddedServerProcess, GraphServerError
+from orgs.graph.connection import GraphUnavailable, connect
+from orgs.graph.embedded import EmbeddedServerProcess, GraphServerError
+from orgs.graph.supervisor import GraphWatchdog, start_web_server, stop_web_server, wait_until_listening
 from orgs.management.commands.graphserver import embedded_config_from_settings
 from orgs.response_cache import graph_generation_advance
-from orgs.serving import GraphWatchdog, start_web_server, stop_web_server, wait_until_listening
 
 
 def stop_on_sigterm() -> None:

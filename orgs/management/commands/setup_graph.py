@@ -5,8 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.counts import recount_graph
-from orgs.graph import GraphUnavailable, install_schema
+from orgs.graph.connection import GraphUnavailable
+from orgs.graph.counts import recount_graph
+from orgs.graph.schema import install_schema
 from orgs.vocabulary import NodeLabel
 
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from orgs.graphserver import GraphServerError, free_port
+from orgs.graph.embedded import GraphServerError, free_port
 
 PASSWORD = "atcgraph-test"
 LAUNCHER_EXIT_CODES = {

@@ -219,7 +219,9 @@ def collector_options(heap: str) -> list[str]:
 def serve_forever(config: EmbeddedServerConfig, *, on_ready: Callable[[], None]) -> None:
     """Start the server in this process and block until SIGINT or SIGTERM, then stop it cleanly and exit."""
     check_can_start(config)
-    from arcadedb_embedded import ArcadeDBServer  # a heavy import: starts nothing until used
+    # Imported here, not at the top (no cycle: a cost): the settings import this module for `data_dir_password`,
+    # and the package, JPype with it, adds ~140 ms to every process that reads them; only the server's needs it.
+    from arcadedb_embedded import ArcadeDBServer
 
     # ArcadeDB writes a `log/` folder into the working directory.
     os.chdir(config.data_dir)
@@ -267,7 +269,7 @@ class EmbeddedServerProcess:
     def start(self, *, timeout: float = 60) -> None:
         """Start the child and return once Bolt answers; raise GraphServerError otherwise."""
         check_can_start(self.config)
-        manage = Path(__file__).resolve().parent.parent / "manage.py"
+        manage = Path(__file__).resolve().parents[2] / "manage.py"
         env = dict(os.environ)
         env.pop("NEO4J_BOLT_URL", None)
         env["GRAPH_PASSWORD"] = self.config.password  # the environment, not argv: a process listing shows argv

@@ -11,13 +11,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from django.conf import settings
 
-from orgs.graphserver import EmbeddedServerProcess, GraphServerError, bolt_answers
-
-BASE_DIR = Path(__file__).resolve().parent.parent
+from orgs.graph.embedded import EmbeddedServerProcess, GraphServerError, bolt_answers
 
 
 class GraphWatchdog(threading.Thread):
@@ -112,7 +109,7 @@ def web_server_command(addrport: str) -> list[str]:
 def start_web_server(addrport: str) -> subprocess.Popen[bytes]:
     """Start gunicorn on `addrport` with this process's settings module, from the project's directory."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
-    return subprocess.Popen(web_server_command(addrport), cwd=BASE_DIR, env=env)
+    return subprocess.Popen(web_server_command(addrport), cwd=settings.BASE_DIR, env=env)
 
 
 def stop_web_server(process: subprocess.Popen[bytes], *, timeout: float = 40) -> None:

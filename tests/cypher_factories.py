@@ -1,4 +1,5 @@
-"""Graphs the tests build in one query (or one load through the loader) each."""
+"""Graphs the tests write straight in Cypher, one query each, past the services' checks (or in one load through
+the loader); for a graph built through the services, one node or relationship at a time, see service_factories."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from orgs.graph import cypher
+from orgs.graph.connection import cypher
 from orgs.importer.read import read_graph_file
 from orgs.importer.write import import_graph
 

@@ -1,4 +1,5 @@
-"""Small builders for admin tests: nodes and relationships written through the services."""
+"""Nodes and relationships the tests build one at a time through the services (`orgs.services`), checked as
+every write is; for a whole graph written in one Cypher query, see cypher_factories."""
 
 from __future__ import annotations
 

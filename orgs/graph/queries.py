@@ -295,6 +295,15 @@ def range_index(label: str, prop: str) -> str:
     return f"CREATE INDEX {range_index_name(label, prop)} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
 
 
+# The organization search index, on Neo4j (ArcadeDB makes and names its own: orgs.graph.arcadedb).
+SEARCH_LABEL = "Organization"
+SEARCH_PROPERTY = "search_text"
+NEO4J_FULLTEXT_INDEX = "organization_search"
+NEO4J_FULLTEXT_INDEX_DDL = (
+    f"CREATE FULLTEXT INDEX {NEO4J_FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{SEARCH_LABEL}) ON EACH [n.{SEARCH_PROPERTY}]"
+)
+
+
 # --- Merging two organizations ---------------------------------------------------------------------------
 
 # Every relationship of `$uid`, either way: its type, whether it starts at the node, and the other end.
@@ -361,7 +370,7 @@ SKIP $offset LIMIT $limit
 """
 
 
-# --- The maintained counts (orgs.counts) -----------------------------------------------------------------
+# --- The maintained counts (orgs.graph.counts) -----------------------------------------------------------
 
 # What the counts nodes count: nodes per kind, relationships per type (property names from the vocabulary).
 COUNTED = (*(label.value for label in NodeLabel), *sorted(RELATIONSHIP_TYPES))

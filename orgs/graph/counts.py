@@ -13,8 +13,8 @@ import random
 import threading
 from collections.abc import Mapping
 
-from orgs import cypher as q
-from orgs.graph import cypher, write_transaction
+from orgs.graph import queries as q
+from orgs.graph.connection import cypher, write_transaction
 
 COUNT_SHARDS = 16
 

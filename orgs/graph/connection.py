@@ -1,4 +1,4 @@
-"""The one door to the graph server: connection, queries, retried write transactions, schema set-up.
+"""The one door to the graph server: connection, queries, retried write transactions.
 
 Everything that talks to the graph goes through `read_cypher()`, `cypher()` or `write_transaction()`, so that
 errors are translated once (server down → GraphUnavailable, uniqueness → AlreadyExists) and queries can be
@@ -9,15 +9,11 @@ this process committed before it, on whichever server of a cluster it runs.
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 import random
 import re
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple, TypeVar
@@ -251,7 +247,8 @@ def on_every_write(listener: Callable[[], Any]) -> None:
         _write_listeners.append(listener)
 
 
-def _tell_write_listeners() -> None:
+def tell_write_listeners() -> None:
+    """Call every `on_every_write` listener now (after a commit, or a write whose outcome is unknown)."""
     for listener in _write_listeners:
         listener()
 
@@ -299,7 +296,7 @@ def write_transaction(work: Callable[[], T], *, attempts: int = 10) -> T:
             callbacks = _after_commit.callbacks
         except GraphUnavailable:
             _close_unbegun_session()
-            _tell_write_listeners()  # lost at commit, the write may have happened
+            tell_write_listeners()  # lost at commit, the write may have happened
             raise
         except TransientError as error:
             if attempt == attempts:
@@ -319,7 +316,7 @@ def write_transaction(work: Callable[[], T], *, attempts: int = 10) -> T:
             _after_commit.callbacks = None
         for callback in callbacks:
             callback()
-        _tell_write_listeners()
+        tell_write_listeners()
         return result
     raise AssertionError("unreachable")
 
@@ -335,7 +332,7 @@ def _close_unbegun_session() -> None:
             pass
 
 
-# --- Which server: Neo4j or the embedded ArcadeDB --------------------------------------------------------
+# --- Which server: Neo4j or the embedded ArcadeDB (orgs.graph.arcadedb tells them apart) ---------------
 
 
 _agent_by_url: dict[str, str] = {}
@@ -353,135 +350,3 @@ def server_agent() -> str:
         except UNAVAILABLE_ERRORS as error:
             raise GraphUnavailable(str(error)) from error
     return _agent_by_url[_graph_url]
-
-
-def is_arcadedb() -> bool:
-    """Return True when the graph server is ArcadeDB's Bolt endpoint rather than Neo4j."""
-    return "ArcadeDB" in server_agent()
-
-
-# --- Full-text search index: the one place where the two servers differ -------------------------------
-
-SEARCH_LABEL = "Organization"
-SEARCH_PROPERTY = "search_text"
-NEO4J_FULLTEXT_INDEX = "organization_search"
-NEO4J_FULLTEXT_INDEX_DDL = (
-    f"CREATE FULLTEXT INDEX {NEO4J_FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{SEARCH_LABEL}) ON EACH [n.{SEARCH_PROPERTY}]"
-)
-
-
-def fulltext_index_name() -> str:
-    """Return the name `db.index.fulltext.queryNodes` takes for the organization search index."""
-    return f"{SEARCH_LABEL}[{SEARCH_PROPERTY}]" if is_arcadedb() else NEO4J_FULLTEXT_INDEX
-
-
-def fulltext_pages_stably() -> bool:
-    """Return True when `db.index.fulltext.queryNodes`' own `skip` and `limit` options page one stable order.
-
-    ArcadeDB's do. Neo4j's return the top `skip + limit` scores with equal scores in an order that changes with
-    the limit (pages of 3 did not continue a page of 9), and every prefix match scores the same there.
-    """
-    return is_arcadedb()
-
-
-def _arcadedb_sql(command: str) -> list[dict[str, Any]]:
-    server = settings.GRAPH_SERVER
-    credentials = base64.b64encode(f"{server['USER']}:{server['PASSWORD']}".encode()).decode()
-    request = urllib.request.Request(
-        f"http://{server['HOST']}:{server['HTTP_PORT']}/api/v1/command/{server['DATABASE']}",
-        data=json.dumps({"language": "sql", "command": command}).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Basic {credentials}"},
-    )
-    try:
-        answer = urllib.request.urlopen(request, timeout=30).read()
-    except urllib.error.HTTPError as error:
-        raise GraphUnavailable(f"ArcadeDB refused '{command}': {error.read()[:300]!r}") from error
-    except OSError as error:
-        raise GraphUnavailable(str(error)) from error
-    return list(json.loads(answer or b"{}").get("result") or [])
-
-
-def install_fulltext_index() -> None:
-    """Create the organization search index if it does not exist (DDL differs between the two servers)."""
-    if is_arcadedb():
-        # ArcadeDB indexes only declared properties.
-        _arcadedb_sql(f"CREATE PROPERTY {SEARCH_LABEL}.{SEARCH_PROPERTY} IF NOT EXISTS STRING")
-        _arcadedb_sql(f"CREATE INDEX IF NOT EXISTS ON {SEARCH_LABEL} ({SEARCH_PROPERTY}) FULL_TEXT")
-    else:
-        cypher(NEO4J_FULLTEXT_INDEX_DDL)
-
-
-# ArcadeDB keys an index on an undeclared property as strings: a range or an ORDER BY on a number then cannot use
-# it (the home page's hubs sorted every organization: ~400 ms at 100k instead of under 1 ms).
-ARCADEDB_PROPERTY_TYPES = {"IntegerProperty": "INTEGER", "FloatProperty": "DOUBLE", "BooleanProperty": "BOOLEAN"}
-
-
-def declare_arcadedb_property(label: str, name: str, kind: str) -> None:
-    """On ArcadeDB, declare `label`.`name` as `kind` and drop its range index if that one keys other values
-    (install_schema then creates it again, typed); on Neo4j, nothing to do."""
-    if not is_arcadedb():
-        return
-    _arcadedb_sql(f"CREATE VERTEX TYPE {label} IF NOT EXISTS")
-    _arcadedb_sql(f"CREATE PROPERTY {label}.{name} IF NOT EXISTS {kind}")
-    from orgs.cypher import range_index_name
-
-    index = range_index_name(label, name)
-    for row in _arcadedb_sql("SELECT name, keyTypes FROM schema:indexes"):
-        if row.get("name") == index and row.get("keyTypes") != [kind]:
-            _arcadedb_sql(f"DROP INDEX `{index}`")
-
-
-def install_schema() -> None:
-    """Install every node class's unique constraints and range indexes, the relationship uid indexes, the full-text
-    index and the maintained counts (`orgs.counts.install_counts`); safe to run again on a graph that has
-    them."""
-    from orgs.cypher import (
-        FORMER_DEGREE_INDEX_DROP,
-        former_uid_constraint_drop,
-        range_index,
-        relationship_uid_index,
-        unique_constraint,
-    )
-    from orgs.models import NODE_CLASSES, GraphNode
-    from orgs.vocabulary import RELATIONSHIP_TYPES
-
-    node_classes: list[type[GraphNode]] = [GraphNode, *NODE_CLASSES.values()]
-    for cls in node_classes:
-        label = str(cls.__label__)
-        for name, prop in cls.defined_properties(aliases=False, rels=False).items():
-            if (cls is GraphNode) != (name == "uid"):
-                continue  # the uid only on Node (unique across kinds); degrees only per kind (ranked within one)
-            if prop.unique_index:
-                cypher(unique_constraint(label, name))
-            elif prop.index:
-                if type(prop).__name__ in ARCADEDB_PROPERTY_TYPES:
-                    declare_arcadedb_property(label, name, ARCADEDB_PROPERTY_TYPES[type(prop).__name__])
-                cypher(range_index(label, name))
-    for relationship_type in RELATIONSHIP_TYPES:
-        cypher(relationship_uid_index(relationship_type))
-    install_fulltext_index()
-    from orgs.counts import install_counts
-
-    install_counts()
-    # Left by earlier versions, which also indexed these: each costs every write and serves no query.
-    for label in NODE_CLASSES:
-        cypher(former_uid_constraint_drop(label))
-    cypher(FORMER_DEGREE_INDEX_DROP)
-
-
-def erase_graph() -> None:
-    """Remove every node and relationship, and on ArcadeDB the schema too (tests start from nothing)."""
-    if is_arcadedb():
-        server = settings.GRAPH_SERVER
-        credentials = base64.b64encode(f"{server['USER']}:{server['PASSWORD']}".encode()).decode()
-        for command in (f"drop database {server['DATABASE']}", f"create database {server['DATABASE']}"):
-            request = urllib.request.Request(
-                f"http://{server['HOST']}:{server['HTTP_PORT']}/api/v1/server",
-                data=json.dumps({"command": command}).encode(),
-                headers={"Content-Type": "application/json", "Authorization": f"Basic {credentials}"},
-            )
-            urllib.request.urlopen(request, timeout=30).read()
-        connect(settings.NEOMODEL_NEO4J_BOLT_URL)
-    else:
-        cypher("MATCH (n) DETACH DELETE n")
-    _tell_write_listeners()
