@@ -46,8 +46,8 @@ from benchmarks.synthetic import (  # noqa: E402
     synthetic_graph,
 )
 from benchmarks.wsgi_client import WsgiClient  # noqa: E402
-from orgs import name_sample  # noqa: E402
 from orgs.api.pagination import cursor_encode  # noqa: E402
+from orgs.graph import name_sample  # noqa: E402
 from orgs.graph.connection import cypher, read_cypher  # noqa: E402
 from orgs.importer.write import import_graph  # noqa: E402
 from orgs.selectors import exports, network, nodes, organizations, paths, relationships, sources, stats  # noqa: E402

@@ -8,7 +8,8 @@ import pytest
 from orgs.vocabulary import RELATIONSHIP_TYPES
 
 pytestmark = pytest.mark.no_graph
-DATA_MODEL = Path(__file__).resolve().parent.parent / "docs" / "data-model.md"
+ROOT = Path(__file__).resolve().parent.parent
+DATA_MODEL = ROOT / "docs" / "data-model.md"
 
 
 @pytest.mark.parametrize("relationship_type", RELATIONSHIP_TYPES.values(), ids=list(RELATIONSHIP_TYPES))
@@ -60,3 +61,23 @@ def joined(triples: set[tuple[str, str, str]]) -> set[tuple[object, str]]:
         )
         for start, relationship_type, end in triples
     }
+
+
+README = ROOT / "README.md"
+
+
+def test_the_readmes_map_of_the_code_names_every_module_and_package_of_orgs():
+    layout = README.read_text().split("- **Code layout.**", 1)[1].split("## Commands", 1)[0]
+    named = set(re.findall(r"`([\w/]+?)(?:\.py)?/?`", layout))
+    modules = {
+        path.relative_to(ROOT / "orgs").with_suffix("").parts
+        for path in (ROOT / "orgs").rglob("*.py")
+        if path.name != "__init__.py" and "migrations" not in path.parts and "management" not in path.parts
+    }
+    missing = [
+        "/".join(parts)
+        for parts in sorted(modules)
+        # a module is named by itself inside its package's row, or the package by its name
+        if parts[-1] not in named and "/".join(parts) not in named
+    ]
+    assert not missing, f"README's code map does not name: {missing}"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from orgs import name_sample
 from orgs.dates import as_of_day, holds_on, valid_on_clause, years_held
+from orgs.graph import name_sample
 from orgs.graph.connection import cypher, recorded_queries
 from orgs.selectors.network import neighbourhood
 from orgs.selectors.nodes import node_profile, node_relationships_page

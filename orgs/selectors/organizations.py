@@ -9,7 +9,7 @@ from typing import Any
 from orgs.dates import valid_on_clause
 from orgs.graph.arcadedb import fulltext_index_name, fulltext_pages_stably
 from orgs.graph.connection import read_cypher
-from orgs.name_sample import organization_name_sample
+from orgs.graph.name_sample import organization_name_sample
 from orgs.search import search_words
 
 
