@@ -373,9 +373,7 @@ class GraphQuerySet:
         name = self.pk_name if name == "pk" else name
         if not self._has(name) or operator not in LOOKUPS:
             raise FieldError(f"unsupported lookup {lookup!r} on {self.model.__name__}")
-        is_list = isinstance(
-            self.model.defined_properties(aliases=False, rels=False)[name], ArrayProperty
-        )
+        is_list = isinstance(self.model.defined_properties(aliases=False, rels=False)[name], ArrayProperty)
         prop = f"n.{name}"
         if operator == "isnull":
             empty = f"({prop} IS NULL OR size({prop}) = 0)" if is_list else f"({prop} IS NULL OR {prop} = '')"
