@@ -550,11 +550,15 @@ def citation_uid(relationship_uid: str, citation: dict[str, Any], *, taken: Coll
     A citation keeps its uid through edits and merges, so links to it (`#cit-…`) last.
     """
     seed = "|".join((relationship_uid, *citation_key(citation)))
-    for attempt in itertools.count():
-        uid = "cit-" + hashlib.sha1(f"{seed}|{attempt}".encode() if attempt else seed.encode()).hexdigest()[:12]
-        if uid not in taken:
-            return uid
-    raise AssertionError("unreachable")  # itertools.count() never ends
+    uid, attempt = _citation_digest(seed), 0
+    while uid in taken:
+        attempt += 1
+        uid = _citation_digest(f"{seed}|{attempt}")
+    return uid
+
+
+def _citation_digest(seed: str) -> str:
+    return "cit-" + hashlib.sha1(seed.encode()).hexdigest()[:12]
 
 
 def relationship_summary(citations: Sequence[dict[str, Any]]) -> dict[str, Any]:
