@@ -12,6 +12,9 @@ from django.db.models import Q, QuerySet
 
 from orgs.graph.connection import after_commit
 from orgs.models import ChangeAction, ChangeRecord
+from orgs.vocabulary import RELATIONSHIP_TYPES
+
+CITATION_ACTIONS = frozenset({ChangeAction.CITATION_ADD, ChangeAction.CITATION_CHANGE, ChangeAction.CITATION_REMOVE})
 
 
 def changed_values(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -50,6 +53,75 @@ def change_record(
         )
 
     after_commit(save)
+
+
+def citation_change_record(
+    *,
+    action: ChangeAction,
+    relationship: dict[str, Any],
+    citation_uid: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    summary_before: dict[str, Any] | None = None,
+    summary_after: dict[str, Any] | None = None,
+    actor: Any = None,
+) -> None:
+    """Record the addition, change or removal (`action`) of citation `citation_uid` of `relationship` (its
+    `type`, `uid`, `start` and `end`) once the current graph transaction commits.
+
+    `before` and `after` are the citation's fields (None for an added or a removed one) and `summary_before` and
+    `summary_after` the relationship's derived properties (`relationship_summary`) around the change. The
+    record keeps, under "citation", the citation's uid and the fields that changed and, under "relationship",
+    the derived properties that changed with them; like a relationship's change, it is filed under the
+    relationship's type, start, end and uid, so both ends' histories show it.
+    """
+    if action not in CITATION_ACTIONS:
+        raise ValueError(f"{action} is not a change to a citation")
+    old, new = changed_values(before or {}, after or {})
+    old_summary, new_summary = changed_values(summary_before or {}, summary_after or {})
+    forward = RELATIONSHIP_TYPES[relationship["type"]].forward
+    source_uid = (after or before or {}).get("source_uid")
+    what = f", {', '.join(new)}" if action == ChangeAction.CITATION_CHANGE else ""
+    change_record(
+        action=action,
+        label=relationship["type"],
+        node_uid=relationship["start"],
+        other_uid=relationship["end"],
+        relationship_uid=relationship["uid"],
+        actor=actor,
+        before=None if before is None else {"citation": {"uid": citation_uid, **old}, "relationship": old_summary},
+        after=None if after is None else {"citation": {"uid": citation_uid, **new}, "relationship": new_summary},
+        summary=f"{action.label}{what}: {relationship['start']} {forward} {relationship['end']} (source {source_uid})",
+    )
+
+
+def citations_upgrade_record(*, relationship_uids: list[str], unanchored: list[str]) -> None:
+    """Record that the upgrade gave each of `relationship_uids` (one batch) the one citation its source and
+    evidence stated, `unanchored` those whose evidence was not found in (or had no) source text."""
+    change_record(
+        action=ChangeAction.CITATIONS_UPGRADE,
+        label="Citation",
+        node_uid="",
+        summary=f"upgrade: {len(relationship_uids):,} relationships now rest on one citation each"
+        + (f" ({len(unanchored):,} not found in their source's text)" if unanchored else ""),
+        after={"relationships": relationship_uids, "unanchored": unanchored},
+    )
+
+
+def edited_citation_uids(*, relationship_uid: str) -> set[str]:
+    """Return the uids of the citations of relationship `relationship_uid` that a change has edited."""
+    return set(
+        ChangeRecord.objects.filter(action=ChangeAction.CITATION_CHANGE, relationship_uid=relationship_uid).values_list(
+            "after__citation__uid", flat=True
+        )
+    )
+
+
+def removed_citation_uids() -> set[str]:
+    """Return the uids of every citation a change removed (a seed upgrade does not add them back)."""
+    return set(
+        ChangeRecord.objects.filter(action=ChangeAction.CITATION_REMOVE).values_list("before__citation__uid", flat=True)
+    )
 
 
 def change_records_of(*, uid: str) -> QuerySet[ChangeRecord]:

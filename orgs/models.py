@@ -39,22 +39,40 @@ def choices_of(enum: type[Choice]) -> dict[str, str]:
 
 
 class RelationshipModel(StructuredRel):
-    """Every relationship: its period, its footing, and the evidence it rests on."""
+    """Every relationship: its period, its footing, and the evidence it rests on.
+
+    A relationship rests on citations (issue 13): `(:Citation)` nodes keyed by `relationship_uid`, written by the
+    services in Cypher (no neomodel class: nothing writes them through neomodel); its period, footing and
+    confidence are then derived from them (`orgs.validation.relationship_summary`), with `source_count` and
+    `source_uids`. `source_uid` and `evidence`, today's one source, go when the upgrade moves them into citations.
+    """
 
     uid = StringProperty(
         help_text="Stable identifier of this relationship: a hash of its start, type and end, "
         "so unique by construction."
     )
-    since = StringProperty(help_text="When it began: 2003, 2003-02 or 2003-02-14.")
-    until = StringProperty(help_text="When it ended, if it did (same form as since).")
-    qualifier = StringProperty(help_text="The source's wording of the footing, e.g. 'close ties'.")
+    since = StringProperty(
+        help_text="When it began: 2003, 2003-02 or 2003-02-14 (derived from the citations: the earliest stated)."
+    )
+    until = StringProperty(
+        help_text="When it ended, if it did (same form as since; derived from the citations: the latest stated)."
+    )
+    qualifier = StringProperty(
+        help_text="The source's wording of the footing, e.g. 'close ties' (derived from the citations: the first "
+        "stated one's)."
+    )
     confidence = StringProperty(
         choices=choices_of(Confidence),
         default=Confidence.STATED.value,
-        help_text="Whether the source states it outright or it is inferred.",
+        help_text="Whether a source states it outright or it is inferred (derived from the citations: stated if "
+        "any is).",
     )
-    source_uid = StringProperty(help_text="uid of the Source the evidence comes from.")
-    evidence = StringProperty(help_text="The exact sentence of the source that supports it.")
+    source_count = IntegerProperty(help_text="How many distinct sources its citations quote (derived from them).")
+    source_uids = ArrayProperty(
+        StringProperty(), help_text="uids of the sources its citations quote, sorted (derived from them)."
+    )
+    source_uid = StringProperty(help_text="uid of the Source the evidence comes from (before citations).")
+    evidence = StringProperty(help_text="The exact sentence of the source that supports it (before citations).")
     version = IntegerProperty(
         default=0,
         help_text="Counts the writes to this relationship (its ETag): a write that names an older one is refused.",
@@ -192,9 +210,15 @@ class ChangeAction(StrEnum):
     RELATIONSHIP_ADD = "relationship_add"
     RELATIONSHIP_CHANGE = "relationship_change"
     RELATIONSHIP_REMOVE = "relationship_remove"
+    CITATION_ADD = "citation_add"
+    CITATION_CHANGE = "citation_change"
+    CITATION_REMOVE = "citation_remove"
+    CITATIONS_UPGRADE = "citations_upgrade"  # today's single-source relationships turned into citations
 
     @property
     def label(self) -> str:
+        """Return what the change did as the history reads it: "changed", "relationship added", "citation removed"."""
+        thing, _, action = self.value.rpartition("_")
         verb = {
             "create": "created",
             "update": "changed",
@@ -203,8 +227,9 @@ class ChangeAction(StrEnum):
             "add": "added",
             "change": "changed",
             "remove": "removed",
-        }[self.value.rpartition("_")[2]]
-        return f"relationship {verb}" if self.value.startswith("relationship") else verb
+            "upgrade": "upgraded",
+        }[action]
+        return f"{thing} {verb}" if thing else verb
 
 
 class ChangeRecord(models.Model):
@@ -223,7 +248,9 @@ class ChangeRecord(models.Model):
         max_length=150, blank=True, help_text="The actor's username, kept if the account is deleted."
     )
     action = models.CharField(max_length=32, choices=[(each.value, each.label) for each in ChangeAction])
-    label = models.CharField(max_length=40, help_text="Node label, or relationship type for relationships.")
+    label = models.CharField(
+        max_length=40, help_text="Node label, or relationship type for relationships and their citations."
+    )
     node_uid = models.CharField(
         max_length=200, db_index=True, help_text="The node changed; a relationship's start; a merge's survivor."
     )

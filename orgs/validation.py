@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
+import itertools
 import re
-from collections.abc import Callable
-from typing import Any, TypeGuard
+from collections.abc import Callable, Collection, Sequence
+from datetime import datetime
+from typing import Any, TypedDict, TypeGuard
 from urllib.parse import urlsplit
 
 from neomodel import ArrayProperty, IntegerProperty
 
-from orgs.dates import parse_partial_date, period_is_ordered
+from orgs.dates import latest_day, parse_partial_date, period_is_ordered
 from orgs.models import NODE_CLASSES
-from orgs.vocabulary import RELATIONSHIP_PROPERTIES, RELATIONSHIP_TYPES, Confidence, NodeLabel
+from orgs.vocabulary import (
+    CITATION_FIELDS,
+    CITATION_WRITABLE,
+    RELATIONSHIP_PROPERTIES,
+    RELATIONSHIP_TYPES,
+    Confidence,
+    NodeLabel,
+)
 
 DATE_FIELDS = frozenset({"founded", "dissolved", "start", "end", "date", "since", "until"})
 LABEL_NAMES = frozenset(label.value for label in NodeLabel)
@@ -52,10 +62,16 @@ TEXT_LIMITS: dict[str, int] = {
     "confidence": 40,
     "source_uid": 100,
     "evidence": 5_000,
+    "exact": 5_000,  # a citation's passage
+    "prefix": 200,  # the text before and after it (the anchoring keeps 32 characters; a writer's may be longer)
+    "suffix": 200,
+    "added_by": 150,  # a username (Django's longest), "import" or "upgrade"
     "aliases": 300,  # each alias
 }
 MAX_ALIASES = 100
-MULTILINE_FIELDS = frozenset({"description", "text", "evidence"})  # may hold tabs and line breaks
+MULTILINE_FIELDS = frozenset(
+    {"description", "text", "evidence", "exact", "prefix", "suffix"}
+)  # may hold tabs and line breaks
 URL_FIELDS = frozenset({"website", "url"})
 URL_SCHEMES = frozenset({"http", "https"})
 # Control characters (C0 but tab, line feed and carriage return; DEL; C1), lone surrogates, and the two
@@ -281,22 +297,351 @@ def clean_relationship(
     return cleaned
 
 
-# --- Evidence: found word for word in the text of its source -------------------------------------------------
+# --- Citations: a passage of a source, found word for word in its text ---------------------------------------
+# A citation keeps its passage as the W3C Web Annotation model does: a TextQuoteSelector (`exact`, with `prefix` and
+# `suffix`: the text just before and after it) and a TextPositionSelector (`start`, `end`: offsets into the source's
+# text in code points, as Python indexes a str, end exclusive), so it can be found again when the text is re-saved.
 WHITESPACE = re.compile(r"\s+")
+LONG_WHITESPACE = re.compile(r"\s{2,}")  # the runs `spaced` shortens: only they move offsets
+CONTEXT_LENGTH = 32  # characters of `prefix` and `suffix` the anchoring keeps (W3C's own examples use 32)
+CITATION_UID_PATTERN = re.compile(r"cit-[0-9a-f]{12}")
 
 
 def spaced(text: str) -> str:
-    """Return `text` as evidence is looked for in it: every run of white space (line breaks too) one space."""
+    """Return `text` as a passage is looked for in it: every run of white space (line breaks too) one space."""
     return WHITESPACE.sub(" ", text)
+
+
+class SourceText:
+    """A source's text made ready to find passages in: the `text`, its `spaced` form (a quote is found whatever
+    its line breaks and runs of spaces), and the way from an offset in the spaced form back to the text.
+
+    Build one per source and reuse it (a check of many citations of one source spaces its text once).
+    """
+
+    __slots__ = ("_ends", "_shifts", "_starts", "spaced", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spaced = spaced(text)
+        # Each long run of white space becomes one space: after the k-th, spaced offsets (from `_starts[k]` on)
+        # and original ones (from `_ends[k]` on) differ by `_shifts[k]`.
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._shifts: list[int] = []
+        shift = 0
+        for run in LONG_WHITESPACE.finditer(text):
+            shift += run.end() - run.start() - 1
+            self._starts.append(run.end() - shift)
+            self._ends.append(run.end())
+            self._shifts.append(shift)
+
+    @classmethod
+    def of_spaced(cls, spaced_text: str) -> SourceText:
+        """Return the SourceText of a text that is already `spaced` (its offsets are the spaced text's own)."""
+        source = cls.__new__(cls)
+        source.text = source.spaced = spaced_text
+        source._starts, source._ends, source._shifts = [], [], []
+        return source
+
+    def original(self, index: int) -> int:
+        """Return the offset in `text` of the character at offset `index` of `spaced` (a run's one space: the
+        run's first character)."""
+        run = bisect.bisect_right(self._starts, index) - 1
+        return index + (self._shifts[run] if run >= 0 else 0)
+
+    def spaced_offset(self, index: int) -> int | None:
+        """Return the offset in `spaced` of the character at offset `index` of `text`, or None when that
+        character is inside a run of white space (not its first character), which no passage starts at."""
+        run = bisect.bisect_right(self._ends, index) - 1
+        at = index - (self._shifts[run] if run >= 0 else 0)
+        return at if self.original(at) == index else None
+
+
+class Anchor(TypedDict):
+    """Where a citation's passage is in its source's text; `start` and `end` are None when the source has no text
+    (the passage is then kept unanchored, with the context its writer gave)."""
+
+    exact: str
+    prefix: str | None
+    suffix: str | None
+    start: int | None
+    end: int | None
+
+
+def anchor_citation(
+    exact: str,
+    source_uid: str,
+    source: SourceText | None,
+    *,
+    prefix: str | None = None,
+    suffix: str | None = None,
+    start: int | None = None,
+) -> Anchor:
+    """Return where the passage `exact` is in the text of source `source_uid` (`source`, None when it has none).
+
+    The one evidence rule. The passage must be in the text word for word, white space aside (every run of it
+    counts as one space, line breaks too). Where it occurs more than once, the writer's `start` picks the
+    occurrence that begins there; else the one whose surroundings best match the writer's `prefix` and `suffix`
+    (the longest match of each), then the one nearest `start`, then the first. The answer's `prefix` and
+    `suffix` are the text's own (up to 32 characters, None at either end of the text), `start` and `end` its
+    offsets (code points, end exclusive). Raise ValidationFailed naming `exact` (empty, or not in the text) or
+    `start` (outside the text).
+    """
+    exact = exact.strip()
+    if not exact:
+        raise ValidationFailed({"exact": ["this field is required"]})
+    if source is None or not source.text:
+        return {"exact": exact, "prefix": prefix or None, "suffix": suffix or None, "start": None, "end": None}
+    text = source.text
+    if start is not None and not 0 <= start < len(text):
+        raise ValidationFailed({"start": [f"is outside the text of source '{source_uid}' (0 to {len(text) - 1:,})"]})
+    quote = spaced(exact)
+    at = source.spaced_offset(start) if start is not None else None
+    if at is None or not source.spaced.startswith(quote, at):
+        at = _best_occurrence(source, quote, prefix=prefix, suffix=suffix, near=start)
+    if at is None:
+        raise ValidationFailed({"exact": [f"not found word for word in source '{source_uid}'"]})
+    begin, end = source.original(at), source.original(at + len(quote) - 1) + 1
+    return {
+        "exact": exact,
+        "prefix": text[max(0, begin - CONTEXT_LENGTH) : begin] or None,
+        "suffix": text[end : end + CONTEXT_LENGTH] or None,
+        "start": begin,
+        "end": end,
+    }
+
+
+def _best_occurrence(
+    source: SourceText, quote: str, *, prefix: str | None, suffix: str | None, near: int | None
+) -> int | None:
+    """Return the offset in `source.spaced` of the occurrence of `quote` that `anchor_citation` chooses, or None."""
+    first = source.spaced.find(quote)
+    if first == -1 or not (prefix or suffix or near is not None):
+        return first if first != -1 else None  # one search, as fast as `in`: the usual case
+    before, after = spaced(prefix or ""), spaced(suffix or "")
+    best, best_rank = first, None
+    at = first
+    while at != -1:
+        context = _shared_end(source.spaced, at, before) + _shared_start(source.spaced, at + len(quote), after)
+        distance = abs(source.original(at) - near) if near is not None else 0
+        rank = (-context, distance)
+        if best_rank is None or rank < best_rank:
+            best, best_rank = at, rank
+        at = source.spaced.find(quote, at + 1)
+    return best
+
+
+def _shared_end(text: str, end: int, wanted: str) -> int:
+    """Return how many characters of `text` before `end` match the end of `wanted`."""
+    count = 0
+    while count < len(wanted) and count < end and text[end - 1 - count] == wanted[-1 - count]:
+        count += 1
+    return count
+
+
+def _shared_start(text: str, start: int, wanted: str) -> int:
+    """Return how many characters of `text` from `start` on match the start of `wanted`."""
+    count = 0
+    while count < len(wanted) and start + count < len(text) and text[start + count] == wanted[count]:
+        count += 1
+    return count
 
 
 def evidence_problem(evidence: str, source_uid: str, source_text: str | None) -> str | None:
     """Return why `evidence` cannot be the supporting sentence of a relationship citing source `source_uid`
     whose text is `source_text` (given through `spaced`: a caller checking many relationships against one source spaces
-    it once), or None when it is there word for word, or the source has no text to look in."""
-    if source_text and spaced(evidence) not in source_text:
-        return f"not found word for word in source '{source_uid}'"
+    it once), or None when it is there word for word, or the source has no text to look in (`anchor_citation`)."""
+    if not source_text:
+        return None
+    try:
+        anchor_citation(evidence, source_uid, SourceText.of_spaced(source_text))
+    except ValidationFailed as failed:
+        return " ".join(failed.errors["exact"])
     return None
+
+
+def clean_citation(record: dict[str, Any], *, recorded: bool = False) -> dict[str, Any]:
+    """Return citation `record` (Python names: `source_uid`) checked and normalized, every writable field
+    present (None where not given); raise ValidationFailed naming each bad field.
+
+    It checks each field alone and the period's order; whether the source exists and holds `exact` is the
+    caller's to ask, then `anchor_citation`'s. With `recorded`, `record` may also hold the fields set when the
+    citation was recorded (`uid`, `added_by`, `added_at`), as graph files carry them; else they are unknown
+    fields (the services set them).
+    """
+    allowed = {*CITATION_WRITABLE, *(("uid", "added_by", "added_at") if recorded else ())}
+    errors: dict[str, list[str]] = {}
+    for name in record:
+        if name not in allowed:
+            errors.setdefault(name, []).append("unknown field for a citation")
+    cleaned: dict[str, Any] = {}
+    for name in ("source_uid", "exact", "qualifier", "prefix", "suffix", "added_by"):
+        if name not in allowed:
+            continue
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            errors.setdefault(name, []).append("expected text")
+            continue
+        value = value or ""
+        if name not in {"prefix", "suffix"}:  # a passage's surroundings keep their white space
+            value = value.strip()
+        try:
+            cleaned[name] = checked_text(name, value) or None
+        except ValueError as error:
+            errors.setdefault(name, []).append(str(error))
+    for name in ("source_uid", "exact"):
+        if name not in errors and not cleaned.get(name):
+            errors[name] = ["this field is required"]
+    source_uid = cleaned.get("source_uid")
+    if source_uid and not UID_PATTERN.fullmatch(source_uid):
+        errors.setdefault("source_uid", []).append(f"expected the uid of a source: {UID_FORM}")
+    for name in ("start", "end"):
+        try:
+            cleaned[name] = _offset(record.get(name))
+        except ValueError as error:
+            errors.setdefault(name, []).append(str(error))
+    if cleaned.get("start") is not None and cleaned.get("end") is not None and cleaned["end"] <= cleaned["start"]:
+        errors.setdefault("end", []).append("must be after start")
+    for name in ("since", "until"):
+        try:
+            cleaned[name] = parse_partial_date(record.get(name))
+        except ValueError as error:
+            errors.setdefault(name, []).append(str(error))
+    if not errors.get("since") and not errors.get("until"):
+        if not period_is_ordered(cleaned["since"], cleaned["until"]):
+            errors.setdefault("until", []).append("is before since")
+    confidence = record.get("confidence") or Confidence.STATED.value
+    if not isinstance(confidence, str) or confidence not in CONFIDENCE_NAMES:
+        shown = f"'{confidence}' is not" if isinstance(confidence, str) and len(confidence) <= 40 else "expected"
+        errors["confidence"] = [f"{shown} one of: {', '.join(c.value for c in Confidence)}"]
+    cleaned["confidence"] = confidence
+    if recorded:
+        uid = record.get("uid")
+        if uid is not None and not (isinstance(uid, str) and CITATION_UID_PATTERN.fullmatch(uid)):
+            errors["uid"] = ["expected a citation uid: cit- and 12 hexadecimal digits"]
+        added_at = record.get("added_at")
+        if added_at is not None and not _is_time(added_at):
+            errors["added_at"] = ["expected a time like 2026-02-14T09:30:00+00:00"]
+        cleaned.update({"uid": uid, "added_at": added_at})
+    if errors:
+        raise ValidationFailed(errors)
+    return {name: cleaned.get(name) for name in (*CITATION_WRITABLE, *CITATION_FIELDS[10:], "uid") if name in allowed}
+
+
+def _offset(value: Any) -> int | None:
+    """Return `value` as an offset into a source's text (a whole number, or its digits as text), None if empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return whole_number(value.strip(), low=0, high=TEXT_LIMITS["text"])
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= TEXT_LIMITS["text"]:
+        raise ValueError(f"must be a whole number from 0 to {TEXT_LIMITS['text']:,}")
+    return value
+
+
+def _is_time(value: Any) -> bool:
+    if not isinstance(value, str) or len(value) > 40:
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def single_source_citation(record: dict[str, Any]) -> dict[str, Any]:
+    """Return the one citation a relationship record in today's single-source form states (`source_uid`,
+    `evidence`, `since`, `until`, `qualifier`, `confidence`), for `clean_citation`."""
+    names = {"source_uid": "source_uid", "exact": "evidence", **{name: name for name in CITATION_WRITABLE[6:]}}
+    return {name: record[old] for name, old in names.items() if record.get(old) is not None}
+
+
+def citation_key(citation: dict[str, Any]) -> tuple[str, ...]:
+    """Return what two records of one citation share: its source and passage (the anchored offsets; for an
+    unanchored passage its words, white space aside). Adding a citation with the key of one the relationship
+    has is a no-op."""
+    if citation.get("start") is not None:
+        return citation["source_uid"], str(citation["start"]), str(citation["end"])
+    return citation["source_uid"], spaced(citation["exact"].strip())
+
+
+def citation_uid(relationship_uid: str, citation: dict[str, Any], *, taken: Collection[str] = ()) -> str:
+    """Return the uid of a new citation of relationship `relationship_uid` (`cit-` and 12 hexadecimal digits of
+    its relationship and `citation_key`), one not among `taken` (the relationship's others: an edited citation
+    keeps the uid its old key gave).
+
+    A citation keeps its uid through edits and merges, so links to it (`#cit-…`) last.
+    """
+    seed = "|".join((relationship_uid, *citation_key(citation)))
+    uid, attempt = _citation_digest(seed), 0
+    while uid in taken:
+        attempt += 1
+        uid = _citation_digest(f"{seed}|{attempt}")
+    return uid
+
+
+def _citation_digest(seed: str) -> str:
+    return "cit-" + hashlib.sha1(seed.encode()).hexdigest()[:12]
+
+
+def relationship_summary(citations: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Return what a relationship's `citations` support together, the properties it stores
+    (`RELATIONSHIP_SUMMARY_PROPERTIES`).
+
+    `since` is the earliest any citation states and `until` the latest (the relationship holds as long as some
+    source says it did; None when none says), `qualifier` that of the first citation with one (stated before
+    inferred, then in the order they were added), `confidence` "stated" if any citation is stated, and
+    `source_count` and `source_uids` its distinct sources (sorted).
+    """
+    sinces = [citation["since"] for citation in citations if citation.get("since")]
+    untils = [citation["until"] for citation in citations if citation.get("until")]
+    qualifiers = [
+        citation["qualifier"] for citation in sorted(citations, key=_citation_rank) if citation.get("qualifier")
+    ]
+    sources = sorted({citation["source_uid"] for citation in citations})
+    stated = any(_is_stated(citation) for citation in citations)
+    return {
+        "since": min(sinces) if sinces else None,
+        "until": max(untils, key=lambda until: (latest_day(until), -len(until))) if untils else None,
+        "qualifier": qualifiers[0] if qualifiers else None,
+        "confidence": (Confidence.STATED if stated else Confidence.INFERRED).value if citations else None,
+        "source_count": len(sources),
+        "source_uids": sources,
+    }
+
+
+def _is_stated(citation: dict[str, Any]) -> bool:
+    return (citation.get("confidence") or Confidence.STATED.value) == Confidence.STATED.value
+
+
+def _citation_rank(citation: dict[str, Any]) -> tuple[bool, bool, str]:
+    added_at = citation.get("added_at")
+    return not _is_stated(citation), added_at is None, added_at or ""
+
+
+def citation_disagreements(citations: Sequence[dict[str, Any]]) -> list[str]:
+    """Return the names of the fields (`since`, `until`, `qualifier`, in that order) on which two of
+    `citations` state different values, for pages and the API to show what each source says.
+
+    Dates differ when they name different times at the precision both have ("2003" and "2003-02" agree);
+    qualifiers when their words differ, case and white space aside. `until` also differs when what the
+    citations support together ends before it begins (one source's `until` before another's `since`).
+    """
+    differing = []
+    for name in ("since", "until"):
+        dates = sorted({citation[name] for citation in citations if citation.get(name)})
+        if any(not later.startswith(earlier) for earlier, later in itertools.pairwise(dates)):
+            differing.append(name)
+    summary = relationship_summary(citations)
+    if "until" not in differing and not period_is_ordered(summary["since"], summary["until"]):
+        differing.append("until")
+    qualifiers = {
+        spaced(citation["qualifier"]).strip().casefold() for citation in citations if citation.get("qualifier")
+    }
+    if len(qualifiers) > 1:
+        differing.append("qualifier")
+    return differing
 
 
 # --- One relationship, whichever way a symmetric one is written ----------------------------------------------

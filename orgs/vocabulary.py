@@ -133,6 +133,30 @@ class Confidence(Choice):
 RELATIONSHIP_PROPERTIES = ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
 # What graph files and the API call those of them they name otherwise: RELATIONSHIP_PUBLIC_NAMES, below.
 
+# --- Citations (issue 13): a relationship rests on one or more citations, each a passage of one source --------
+# A citation's fields, in the order every list of them (forms, files, queries) uses. `start` and `end` are the
+# passage's offsets in the source's text (W3C TextPositionSelector: code points, end exclusive), `exact`, `prefix`
+# and `suffix` the passage and a little of the text around it (TextQuoteSelector); `since`, `until` and
+# `qualifier` are what this source says; `added_by` and `added_at` are set by the services, never by a writer.
+CITATION_FIELDS = (
+    "source_uid",
+    "exact",
+    "prefix",
+    "suffix",
+    "start",
+    "end",
+    "confidence",
+    "since",
+    "until",
+    "qualifier",
+    "added_by",
+    "added_at",
+)
+CITATION_WRITABLE = CITATION_FIELDS[:10]
+# What a relationship stores besides its uid and version once it rests on citations: each value is derived from
+# its citations by `orgs.validation.relationship_summary`, and every writer of a citation stores them again.
+RELATIONSHIP_SUMMARY_PROPERTIES = ("since", "until", "qualifier", "confidence", "source_count", "source_uids")
+
 ORG = NodeLabel.ORGANIZATION
 COUNTRY = NodeLabel.COUNTRY
 EVENT = NodeLabel.EVENT
@@ -298,8 +322,12 @@ CORE_RELATIONSHIP_TYPES = ("COLLABORATES_WITH", "HAS_OBSERVER_STATUS_IN", "COORD
 # A relationship's ends and source have two sets of names: the graph's own in Python (its start and end node, the
 # stored `source_uid`: selectors' rows, services, the loader's rows) and the public ones of the API and the graph
 # files (`from`, `to`, `source`). This table is the one translation between them.
-RELATIONSHIP_PUBLIC_NAMES = {"start": "from", "end": "to", "source_uid": "source"}
+RELATIONSHIP_PUBLIC_NAMES = {"start": "from", "end": "to", "source_uid": "source", "source_uids": "sources"}
 RELATIONSHIP_PYTHON_NAMES = {public: python for python, public in RELATIONSHIP_PUBLIC_NAMES.items()}
+# A citation's own table: its `start` and `end` are offsets in the source's text, not a relationship's ends, so a
+# citation never goes through `relationship_public`.
+CITATION_PUBLIC_NAMES = {"source_uid": "source"}
+CITATION_PYTHON_NAMES = {public: python for python, public in CITATION_PUBLIC_NAMES.items()}
 
 
 def relationship_public_name(name: str) -> str:
@@ -315,3 +343,13 @@ def relationship_python_name(name: str) -> str:
 def relationship_public(row: dict[str, Any]) -> dict[str, Any]:
     """Return a relationship row with its fields under their public names, in the same order."""
     return {relationship_public_name(name): value for name, value in row.items()}
+
+
+def citation_public(citation: dict[str, Any]) -> dict[str, Any]:
+    """Return a citation with its fields under their public names (API, graph files), in the same order."""
+    return {CITATION_PUBLIC_NAMES.get(name, name): value for name, value in citation.items()}
+
+
+def citation_python(citation: dict[str, Any]) -> dict[str, Any]:
+    """Return a citation the API or a graph file wrote with its fields under the names Python gives them."""
+    return {CITATION_PYTHON_NAMES.get(name, name): value for name, value in citation.items()}
