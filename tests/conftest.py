@@ -93,6 +93,22 @@ def graph_server() -> Iterator[EmbeddedServerConfig | None]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+def spare_graph_server() -> Iterator[EmbeddedServerProcess]:
+    """Give the tests of a module that kill or hang a graph server one embedded server apart from the session's
+    (starting one takes 8-12 s): not started here, but by each test that finds it dead; killed after the module."""
+    data_dir = Path(tempfile.mkdtemp(prefix="atc-graph-spare-"))
+    config = EmbeddedServerConfig(
+        data_dir=data_dir / "graph", bolt_port=free_port(), http_port=free_port(), password="atcgraph-outage"
+    )
+    server = EmbeddedServerProcess(config, settings_module="atc_graph.settings.test")
+    try:
+        yield server
+    finally:
+        server.kill()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
 @contextmanager
 def started_neo4j(launcher: Path) -> Iterator[Neo4jServer]:
     """Run a throwaway Neo4j with `launcher` for the block; stop the session in one line if it cannot start."""
