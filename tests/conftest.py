@@ -22,8 +22,8 @@ import pytest
 from django.conf import settings
 from hypothesis import settings as hypothesis_settings
 
-from orgs.graph.arcadedb import is_arcadedb
-from orgs.graph.connection import GraphUnavailable, connect, cypher, parse_graph_url
+from orgs.graph.arcadedb import arcadedb_schema, is_arcadedb
+from orgs.graph.connection import GraphUnavailable, connect, cypher, parse_graph_url, tell_write_listeners
 from orgs.graph.counts import install_counts
 from orgs.graph.embedded import EmbeddedServerConfig, EmbeddedServerProcess, GraphServerError, free_port
 from orgs.graph.neo4j_server import Neo4jServer, neo4j_server
@@ -93,6 +93,22 @@ def graph_server() -> Iterator[EmbeddedServerConfig | None]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+def spare_graph_server() -> Iterator[EmbeddedServerProcess]:
+    """Give the tests of a module that kill or hang a graph server one embedded server apart from the session's
+    (starting one takes 8-12 s): not started here, but by each test that finds it dead; killed after the module."""
+    data_dir = Path(tempfile.mkdtemp(prefix="atc-graph-spare-"))
+    config = EmbeddedServerConfig(
+        data_dir=data_dir / "graph", bolt_port=free_port(), http_port=free_port(), password="atcgraph-outage"
+    )
+    server = EmbeddedServerProcess(config, settings_module="atc_graph.settings.test")
+    try:
+        yield server
+    finally:
+        server.kill()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
 @contextmanager
 def started_neo4j(launcher: Path) -> Iterator[Neo4jServer]:
     """Run a throwaway Neo4j with `launcher` for the block; stop the session in one line if it cannot start."""
@@ -148,46 +164,51 @@ def empty_graph(request: pytest.FixtureRequest) -> None:
     reset_graph()
 
 
+_installed_schema: set[str] = set()
+
+
 def reset_graph() -> None:
-    """Leave the graph empty, with exactly the schema `install_schema` makes."""
-    if is_arcadedb():  # the database dropped and made again, schema and all
+    """Leave the graph empty, with exactly the schema `install_schema` makes.
+
+    Making the schema costs far more than most tests (half a second on ArcadeDB, a fresh database each time),
+    so it is installed once; then every node goes in one statement (the counts shards with them, so they are
+    made again), and only a test that changed the schema (dropped or added an index) has it put back.
+    """
+    if not _installed_schema:
         erase_graph()
-        install_schema()
+        schema_installed()
+        _installed_schema.update(graph_schema())
+        return
+    cypher("MATCH (n) DETACH DELETE n")
+    tell_write_listeners()
+    install_counts()
+    schema = graph_schema()
+    if schema == _installed_schema:
+        return
+    if is_arcadedb():
+        erase_graph()  # rare enough to make the database again rather than undo the change type by type
     else:
-        empty_neo4j_graph()
+        for line in sorted(schema - _installed_schema):  # constraints sort first: they own their indexes
+            kind, name = line.split(" ", 1)
+            cypher(f"DROP {kind} `{name}` IF EXISTS")
+    schema_installed()
 
 
-_neo4j_schema: set[tuple[str, str]] = set()
+def schema_installed() -> None:
+    """Install the schema, and on Neo4j wait until its indexes are online."""
+    install_schema()
+    if not is_arcadedb():
+        cypher("CALL db.awaitIndexes(60)")
 
 
-def neo4j_schema() -> set[tuple[str, str]]:
-    """Return the (kind, name) of every index and constraint of the Neo4j database."""
+def graph_schema() -> set[str]:
+    """Return the graph's schema as lines to compare: on Neo4j "INDEX name" or "CONSTRAINT name" for each of
+    its indexes and constraints, on ArcadeDB one per type with its properties and indexes (`arcadedb_schema`)."""
+    if is_arcadedb():
+        return arcadedb_schema()
     indexes = cypher("SHOW INDEXES YIELD name, owningConstraint WHERE owningConstraint IS NULL RETURN name")
     constraints = cypher("SHOW CONSTRAINTS YIELD name RETURN name")
-    return {("INDEX", row["name"]) for row in indexes} | {("CONSTRAINT", row["name"]) for row in constraints}
-
-
-def empty_neo4j_graph() -> None:
-    """Empty the Neo4j graph and leave exactly the schema `install_schema` makes.
-
-    Neo4j's `DETACH DELETE` keeps indexes and constraints, and making them again for every test would cost
-    far more than the test; so the schema is installed once, and only a test that changed it (dropped or added
-    an index) has it put back. The counts shards go with the nodes, so they are made again.
-    """
-    erase_graph()
-    install_counts()
-    if not _neo4j_schema:
-        install_schema()
-        cypher("CALL db.awaitIndexes(60)")
-        _neo4j_schema.update(neo4j_schema())
-        return
-    schema = neo4j_schema()
-    if schema == _neo4j_schema:
-        return
-    for kind, name in sorted(schema - _neo4j_schema):  # constraints sort first: they own their indexes
-        cypher(f"DROP {kind} `{name}` IF EXISTS")
-    install_schema()
-    cypher("CALL db.awaitIndexes(60)")
+    return {f"INDEX {row['name']}" for row in indexes} | {f"CONSTRAINT {row['name']}" for row in constraints}
 
 
 @pytest.fixture

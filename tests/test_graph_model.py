@@ -9,8 +9,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from neomodel.exceptions import UniqueProperty
 
+from orgs.graph import queries as q
 from orgs.graph.arcadedb import is_arcadedb
 from orgs.graph.connection import AlreadyExists, GraphAddress, cypher, parse_graph_url, write_transaction
+from orgs.graph.counts import COUNT_SHARDS, add_to_counts
 from orgs.graph.schema import install_schema
 from orgs.models import Country, Event, Organization, Source
 
@@ -186,18 +188,32 @@ def test_installing_the_schema_again_on_a_graph_that_has_it_changes_nothing():
 
 
 def test_a_test_that_changed_the_schema_leaves_the_next_one_exactly_the_installed_schema():
-    from tests.conftest import neo4j_schema, reset_graph
+    from tests.conftest import graph_schema, reset_graph
 
-    if is_arcadedb():
-        pytest.skip("the embedded server's database is dropped and made again for each test")
-    installed = neo4j_schema()
-    dropped = next(name for kind, name in sorted(installed) if kind == "INDEX" and "name" in name)
-    cypher(f"DROP INDEX `{dropped}`")
+    installed = graph_schema()
+    cypher(f"DROP INDEX {q.range_index_name('Document', 'name')}")
     cypher("CREATE INDEX left_by_a_test IF NOT EXISTS FOR (n:Organization) ON (n.website)")
+    assert graph_schema() != installed
 
     reset_graph()
 
-    assert neo4j_schema() == installed
+    assert graph_schema() == installed
+
+
+def test_the_next_test_gets_an_empty_graph_with_every_counts_shard_at_zero_whatever_this_one_wrote():
+    from tests.conftest import reset_graph
+
+    Organization(uid="a", name="A").save()
+    cypher("CREATE (:Node:Country {uid: 'c', name: 'C'})-[:LOCATED_IN {uid: 'r'}]->(:Node:Event {uid: 'e'})")
+    write_transaction(lambda: add_to_counts({"Organization": 1, "LOCATED_IN": 1}))
+
+    reset_graph()
+
+    assert cypher("MATCH (n) WHERE NOT n:GraphCounts RETURN count(n) AS n") == [{"n": 0}]
+    shards = cypher(q.COUNTS_BY_SHARD)
+    assert sorted(row["shard"] for row in shards) == list(range(COUNT_SHARDS))
+    assert {value for row in shards for name, value in row["counts"].items() if name != "shard"} == {0}
+    Organization(uid="a", name="A").save()  # the uniqueness indexes keep nothing of the deleted node
 
 
 def test_writers_still_colliding_after_every_retry_get_graph_unavailable_not_a_server_fault():

@@ -17,8 +17,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from orgs import services
-from orgs.graph.connection import connect
-from orgs.graph.embedded import EmbeddedServerConfig, EmbeddedServerProcess, free_port
+from orgs.graph.connection import connect, cypher
+from orgs.graph.embedded import EmbeddedServerConfig, EmbeddedServerProcess, bolt_answers, free_port
 from orgs.graph.schema import install_schema
 from orgs.graph.supervisor import GraphWatchdog
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
@@ -56,21 +56,20 @@ def app_pointed_at(config: EmbeddedServerConfig) -> Iterator[None]:
 
 
 @pytest.fixture
-def own_graph_server(tmp_path) -> Iterator[EmbeddedServerProcess]:
-    """Start an embedded server of this test's own, with one organization in it, and point the app at it."""
-    config = EmbeddedServerConfig(
-        data_dir=tmp_path / "graph", bolt_port=free_port(), http_port=free_port(), password="atcgraph-outage"
-    )
-    server = EmbeddedServerProcess(config, settings_module="atc_graph.settings.test")
-    server.start(timeout=90)
-    try:
-        with app_pointed_at(config):
-            install_schema()
-            services.node_create(
-                label="Organization", data={"name": "Crash Test Unit", "kind": "unit"}, uid="crash-test-unit"
-            )
-            yield server
-    finally:
+def own_graph_server(spare_graph_server: EmbeddedServerProcess) -> Iterator[EmbeddedServerProcess]:
+    """Point the app at the module's spare embedded server, running (started again if a test left it dead) and
+    holding one organization and nothing else; kill it after a test that left it hung."""
+    server = spare_graph_server
+    if not server.is_running():
+        server.start(timeout=90)
+    with app_pointed_at(server.config):
+        cypher("MATCH (n) DETACH DELETE n")
+        install_schema()
+        services.node_create(
+            label="Organization", data={"name": "Crash Test Unit", "kind": "unit"}, uid="crash-test-unit"
+        )
+        yield server
+    if server.is_running() and not bolt_answers(server.config, timeout=2):
         server.kill()
 
 

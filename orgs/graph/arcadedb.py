@@ -48,6 +48,17 @@ def _arcadedb_sql(command: str) -> list[dict[str, Any]]:
     return list(json.loads(answer or b"{}").get("result") or [])
 
 
+def arcadedb_schema() -> set[str]:
+    """Return the database's schema, one JSON line per type that declares properties or indexes: its name, kind,
+    parent types, properties and indexes (not its records or buckets).
+
+    ArcadeDB makes a type for each label, and each set of labels (`Node~Organization`), on a node's first write;
+    one that declares nothing is what writing data left, not schema, so it is left out.
+    """
+    rows = _arcadedb_sql("SELECT name, type, parentTypes, properties, indexes FROM schema:types")
+    return {json.dumps(row, sort_keys=True) for row in rows if row.get("properties") or row.get("indexes")}
+
+
 def recreate_arcadedb_database() -> None:
     """Drop the graph's database, schema included, and create it empty (Cypher can empty a graph but not drop
     its schema)."""

@@ -12,9 +12,9 @@ from django.core.management import call_command
 
 from orgs.api import formats
 from orgs.graph.connection import cypher
-from orgs.graph.schema import erase_graph, install_schema
 from orgs.selectors.exports import graph_export
 from orgs.services import organizations_merge
+from tests.conftest import reset_graph
 
 CONTENT_TYPES = {"json": "application/json", "csv": "application/zip", "graphml": "application/graphml+xml"}
 
@@ -37,8 +37,7 @@ def downloaded(response) -> dict:
 
 
 def empty_the_graph() -> None:
-    erase_graph()
-    install_schema()
+    reset_graph()
     assert cypher("MATCH (n:Node) RETURN count(n) AS n")[0]["n"] == 0
 
 

@@ -97,6 +97,39 @@ def fuzz(base_url: str, *, cases: int, headers: dict[str, str] | None = None) ->
     return tallies
 
 
+# The generation is derandomized: the anonymous run and the editor's draw the same calls, and drawing a call costs
+# about as much as sending it. So each operation's calls are drawn once per session and sent by both runs.
+_generated_calls: dict[tuple[str, int], list[tuple[schemathesis.Case, bool]]] = {}
+
+
+def generated_calls(operation: schemathesis.APIOperation, *, cases: int) -> list[tuple[schemathesis.Case, bool]]:
+    """Return `cases` generated calls of `operation`, half valid for the schema and half not, each with whether it
+    is valid: the same calls every time (drawn on the first)."""
+    key = (operation.label, cases)
+    if key not in _generated_calls:
+        drawn: list[tuple[schemathesis.Case, bool]] = []
+        generated = st.one_of(
+            operation.as_strategy(GenerationMode.POSITIVE).map(lambda case: (case, True)),
+            operation.as_strategy(GenerationMode.NEGATIVE).map(lambda case: (case, False)),
+        )
+
+        @settings(
+            max_examples=cases,
+            deadline=None,
+            phases=[Phase.generate],
+            database=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
+        @given(generated=generated)
+        def draw(generated: tuple[schemathesis.Case, bool]) -> None:
+            drawn.append(generated)
+
+        draw()
+        _generated_calls[key] = drawn
+    return _generated_calls[key]
+
+
 def _fuzz_operation(
     operation: schemathesis.APIOperation,
     tally: OperationTally,
@@ -106,29 +139,14 @@ def _fuzz_operation(
     headers: dict[str, str] | None,
     session: requests.Session,
 ) -> None:
-    generated = st.one_of(
-        operation.as_strategy(GenerationMode.POSITIVE).map(lambda case: (case, True)),
-        operation.as_strategy(GenerationMode.NEGATIVE).map(lambda case: (case, False)),
-    )
-
-    @settings(
-        max_examples=cases,
-        deadline=None,
-        phases=[Phase.generate],
-        database=None,
-        suppress_health_check=list(HealthCheck),
-        derandomize=True,
-    )
-    @given(generated=generated)
-    def call(generated: tuple[schemathesis.Case, bool]) -> None:
-        case, valid = generated
+    for case, valid in generated_calls(operation, cases=cases):
         tally.cases += 1
         try:
             response = case.call(base_url=base_url, headers=headers, session=session, timeout=60)
         except requests.RequestException as error:  # no answer at all: as bad as a 5xx
             tally.server_errors += 1
             tally.note("no answer", case, error)
-            return
+            continue
         if error := _failed(not_a_server_error, case, response):
             tally.server_errors += 1
             tally.note("server error", case, error)
@@ -140,8 +158,6 @@ def _fuzz_operation(
             tally.valid_refused += 1
             if len(tally.refusals) < SAMPLES:
                 tally.refusals.append(f"{case.as_curl_command()}\n→ {response.text[:300]}")
-
-    call()
 
 
 def report(title: str, tallies: list[OperationTally]) -> str:
