@@ -161,6 +161,7 @@ def test_counts_and_hubs_come_from_the_graph(sample_graph):
 
 def test_the_list_by_name_reads_windows_of_sampled_names_and_still_pages_exactly(sample_graph, monkeypatch):
     monkeypatch.setattr(name_sample, "NAME_WINDOW", 3)
+    monkeypatch.setattr(name_sample, "END_WINDOW", 1)
     monkeypatch.setattr(name_sample, "_name_sample", {"at": None, "names": []})
     everything = [row["uid"] for row in cypher("MATCH (o:Organization) RETURN o.uid AS uid ORDER BY o.name, o.uid")]
 
