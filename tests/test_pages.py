@@ -12,6 +12,7 @@ from orgs import services
 from orgs.graph.connection import GraphUnavailable, connect, cypher, recorded_queries
 from orgs.graph.embedded import free_port
 from orgs.pages import lists, nodes, parameters
+from orgs.selectors.nodes import NODE_SUMMARIES, NODE_SUMMARY
 from tests.cypher_factories import make_hub, relationships_of
 
 pytestmark = pytest.mark.django_db  # the home page reads the change log from Django's database
@@ -401,6 +402,14 @@ def test_the_path_finder_keeps_to_relationships_valid_in_the_chosen_year(client,
 
     assert "CIS ATC collaborates with COE-DAT" in found
     assert "No connection within 1 step valid in 2005." in before
+
+
+def test_the_path_finder_reads_two_uids_in_one_query(client, sample_graph):
+    with recorded_queries() as queries:
+        page = text_of(client.get("/paths/", {"from": "cis-atc", "to": "turkish-national-police"}))
+
+    assert "From CIS Anti-Terrorism Center to Turkish National Police" in page
+    assert [query for query in queries if query in (NODE_SUMMARY, NODE_SUMMARIES)] == [NODE_SUMMARIES]
 
 
 def test_the_path_finder_says_when_a_name_matches_nothing(client, sample_graph):

@@ -161,6 +161,7 @@ def test_counts_and_hubs_come_from_the_graph(sample_graph):
 
 def test_the_list_by_name_reads_windows_of_sampled_names_and_still_pages_exactly(sample_graph, monkeypatch):
     monkeypatch.setattr(name_sample, "NAME_WINDOW", 3)
+    monkeypatch.setattr(name_sample, "END_WINDOW", 1)
     monkeypatch.setattr(name_sample, "_name_sample", {"at": None, "names": []})
     everything = [row["uid"] for row in cypher("MATCH (o:Organization) RETURN o.uid AS uid ORDER BY o.name, o.uid")]
 
@@ -177,6 +178,23 @@ def test_the_list_by_name_reads_windows_of_sampled_names_and_still_pages_exactly
     assert name_sample.organization_name_sample()  # the windows are in use
     assert walk(descending=False) == everything
     assert walk(descending=True) == everything[::-1]
+
+
+def test_the_first_page_by_name_either_way_is_one_query_whatever_the_sample(sample_graph, monkeypatch):
+    monkeypatch.setattr(name_sample, "NAME_WINDOW", 3)
+    monkeypatch.setattr(name_sample, "END_WINDOW", 4)
+    monkeypatch.setattr(name_sample, "_name_sample", {"at": None, "names": []})
+    names = [row["name"] for row in cypher("MATCH (o:Organization) RETURN o.name AS name")]
+
+    sample = name_sample.organization_name_sample()
+
+    assert sample  # the windows are in use
+    assert sum(name < sample[0] for name in names) >= 4
+    assert sum(name > sample[-1] for name in names) >= 4
+    for descending in (False, True):
+        with recorded_queries() as queries:
+            assert len(organization_list(limit=4, descending=descending)) == 4
+        assert len(queries) == 1
 
 
 PERIOD_ENDS = [None, "2004", "2005", "2005-03", "2005-03-15", "2005-12", "2005-12-31", "2006"]

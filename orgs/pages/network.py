@@ -14,7 +14,7 @@ from orgs.pages.parameters import PAGE_SIZE, json_answer, requested_as_of, reque
 from orgs.response_cache import cached_page
 from orgs.search import SEARCH_MAX_CHARS, search_problem
 from orgs.selectors.network import neighbourhood
-from orgs.selectors.nodes import node_profile, node_relationships_page, node_summary
+from orgs.selectors.nodes import node_profile, node_relationships_page, node_summaries, node_summary
 from orgs.selectors.organizations import organization_list
 from orgs.selectors.paths import paths_between
 from orgs.selectors.sources import source_titles
@@ -132,15 +132,19 @@ def explorer_relationships(request: HttpRequest, uid: str) -> HttpResponse:
     )
 
 
-def _resolve_organization(text: str) -> dict[str, Any] | None:
-    """Return the node a path finder field names: a uid, or else the best full-text match of the words."""
-    if not text:
-        return None
-    node = node_summary(uid=text)
-    if node is not None:
-        return node
-    found = organization_list(q=text, limit=1)
-    return node_summary(uid=found[0]["uid"]) if found else None
+def _resolve_organizations(from_text: str, to_text: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """Return the nodes the path finder's two fields name: each a uid, or else the best full-text match of its
+    words (None for an empty field or no match). Fields that are uids, as a link or the autocomplete fills them,
+    are read in one query."""
+    by_uid = node_summaries(uids=[text for text in (from_text, to_text) if text])
+
+    def resolved(text: str) -> dict[str, Any] | None:
+        if not text or text in by_uid:
+            return by_uid.get(text)
+        found = organization_list(q=text, limit=1)
+        return node_summary(uid=found[0]["uid"]) if found else None
+
+    return resolved(from_text), resolved(to_text)
 
 
 @cached_page
@@ -155,8 +159,7 @@ def paths(request: HttpRequest) -> HttpResponse:
         for label, problem in (("From", search_problem(from_text)), ("To", search_problem(to_text)))
         if problem
     ]
-    start = None if errors else _resolve_organization(from_text)
-    end = None if errors else _resolve_organization(to_text)
+    start, end = (None, None) if errors else _resolve_organizations(from_text, to_text)
     types = _types(request)
     as_of = requested_as_of(request)
     try:

@@ -6,6 +6,7 @@ No queries here: every function takes selector results and returns plain data fo
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache
 from typing import Any
 from urllib.parse import quote
@@ -36,6 +37,9 @@ FACTS = {
 DRAWING_NODE_LIMIT = 60
 # The vocabulary's stylesheet is named by a digest of its text, so a browser may keep it this long.
 VOCABULARY_STYLESHEET_MAX_AGE = 365 * 24 * 3600
+# A uid of these characters alone (as every uid the app makes) is its own quoted form: `quote` is skipped, as it
+# cost more than the rest of a link for the explorer's 500 nodes.
+UNQUOTED_UID = re.compile(r"[A-Za-z0-9_.~-]+")
 
 
 def node_url(label: str, uid: str, *, script_prefix: str | None = None) -> str:
@@ -44,6 +48,8 @@ def node_url(label: str, uid: str, *, script_prefix: str | None = None) -> str:
     request's (`get_script_prefix()`) when the caller has read it already, for hundreds of links at once
     (reading it costs more than the rest)."""
     start = _detail_url_start(label, get_script_prefix() if script_prefix is None else script_prefix)
+    if UNQUOTED_UID.fullmatch(uid):
+        return start + uid + "/"
     return start + quote(uid, safe=RFC3986_SUBDELIMS + "~:@") + "/"
 
 
@@ -72,6 +78,12 @@ def vocabulary_stylesheet() -> str:
 
 def vocabulary_stylesheet_url() -> str:
     """Return the address of the vocabulary's stylesheet, named by a digest of its text."""
+    return _vocabulary_stylesheet_url(get_script_prefix())
+
+
+@cache
+def _vocabulary_stylesheet_url(script_prefix: str) -> str:
+    """Return the stylesheet's address under `script_prefix` (every page's frame links it: reversed once)."""
     return f"{reverse('orgs:vocabulary-css')}?v={_vocabulary_stylesheet_digest()}"
 
 
@@ -80,9 +92,15 @@ def _vocabulary_stylesheet_digest() -> str:
     return hashlib.sha256(vocabulary_stylesheet().encode()).hexdigest()[:16]
 
 
-def node_kind_links() -> list[dict[str, str]]:
+def node_kind_links() -> tuple[dict[str, str], ...]:
     """Return each kind's plural title and list address, in the vocabulary's order (the site's navigation)."""
-    return [{"title": kind.title, "url": reverse(kind.list_route)} for kind in NODE_KINDS.values()]
+    return _node_kind_links(get_script_prefix())
+
+
+@cache
+def _node_kind_links(script_prefix: str) -> tuple[dict[str, str], ...]:
+    """Return the navigation's links under `script_prefix` (every page's frame shows them: reversed once)."""
+    return tuple({"title": kind.title, "url": reverse(kind.list_route)} for kind in NODE_KINDS.values())
 
 
 def node_counts_view(counts: dict[str, int]) -> list[dict[str, Any]]:

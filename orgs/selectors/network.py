@@ -10,6 +10,8 @@ from orgs.graph.connection import read_cypher
 from orgs.selectors.fields import OTHER_END, RELATIONSHIP_FIELDS
 from orgs.selectors.nodes import node_summary
 
+# Node fields are built only for the new nodes that fit (`$room`): a country or a hub in the frontier brings more
+# relationships than there is room for, and most of their other ends would be dropped.
 NEIGHBOURHOOD_STEP = f"""
 UNWIND $frontier AS uid
 MATCH (n:Node {{uid: uid}})-[r]-(m:Node)
@@ -17,8 +19,9 @@ WHERE m <> n AND ($types IS NULL OR type(r) IN $types)
   AND ($labels IS NULL OR any(label IN labels(m) WHERE label IN $labels))
   AND {valid_on_clause("r")}
 WITH r, m, startNode(r) AS a, endNode(r) AS b LIMIT $cap
-RETURN count(r) AS read, collect({{{RELATIONSHIP_FIELDS}, start: a.uid, end: b.uid}}) AS relationships,
-       collect({{{OTHER_END}}}) AS nodes
+WITH count(r) AS read, collect({{{RELATIONSHIP_FIELDS}, start: a.uid, end: b.uid}}) AS relationships,
+     collect(DISTINCT CASE WHEN NOT m.uid IN $known THEN m END) AS found
+RETURN read, relationships, size(found) > $room AS crowded, [m IN found[0..$room] | {{{OTHER_END}}}] AS nodes
 """
 
 
@@ -52,17 +55,22 @@ def neighbourhood(
         # driver pays per record, and a country or a hub in the frontier brings thousands.
         cap = room * 2 + 100
         [step] = read_cypher(
-            NEIGHBOURHOOD_STEP, {"frontier": frontier, "types": types, "labels": labels, "as_of": as_of, "cap": cap}
+            NEIGHBOURHOOD_STEP,
+            {
+                "frontier": frontier,
+                "known": list(nodes),
+                "room": room,
+                "types": types,
+                "labels": labels,
+                "as_of": as_of,
+                "cap": cap,
+            },
         )
-        truncated = truncated or step["read"] >= cap
-        next_frontier = []
-        for relationship, node in zip(step["relationships"], step["nodes"], strict=True):
-            if node["uid"] not in nodes:
-                if len(nodes) >= limit:
-                    truncated = True
-                    continue
-                nodes[node["uid"]] = node
-                next_frontier.append(node["uid"])
-            edges[relationship["uid"]] = relationship
-        frontier = next_frontier
+        truncated = truncated or step["read"] >= cap or step["crowded"]
+        frontier = [node["uid"] for node in step["nodes"]]
+        nodes.update((node["uid"], node) for node in step["nodes"])
+        for relationship in step["relationships"]:
+            # Both ends known: a relationship to a node left out for lack of room is left out with it.
+            if relationship["start"] in nodes and relationship["end"] in nodes:
+                edges[relationship["uid"]] = relationship
     return {"nodes": list(nodes.values()), "edges": list(edges.values()), "truncated": truncated}

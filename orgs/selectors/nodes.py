@@ -96,6 +96,21 @@ def node_summary(*, uid: str) -> dict[str, Any] | None:
     return rows[0]["node"] if rows else None
 
 
+NODE_SUMMARIES = f"""
+UNWIND $uids AS uid
+MATCH (m:Node {{uid: uid}})
+RETURN {{{OTHER_END}}} AS node
+"""
+
+
+def node_summaries(*, uids: list[str]) -> dict[str, dict[str, Any]]:
+    """Return {uid: short description} (as `node_summary` gives it) for the nodes among `uids` that exist, in one
+    query."""
+    if not uids:
+        return {}
+    return {row["node"]["uid"]: row["node"] for row in read_cypher(NODE_SUMMARIES, {"uids": sorted(set(uids))})}
+
+
 def node_list_query(label: str, keyset: bool = True) -> str:
     """Return the keyset-paged list query for countries, events, documents or sources, by name (a source's title).
 

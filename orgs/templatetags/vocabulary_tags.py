@@ -10,7 +10,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def node_kind_links() -> list[dict[str, str]]:
+def node_kind_links() -> tuple[dict[str, str], ...]:
     """Return each node kind's title and list address, for the site's navigation."""
     return presenters.node_kind_links()
 
