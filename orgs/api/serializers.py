@@ -253,7 +253,9 @@ class RelationshipsQuery(PageQuery, AsOfQuery):
 class NetworkQuery(AsOfQuery):
     depth = serializers.IntegerField(required=False, min_value=1, max_value=3, default=1)
     types = CommaListField(choices=RELATIONSHIP_TYPE_CHOICES, required=False)
-    kinds = CommaListField(choices=LABEL_CHOICES, required=False, help_text="Node kinds to include.")
+    labels = CommaListField(
+        choices=LABEL_CHOICES, required=False, help_text="Node labels to include (a node's `label` in every body)."
+    )
     limit = serializers.IntegerField(
         required=False,
         min_value=1,

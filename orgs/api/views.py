@@ -334,7 +334,7 @@ class NodeViewSet(ViewSet):
             uid=uid,
             depth=params["depth"],
             types=params.get("types") or None,
-            labels=params.get("kinds") or None,
+            labels=params.get("labels") or None,
             as_of=params.get("as_of"),
             limit=params["limit"],
         )

@@ -52,7 +52,7 @@ def test_the_network_grows_with_depth(chain, anonymous):
 
 def test_the_network_filters_by_relationship_type_node_kind_and_date(chain, anonymous):
     by_type = anonymous.get("/api/organizations/a/network/?depth=3&types=COLLABORATES_WITH").json()
-    by_kind = anonymous.get("/api/organizations/a/network/?depth=1&kinds=Event").json()
+    by_kind = anonymous.get("/api/organizations/a/network/?depth=1&labels=Event").json()
     as_of = anonymous.get("/api/organizations/a/network/?depth=3&as_of=2003").json()
 
     assert node_uids(by_type) == {"a", "b", "c", "d"}
@@ -72,7 +72,7 @@ def test_the_network_reports_when_its_size_cap_cut_it_short(chain, anonymous):
     [
         ("depth=4", "depth"),
         ("types=LIKES", "types"),
-        ("kinds=Planet", "kinds"),
+        ("labels=Planet", "labels"),
         ("limit=0", "limit"),
         ("as_of=yesterday", "as_of"),
     ],
