@@ -178,7 +178,8 @@ ATC_RESPONSE_CACHE = env_flag("ATC_RESPONSE_CACHE")
 # graph server) can go unseen; the app's own writes are seen at once.
 ATC_RESPONSE_CACHE_SECONDS = int(os.environ.get("ATC_RESPONSE_CACHE_SECONDS", "600"))
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},  # the API's throttles
+    # The API's throttles: in this process's memory (runserver is one process); onebox.py shares them.
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "responses": {
         "BACKEND": "orgs.response_cache.AnswerFileCache",
         "LOCATION": os.environ.get("ATC_RESPONSE_CACHE_DIR", str(VAR_DIR / "cache" / "responses")),
