@@ -16,6 +16,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -410,3 +411,32 @@ def test_the_anonymous_rate_holds_across_gunicorn_workers_not_once_per_worker(tm
     assert len(answered_by) == 2  # both workers counted requests
     assert statuses.count(200) == limit
     assert statuses.count(429) == 5 * limit
+
+
+def http_post_json(url: str, body: dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.no_graph
+@pytest.mark.slow
+def test_a_burst_of_failed_logins_from_one_address_has_exactly_the_limit_checked_across_workers(tmp_path):
+    limit = 8
+    workers = {"ATC_WEB_WORKERS": "2", "ATC_WEB_THREADS": "8"}
+    with served(tmp_path, ATC_LOGIN_ADDRESS_FAILURE_LIMIT=str(limit), **workers) as (_, base):
+        start = threading.Barrier(4 * limit)
+
+        def login(index: int) -> int:
+            start.wait()  # all at once, each a username of its own: no username reaches axes' own limit
+            return http_post_json(f"{base}/api/auth/token/", {"username": f"user-{index}", "password": "x"})
+
+        with ThreadPoolExecutor(max_workers=4 * limit) as clients:
+            statuses = list(clients.map(login, range(4 * limit)))
+
+    # 400: a wrong password checked; 429: refused before any check. Without a shared, atomic count every login
+    # read the same recorded failures and more than the limit were checked.
+    assert sorted(statuses) == [400] * limit + [429] * 3 * limit
