@@ -14,10 +14,12 @@ from contextlib import contextmanager
 import pytest
 from django.conf import settings
 from django.test import Client
+from neo4j.exceptions import ResultFailedError, ServiceUnavailable, SessionExpired
+from neomodel import config as neomodel_config
 from rest_framework.test import APIClient
 
 from orgs import services
-from orgs.graph.connection import connect, cypher
+from orgs.graph.connection import GraphUnavailable, connect, cypher, shared_driver, translated_errors
 from orgs.graph.embedded import EmbeddedServerConfig, EmbeddedServerProcess, bolt_answers, free_port
 from orgs.graph.schema import install_schema
 from orgs.graph.supervisor import GraphWatchdog
@@ -172,3 +174,20 @@ def test_a_hung_graph_server_is_killed_and_restarted_and_requests_answer_503_mea
         assert b"Crash Test Unit" in client.get("/organizations/crash-test-unit/").content  # the data survived
     finally:
         watchdog.stop()
+
+
+def test_a_result_read_after_its_server_died_mid_stream_is_graph_unavailable_not_a_driver_error(own_graph_server):
+    with shared_driver().session(database=neomodel_config.DATABASE_NAME) as session:
+        result = session.run("UNWIND range(1, 200000) AS i RETURN i")
+        records = iter(result)
+        next(records)  # streaming: the server sends the records a batch at a time
+        own_graph_server.kill()
+        with pytest.raises((ServiceUnavailable, SessionExpired)):
+            list(records)  # the read that meets the dropped connection
+
+        # Whoever reads the result again (a rollback reading what is left of a transaction's results) gets the
+        # driver's ResultFailedError, which must answer 503 as the first failure does.
+        with pytest.raises(GraphUnavailable) as raised, translated_errors():
+            list(result)
+
+    assert isinstance(raised.value.__cause__, ResultFailedError)

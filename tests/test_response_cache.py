@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -244,3 +247,46 @@ def test_a_dead_graph_server_gets_a_503_not_a_kept_answer(kept_answers, own_grap
     while (status := anonymous.get(urls[0]).status_code) != 200 and time.monotonic() - back < 30:
         time.sleep(0.2)
     assert status == 200
+
+
+def test_no_kept_answer_older_than_a_committed_write_is_given_while_writes_and_reads_run_at_once(
+    kept_answers, alpha, client_as_editor
+):
+    urls = ["/api/organizations/alpha/", "/organizations/alpha/"]
+    committed: list[tuple[float, int]] = []  # (when the write's answer came back, the version it wrote)
+    reads: list[tuple[float, str, int]] = []  # (when the read was sent, its address, the version it showed)
+    writing = threading.Event()
+    writing.set()
+
+    def read(url: str) -> None:
+        client = Client()
+        while writing.is_set():
+            sent = time.monotonic()
+            response = client.get(url)
+            assert response.status_code == 200
+            shown = re.search(rb"version (\d+) of the description", response.content)
+            reads.append((sent, url, int(shown[1]) if shown else 0))
+
+    with ThreadPoolExecutor(max_workers=4) as readers:
+        running = [readers.submit(read, url) for url in urls * 2]
+        try:
+            for version in range(1, 16):
+                description = f"version {version} of the description"
+                patched = client_as_editor.patch(
+                    "/api/organizations/alpha/", {"description": description}, format="json"
+                )
+                assert patched.status_code == 200, patched.content
+                committed.append((time.monotonic(), version))
+                time.sleep(0.05)  # let the readers keep the new answer before the next write replaces it
+        finally:
+            writing.clear()
+        for reader in running:
+            reader.result()
+
+    def last_committed_before(moment: float) -> int:
+        return max((version for at, version in committed if at <= moment), default=0)
+
+    stale = [
+        (url, shown, last_committed_before(sent)) for sent, url, shown in reads if shown < last_committed_before(sent)
+    ]
+    assert len(reads) > 4 * 15 and not stale, stale[:5]

@@ -16,9 +16,13 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,6 +65,7 @@ def serving_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{tmp_path}/django.sqlite3",
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
         "ATC_RESPONSE_CACHE_DIR": str(tmp_path / "responses"),
+        "ATC_THROTTLE_CACHE_DIR": str(tmp_path / "throttles"),
         **extra,
     }
 
@@ -330,17 +335,18 @@ def graph_server_children(parent: int) -> list[int]:
     return found
 
 
-@pytest.mark.no_graph
-@pytest.mark.slow
-def test_serve_brings_a_killed_graph_server_back_and_stops_cleanly(tmp_path):
+@contextmanager
+def served(tmp_path: Path, **extra: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """Run `manage.py serve` with its own embedded graph server under `tmp_path` for the block (output in
+    `tmp_path/serve.log`); yield the process and its address once it answers. Stop it after the block and check
+    that it stopped cleanly."""
     port = free_port()
     env = serving_env(
         tmp_path,
         GRAPH_DATA_DIR=str(tmp_path / "graph"),
         GRAPH_BOLT_PORT=str(free_port()),
         GRAPH_HTTP_PORT=str(free_port()),
-        ATC_WEB_WORKERS="1",
-        ATC_WEB_THREADS="4",
+        **extra,
     )
     log = (tmp_path / "serve.log").open("wb")
     serve = subprocess.Popen(
@@ -354,6 +360,23 @@ def test_serve_brings_a_killed_graph_server_back_and_stops_cleanly(tmp_path):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_status(f"{base}/", 200, timeout=240)
+        yield serve, base
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        try:
+            code = serve.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            os.killpg(serve.pid, signal.SIGKILL)
+            raise
+        log.close()
+    assert code == 0
+    assert http_get(f"{base}/")[0] == 0  # nothing listens any more
+
+
+@pytest.mark.no_graph
+@pytest.mark.slow
+def test_serve_brings_a_killed_graph_server_back_and_stops_cleanly(tmp_path):
+    with served(tmp_path, ATC_WEB_WORKERS="1", ATC_WEB_THREADS="4") as (serve, base):
         status, page = http_get(f"{base}/organizations/cis-atc/")
         assert status == 200
         style_sheet = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', page)[1]
@@ -370,14 +393,50 @@ def test_serve_brings_a_killed_graph_server_back_and_stops_cleanly(tmp_path):
         [restarted_pid] = graph_server_children(serve.pid)
         assert restarted_pid != graph_pid
         assert "The graph server stopped (exit code -9); restarting it" in (tmp_path / "serve.log").read_text()
-    finally:
-        serve.send_signal(signal.SIGTERM)
-        try:
-            code = serve.wait(timeout=90)
-        except subprocess.TimeoutExpired:
-            os.killpg(serve.pid, signal.SIGKILL)
-            raise
-        log.close()
-    assert code == 0
     assert not Path(f"/proc/{restarted_pid}").exists()  # the graph server was stopped with it
-    assert http_get(f"{base}/")[0] == 0  # nothing listens any more
+
+
+@pytest.mark.no_graph
+@pytest.mark.slow
+def test_the_anonymous_rate_holds_across_gunicorn_workers_not_once_per_worker(tmp_path):
+    limit = 12
+    # Each access-log line names the worker (its pid) that answered.
+    log_format = "--access-logformat 'pid=%(p)s %(s)s'"
+    workers = {"ATC_WEB_WORKERS": "2", "ATC_WEB_THREADS": "4", "GUNICORN_CMD_ARGS": log_format}
+    with served(tmp_path, ATC_API_ANON_RATE=f"{limit}/minute", **workers) as (_, base):
+        with ThreadPoolExecutor(max_workers=8) as clients:  # new connections, which both workers accept
+            statuses = list(clients.map(lambda _: http_get(f"{base}/api/stats/")[0], range(6 * limit)))
+        answered_by = set(re.findall(r"pid=<?(\d+)>? (?:200|429)", (tmp_path / "serve.log").read_text()))
+
+    assert len(answered_by) == 2  # both workers counted requests
+    assert statuses.count(200) == limit
+    assert statuses.count(429) == 5 * limit
+
+
+def http_post_json(url: str, body: dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.no_graph
+@pytest.mark.slow
+def test_a_burst_of_failed_logins_from_one_address_has_exactly_the_limit_checked_across_workers(tmp_path):
+    limit = 8
+    workers = {"ATC_WEB_WORKERS": "2", "ATC_WEB_THREADS": "8"}
+    with served(tmp_path, ATC_LOGIN_ADDRESS_FAILURE_LIMIT=str(limit), **workers) as (_, base):
+        start = threading.Barrier(4 * limit)
+
+        def login(index: int) -> int:
+            start.wait()  # all at once, each a username of its own: no username reaches axes' own limit
+            return http_post_json(f"{base}/api/auth/token/", {"username": f"user-{index}", "password": "x"})
+
+        with ThreadPoolExecutor(max_workers=4 * limit) as clients:
+            statuses = list(clients.map(login, range(4 * limit)))
+
+    # 400: a wrong password checked; 429: refused before any check. Without a shared, atomic count every login
+    # read the same recorded failures and more than the limit were checked.
+    assert sorted(statuses) == [400] * limit + [429] * 3 * limit

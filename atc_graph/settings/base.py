@@ -84,6 +84,11 @@ if "DATABASE_URL" not in os.environ:
 DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'django.sqlite3'}"))
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Workers write at once (axes records each failed login in a transaction that reads, then writes): SQLite
+    # refuses a deferred transaction's late claim of the write lock at once ("database is locked", a 500), while
+    # an immediate one claims it first and waits up to `timeout` seconds for it.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -178,7 +183,8 @@ ATC_RESPONSE_CACHE = env_flag("ATC_RESPONSE_CACHE")
 # graph server) can go unseen; the app's own writes are seen at once.
 ATC_RESPONSE_CACHE_SECONDS = int(os.environ.get("ATC_RESPONSE_CACHE_SECONDS", "600"))
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},  # the API's throttles
+    # The API's throttles: in this process's memory (runserver is one process); onebox.py shares them.
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "responses": {
         "BACKEND": "orgs.response_cache.AnswerFileCache",
         "LOCATION": os.environ.get("ATC_RESPONSE_CACHE_DIR", str(VAR_DIR / "cache" / "responses")),

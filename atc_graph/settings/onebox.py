@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 from .base import *  # noqa: F403
-from .base import LOGGING, MIDDLEWARE, VAR_DIR, env_flag
+from .base import CACHES, LOGGING, MIDDLEWARE, VAR_DIR, env_flag
 from .secret_key import persistent_secret_key
 
 DEBUG = False
@@ -21,6 +21,18 @@ if not os.environ.get("DJANGO_SECRET_KEY"):
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or persistent_secret_key(VAR_DIR / "secret_key")
 
 ATC_RESPONSE_CACHE = env_flag("ATC_RESPONSE_CACHE", True)  # anonymous answers kept until the graph changes
+
+# The API's throttles count in a directory every worker shares (in each worker's memory, as `make dev` counts,
+# a limit would be allowed once per worker); see orgs.api.throttling.CounterFileCache for why a file cache.
+CACHES = {
+    **CACHES,
+    "default": {
+        "BACKEND": "orgs.api.throttling.CounterFileCache",
+        "LOCATION": os.environ.get("ATC_THROTTLE_CACHE_DIR", str(VAR_DIR / "cache" / "throttles")),
+        "TIMEOUT": None,  # each counter is written with its own window's length
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ATC_THROTTLE_CACHE_ENTRIES", "10000"))},
+    },
+}
 
 MIDDLEWARE = [
     *MIDDLEWARE[:1],  # SecurityMiddleware first: its redirect to HTTPS applies to static files too

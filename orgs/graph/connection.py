@@ -26,6 +26,7 @@ from neo4j.exceptions import (
     AuthError,
     ClientError,
     DatabaseUnavailable,
+    ResultFailedError,
     ServiceUnavailable,
     SessionExpired,
     TransientError,
@@ -176,14 +177,21 @@ def duplicate_message(server_message: str) -> str:
 
 @contextmanager
 def translated_errors() -> Iterator[None]:
-    """Raise GraphUnavailable for a server that cannot be reached and AlreadyExists for a uniqueness breach
-    (its message in a person's terms: `duplicate_message`)."""
+    """Raise GraphUnavailable for a server that cannot be reached (also a result read after its connection
+    dropped) and AlreadyExists for a uniqueness breach (its message in a person's terms: `duplicate_message`)."""
     global _answered_at
     try:
         yield
     except UNAVAILABLE_ERRORS as error:
         _answered_at = 0.0
         raise GraphUnavailable(str(error)) from error
+    except ResultFailedError as error:
+        # A result read after its connection failed under another call (a rollback reads what is left of its
+        # transaction's results): the first failure, its cause, says whether the server is gone.
+        if not isinstance(error.__cause__, UNAVAILABLE_ERRORS):
+            raise
+        _answered_at = 0.0
+        raise GraphUnavailable(str(error.__cause__)) from error
     except UniqueProperty as error:
         raise AlreadyExists(duplicate_message(str(error))) from error
     except ClientError as error:

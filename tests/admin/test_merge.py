@@ -1,7 +1,11 @@
 """Merging duplicate organizations from the admin: a preview first, then one transaction."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
 
 from orgs import services
 from orgs.graph.connection import cypher
@@ -121,3 +125,38 @@ def test_the_merge_service_refuses_versions_other_than_those_expected_and_writes
     assert node("atc-dup") and node("atc")["version"] == 2
     services.organizations_merge(survivor_uid="atc", loser_uid="atc-dup", expected_versions={"atc": (2,)})
     assert node("atc")["former_uids"] == ["atc-dup"]
+
+
+@pytest.mark.django_db(transaction=True)  # both merges commit their change records from threads of their own
+@pytest.mark.parametrize("service_survivor", ["atc", "atc-dup"])
+def test_two_stale_merges_of_one_pair_at_once_from_the_admin_and_a_service_merge_once(admin_client, service_survivor):
+    preview = admin_client.post(LIST, {**MERGE, "survivor": "atc"})  # both opened at version 1
+    start = threading.Barrier(2)
+
+    def from_the_admin():
+        start.wait()
+        return admin_client.post(LIST, {**MERGE, "survivor": "atc", "confirm": "yes", **opened_versions(preview)})
+
+    def from_a_service():
+        start.wait()
+        loser = "atc-dup" if service_survivor == "atc" else "atc"
+        try:
+            return services.organizations_merge(
+                survivor_uid=service_survivor, loser_uid=loser, expected_versions={"atc": (1,), "atc-dup": (1,)}
+            )
+        except (services.StaleVersion, services.NotFound) as refused:
+            return refused
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        admin, service = [future.result() for future in [pool.submit(from_the_admin), pool.submit(from_a_service)]]
+
+    left = cypher("MATCH (o:Organization) WHERE o.uid IN ['atc', 'atc-dup'] RETURN o.uid AS uid")
+    assert len(left) == 1, "exactly one of the two is left"
+    [survivor] = [row["uid"] for row in left]
+    assert node(survivor)["former_uids"] == [{"atc": "atc-dup", "atc-dup": "atc"}[survivor]]
+    assert node(survivor)["degree"] == 2  # interpol once, csto moved
+    assert ChangeRecord.objects.filter(action="merge").count() == 1
+    told = [str(message) for message in get_messages(admin.wsgi_request)]
+    assert admin.status_code == 302, "merged, or told why not: never a 500"
+    admin_merged = any(text.startswith("Merged '") for text in told)
+    assert admin_merged == isinstance(service, Exception), (told, service)  # the one that lost was refused
