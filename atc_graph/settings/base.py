@@ -171,6 +171,10 @@ NEOMODEL_FORCE_TIMEZONE = False
 NEOMODEL_MAX_CONNECTION_POOL_SIZE = int(os.environ.get("GRAPH_POOL_SIZE", "50"))
 # Seconds to open a Bolt connection or take one from the pool; past it a request answers 503 (server down or hung).
 GRAPH_CONNECTION_TIMEOUT = float(os.environ.get("GRAPH_CONNECTION_TIMEOUT", "1"))
+# Write transactions one process runs at once (the rest wait their turn, up to GRAPH_WRITE_WAIT seconds, then
+# answer 503): a burst of writers all at once is far slower on the graph server than a few at a time.
+GRAPH_WRITE_CONCURRENCY = int(os.environ.get("GRAPH_WRITE_CONCURRENCY", "8"))
+GRAPH_WRITE_WAIT = float(os.environ.get("GRAPH_WRITE_WAIT", "60"))
 
 # --- Whole answers to anonymous reads, kept until the graph changes (orgs/response_cache.py) -----------------
 # ATC_RESPONSE_CACHE serves from them (on for `make run` and production, off for `make dev` and the tests).
