@@ -176,8 +176,11 @@ RETURN uid
 
 # Take the node `$uid` for writing: the no-op SET holds its write lock on Neo4j until the transaction ends, so
 # the version read here is the latest (ArcadeDB refuses the later of two commits instead; the retry reads again).
+# Writing a property takes the node's write lock on Neo4j, but setting one to the value it has is no write there:
+# a property set and removed at once takes it for real, so a second writer waits and then reads the first one's
+# version (on ArcadeDB the write makes concurrent transactions conflict, and the retry reads it).
 NODE_FOR_WRITE = (
-    f"MATCH (n:Node {{uid: $uid}}) SET n.version = coalesce(n.version, 0) "
+    f"MATCH (n:Node {{uid: $uid}}) SET n.version = coalesce(n.version, 0), n.write_lock = true REMOVE n.write_lock "
     f"RETURN properties(n) AS props, {kind_of('n')} AS label"
 )
 
@@ -245,7 +248,8 @@ def relationship_for_write(relationship_type: str) -> str:
     """Take the `relationship_type` relationship `$uid` for writing (as NODE_FOR_WRITE does a node); return its
     version."""
     return (
-        f"MATCH ()-[r:{checked_type(relationship_type)} {{uid: $uid}}]->() SET r.version = coalesce(r.version, 0) "
+        f"MATCH ()-[r:{checked_type(relationship_type)} {{uid: $uid}}]->() "
+        "SET r.version = coalesce(r.version, 0), r.write_lock = true REMOVE r.write_lock "  # as NODE_FOR_WRITE
         "RETURN r.version AS version"
     )
 
