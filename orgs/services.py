@@ -209,7 +209,8 @@ def _node_for_write(uid: str, expected_versions: Collection[int] | None) -> tupl
     """Return (label, properties) of the node `uid`, held for writing in the current transaction; raise
     NotFound, or StaleVersion if its version is not among `expected_versions` (None: any)."""
     rows = cypher(q.NODE_FOR_WRITE, {"uid": uid})
-    if not rows:
+    # No label: another transaction deleted the node (a merge's loser) while this one waited for its lock.
+    if not rows or rows[0]["label"] is None:
         raise NotFound(f"no node with uid '{uid}'")
     label, current = rows[0]["label"], rows[0]["props"]
     check_version(label.lower(), uid, current, expected_versions)
