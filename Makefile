@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -
 ADDRPORT ?= 127.0.0.1:8000
 
 .PHONY: install system-deps java vendor cypher-lint-deps run dev seed test test-neo4j lint admin-user bench-api \
-	bench-pages bench-both bench-load fuzz
+	bench-pages bench-citations bench-both bench-load fuzz
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -95,6 +95,10 @@ bench-api: install
 
 bench-pages: install
 	$(PY) benchmarks/pages.py --scale $(SCALE)
+
+# The bulk import with 1.0 against 1.6 citations per relationship, side by side (issue 13: within 1.2x).
+bench-citations: install
+	$(PY) benchmarks/import_citations.py --scale $(SCALE)
 
 # Fuzzing (schemathesis): CASES generated calls per API operation, anonymous and as an editor, against a live
 # server with the seed graph; prints cases, server errors and schema violations per operation.

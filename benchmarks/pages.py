@@ -43,11 +43,11 @@ from benchmarks.wsgi_client import WsgiClient  # noqa: E402
 from orgs.graph.connection import recorded_queries  # noqa: E402
 from orgs.importer.write import import_graph  # noqa: E402
 from orgs.selectors import stats  # noqa: E402
+from orgs.selectors.citations import citations_of  # noqa: E402
 from orgs.selectors.network import neighbourhood  # noqa: E402
 from orgs.selectors.nodes import node_profile  # noqa: E402
 from orgs.selectors.organizations import organization_list  # noqa: E402
 from orgs.selectors.paths import paths_between  # noqa: E402
-from orgs.selectors.sources import source_titles  # noqa: E402
 
 SEARCHES = [
     "anti-terror",
@@ -124,7 +124,7 @@ def report(repeat: int, organizations: int) -> list[tuple[str, float]]:
     def page_graph(uid: str) -> None:
         profile = node_profile(uid=uid, per_group=25)
         relationships = [relationship for group in profile["groups"] for relationship in group["relationships"]]
-        source_titles(uids=[relationship["source_uid"] for relationship in relationships])
+        citations_of(relationship_uids=[relationship["uid"] for relationship in relationships])
 
     with recorded_queries() as queries:
         assert client.get(f"/organizations/{hubs[0]}/") == 200

@@ -44,7 +44,8 @@ class RelationshipModel(StructuredRel):
     A relationship rests on citations (issue 13): `(:Citation)` nodes keyed by `relationship_uid`, written by the
     services in Cypher (no neomodel class: nothing writes them through neomodel); its period, footing and
     confidence are then derived from them (`orgs.validation.relationship_summary`), with `source_count` and
-    `source_uids`. `source_uid` and `evidence`, today's one source, go when the upgrade moves them into citations.
+    `source_uids`. (Relationships written before citations kept one `source_uid` and `evidence`:
+    `orgs.importer.upgrade` turns them into one citation each.)
     """
 
     uid = StringProperty(
@@ -71,8 +72,6 @@ class RelationshipModel(StructuredRel):
     source_uids = ArrayProperty(
         StringProperty(), help_text="uids of the sources its citations quote, sorted (derived from them)."
     )
-    source_uid = StringProperty(help_text="uid of the Source the evidence comes from (before citations).")
-    evidence = StringProperty(help_text="The exact sentence of the source that supports it (before citations).")
     version = IntegerProperty(
         default=0,
         help_text="Counts the writes to this relationship (its ETag): a write that names an older one is refused.",

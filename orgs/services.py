@@ -10,29 +10,48 @@ import datetime
 import hashlib
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from django.utils.text import slugify
 
 from orgs.graph import queries as q
 from orgs.graph.connection import AlreadyExists, cypher, read_cypher, write_transaction
 from orgs.graph.counts import add_to_counts, relationships_removed_with
-from orgs.history import change_record, changed_values
+from orgs.history import change_record, changed_values, citation_change_record
 from orgs.models import ChangeAction
 from orgs.search import SEARCHABLE, search_text_for
 from orgs.validation import (
     UID_FORM,
     UNIQUE_NAMES,
+    SourceText,
     ValidationFailed,
+    anchor_citation,
+    citation_disagreements,
+    citation_fields,
+    citation_key,
+    citation_uid,
+    clean_citation,
     clean_node_properties,
     clean_relationship,
     is_uid,
+    reading_order,
+    relationship_end_problems,
     relationship_key,
+    relationship_summary,
     relationship_uid,
+    single_source_citation,
     spaced,
+    stored_citation,
     type_of_relationship_uid,
 )
-from orgs.vocabulary import RELATIONSHIP_PROPERTIES, RELATIONSHIP_TYPES, NodeLabel, with_article
+from orgs.vocabulary import (
+    CITATION_WRITABLE,
+    RELATIONSHIP_SUMMARY_PROPERTIES,
+    RELATIONSHIP_TYPES,
+    SINGLE_SOURCE_FIELDS,
+    NodeLabel,
+    with_article,
+)
 
 
 class NotFound(Exception):
@@ -241,8 +260,11 @@ def node_update(
         old, new = changed_values(current, {**current, **changes})
         if not new:
             return current
+        moved = _anchor_again(uid, changes.get("text") or "") if label == NodeLabel.SOURCE and "text" in new else 0
         after = cypher(q.update_node(label), {"uid": uid, "props": changes})[0]["props"]
         changed = ", ".join(name for name in new if name != "search_text")
+        if moved:
+            changed += f"; re-anchored {moved:,} citation(s)"
         change_record(
             action=ChangeAction.UPDATE,
             label=label,
@@ -257,13 +279,64 @@ def node_update(
     return write_transaction(work)
 
 
+def _anchor_again(source_uid: str, text: str) -> int:
+    """Find each citation of source `source_uid` again in its new `text`, in the current transaction: by its place,
+    else by its passage and context (the first occurrence otherwise); store the moved ones and count the write in
+    their relationships' versions; return how many moved. Raise ValidationFailed naming `text` when a passage
+    found before is not in the new text (citations not found before stay so)."""
+    source = SourceText(text) if text else None
+    moved: dict[str, dict[str, Any]] = {}
+    lost: list[str] = []
+    for row in cypher(q.CITATIONS_OF_SOURCE, {"uid": source_uid}):
+        citation = row["citation"]
+        try:
+            anchor = anchor_citation(
+                citation["exact"],
+                source_uid,
+                source,
+                prefix=citation.get("prefix"),
+                suffix=citation.get("suffix"),
+                start=citation.get("start") if source and (citation.get("start") or 0) < len(text) else None,
+            )
+        except ValidationFailed:
+            if citation.get("start") is not None:
+                lost.append(f"«{citation['exact'][:60]}» (relationship {citation['relationship_uid']})")
+            continue
+        if anchor["start"] is None and citation.get("start") is not None:
+            lost.append(f"«{citation['exact'][:60]}» (relationship {citation['relationship_uid']})")
+            continue
+        place = {name: anchor[name] for name in ("prefix", "suffix", "start", "end")}
+        if any(citation.get(name) != value for name, value in place.items()):
+            moved[citation["uid"]] = {**citation, **place}
+    if lost:
+        raise ValidationFailed({"text": [f"would lose {len(lost):,} cited passage(s): {', '.join(lost[:5])}"]})
+    by_type: dict[str, set[str]] = {}
+    for citation in moved.values():
+        place = {name: citation[name] for name in ("prefix", "suffix", "start", "end")}
+        params = {"relationship_uid": citation["relationship_uid"], "uid": citation["uid"], "props": place}
+        cypher(q.UPDATE_CITATION, params)
+        by_type.setdefault(citation["relationship_type"], set()).add(citation["relationship_uid"])
+    for relationship_type, uids in by_type.items():
+        cypher(q.bump_relationship_versions(relationship_type), {"uids": sorted(uids)})
+    return len(moved)
+
+
 def node_delete(*, uid: str, actor: Any = None, expected_versions: Collection[int] | None = None) -> None:
-    """Delete the node `uid` and its relationships, leaving a tombstone; raise NotFound, or StaleVersion when
-    its version is not among `expected_versions` (None: any)."""
+    """Delete the node `uid` and its relationships with their citations, leaving a tombstone; raise NotFound,
+    ValidationFailed (a source some relationship cites), or StaleVersion when its version is not among
+    `expected_versions` (None: any)."""
 
     def work() -> None:
         label, before = _node_for_write(uid, expected_versions)
+        if label == NodeLabel.SOURCE.value:
+            citing = cypher(q.RELATIONSHIPS_CITING_SOURCE, {"uid": uid})[0]["relationships"]
+            if citing:
+                raise ValidationFailed(
+                    {"uid": [f"cited by {citing:,} relationship(s): delete or change their citations first"]}
+                )
         removed = relationships_removed_with(uid)
+        relationship_uids = [row["uid"] for row in cypher(q.RELATIONSHIP_UIDS_OF_NODE, {"uid": uid})]
+        cypher(q.DELETE_CITATIONS_OF_RELATIONSHIPS, {"uids": relationship_uids})
         cypher(q.DELETE_NODE, {"uid": uid, "label": label, "deleted_at": _now()})
         add_to_counts({label: -1, **removed})
         change_record(
@@ -278,58 +351,217 @@ def node_delete(*, uid: str, actor: Any = None, expected_versions: Collection[in
     write_transaction(work)
 
 
+Outcome = Literal["created", "citation_added", "already_recorded"]
+MAX_CITATIONS_PER_WRITE = 20
+RELATIONSHIP_VIEW_HIDDEN = frozenset({"start_label", "end_label"})
+
+
 def relationship_create(
     *, relationship_type: str, start_uid: str, end_uid: str, data: dict[str, Any], actor: Any = None
-) -> dict[str, Any]:
-    """Create the `relationship_type` relationship from `start_uid` to `end_uid`; return its properties with its ends.
+) -> tuple[dict[str, Any], Outcome]:
+    """Record the `relationship_type` relationship from `start_uid` to `end_uid` with the citations `data` states;
+    return (the relationship with its `citations`, the outcome).
 
-    Raise ValidationFailed (unknown type, missing or wrong-kind endpoint, reversed dates, no evidence,
-    unknown source, evidence not in the source's text) or AlreadyExists (the same relationship is already
-    there, either way for a symmetric type).
+    `data` holds either `citations` (a list of {source_uid, exact, prefix?, suffix?, start?, end?, confidence?,
+    since?, until?, qualifier?}) or today's single-source fields (`SINGLE_SOURCE_FIELDS`: one citation). The
+    outcome is "created"; "citation_added" when the relationship was there already (either way for a symmetric
+    type) and gains the citations it lacked; "already_recorded" when it had every one (same source and passage):
+    nothing changes. Raise ValidationFailed (unknown type, missing or wrong-kind endpoint, bad or reversed dates,
+    no evidence, unknown source, a passage not in its source's text; inside `citations`, errors by position).
     """
+    single_source = not isinstance(data, dict) or "citations" not in data
 
-    def work() -> dict[str, Any]:
+    def work() -> tuple[dict[str, Any], Outcome]:
         labels = _labels_of(start_uid, end_uid)
-        props = clean_relationship(
-            relationship_type,
-            labels.get(start_uid, "?"),
-            labels.get(end_uid, "?"),
-            start_uid,
-            end_uid,
-            data,
-            source_text=source_text_in_graph,
-        )
-        definition = RELATIONSHIP_TYPES[relationship_type]
+        start_label, end_label = labels.get(start_uid, "?"), labels.get(end_uid, "?")
+        if single_source:
+            props = clean_relationship(
+                relationship_type,
+                start_label,
+                end_label,
+                start_uid,
+                end_uid,
+                data,
+                source_text=source_text_in_graph,
+            )
+            citations = [_anchored(single_source_citation(props), field_names=SINGLE_SOURCE_NAMES)]
+        else:
+            errors = relationship_end_problems(relationship_type, start_label, end_label, start_uid, end_uid)
+            unknown = [name for name in data if name != "citations"]
+            for name in unknown:
+                errors.setdefault(name, []).append(
+                    "give citations, or source and evidence, not both"
+                    if name in SINGLE_SOURCE_FIELDS
+                    else "unknown field for a relationship"
+                )
+            if errors:
+                raise ValidationFailed(errors)
+            citations = _anchored_list(data["citations"])
         existing = cypher(q.find_relationship(relationship_type), {"start": start_uid, "end": end_uid})
         if existing:
-            raise AlreadyExists(
-                f"{start_uid} {definition.forward} {end_uid} is already recorded ({existing[0]['uid']})"
-            )
-        props["uid"] = relationship_uid(start_uid, relationship_type, end_uid)
+            current = _relationship_for_write(existing[0]["uid"], None)
+            added = _add_citations(current, citations, actor=actor)
+            after = _relationship_view(current["uid"]) if added else _strip(current)
+            return after, "citation_added" if added else "already_recorded"
+        uid = relationship_uid(start_uid, relationship_type, end_uid)
+        ends = {"uid": uid, "type": relationship_type, "start": start_uid, "end": end_uid}
+        stored = _new_stored_citations(ends, citations, [], actor=actor)
+        props = {**relationship_summary(stored), "uid": uid}
         relationship = cypher(
             q.create_relationship(relationship_type), {"start": start_uid, "end": end_uid, "props": props}
         )[0]["props"]
+        cypher(q.CREATE_CITATIONS, {"citations": stored})
         add_to_counts({relationship_type: 1})
+        shown = sorted((citation_fields(citation) for citation in stored), key=reading_order)
         _relationship_change_record(
             ChangeAction.RELATIONSHIP_ADD,
             "added",
-            {"type": relationship_type, "start": start_uid, "end": end_uid},
-            uid=props["uid"],
+            ends,
+            uid=uid,
             actor=actor,
-            after=relationship,
+            after={**relationship, "citations": shown},
         )
-        return {**relationship, "type": relationship_type, "start": start_uid, "end": end_uid}
+        return {**relationship, **ends, "citations": shown, "disagreements": citation_disagreements(shown)}, "created"
 
     return write_transaction(work)
 
 
+# The single-source form's names of a citation's fields, so its errors name the fields the writer gave.
+SINGLE_SOURCE_NAMES = {"exact": "evidence"}
+
+
+def _anchored(citation: dict[str, Any], *, field_names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return `citation` (Python names) cleaned and anchored in its source's text; raise ValidationFailed naming its
+    fields (through `field_names`, for the single-source form), the source's among them when it is not there."""
+    try:
+        cleaned = clean_citation(citation)
+        text = _source_texts([cleaned["source_uid"]]).get(cleaned["source_uid"])
+        if text is None:
+            raise ValidationFailed({"source_uid": [f"no source with uid '{cleaned['source_uid']}'"]})
+        anchor = anchor_citation(
+            cleaned["exact"],
+            cleaned["source_uid"],
+            SourceText(text) if text else None,
+            prefix=cleaned.get("prefix"),
+            suffix=cleaned.get("suffix"),
+            start=cleaned.get("start"),
+        )
+    except ValidationFailed as failed:
+        names = field_names or {}
+        raise ValidationFailed({names.get(name, name): messages for name, messages in failed.errors.items()}) from None
+    return {**cleaned, **anchor}
+
+
+def _anchored_list(citations: Any) -> list[dict[str, Any]]:
+    """Return each of `citations` (a list of citation maps) `_anchored`; raise ValidationFailed naming `citations`,
+    with each bad one's errors under its position."""
+    if not isinstance(citations, list) or not citations:
+        raise ValidationFailed({"citations": ["expected a list of one or more citations"]})
+    if len(citations) > MAX_CITATIONS_PER_WRITE:
+        raise ValidationFailed({"citations": [f"at most {MAX_CITATIONS_PER_WRITE} citations at a time"]})
+    anchored: list[dict[str, Any]] = []
+    errors: dict[str, Any] = {}
+    for index, citation in enumerate(citations):
+        if not isinstance(citation, dict):
+            errors[str(index)] = {"non_field_errors": ["expected a citation: an object with source and exact"]}
+            continue
+        try:
+            anchored.append(_anchored(citation))
+        except ValidationFailed as failed:
+            errors[str(index)] = failed.errors
+    if errors:
+        raise ValidationFailed({"citations": errors})  # type: ignore[dict-item]
+    return anchored
+
+
+def _source_texts(uids: Collection[str]) -> dict[str, str]:
+    """Return {uid: text ("" for none)} for the sources among `uids` in the graph."""
+    return {row["uid"]: row["text"] or "" for row in cypher(q.SOURCE_TEXTS, {"uids": sorted(set(uids))})}
+
+
+def _new_stored_citations(
+    relationship: dict[str, Any], citations: list[dict[str, Any]], have: list[dict[str, Any]], *, actor: Any
+) -> list[dict[str, Any]]:
+    """Return the stored form of those of `citations` whose source and passage none of `have` (the relationship's
+    stored citations) nor an earlier one shares, each with its new uid, `added_by` and `added_at`."""
+    keys = {citation_key(citation) for citation in have}
+    taken = {citation["uid"] for citation in have}
+    stored = []
+    for citation in citations:
+        key = citation_key(citation)
+        if key in keys:
+            continue
+        keys.add(key)
+        uid = citation_uid(relationship["uid"], citation, taken=taken)
+        taken.add(uid)
+        recorded = {**citation, "added_by": _actor_name(actor), "added_at": _now()}
+        stored.append(
+            stored_citation(
+                recorded,
+                uid=uid,
+                relationship_uid=relationship["uid"],
+                relationship_type=relationship["type"],
+                start_uid=relationship["start"],
+                end_uid=relationship["end"],
+            )
+        )
+    return stored
+
+
+def _add_citations(
+    current: dict[str, Any], citations: list[dict[str, Any]], *, actor: Any, stored: bool = False
+) -> list[dict[str, Any]]:
+    """Add to the relationship `current` (held for writing, with its `citations`) those of `citations` it lacks
+    (with `stored`, they are already in their stored form, uid and all: a merge moves them); store its summary
+    again, count the write in its version and record each; return the citations added."""
+    if not stored:
+        citations = _new_stored_citations(current, citations, current["citations"], actor=actor)
+    stored_ones = citations
+    if not stored_ones:
+        return []
+    cypher(q.CREATE_CITATIONS, {"citations": stored_ones})
+    _store_summary(current, [*current["citations"], *stored_ones])
+    summary_before = {name: current.get(name) for name in RELATIONSHIP_SUMMARY_PROPERTIES}
+    summary = relationship_summary([*current["citations"], *stored_ones])
+    for citation in stored_ones:
+        citation_change_record(
+            action=ChangeAction.CITATION_ADD,
+            relationship=current,
+            citation_uid=citation["uid"],
+            after=citation_fields(citation),
+            summary_before=summary_before,
+            summary_after=summary,
+            actor=actor,
+        )
+    return stored_ones
+
+
+def _store_summary(relationship: dict[str, Any], citations: list[dict[str, Any]]) -> dict[str, Any]:
+    """Store on `relationship` the summary of `citations` (all it now has) and count the write in its version;
+    return its properties."""
+    props = relationship_summary(citations)
+    return cypher(q.update_relationship(relationship["type"]), {"uid": relationship["uid"], "props": props})[0]["props"]
+
+
+def _strip(current: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in current.items() if name not in RELATIONSHIP_VIEW_HIDDEN}
+
+
+def _relationship_view(uid: str) -> dict[str, Any]:
+    """Return relationship `uid` as the writers answer it (`relationship_get` without its ends' kinds)."""
+    return _strip(relationship_get(uid=uid))
+
+
 def relationship_get(*, uid: str) -> dict[str, Any]:
-    """Return the relationship `uid`: its properties, type, ends and their kinds; raise NotFound."""
+    """Return the relationship `uid`: its properties, type, ends and their kinds, its `citations` (each its uid and
+    CITATION_FIELDS, in reading order: by source, then place in its text) and `disagreements` (the fields its
+    citations state differently: `citation_disagreements`); raise NotFound."""
     relationship_type = type_of_relationship_uid(uid)
-    rows = read_cypher(q.relationship_by_uid(relationship_type), {"uid": uid}) if relationship_type else []
+    rows = read_cypher(q.relationship_with_citations(relationship_type), {"uid": uid}) if relationship_type else []
     if not rows:
         raise NotFound(f"no relationship with uid '{uid}'")
     row = rows[0]
+    citations = sorted((citation_fields(citation) for citation in row["citations"]), key=reading_order)
     return {
         **row["props"],
         "type": relationship_type,
@@ -337,18 +569,146 @@ def relationship_get(*, uid: str) -> dict[str, Any]:
         "end": row["end"],
         "start_label": row["start_label"],
         "end_label": row["end_label"],
+        "citations": citations,
+        "disagreements": citation_disagreements(citations),
     }
 
 
-def _relationship_for_write(uid: str, expected_versions: Collection[int] | None) -> dict[str, Any]:
+def _relationship_for_write(uid: str, expected_versions: Collection[int] | int | None) -> dict[str, Any]:
     """Return the relationship `uid` as `relationship_get` does, held for writing in the current transaction;
     raise NotFound, or StaleVersion if its version is not among `expected_versions` (None: any)."""
     relationship_type = type_of_relationship_uid(uid)
     if not relationship_type or not cypher(q.relationship_for_write(relationship_type), {"uid": uid}):
         raise NotFound(f"no relationship with uid '{uid}'")
     current = relationship_get(uid=uid)
-    check_version("relationship", uid, current, expected_versions)
+    expected = {expected_versions} if isinstance(expected_versions, int) else expected_versions
+    check_version("relationship", uid, current, expected)
     return current
+
+
+def _citation_of(current: dict[str, Any], citation_uid: str) -> dict[str, Any]:
+    for citation in current["citations"]:
+        if citation["uid"] == citation_uid:
+            return citation
+    raise NotFound(f"relationship '{current['uid']}' has no citation '{citation_uid}'")
+
+
+def citation_add(
+    *,
+    relationship_uid: str,
+    data: dict[str, Any],
+    actor: Any = None,
+    expected_version: Collection[int] | int | None = None,
+) -> tuple[dict[str, Any], dict[str, Any], bool]:
+    """Add the citation `data` (Python names) to relationship `relationship_uid`; return (the relationship after,
+    the citation, whether it was added: False when the relationship already had one of that source and passage,
+    which is returned and nothing changes).
+
+    Raise NotFound, ValidationFailed (as `relationship_create` does for one citation), or StaleVersion when its
+    version is not `expected_version` (an int, or a collection of acceptable ones; None: any).
+    """
+    citation = _anchored(data)
+
+    def work() -> tuple[dict[str, Any], dict[str, Any], bool]:
+        current = _relationship_for_write(relationship_uid, expected_version)
+        added = _add_citations(current, [citation], actor=actor)
+        if added:
+            return _relationship_view(relationship_uid), citation_fields(added[0]), True
+        key = citation_key(citation)
+        recorded = next(c for c in current["citations"] if citation_key(c) == key)
+        return _strip(current), recorded, False
+
+    return write_transaction(work)
+
+
+def citation_update(
+    *,
+    relationship_uid: str,
+    citation_uid: str,
+    data: dict[str, Any],
+    actor: Any = None,
+    expected_version: Collection[int] | int | None = None,
+) -> dict[str, Any]:
+    """Change the citation `citation_uid` of relationship `relationship_uid` with `data` (any of its writable
+    fields; a new `exact`, `source_uid` or `start` anchors it again); return the relationship after (its summary
+    stored again, its version one higher when anything changed). The citation keeps its uid.
+
+    Raise NotFound (no such relationship, or no such citation of it), ValidationFailed, or StaleVersion.
+    """
+
+    def work() -> dict[str, Any]:
+        current = _relationship_for_write(relationship_uid, expected_version)
+        before = _citation_of(current, citation_uid)
+        merged = {name: before.get(name) for name in CITATION_WRITABLE}
+        if {"exact", "source_uid", "start"} & set(data) and "start" not in data:
+            merged["start"] = None  # a new passage or source is looked for afresh
+        if "start" in data and "end" not in data:
+            merged["end"] = None
+        merged.update(data)
+        if {"exact", "source_uid", "start", "prefix", "suffix"} & set(data):
+            changed = _anchored(merged)
+        else:
+            changed = {**clean_citation(merged), **{n: before.get(n) for n in ("prefix", "suffix", "start", "end")}}
+        others = [citation for citation in current["citations"] if citation["uid"] != citation_uid]
+        if citation_key(changed) in {citation_key(citation) for citation in others}:
+            raise ValidationFailed({"exact": ["the relationship already has a citation of this passage"]})
+        after = {**before, **{name: changed.get(name) for name in CITATION_WRITABLE}}
+        old, new = changed_values(before, after)
+        if not new:
+            return _strip(current)
+        props = {name: after.get(name) for name in CITATION_WRITABLE}
+        cypher(q.UPDATE_CITATION, {"relationship_uid": relationship_uid, "uid": citation_uid, "props": props})
+        _store_summary(current, [*others, after])
+        citation_change_record(
+            action=ChangeAction.CITATION_CHANGE,
+            relationship=current,
+            citation_uid=citation_uid,
+            before=before,
+            after=after,
+            summary_before={name: current.get(name) for name in RELATIONSHIP_SUMMARY_PROPERTIES},
+            summary_after=relationship_summary([*others, after]),
+            actor=actor,
+        )
+        return _relationship_view(relationship_uid)
+
+    return write_transaction(work)
+
+
+LAST_CITATION = "a relationship keeps at least one citation; delete the relationship instead"
+
+
+def citation_delete(
+    *,
+    relationship_uid: str,
+    citation_uid: str,
+    actor: Any = None,
+    expected_version: Collection[int] | int | None = None,
+) -> dict[str, Any]:
+    """Delete the citation `citation_uid` of relationship `relationship_uid`; return the relationship after.
+
+    Raise NotFound, StaleVersion, or ValidationFailed {"citations": [...]} for its last citation.
+    """
+
+    def work() -> dict[str, Any]:
+        current = _relationship_for_write(relationship_uid, expected_version)
+        before = _citation_of(current, citation_uid)
+        others = [citation for citation in current["citations"] if citation["uid"] != citation_uid]
+        if not others:
+            raise ValidationFailed({"citations": [LAST_CITATION]})
+        cypher(q.DELETE_CITATIONS, {"relationship_uid": relationship_uid, "uids": [citation_uid]})
+        _store_summary(current, others)
+        citation_change_record(
+            action=ChangeAction.CITATION_REMOVE,
+            relationship=current,
+            citation_uid=citation_uid,
+            before=before,
+            summary_before={name: current.get(name) for name in RELATIONSHIP_SUMMARY_PROPERTIES},
+            summary_after=relationship_summary(others),
+            actor=actor,
+        )
+        return _relationship_view(relationship_uid)
+
+    return write_transaction(work)
 
 
 def _relationship_change_record(
@@ -377,19 +737,31 @@ def _relationship_change_record(
     )
 
 
+DERIVED_FROM_CITATIONS = "derived from the citations: change a citation"
+
+
 def relationship_update(
     *, uid: str, data: dict[str, Any], actor: Any = None, expected_versions: Collection[int] | None = None
 ) -> dict[str, Any]:
-    """Change the period, footing or evidence of relationship `uid` (its type and ends stay); return it.
+    """Change relationship `uid` in today's single-source form (`SINGLE_SOURCE_FIELDS`: its period, footing, source
+    and evidence), applied to its one citation (its type and ends stay); return it.
 
-    Raise NotFound, ValidationFailed (as `relationship_create`), or StaleVersion when its version is not among
+    Raise NotFound, ValidationFailed (as `relationship_create`; and naming each field given when the relationship
+    rests on several citations: change those instead), or StaleVersion when its version is not among
     `expected_versions`.
     """
 
     def work() -> dict[str, Any]:
         current = _relationship_for_write(uid, expected_versions)
-        merged = {name: current.get(name) for name in RELATIONSHIP_PROPERTIES}
-        merged.update(data)
+        if len(current["citations"]) != 1:
+            given = [name for name in data if name in SINGLE_SOURCE_FIELDS] or ["citations"]
+            raise ValidationFailed({name: [DERIVED_FROM_CITATIONS] for name in given})
+        (citation,) = current["citations"]
+        merged = {
+            **{name: citation.get(name) for name in SINGLE_SOURCE_FIELDS if name != "evidence"},
+            "evidence": citation.get("exact"),
+            **data,
+        }
         props = clean_relationship(
             current["type"],
             current["start_label"],
@@ -399,36 +771,58 @@ def relationship_update(
             merged,
             source_text=source_text_in_graph,
         )
-        ends = {"type": current["type"], "start": current["start"], "end": current["end"]}
-        old, new = changed_values({name: current.get(name) for name in props}, props)
-        if not new:
-            return {name: current.get(name) for name in current if name not in {"start_label", "end_label"}}
-        relationship = cypher(q.update_relationship(current["type"]), {"uid": uid, "props": props})[0]["props"]
-        _relationship_change_record(
-            ChangeAction.RELATIONSHIP_CHANGE,
-            f"changed {', '.join(new)}",
-            current,
-            uid=uid,
-            actor=actor,
-            before=old,
-            after=new,
-        )
-        return {**relationship, **ends}
+        changes = single_source_citation(props)
+        changes = {**{name: None for name in ("since", "until", "qualifier")}, **changes}
+        if changes.get("source_uid") == citation["source_uid"] and changes.get("exact") == citation["exact"]:
+            changes.pop("exact")
+            changes.pop("source_uid")
+        return _citation_update_in(current, citation, changes, actor=actor)
 
     return write_transaction(work)
 
 
+def _citation_update_in(
+    current: dict[str, Any], citation: dict[str, Any], changes: dict[str, Any], *, actor: Any
+) -> dict[str, Any]:
+    """Apply `changes` to `citation` of the relationship `current` (held for writing) in the current transaction,
+    as `citation_update` does; return the relationship after."""
+    merged = {**{name: citation.get(name) for name in CITATION_WRITABLE}, **changes}
+    if {"exact", "source_uid"} & set(changes):
+        merged.update(start=None, end=None, prefix=None, suffix=None)
+        changed = _anchored(merged, field_names=SINGLE_SOURCE_NAMES)
+    else:
+        changed = {**clean_citation(merged), **{n: citation.get(n) for n in ("prefix", "suffix", "start", "end")}}
+    after = {**citation, **{name: changed.get(name) for name in CITATION_WRITABLE}}
+    old, new = changed_values(citation, after)
+    if not new:
+        return _strip(current)
+    props = {name: after.get(name) for name in CITATION_WRITABLE}
+    cypher(q.UPDATE_CITATION, {"relationship_uid": current["uid"], "uid": citation["uid"], "props": props})
+    _store_summary(current, [after])
+    citation_change_record(
+        action=ChangeAction.CITATION_CHANGE,
+        relationship=current,
+        citation_uid=citation["uid"],
+        before=citation,
+        after=after,
+        summary_before={name: current.get(name) for name in RELATIONSHIP_SUMMARY_PROPERTIES},
+        summary_after=relationship_summary([after]),
+        actor=actor,
+    )
+    return _relationship_view(current["uid"])
+
+
 def relationship_delete(*, uid: str, actor: Any = None, expected_versions: Collection[int] | None = None) -> None:
-    """Delete the relationship `uid`; raise NotFound, or StaleVersion when its version is not among
-    `expected_versions` (None: any)."""
+    """Delete the relationship `uid` and its citations; raise NotFound, or StaleVersion when its version is not
+    among `expected_versions` (None: any)."""
 
     def work() -> None:
         current = _relationship_for_write(uid, expected_versions)
         deleted = cypher(q.delete_relationship(current["type"]), {"uid": uid})[0]["deleted"]
+        cypher(q.DELETE_CITATIONS_OF_RELATIONSHIPS, {"uids": [uid]})
         add_to_counts({current["type"]: -deleted})
-        before = {name: value for name, value in current.items() if name not in {"start_label", "end_label"}}
         _relationship_change_record(
-            ChangeAction.RELATIONSHIP_REMOVE, "removed", current, uid=uid, actor=actor, before=before
+            ChangeAction.RELATIONSHIP_REMOVE, "removed", current, uid=uid, actor=actor, before=_strip(current)
         )
 
     write_transaction(work)
@@ -455,19 +849,46 @@ def organizations_merge_preview(*, survivor_uid: str, loser_uid: str) -> dict[st
         )
         return relationship_key(relationship["type"], start, end)
 
+    # Each relationship the survivor will have, by its key: its uid.
     kept = {
-        key_at_survivor(relationship) for relationship in read_cypher(q.RELATIONSHIPS_OF_NODE, {"uid": survivor_uid})
+        key_at_survivor(relationship): relationship["props"].get("uid")
+        for relationship in read_cypher(q.RELATIONSHIPS_OF_NODE, {"uid": survivor_uid})
     }
     moved: list[dict[str, Any]] = []
     dropped: list[dict[str, Any]] = []
     for relationship in read_cypher(q.RELATIONSHIPS_OF_NODE, {"uid": loser_uid}):
+        key = key_at_survivor(relationship)
         if relationship["other"] == survivor_uid:
             dropped.append({**relationship, "reason": "it joins the two organizations"})
-        elif key_at_survivor(relationship) in kept:
-            dropped.append({**relationship, "reason": "the survivor already has it"})
+        elif key in kept:
+            dropped.append({**relationship, "reason": "the survivor already has it", "into": kept[key]})
         else:
             moved.append(relationship)
-            kept.add(key_at_survivor(relationship))
+            start, end = (
+                (survivor_uid, relationship["other"])
+                if relationship["outgoing"]
+                else (relationship["other"], survivor_uid)
+            )
+            kept[key] = relationship_uid(start, relationship["type"], end)
+    citations = _citations_by_relationship(
+        [relationship["props"].get("uid") for relationship in moved + dropped]
+        + [relationship["into"] for relationship in dropped if relationship.get("into")]
+    )
+    joined: dict[str, list[dict[str, Any]]] = {}  # survivor's relationship uid: the loser's citations it gains
+    citations_dropped = 0
+    for relationship in dropped:
+        own = citations.get(relationship["props"].get("uid"), [])
+        into = relationship.get("into")
+        if not into:
+            citations_dropped += len(own)
+            continue
+        keys = {citation_key(citation) for citation in citations.get(into, []) + joined.get(into, [])}
+        for citation in own:
+            if citation_key(citation) in keys:
+                citations_dropped += 1
+            else:
+                keys.add(citation_key(citation))
+                joined.setdefault(into, []).append(citation)
     own_names = {survivor["name"], survivor.get("acronym"), *(survivor.get("aliases") or [])}
     loser_names = [loser["name"], loser.get("acronym"), *(loser.get("aliases") or [])]
     aliases_added = [name for name in dict.fromkeys(loser_names) if name and name not in own_names]
@@ -483,7 +904,20 @@ def organizations_merge_preview(*, survivor_uid: str, loser_uid: str) -> dict[st
         "aliases_added": aliases_added,
         "filled": filled,
         "former_uids": former_uids,
+        "citations_moved": sum(len(citations.get(relationship["props"].get("uid"), [])) for relationship in moved),
+        "citations_joined": sum(len(gained) for gained in joined.values()),
+        "citations_dropped": citations_dropped,
+        "joined": joined,
     }
+
+
+def _citations_by_relationship(uids: Collection[str | None]) -> dict[str, list[dict[str, Any]]]:
+    """Return the stored citations of each relationship among `uids`, by relationship uid."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    wanted = sorted({uid for uid in uids if uid})
+    for row in cypher(q.CITATIONS_OF_RELATIONSHIPS, {"uids": wanted}) if wanted else []:
+        found.setdefault(row["uid"], []).append(row["citation"])
+    return found
 
 
 def organizations_merge(
@@ -509,6 +943,7 @@ def organizations_merge(
             _node_for_write(uid, expected.get(uid))
         plan = organizations_merge_preview(survivor_uid=survivor_uid, loser_uid=loser_uid)
         by_type: dict[tuple[str, bool], list[dict[str, Any]]] = {}
+        rekey: list[dict[str, Any]] = []
         for relationship in plan["moved"]:
             start, end = (
                 (survivor_uid, relationship["other"])
@@ -517,6 +952,7 @@ def organizations_merge(
             )
             props = {**relationship["props"], "uid": relationship_uid(start, relationship["type"], end)}
             row = {"other": relationship["other"], "props": props}
+            rekey.append({"old": relationship["props"].get("uid"), "new": props["uid"], "start": start, "end": end})
             by_type.setdefault((relationship["type"], relationship["outgoing"]), []).append(row)
         neighbours = sorted(
             {relationship["other"] for relationship in plan["moved"] + plan["dropped"]} - {survivor_uid}
@@ -528,6 +964,14 @@ def organizations_merge(
                 q.copy_relationships_from(relationship_type) if outgoing else q.copy_relationships_to(relationship_type)
             )
             counts[relationship_type] += cypher(query, {"node": survivor_uid, "rows": rows})[0]["created"]
+        # The moved relationships' citations follow them; those of a dropped one join the survivor's same
+        # relationship (but for the passages it already cites), or go with it.
+        cypher(q.REKEY_CITATIONS, {"rows": rekey})
+        _join_citations(plan, actor=actor)
+        cypher(
+            q.DELETE_CITATIONS_OF_RELATIONSHIPS,
+            {"uids": [relationship["props"].get("uid") for relationship in plan["dropped"]]},
+        )
         survivor = plan["survivor"]
         aliases = [*(survivor.get("aliases") or []), *plan["aliases_added"]]
         changes = {**plan["filled"], "aliases": aliases, "former_uids": plan["former_uids"]}
@@ -545,11 +989,37 @@ def organizations_merge(
             before={**old, "merged_away": plan["loser"]},
             after=new,
             summary=f"merged '{plan['loser']['name']}' ({loser_uid}) into '{survivor['name']}': "
-            f"{len(plan['moved'])} relationship(s) moved, {len(plan['dropped'])} dropped",
+            f"{len(plan['moved'])} relationship(s) moved, {len(plan['dropped'])} dropped; "
+            f"{plan['citations_moved']} citation(s) moved, {plan['citations_joined']} joined, "
+            f"{plan['citations_dropped']} dropped",
         )
         return plan
 
     return write_transaction(work)
+
+
+def _join_citations(plan: dict[str, Any], *, actor: Any) -> None:
+    """Give each of the survivor's relationships the loser's citations `plan["joined"]` says it gains (each keeps
+    its uid unless the relationship has that one), store its summary again and record each, in the current
+    transaction."""
+    for uid, gained in plan["joined"].items():
+        current = _relationship_for_write(uid, None)
+        taken = {citation["uid"] for citation in current["citations"]}
+        moved = []
+        for citation in gained:
+            new_uid = citation["uid"] if citation["uid"] not in taken else citation_uid(uid, citation, taken=taken)
+            taken.add(new_uid)
+            moved.append(
+                stored_citation(
+                    citation,
+                    uid=new_uid,
+                    relationship_uid=uid,
+                    relationship_type=current["type"],
+                    start_uid=current["start"],
+                    end_uid=current["end"],
+                )
+            )
+        _add_citations(current, moved, actor=actor, stored=True)
 
 
 def _organization(uid: str, role: str) -> dict[str, Any]:
@@ -570,6 +1040,13 @@ def source_text_in_graph(uid: str) -> str | None:
     if not found:
         return None
     return spaced(found[0]["text"]) if found[0]["text"] else ""
+
+
+def _actor_name(actor: Any) -> str:
+    """Return who a citation says added it: the user's username, else the name of the tool (a str actor)."""
+    if isinstance(actor, str):
+        return actor
+    return actor.get_username() if getattr(actor, "is_authenticated", False) else ""
 
 
 def _display_name(props: dict[str, Any]) -> str:

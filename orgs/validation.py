@@ -19,8 +19,8 @@ from orgs.models import NODE_CLASSES
 from orgs.vocabulary import (
     CITATION_FIELDS,
     CITATION_WRITABLE,
-    RELATIONSHIP_PROPERTIES,
     RELATIONSHIP_TYPES,
+    SINGLE_SOURCE_FIELDS,
     Confidence,
     NodeLabel,
 )
@@ -221,24 +221,11 @@ def _clean_value(name: str, prop: Any, value: Any) -> Any:
     return value
 
 
-def clean_relationship(
-    relationship_type: str,
-    start_label: str,
-    end_label: str,
-    start_uid: str,
-    end_uid: str,
-    record: dict[str, Any],
-    *,
-    source_text: Callable[[str], str | None],
-) -> dict[str, Any]:
-    """Return a relationship's properties checked against the vocabulary and the evidence rules.
-
-    Raise ValidationFailed naming each bad field: unknown type, endpoints of the wrong kind, a relationship from a node
-    to itself, bad or reversed dates, an unknown confidence, missing evidence, a source that is not there, evidence
-    not found word for word in its source's text (`evidence_problem`). `source_text(uid)` returns the text of the
-    source `uid` through `spaced` ("" when it has none) or None when no source has that uid: every write path (the
-    services, the importer, the admin) checks a relationship here, each finding its sources where it keeps them.
-    """
+def relationship_end_problems(
+    relationship_type: str, start_label: str, end_label: str, start_uid: str, end_uid: str
+) -> dict[str, list[str]]:
+    """Return what is wrong with a `relationship_type` relationship from `start_uid` (a `start_label` node, "?" if
+    none) to `end_uid` (an `end_label` one), by field (`type`, `from`, `to`); empty when nothing is."""
     errors: dict[str, list[str]] = {}
     definition = RELATIONSHIP_TYPES.get(relationship_type)
     if definition is None:
@@ -254,8 +241,31 @@ def clean_relationship(
                 errors[name] = [f"{relationship_type} cannot {'start' if name == 'from' else 'end'} at a {label}"]
     if start_uid == end_uid:
         errors.setdefault("to", []).append("a relationship must join two different nodes")
+    return errors
+
+
+def clean_relationship(
+    relationship_type: str,
+    start_label: str,
+    end_label: str,
+    start_uid: str,
+    end_uid: str,
+    record: dict[str, Any],
+    *,
+    source_text: Callable[[str], str | None],
+) -> dict[str, Any]:
+    """Return a relationship stated in the single-source form (`SINGLE_SOURCE_FIELDS`) checked against the
+    vocabulary and the evidence rules.
+
+    Raise ValidationFailed naming each bad field: unknown type, endpoints of the wrong kind, a relationship from a node
+    to itself, bad or reversed dates, an unknown confidence, missing evidence, a source that is not there, evidence
+    not found word for word in its source's text (`evidence_problem`). `source_text(uid)` returns the text of the
+    source `uid` through `spaced` ("" when it has none) or None when no source has that uid: every write path (the
+    services, the importer, the admin) checks a relationship here, each finding its sources where it keeps them.
+    """
+    errors = relationship_end_problems(relationship_type, start_label, end_label, start_uid, end_uid)
     for name in record:
-        if name not in RELATIONSHIP_PROPERTIES:
+        if name not in SINGLE_SOURCE_FIELDS:
             errors.setdefault(name, []).append("unknown field for a relationship")
     cleaned: dict[str, Any] = {}
     for name in ("since", "until"):
@@ -564,6 +574,34 @@ def citation_key(citation: dict[str, Any]) -> tuple[str, ...]:
     if citation.get("start") is not None:
         return citation["source_uid"], str(citation["start"]), str(citation["end"])
     return citation["source_uid"], spaced(citation["exact"].strip())
+
+
+def stored_citation(
+    citation: dict[str, Any], *, uid: str, relationship_uid: str, relationship_type: str, start_uid: str, end_uid: str
+) -> dict[str, Any]:
+    """Return the properties a `(:Citation)` node stores for `citation` (its CITATION_FIELDS, those not None) of the
+    `relationship_type` relationship `relationship_uid` from `start_uid` to `end_uid`."""
+    return {
+        **{name: citation[name] for name in CITATION_FIELDS if citation.get(name) is not None},
+        "uid": uid,
+        "relationship_uid": relationship_uid,
+        "relationship_type": relationship_type,
+        "start_uid": start_uid,
+        "end_uid": end_uid,
+    }
+
+
+def citation_fields(stored: dict[str, Any]) -> dict[str, Any]:
+    """Return a stored citation as the services and readers give it: its `uid` and every CITATION_FIELDS name
+    (None where unset), without its relationship's keys."""
+    return {"uid": stored.get("uid"), **{name: stored.get(name) for name in CITATION_FIELDS}}
+
+
+def reading_order(citation: dict[str, Any]) -> tuple[str, bool, int, str]:
+    """Return the key that sorts a relationship's citations in reading order: by source, then place in its text
+    (unanchored ones last), then uid."""
+    start = citation.get("start")
+    return citation.get("source_uid") or "", start is None, start or 0, citation.get("uid") or ""
 
 
 def citation_uid(relationship_uid: str, citation: dict[str, Any], *, taken: Collection[str] = ()) -> str:

@@ -128,11 +128,6 @@ class Confidence(Choice):
     INFERRED = "inferred"  # follows from the sentence and its context on the page
 
 
-# The properties every relationship may carry besides its uid (the RelationshipModel in orgs/models.py), in the order
-# every list of them (forms, exports, queries) uses; the one list of a relationship's fields.
-RELATIONSHIP_PROPERTIES = ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
-# What graph files and the API call those of them they name otherwise: RELATIONSHIP_PUBLIC_NAMES, below.
-
 # --- Citations (issue 13): a relationship rests on one or more citations, each a passage of one source --------
 # A citation's fields, in the order every list of them (forms, files, queries) uses. `start` and `end` are the
 # passage's offsets in the source's text (W3C TextPositionSelector: code points, end exclusive), `exact`, `prefix`
@@ -153,9 +148,16 @@ CITATION_FIELDS = (
     "added_at",
 )
 CITATION_WRITABLE = CITATION_FIELDS[:10]
-# What a relationship stores besides its uid and version once it rests on citations: each value is derived from
-# its citations by `orgs.validation.relationship_summary`, and every writer of a citation stores them again.
+# What a relationship stores besides its uid and version: each value is derived from its citations by
+# `orgs.validation.relationship_summary`, and every writer of a citation stores them again.
 RELATIONSHIP_SUMMARY_PROPERTIES = ("since", "until", "qualifier", "confidence", "source_count", "source_uids")
+# The properties every relationship carries besides its uid and version (the RelationshipModel in orgs/models.py), in
+# the order every list of them (exports, queries) uses; the one list of a relationship's stored fields.
+RELATIONSHIP_PROPERTIES = RELATIONSHIP_SUMMARY_PROPERTIES
+# A relationship as one source states it, the form before citations: API bodies, graph files and the admin's rows
+# may still say it so, and it becomes one citation (`orgs.validation.single_source_citation`).
+SINGLE_SOURCE_FIELDS = ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
+# What graph files and the API call those of them they name otherwise: RELATIONSHIP_PUBLIC_NAMES, below.
 
 ORG = NodeLabel.ORGANIZATION
 COUNTRY = NodeLabel.COUNTRY

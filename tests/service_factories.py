@@ -25,12 +25,13 @@ def country(uid: str, name: str, **data: Any) -> str:
 def relationship(
     relationship_type: str, start: str, end: str, source_uid: str = "partners", **data: Any
 ) -> dict[str, Any]:
-    return services.relationship_create(
+    created, _ = services.relationship_create(
         relationship_type=relationship_type,
         start_uid=start,
         end_uid=end,
         data={"source_uid": source_uid, "evidence": EVIDENCE, **data},
     )
+    return created
 
 
 def node(uid: str) -> dict[str, Any]:

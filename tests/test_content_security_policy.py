@@ -207,6 +207,9 @@ def test_the_analyst_pages_work_under_the_policy(tab, sample_graph):
 
     tab.visit("/sources/cis-atc-partners/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.locator(".source-text mark a").first.click()
+    expect(page).to_have_url(re.compile(r"\?at=cit-"))
+    tab.assert_clean()
     tab.visit("/sources/")
     tab.visit("/countries/")
     tab.assert_clean()

@@ -129,3 +129,19 @@ def test_the_admin_never_links_to_a_script_address(client, hostile_graph, addres
     assert response.status_code == 200
     assert not any(href.lstrip().lower().startswith("javascript:") for href in html.split('href="')[1:])
     assert "<script>window.__hostile" not in html and '"><img src=x' not in html
+
+
+@pytest.mark.browser
+def test_a_hostile_quote_and_source_text_are_shown_as_the_characters_typed(live_server, page, dialogs, hostile_graph):
+    page.goto(live_server.url + "/organizations/evil/")
+    quote = page.locator("li.relationship details.citation")
+    quote.locator("summary").click()
+    expect(quote.locator("blockquote")).to_have_text("Plain Body. " + IMG_TEXT)
+    expect(quote.locator("summary")).to_contain_text(IMG_TEXT + " report")
+    quote.locator("a.passage").click()
+
+    expect(page).to_have_url(re.compile(r"/sources/evil-source/\?at=cit-"))
+    expect(page.locator(".source-text")).to_have_text("Evil Body works with Plain Body. " + IMG_TEXT)
+    expect(page.locator(".source-text mark")).to_have_text("Plain Body. " + IMG_TEXT)
+    expect(page.locator("table.provenance blockquote")).to_have_text("Plain Body. " + IMG_TEXT)
+    assert_nothing_ran(page, dialogs, "the quote and its passage")

@@ -80,16 +80,12 @@ def test_relationships_of_one_type_keep_exactly_the_properties_each_was_given():
     rows = cypher(
         "MATCH (a)-[r:HAS_OBSERVER_STATUS_IN]->(b) RETURN b.uid + '<' + a.uid AS relationship, properties(r) AS props"
     )
-    kept = {
-        row["relationship"]: {
-            k: v for k, v in row["props"].items() if k not in {"uid", "version", "evidence", "source_uid"}
-        }
-        for row in rows
-    }
+    kept = {row["relationship"]: {k: v for k, v in row["props"].items() if k not in {"uid", "version"}} for row in rows}
+    one_source = {"source_count": 1, "source_uids": ["src"]}
     assert kept == {
-        "interpol<cis-atc": {"since": "2005", "confidence": "stated"},
-        "codexter<cis-atc": {"until": "2010", "qualifier": "as an observer", "confidence": "inferred"},
-        "interpol<odihr": {"confidence": "stated"},
+        "interpol<cis-atc": {"since": "2005", "confidence": "stated", **one_source},
+        "codexter<cis-atc": {"until": "2010", "qualifier": "as an observer", "confidence": "inferred", **one_source},
+        "interpol<odihr": {"confidence": "stated", **one_source},
     }
 
 
@@ -453,3 +449,167 @@ def today() -> str:
     import datetime
 
     return datetime.datetime.now(datetime.UTC).date().isoformat()
+
+
+# --- Citations: a relationship record lists the passages of its sources that state it ------------------------
+
+SECOND_TEXT = "Since 2003 the CIS ATC works with INTERPOL. The CIS ATC works with INTERPOL on wanted lists."
+
+
+def graph_with_citations(*citations: dict, **fields) -> dict:
+    """Return the small graph with a second source and its one relationship in the form with `citations`."""
+    graph = copy.deepcopy(SMALL_GRAPH)
+    graph["sources"].append({"uid": "src-2", "title": "A second page", "text": SECOND_TEXT})
+    graph["relationships"] = [
+        {"type": "HAS_OBSERVER_STATUS_IN", "from": "cis-atc", "to": "interpol", **fields, "citations": list(citations)}
+    ]
+    return graph
+
+
+def stored_citations() -> list[dict]:
+    return cypher("MATCH (c:Citation) RETURN properties(c) AS c ORDER BY c.source_uid, c.start")
+
+
+def stored_relationship() -> dict:
+    return cypher("MATCH ()-[r:HAS_OBSERVER_STATUS_IN]->() RETURN properties(r) AS props")[0]["props"]
+
+
+def test_each_citation_is_anchored_in_its_source_and_the_relationship_keeps_what_they_support_together():
+    graph = graph_with_citations(
+        {"source": "src", "exact": "observer status in the INTERPOL", "since": "2005"},
+        {"source": "src-2", "exact": "works with INTERPOL", "since": "2003", "qualifier": "on wanted lists"},
+    )
+
+    import_graph(graph)
+
+    first, second = (row["c"] for row in stored_citations())
+    assert first["exact"] == "observer status in the INTERPOL"
+    assert SOURCE_TEXT[first["start"] : first["end"]] == first["exact"]
+    assert first["prefix"] == SOURCE_TEXT[: first["start"]][-32:]
+    assert second["start"] == SECOND_TEXT.index("works with INTERPOL")  # the first of its two occurrences
+    assert {first["relationship_uid"], second["relationship_uid"]} == {stored_relationship()["uid"]}
+    assert first["relationship_type"] == "HAS_OBSERVER_STATUS_IN"
+    assert (first["start_uid"], first["end_uid"]) == ("cis-atc", "interpol")
+    assert first["added_by"] == "import" and first["uid"].startswith("cit-")
+    relationship = stored_relationship()
+    assert relationship["since"] == "2003" and relationship["qualifier"] == "on wanted lists"
+    assert relationship["source_count"] == 2 and relationship["source_uids"] == ["src", "src-2"]
+    assert "source_uid" not in relationship and "evidence" not in relationship
+
+
+def test_a_citation_with_start_picks_a_later_occurrence_of_its_passage():
+    later = SECOND_TEXT.rindex("works with INTERPOL")
+
+    import_graph(graph_with_citations({"source": "src-2", "exact": "works with INTERPOL", "start": later}))
+
+    assert stored_citations()[0]["c"]["start"] == later
+
+
+def test_a_record_in_todays_single_source_form_is_one_citation():
+    import_graph(copy.deepcopy(SMALL_GRAPH))
+
+    (row,) = stored_citations()
+    assert (row["c"]["source_uid"], row["c"]["exact"], row["c"]["start"]) == ("src", SOURCE_TEXT, 0)
+    assert row["c"]["since"] == "2005"
+    assert stored_relationship()["since"] == "2005"
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        (
+            {"source": "src", "evidence": SOURCE_TEXT, "citations": [{"source": "src", "exact": "the INTERPOL"}]},
+            "relationships[0] (cis-atc -HAS_OBSERVER_STATUS_IN-> interpol): field 'source': a relationship with "
+            "`citations` names its sources in them",
+        ),
+        ({"citations": []}, "field 'citations': expected a list of one or more citations"),
+        ({"citations": [{"source": "src", "exact": "Interpol"}]}, "field 'citations[0].exact': not found word for"),
+        ({"citations": [{"source": "nowhere", "exact": "x"}]}, "field 'citations[0].source': no source with uid"),
+        ({"citations": [{"source": "src", "exact": " "}]}, "field 'citations[0].exact': this field is required"),
+        (
+            {"citations": [{"source": "src", "exact": "the INTERPOL", "start": 10**6}]},
+            "'citations[0].start': is outside",
+        ),
+        (
+            {"citations": [{"source": "src", "exact": "the INTERPOL", "colour": "red"}]},
+            "'citations[0].colour': unknown",
+        ),
+        (
+            {"citations": [{"source": "src", "exact": "the INTERPOL"}, {"source": "src", "exact": "the  INTERPOL"}]},
+            "field 'citations[1].exact': the same passage as citations[0]",
+        ),
+        (
+            {"since": "2004", "citations": [{"source": "src", "exact": "the INTERPOL", "since": "2005"}]},
+            "field 'since': differs from what its citations support (2005)",
+        ),
+        (
+            {"qualifier": "x", "citations": [{"source": "src", "exact": "the INTERPOL"}]},
+            "field 'qualifier': differs from what its citations support (none)",
+        ),
+    ],
+)
+def test_a_bad_citation_is_a_problem_naming_the_record_and_field_and_nothing_is_written(record, expected):
+    graph = copy.deepcopy(SMALL_GRAPH)
+    graph["relationships"][0] = {"type": "HAS_OBSERVER_STATUS_IN", "from": "cis-atc", "to": "interpol", **record}
+
+    with pytest.raises(GraphFileInvalid) as raised:
+        import_graph(graph)
+
+    assert any(expected in problem for problem in raised.value.problems), raised.value.problems
+    assert node_count() == 0
+
+
+def test_a_summary_written_beside_the_citations_that_matches_them_is_accepted():
+    graph = graph_with_citations(
+        {"source": "src", "exact": "the INTERPOL", "since": "2005"}, since="2005", confidence="stated", source_count=1
+    )
+
+    import_graph(graph)
+
+    assert stored_relationship()["since"] == "2005"
+
+
+def test_a_file_adds_its_citations_to_a_relationship_already_in_the_graph_and_keeps_the_others():
+    import_graph(graph_with_citations({"source": "src", "exact": "the INTERPOL", "since": "2005"}))
+    before = stored_relationship()
+
+    import_graph(graph_with_citations({"source": "src-2", "exact": "works with INTERPOL", "since": "2003"}))
+
+    assert [row["c"]["source_uid"] for row in stored_citations()] == ["src", "src-2"]
+    after = stored_relationship()
+    assert after["uid"] == before["uid"]
+    assert (after["since"], after["source_count"], after["version"]) == ("2003", 2, before["version"] + 1)
+
+
+def test_a_citation_with_the_uid_of_one_in_the_graph_is_updated_not_doubled():
+    import_graph(graph_with_citations({"source": "src", "exact": "the INTERPOL", "since": "2005"}))
+    (first,) = (row["c"] for row in stored_citations())
+
+    import_graph(graph_with_citations({"uid": first["uid"], "source": "src", "exact": "observer status"}))
+
+    (citation,) = (row["c"] for row in stored_citations())  # the file's record of it: its `since` is gone
+    assert (citation["uid"], citation["exact"], citation.get("since")) == (first["uid"], "observer status", None)
+    assert citation["added_at"] == first["added_at"]
+    assert "since" not in stored_relationship()
+
+
+def test_a_citation_with_the_same_source_and_passage_takes_the_files_values():
+    import_graph(graph_with_citations({"source": "src", "exact": "the INTERPOL", "since": "2005"}))
+
+    import_graph(graph_with_citations({"source": "src", "exact": "the  INTERPOL", "since": "2004"}))
+
+    (citation,) = (row["c"] for row in stored_citations())
+    assert citation["since"] == stored_relationship()["since"] == "2004"
+
+
+def test_loading_a_file_with_citations_twice_leaves_the_same_graph():
+    graph = graph_with_citations(
+        {"source": "src", "exact": "the INTERPOL"}, {"source": "src-2", "exact": "works with INTERPOL"}
+    )
+    import_graph(copy.deepcopy(graph))
+    citations, relationship = stored_citations(), stored_relationship()
+
+    import_graph(copy.deepcopy(graph))
+
+    assert stored_citations() == citations
+    assert stored_relationship() == relationship

@@ -13,7 +13,14 @@ from orgs.graph.connection import GraphUnavailable, connect, cypher, recorded_qu
 from orgs.graph.embedded import free_port
 from orgs.pages import lists, nodes, parameters
 from orgs.selectors.nodes import NODE_SUMMARIES, NODE_SUMMARY
-from tests.cypher_factories import make_hub, relationships_of
+from tests.cypher_factories import (
+    CORROBORATING_SOURCES,
+    make_corroborated_graph,
+    make_hub,
+    quoted,
+    relationship_with_citations,
+    relationships_of,
+)
 
 pytestmark = pytest.mark.django_db  # the home page reads the change log from Django's database
 
@@ -278,29 +285,149 @@ def test_a_group_of_relationships_is_paged_by_name(client):
     assert "Partner 1051" in text_of(second) and 'rel="next"' not in second.content.decode()
 
 
-@pytest.mark.parametrize("partners", [5, 500])
-def test_an_organization_page_makes_two_graph_queries_whatever_its_number_of_relationships(client, partners):
-    make_hub(partners=partners)
+@pytest.mark.parametrize(("partners", "sources"), [(5, 1), (500, 1), (1000, 3)])
+def test_an_organization_page_makes_two_graph_queries_whatever_its_number_of_relationships_and_citations(
+    client, partners, sources
+):
+    make_hub(partners=partners, sources=sources)
 
     with recorded_queries() as queries:
         response = client.get("/organizations/hub/")
 
     assert response.status_code == 200
     assert f"Has as a member ({partners})" in text_of(response)
+    assert (
+        response.content.decode().count('class="evidence citation"')
+        == min(partners, nodes.RELATIONSHIPS_PER_GROUP) * sources
+    )
     assert len(queries) == 2
+
+
+# --- Citations on a node's page --------------------------------------------------------------------
+
+
+def test_each_relationship_says_how_many_sources_state_it_and_opens_each_quote_in_place(client):
+    make_corroborated_graph()
+
+    response = client.get("/organizations/alpha/")
+    body, page = response.content.decode(), text_of(response)
+
+    assert "Alpha Agency collaborates with Beta Bureau since 2003 3 sources sources differ" in page
+    assert "Alpha Agency collaborates with Gamma Group 1 source" in page
+    assert body.count('<details class="evidence citation"') == 4
+    assert "Evidence: Report A — says since 2003" in page and "Evidence: Report B — says since 2005" in page
+    assert "Alpha Agency and Beta Bureau have cooperated since 2003" in page
+
+
+def test_a_quote_links_to_its_passage_on_the_source_page(client):
+    cited = make_corroborated_graph()["beta"]["citations"][1]
+
+    body = client.get("/organizations/beta/").content.decode()
+
+    assert f'href="/sources/report-b/?at={cited["uid"]}#{cited["uid"]}"' in body
+
+
+def test_a_node_page_can_show_only_the_relationships_resting_on_a_single_source(client):
+    make_corroborated_graph()
+
+    page = text_of(client.get("/organizations/alpha/", {"single_source": "1"}))
+
+    assert "Alpha Agency collaborates with Gamma Group" in page
+    assert "Beta Bureau" not in page.split("Relationships", 1)[1].split("Timeline", 1)[0]
+
+
+def test_a_group_page_shows_the_sources_of_each_relationship(client):
+    make_hub(partners=60, sources=2)
+
+    page = text_of(client.get("/relationships/hub/MEMBER_OF/in/"))
+
+    assert page.count("2 sources") == parameters.PAGE_SIZE
+    assert "Evidence: Register of members 2" in page
+
+
+def test_the_organization_search_finds_bodies_with_a_relationship_resting_on_a_single_source(client):
+    make_corroborated_graph()
+    relationship_with_citations(
+        relationship_type="COLLABORATES_WITH",
+        start_uid="beta",
+        end_uid="gamma",
+        citations=[{"source_uid": "report-a", "exact": "Beta Bureau"}, {"source_uid": "report-b", "exact": "Beta"}],
+    )
+
+    response = client.get("/organizations/", {"single_source": "1"})
+    names = re.findall(r'<a href="/organizations/[^"]+">([^<]+)</a>', response.content.decode())
+
+    assert response.status_code == 200
+    assert names == ["Alpha Agency", "Gamma Group"]
+    assert 'href="/organizations/alpha/?single_source=1"' in response.content.decode()
 
 
 # --- Sources ---------------------------------------------------------------------------------------
 
 
-def test_a_source_page_lists_every_fact_it_supports(client, sample_graph):
+def test_a_source_page_lists_every_relationship_it_supports(client, sample_graph):
     response = client.get("/sources/seci-attf/")
     page = text_of(response)
 
     supported = sum(relationship["source"] == "seci-attf" for relationship in sample_graph["relationships"])
-    assert f"Facts this source supports ({supported})" in page
+    assert "Relationships this source supports" in page
     assert response.content.decode().count("<blockquote>") == supported
     assert "Turkey hosts" not in page and "Turkish National Police is located in Turkey" in page
+
+
+def test_a_source_page_highlights_every_cited_passage_in_its_text_linked_to_its_citation(client):
+    relationships = make_corroborated_graph()
+    first, second = relationships["beta"]["citations"][1], relationships["gamma"]["citations"][0]
+
+    body = client.get("/sources/report-b/").content.decode()
+    text = unescape(re.sub(r"<[^>]+>", "", body.split('class="source-text">', 1)[1].split("</div>", 1)[0]))
+
+    assert text == CORROBORATING_SOURCES["report-b"]  # the text whole, in order, between the marks
+    assert re.search(
+        f'<mark id="{first["uid"]}" data-citations="{first["uid"]}"><a href="\\?at={first["uid"]}#row-{first["uid"]}">'
+        "Since 2005 Alpha Agency works with Beta Bureau</a></mark>",
+        body,
+    )
+    assert f'<mark id="{second["uid"]}"' in body
+    assert f'<tr id="row-{first["uid"]}"' in body and f'<tr id="row-{second["uid"]}"' in body
+
+
+def test_overlapping_passages_are_each_highlighted_and_each_has_its_anchor(client):
+    relationships = make_corroborated_graph()
+    inner = relationship_with_citations(
+        relationship_type="COLLABORATES_WITH",
+        start_uid="beta",
+        end_uid="gamma",
+        citations=[quoted("report-b", "Alpha Agency works")],
+    )["citations"][0]
+
+    body = client.get("/sources/report-b/").content.decode()
+
+    outer = relationships["beta"]["citations"][1]
+    assert f'id="{outer["uid"]}"' in body and f'id="{inner["uid"]}"' in body
+    assert f'data-citations="{outer["uid"]} {inner["uid"]}"' in body
+
+
+def test_a_source_cited_many_times_lists_its_citations_a_page_at_a_time_in_reading_order(client):
+    make_hub(partners=120)  # each membership cites `register` once, without an anchor (it has no text)
+
+    first = client.get("/sources/register/")
+    link = unescape(re.search(r'rel="next" href="\?([^"]+)"', first.content.decode()).group(1))
+    second = client.get("/sources/register/?" + link)
+
+    rows = re.findall(r'<tr id="row-([^"]+)"', first.content.decode() + second.content.decode())
+    assert len(rows) == 100 and len(set(rows)) == 100 and rows == sorted(rows)
+
+
+def test_a_link_to_a_citation_opens_the_page_of_the_list_holding_it(client):
+    make_hub(partners=120)
+    wanted = f"cit-{100000000 + 107}1"
+
+    response = client.get("/sources/register/", {"at": wanted})
+
+    rows = re.findall(r'<tr id="row-([^"]+)"', response.content.decode())
+    assert rows[0] == wanted and len(rows) == 14  # it and the 13 after it
+    assert "« First page" in text_of(response)
 
 
 def test_an_unknown_source_is_not_found(client, sample_graph):
@@ -329,6 +456,17 @@ def test_the_explorer_json_holds_the_neighbourhood_with_links(client, sample_gra
         edge for edge in data["edges"] if edge["type"] == "HAS_OBSERVER_STATUS_IN" and edge["target"] == "interpol"
     )
     assert observer["source"] == "cis-atc" and observer["reading"] == "has observer status in"
+    assert observer["source_count"] == 1
+
+
+def test_the_explorer_json_gives_each_relationship_its_number_of_sources_and_can_require_several(client):
+    make_corroborated_graph()
+
+    every = client.get("/explore/alpha.json", {"depth": 1}).json()
+    corroborated = client.get("/explore/alpha.json", {"depth": 1, "sources_min": 2}).json()
+
+    assert {edge["target"]: edge["source_count"] for edge in every["edges"]} == {"beta": 3, "gamma": 1}
+    assert [edge["target"] for edge in corroborated["edges"]] == ["beta"]
 
 
 def test_the_explorer_json_caps_its_size_and_says_when_it_did(client):
@@ -386,6 +524,17 @@ def test_the_path_finder_explains_each_step_with_its_evidence(client, sample_gra
     assert "COE-DAT is located in Turkey" in page
     assert "Turkey hosts Turkish National Police" in page
     assert "<blockquote>" in response.content.decode()
+
+
+def test_the_path_finder_shows_the_sources_of_each_step_and_can_require_several(client):
+    make_corroborated_graph()
+
+    any_number = text_of(client.get("/paths/", {"from": "beta", "to": "gamma"}))
+    corroborated = text_of(client.get("/paths/", {"from": "beta", "to": "gamma", "sources_min": "2"}))
+
+    assert "Beta Bureau collaborates with Alpha Agency" in any_number and "3 sources" in any_number
+    assert "1 source" in any_number
+    assert "No connection within 6 steps with at least 2 sources per step." in corroborated
 
 
 def test_the_path_finder_keeps_to_the_chosen_relationship_types(client, sample_graph):

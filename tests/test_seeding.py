@@ -18,7 +18,8 @@ from rest_framework.test import APIClient
 
 from orgs import services
 from orgs.graph import queries as q
-from orgs.graph.connection import cypher
+from orgs.graph.connection import cypher, write_transaction
+from orgs.history import citation_change_record
 from orgs.importer.read import read_graph_file
 from orgs.models import ChangeAction, ChangeRecord
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
@@ -192,7 +193,73 @@ def test_the_upgrade_refuses_a_relationship_whose_evidence_the_graphs_source_no_
     # An editor rewrote the source's text: the seed's new relationship quotes the old one.
     services.node_update(label="Source", uid="cis-atc-partners", data={"text": "A page rewritten by an editor."})
 
-    with pytest.raises(CommandError, match="evidence: not found word for word in source 'cis-atc-partners'"):
+    with pytest.raises(CommandError, match="not found word for word in source 'cis-atc-partners'"):
         call_command("upgrade_seed", str(newer_seed(tmp_path)), "--apply", stdout=io.StringIO())
 
     assert node("new-seed-body") is None
+
+
+# --- Citations: a newer seed adds a relationship's new citations and narrows those no editor changed ----------
+
+INTERPOL_TIES = ("cis-atc", "COLLABORATES_WITH", "interpol")
+
+
+def seed_citing_interpol_twice(data: dict[str, Any]) -> None:
+    """Give cis-atc's close ties with INTERPOL the seed's short passage and a second citation."""
+    record = next(r for r in data["relationships"] if (r["from"], r["type"], r["to"]) == INTERPOL_TIES)
+    for name in ("source", "evidence", "since", "until", "qualifier", "confidence"):
+        record.pop(name, None)
+    record["citations"] = [
+        {"source": "cis-atc-partners", "exact": "International Criminal Police Organization - INTERPOL"},
+        {"source": "cis-atc-partners", "exact": "The Center has the INTERPOL's I-24/7 contact point"},
+    ]
+
+
+def interpol_ties_citation() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return cis-atc's close ties with INTERPOL as `citation_change_record` takes a relationship, and its one
+    citation."""
+    start, relationship_type, end = INTERPOL_TIES
+    (row,) = cypher(
+        f"MATCH (:Node {{uid: $start}})-[r:{relationship_type}]->(:Node {{uid: $end}}) "
+        "MATCH (c:Citation {relationship_uid: r.uid}) RETURN r.uid AS uid, properties(c) AS citation",
+        {"start": start, "end": end},
+    )
+    return {"type": relationship_type, "uid": row["uid"], "start": start, "end": end}, row["citation"]
+
+
+def test_the_upgrade_narrows_a_citation_no_editor_changed_and_adds_a_new_one(sample_seed, tmp_path):
+    start_sequence()
+    _, citation = interpol_ties_citation()
+    out = io.StringIO()
+
+    call_command("upgrade_seed", str(newer_seed(tmp_path, seed_citing_interpol_twice)), stdout=out)
+
+    printed = out.getvalue()
+    name = "relationship cis-atc COLLABORATES_WITH interpol"
+    assert f"narrow citation {citation['uid']} of cis-atc-partners on {name} to the seed's passage" in printed
+    assert f"add citation of cis-atc-partners to {name}" in printed
+    assert interpol_ties_citation()[1] == citation  # a preview writes nothing
+
+
+def test_the_upgrade_leaves_a_citation_an_editor_changed(sample_seed, tmp_path):
+    start_sequence()
+    relationship, citation = interpol_ties_citation()
+    write_transaction(
+        lambda: citation_change_record(
+            action=ChangeAction.CITATION_CHANGE,
+            relationship=relationship,
+            citation_uid=citation["uid"],
+            before={"qualifier": "close ties"},
+            after={"qualifier": "close ties, as the centre's page says"},
+        )
+    )
+    out = io.StringIO()
+
+    call_command("upgrade_seed", str(newer_seed(tmp_path, seed_citing_interpol_twice)), stdout=out)
+
+    printed = out.getvalue()
+    assert (
+        "leave relationship cis-atc COLLABORATES_WITH interpol: its citation of cis-atc-partners, which an editor "
+        "changed, holds the seed's passage"
+    ) in printed
+    assert "narrow citation" not in printed

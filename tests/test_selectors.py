@@ -5,12 +5,17 @@ from __future__ import annotations
 from orgs.dates import as_of_day, holds_on, valid_on_clause, years_held
 from orgs.graph import name_sample
 from orgs.graph.connection import cypher, recorded_queries
+from orgs.selectors.citations import citations_of
+from orgs.selectors.exports import export_relationship_pages, graph_export
 from orgs.selectors.network import neighbourhood
 from orgs.selectors.nodes import node_profile, node_relationships_page
 from orgs.selectors.organizations import organization_list
 from orgs.selectors.paths import paths_between
+from orgs.selectors.relationships import relationship_list
+from orgs.selectors.sources import source_page, source_passages
 from orgs.selectors.stats import graph_counts, hubs
-from tests.cypher_factories import relationships_of
+from tests.cypher_factories import make_corroborated_graph, relationships_of
+from tests.cypher_factories import make_hub as make_cited_hub
 
 
 def make_hub(uid: str, partners: int) -> None:
@@ -134,12 +139,12 @@ def test_a_neighbourhood_can_keep_only_some_relationship_types(sample_graph):
     assert {node["uid"] for node in result["nodes"]} == {"cis-atc", "interpol", "codexter"}
 
 
-def test_paths_between_two_bodies_go_step_by_step_with_evidence(sample_graph):
+def test_paths_between_two_bodies_go_step_by_step_with_their_sources(sample_graph):
     paths = paths_between(from_uid="codexter", to_uid="interpol", k=5)
 
     assert paths and all(len(path["relationships"]) == 2 for path in paths)
     assert all(path["nodes"][0]["uid"] == "codexter" and path["nodes"][-1]["uid"] == "interpol" for path in paths)
-    assert all(relationship["evidence"] for path in paths for relationship in path["relationships"])
+    assert all(relationship["source_count"] == 1 for path in paths for relationship in path["relationships"])
     assert len({tuple(t["uid"] for t in path["relationships"]) for path in paths}) == len(paths)
 
 
@@ -225,3 +230,136 @@ def test_a_relationship_that_ended_in_march_2005_no_longer_holds_as_of_2005():
     assert years_held("2003", "2005-03") == (2003, 2004)
     assert not holds_on("2003", "2005-03", as_of_day("2005"))
     assert holds_on("2003", "2005", as_of_day("2005"))  # "until 2005" holds through the year
+
+
+# --- Citations -------------------------------------------------------------------------------------
+
+
+def test_the_citations_of_a_page_s_relationships_come_in_one_query_in_reading_order_with_their_sources():
+    relationships = make_corroborated_graph()
+
+    with recorded_queries() as queries:
+        found = citations_of(relationship_uids=[relationships["beta"]["uid"], relationships["gamma"]["uid"], "none"])
+
+    assert len(queries) == 1
+    assert [citation["source_uid"] for citation in found[relationships["beta"]["uid"]]] == [
+        "report-a",
+        "report-b",
+        "report-c",
+    ]
+    first = found[relationships["beta"]["uid"]][0]
+    assert (first["title"], first["url"], first["since"]) == ("Report A", "https://reports.example/report-a", "2003")
+    assert first["uid"] == relationships["beta"]["citations"][0]["uid"]
+    assert "relationship_uid" not in first and "none" not in found
+
+
+def test_every_relationship_a_read_returns_carries_its_number_of_sources():
+    make_corroborated_graph()
+
+    [group] = node_profile(uid="alpha")["groups"]
+    network = neighbourhood(uid="alpha", depth=1)
+    [path] = paths_between(from_uid="beta", to_uid="gamma", k=1)
+
+    assert {r["other"]["uid"]: r["source_count"] for r in group["relationships"]} == {"beta": 3, "gamma": 1}
+    assert {r["end"]: r["source_count"] for r in network["edges"]} == {"beta": 3, "gamma": 1}
+    assert [r["source_count"] for r in path["relationships"]] == [3, 1]
+
+
+def test_node_groups_and_neighbourhoods_keep_to_relationships_with_enough_sources():
+    make_corroborated_graph()
+
+    [single] = node_profile(uid="alpha", sources_max=1)["groups"]
+    corroborated = node_relationships_page(
+        uid="alpha", relationship_type="COLLABORATES_WITH", outgoing=True, sources_min=2
+    )
+
+    assert [r["other"]["uid"] for r in single["relationships"]] == ["gamma"] and single["total"] == 1
+    assert [r["other"]["uid"] for r in corroborated] == ["beta"]
+    assert {node["uid"] for node in neighbourhood(uid="alpha", sources_min=2)["nodes"]} == {"alpha", "beta"}
+
+
+def test_paths_can_require_at_least_n_sources_on_every_hop():
+    make_corroborated_graph()
+    cypher(
+        "MATCH (b:Node {uid: 'beta'}) MATCH (g:Node {uid: 'gamma'}) "
+        "CREATE (b)-[:COLLABORATES_WITH {uid: 'direct', source_count: 1, source_uids: ['report-a']}]->(g)"
+    )
+
+    assert [len(path["relationships"]) for path in paths_between(from_uid="beta", to_uid="gamma")] == [1]
+    assert paths_between(from_uid="beta", to_uid="gamma", sources_min=2) == []
+    assert paths_between(from_uid="alpha", to_uid="beta", sources_min=3)[0]["relationships"][0]["source_count"] == 3
+
+
+def test_the_organization_list_can_keep_bodies_with_a_relationship_resting_on_a_single_source():
+    make_corroborated_graph()
+
+    found = {row["uid"] for row in organization_list(single_source=True, limit=500)}
+    searched = {row["uid"] for row in organization_list(q="agency", single_source=True)}
+
+    assert {"alpha", "gamma"} <= found and "beta" not in found
+    assert searched == {"alpha"}
+
+
+def test_the_relationship_list_filters_by_a_source_its_citations_quote_and_by_their_number():
+    make_corroborated_graph()
+
+    by_source = relationship_list(node="alpha", source="report-c")
+    corroborated = relationship_list(types=["COLLABORATES_WITH"], sources_min=2)
+
+    assert [row["end"] for row in by_source] == ["beta"]
+    assert [row["end"] for row in corroborated] == ["beta"]
+
+
+def test_a_source_page_reads_its_citations_in_reading_order_a_page_at_a_time_without_gaps_or_repeats():
+    make_cited_hub(partners=30)
+    make_corroborated_graph()
+
+    pages, after = [], None
+    while True:
+        page = source_page(uid="register", after=after, limit=7)
+        pages.append([row["citation"]["uid"] for row in page["citations"]])
+        after = page["next"]
+        if after is None:
+            break
+    report = source_page(uid="report-b")
+
+    seen = [uid for page in pages for uid in page]
+    assert len(pages) == 5 and len(seen) == 30 and seen == sorted(set(seen))
+    assert [row["citation"]["start"] for row in report["citations"]] == [17, 65]
+    assert report["citations"][0]["start"]["uid"] == "alpha" and report["citations"][0]["sources"] == 3
+    assert source_page(uid="nowhere") is None
+
+
+def test_a_source_page_opened_at_a_citation_starts_with_it():
+    make_cited_hub(partners=30)
+
+    page = source_page(uid="register", at="cit-1000000201", limit=5)
+
+    assert [row["citation"]["uid"] for row in page["citations"]][0] == "cit-1000000201"
+    assert source_page(uid="register", at="cit-unknown", limit=5)["citations"][0]["citation"]["uid"] == (
+        "cit-1000000011"
+    )
+
+
+def test_a_source_s_passages_are_its_anchored_spans_and_say_when_there_are_too_many():
+    make_corroborated_graph()
+
+    passages = source_passages(uid="report-b")
+    few = source_passages(uid="report-b", limit=1)
+
+    assert [(p["start"], p["end"]) for p in passages["passages"]] == [(17, 63), (65, 100)]
+    assert passages["complete"] is True and few["complete"] is False and len(few["passages"]) == 1
+
+
+def test_exports_can_carry_each_relationship_s_citations_a_page_at_a_time():
+    relationships = make_corroborated_graph()
+
+    with recorded_queries() as queries:
+        pages = list(export_relationship_pages("COLLABORATES_WITH", batch=1, citations=True))
+    around = graph_export(around="gamma", citations=True)
+
+    assert len(pages) == 2 and len(queries) == 5  # each page: its relationships, then their citations; then the end
+    cited = {row["end"]: [citation["uid"] for citation in row["citations"]] for [row] in pages}
+    assert cited == {end: [c["uid"] for c in relationships[end]["citations"]] for end in ("beta", "gamma")}
+    assert [row["citations"][0]["exact"] for row in around["relationships"]] == ["Alpha Agency works with Gamma Group"]
+    assert [source["uid"] for source in around["nodes"]["Source"]] == ["report-b"]

@@ -114,25 +114,29 @@ def test_a_relationship_that_makes_no_sense_is_refused_naming_the_field(
     assert cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"] == 0
 
 
-def test_a_symmetric_relationship_is_not_recorded_twice_in_either_direction(two_bodies):
-    services.relationship_create(
+def test_a_symmetric_relationship_stated_again_either_way_is_already_recorded_not_doubled(two_bodies):
+    first, outcome = services.relationship_create(
         relationship_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data=EVIDENCE
     )
+    assert outcome == "created"
 
-    with pytest.raises(AlreadyExists):
-        services.relationship_create(
-            relationship_type="COLLABORATES_WITH", start_uid="interpol", end_uid="cis-atc", data=EVIDENCE
-        )
+    again, outcome = services.relationship_create(
+        relationship_type="COLLABORATES_WITH", start_uid="interpol", end_uid="cis-atc", data=EVIDENCE
+    )
+
+    assert outcome == "already_recorded"
+    assert (again["uid"], again["version"]) == (first["uid"], first["version"])
+    assert cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"] == 1
 
 
 def test_a_relationship_can_be_read_updated_and_deleted_by_its_uid(two_bodies):
-    created = services.relationship_create(
+    created, _ = services.relationship_create(
         relationship_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data=EVIDENCE
     )
 
     updated = services.relationship_update(uid=created["uid"], data={"until": "2020", "qualifier": "close ties"})
     assert (updated["until"], updated["qualifier"]) == ("2020", "close ties")
-    assert updated["evidence"] == "They work together."
+    assert [citation["exact"] for citation in updated["citations"]] == ["They work together."]
     assert services.relationship_get(uid=created["uid"])["start_label"] == "Organization"
 
     services.relationship_delete(uid=created["uid"])
@@ -142,7 +146,7 @@ def test_a_relationship_can_be_read_updated_and_deleted_by_its_uid(two_bodies):
 
 
 def test_an_update_that_breaks_a_rule_changes_nothing(two_bodies):
-    created = services.relationship_create(
+    created, _ = services.relationship_create(
         relationship_type="COLLABORATES_WITH",
         start_uid="cis-atc",
         end_uid="interpol",
@@ -178,20 +182,21 @@ def test_evidence_must_be_found_word_for_word_in_the_text_of_its_source(two_bodi
 
 
 def test_evidence_may_break_its_lines_where_the_source_does_not(two_bodies, quoted_page):
-    created = services.relationship_create(
+    created, _ = services.relationship_create(
         relationship_type="COLLABORATES_WITH",
         start_uid="cis-atc",
         end_uid="interpol",
         data={"source_uid": "quoted", "evidence": "INTERPOL work\ntogether"},
     )
 
-    assert created["evidence"] == "INTERPOL work\ntogether"
+    assert created["citations"][0]["exact"] == "INTERPOL work\ntogether"
+    assert (created["citations"][0]["start"], created["citations"][0]["end"]) == (15, 37)
 
 
 def test_an_update_is_checked_against_the_source_too_whether_it_changes_the_evidence_or_the_source(
     two_bodies, quoted_page
 ):
-    created = services.relationship_create(
+    created, _ = services.relationship_create(
         relationship_type="COLLABORATES_WITH", start_uid="cis-atc", end_uid="interpol", data=EVIDENCE
     )  # "src" has no text: any sentence is taken
 
@@ -204,7 +209,7 @@ def test_an_update_is_checked_against_the_source_too_whether_it_changes_the_evid
     updated = services.relationship_update(
         uid=created["uid"], data={"source_uid": "quoted", "evidence": "work together closely"}
     )
-    assert updated["source_uid"] == "quoted"
+    assert updated["source_uids"] == ["quoted"]
 
 
 def test_a_uid_asked_for_must_be_a_lowercase_slug():

@@ -14,7 +14,7 @@ from orgs import services
 from orgs.admin import selectors
 from orgs.admin.base import CHANGED_SINCE_OPENED, SERVICE_ERRORS, GraphWriteRefused, NodeForm
 from orgs.validation import ValidationFailed, clean_relationship, relationship_key
-from orgs.vocabulary import RELATIONSHIP_PROPERTIES, RELATIONSHIP_TYPES, Confidence
+from orgs.vocabulary import RELATIONSHIP_TYPES, SINGLE_SOURCE_FIELDS, Confidence
 
 
 def relation_choices(label: str) -> list[tuple[str, str]]:
@@ -78,7 +78,20 @@ class RelationshipForm(forms.Form):
         return bool(self.initial.get("uid"))
 
     def relationship_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data.get(name) for name in RELATIONSHIP_PROPERTIES}
+        return {name: self.cleaned_data.get(name) for name in SINGLE_SOURCE_FIELDS}
+
+
+def lone_citation_fields(relationship: dict[str, Any]) -> dict[str, Any]:
+    """Return the row's single-source fields: those of the relationship's one citation (its passage as the
+    sentence), or its summary alone when several sources state it (such a row is changed citation by citation)."""
+    citations = relationship["citations"]
+    if len(citations) != 1:
+        return {name: relationship["props"].get(name) for name in ("since", "until", "qualifier", "confidence")}
+    [citation] = citations
+    return {
+        **{name: citation.get(name) for name in ("source_uid", "since", "until", "qualifier", "confidence")},
+        "evidence": citation.get("exact"),
+    }
 
 
 class BaseRelationshipFormSet(forms.BaseFormSet):
@@ -96,7 +109,7 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
                 "relation": f"{relationship['type']}{'>' if relationship['outgoing'] else '<'}",
                 "other": relationship["other"],
                 "other_name": relationship["other_name"],
-                **{name: relationship["props"].get(name) for name in RELATIONSHIP_PROPERTIES},
+                **lone_citation_fields(relationship),
             }
             for relationship in self.relationships
         ]

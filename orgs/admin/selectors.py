@@ -6,6 +6,7 @@ from typing import Any
 
 from orgs.graph import queries as q
 from orgs.graph.connection import read_cypher
+from orgs.selectors.citations import citations_of
 
 
 def nodes_named_like(*, term: str, label: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
@@ -25,8 +26,13 @@ def source_choices() -> list[tuple[str, str]]:
 
 
 def node_relationships(*, uid: str) -> list[dict[str, Any]]:
-    """Return every relationship of node `uid`: type, `outgoing`, the other end's uid and name, properties."""
-    return read_cypher(q.RELATIONSHIPS_OF_NODE, {"uid": uid})
+    """Return every relationship of node `uid`: type, `outgoing`, the other end's uid and name, properties, and
+    its `citations` (in reading order)."""
+    relationships = read_cypher(q.RELATIONSHIPS_OF_NODE, {"uid": uid})
+    cited = citations_of(relationship_uids=[relationship["props"]["uid"] for relationship in relationships])
+    return [
+        {**relationship, "citations": cited.get(relationship["props"]["uid"], [])} for relationship in relationships
+    ]
 
 
 def relationship_page(

@@ -19,16 +19,21 @@ from orgs.services import NotFound, StaleVersion
 from orgs.validation import ValidationFailed
 from orgs.vocabulary import RELATIONSHIP_PUBLIC_NAMES
 
-# The services name a relationship's source `source_uid`; the API calls it `source`. (Only that name: the
-# ends' errors are already named `from` and `to`, and an event's own `start` and `end` keep their names.)
+# The services name a relationship's or a citation's source `source_uid`; the API calls it `source`. (Only that
+# name: the ends' errors are already named `from` and `to`, and an event's or a citation's own `start` and `end`
+# keep their names.)
 API_FIELD_NAMES = {"source_uid": RELATIONSHIP_PUBLIC_NAMES["source_uid"]}
 
 
-def api_field_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Return `errors` keyed by the API's field names."""
-    renamed: dict[str, list[str]] = {}
+def api_field_errors(errors: dict[str, Any]) -> dict[str, Any]:
+    """Return `errors` keyed by the API's field names, those inside a list (`{"citations": {"0": {...}}}`) too."""
+    renamed: dict[str, Any] = {}
     for field, messages in errors.items():
-        renamed.setdefault(API_FIELD_NAMES.get(field, field), []).extend(messages)
+        name = API_FIELD_NAMES.get(field, field)
+        if isinstance(messages, dict):
+            renamed[name] = {key: api_field_errors(inner) for key, inner in messages.items()}
+        else:
+            renamed.setdefault(name, []).extend(messages)
     return renamed
 
 

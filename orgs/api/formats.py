@@ -1,4 +1,4 @@
-"""Graph files in three formats: the loader's JSON, CSV (nodes.csv + edges.csv in a zip) and GraphML.
+"""Graph files in three formats: the loader's JSON, CSV (nodes.csv, edges.csv, citations.csv in a zip) and GraphML.
 
 Each format is written from, and read back into, the loader's graph-file mapping (sections `sources`,
 `countries`, `organizations`, `events`, `documents`, `relationships`), so any export can be imported again
@@ -6,6 +6,10 @@ through `orgs.importer.check.validate_graph` / `write_graph` and gives the same 
 
 Exports are written as streams: each writer takes the file's sections (name, pages of records) and yields
 bytes as it goes, so a whole-graph export holds one page of records in memory, not the graph.
+
+A relationship's record lists its citations (`citations`) and, for readers, what they support together (its
+since, until, qualifier, confidence; CSV and GraphML also its number of sources): the import checks that these
+are what the citations support. Files in today's single-source form (`source`, `evidence`) still import.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import io
 import json
 import re
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
@@ -28,23 +33,22 @@ from django.conf import settings
 
 from orgs.api.renderers import json_bytes
 from orgs.importer.read import SECTIONS, shown
+from orgs.selectors.citations import citations_of
 from orgs.selectors.exports import export_node_pages, export_relationship_pages
 from orgs.validation import TEXT_LIMITS, editable_fields
-from orgs.vocabulary import (
-    RELATIONSHIP_PROPERTIES,
-    RELATIONSHIP_TYPES,
-    NodeLabel,
-    relationship_public,
-    relationship_public_name,
-)
+from orgs.vocabulary import CITATION_FIELDS, CITATION_PUBLIC_NAMES, RELATIONSHIP_TYPES, NodeLabel, citation_public
 
 SECTION_OF = {label.value: section for section, label in SECTIONS.items()}
 NOT_EXPORTED = frozenset({"degree", "search_text", "version"})  # derived again on import
 LIST_FIELDS = frozenset({"aliases", "former_uids"})
-EDGE_COLUMNS = tuple(
-    relationship_public_name(name) for name in ("uid", "type", "start", "end", *RELATIONSHIP_PROPERTIES)
-)
-FORMAT_NAME = "atc-graph/1"
+# What a relationship's record says of it besides its citations: the summary is derived, written for readers.
+RELATIONSHIP_RECORD = ("uid", "type", "from", "to", "since", "until", "qualifier", "confidence")
+EDGE_COLUMNS = (*RELATIONSHIP_RECORD, "source_count")
+# A citation's record, as a file holds it (public names); citations.csv keys each by its relationship's type and ends.
+CITATION_RECORD = ("uid", *(CITATION_PUBLIC_NAMES.get(name, name) for name in CITATION_FIELDS))
+CITATION_COLUMNS = ("type", "from", "to", *CITATION_RECORD)
+FORMAT_NAME = "atc-graph/2"  # 2: relationships with citations
+EXPORT_PAGE = 5000  # relationships whose citations one query reads
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 # Characters XML 1.0 cannot hold, not even as references (C0 controls but tab, LF and CR; U+FFFE, U+FFFF).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -66,9 +70,26 @@ def node_record(props: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def relationship_record(row: dict[str, Any]) -> dict[str, Any]:
-    """Return a relationship's graph-file record: its export row under the file's names, without nulls."""
-    return {k: v for k, v in relationship_public(row).items() if v is not None}
+def relationship_record(row: dict[str, Any], citations: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return a relationship's graph-file record: its export row's uid, type, ends and summary under the file's
+    names, then its `citations` (as `orgs.selectors.citations.citations_of` gives them), without nulls."""
+    named = {**row, "from": row["start"], "to": row["end"]}
+    record = {name: named[name] for name in RELATIONSHIP_RECORD if named.get(name) is not None}
+    record["citations"] = [
+        {
+            name: value
+            for name, value in citation_public(citation).items()
+            if name in CITATION_RECORD and value is not None
+        }
+        for citation in citations
+    ]
+    return record
+
+
+def relationship_records(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the graph-file records of relationship export `rows`, their citations read in one query."""
+    citations = citations_of(relationship_uids=[row["uid"] for row in rows])
+    return [relationship_record(row, citations.get(row["uid"], [])) for row in rows]
 
 
 def file_header() -> dict[str, Any]:
@@ -81,7 +102,12 @@ def graph_file(export: dict[str, Any]) -> dict[str, Any]:
     data = file_header()
     for label, section in SECTION_OF.items():
         data[section] = [node_record(props) for props in sorted(export["nodes"].get(label, []), key=lambda p: p["uid"])]
-    data["relationships"] = [relationship_record(relationship) for relationship in export["relationships"]]
+    relationships = export["relationships"]
+    data["relationships"] = [
+        record
+        for start in range(0, len(relationships), EXPORT_PAGE)
+        for record in relationship_records(relationships[start : start + EXPORT_PAGE])
+    ]
     return data
 
 
@@ -101,7 +127,7 @@ def whole_graph_sections() -> Sections:
     def relationships() -> Iterator[list[dict[str, Any]]]:
         for relationship_type in sorted(RELATIONSHIP_TYPES):
             for page in export_relationship_pages(relationship_type):
-                yield [relationship_record(row) for row in page]
+                yield relationship_records(page)
 
     return [*((section, nodes(label)) for label, section in SECTION_OF.items()), ("relationships", relationships())]
 
@@ -149,8 +175,13 @@ class _Drain(io.RawIOBase):
 
 
 def csv_zip_chunks(sections: Sections) -> Iterator[bytes]:
-    """Yield a zip holding nodes.csv (one row per node, `label` column) and edges.csv, a page at a time
-    (entries deflated as they are written, their sizes in data descriptors)."""
+    """Yield a zip holding nodes.csv (one row per node, `label` column), edges.csv and citations.csv (one row per
+    citation, keyed by its relationship's type and ends), a page at a time (entries deflated as they are written,
+    their sizes in data descriptors).
+
+    A zip's entries are written one after the other: the citations of each page of relationships wait in a
+    temporary file (on disk past a few megabytes) until edges.csv is written.
+    """
     sections = list(sections)  # the pages in each stay lazy
     node_pages = (
         [
@@ -166,10 +197,32 @@ def csv_zip_chunks(sections: Sections) -> Iterator[bytes]:
     )
     relationship_pages = (page for name, pages in sections if name == "relationships" for page in pages)
     drain = _Drain()
-    with zipfile.ZipFile(drain, "w", zipfile.ZIP_DEFLATED) as archive:
+    with (
+        zipfile.ZipFile(drain, "w", zipfile.ZIP_DEFLATED) as archive,
+        tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8", newline="") as waiting,
+    ):
+        citation_writer = csv.DictWriter(waiting, fieldnames=CITATION_COLUMNS)
+        citation_writer.writeheader()
+
+        def edge_pages() -> Iterator[list[dict[str, Any]]]:
+            for page in relationship_pages:
+                edges = []
+                for record in page:
+                    citations = record.get("citations", [])
+                    keys: dict[str, Any] = {"type": record["type"], "from": record["from"], "to": record["to"]}
+                    citation_writer.writerows({**keys, **citation} for citation in citations)
+                    edge = {name: value for name, value in record.items() if name != "citations"}
+                    edges.append({**edge, "source_count": len({citation["source"] for citation in citations})})
+                yield edges
+
+        def waiting_pages() -> Iterator[str]:
+            waiting.seek(0)
+            while block := waiting.read(1 << 20):
+                yield block
+
         for entry_name, columns, rows in (
             ("nodes.csv", _node_columns(), node_pages),
-            ("edges.csv", EDGE_COLUMNS, relationship_pages),
+            ("edges.csv", EDGE_COLUMNS, edge_pages()),
         ):
             with archive.open(entry_name, "w") as entry:
                 text = io.StringIO()
@@ -182,11 +235,15 @@ def csv_zip_chunks(sections: Sections) -> Iterator[bytes]:
                     text.truncate()
                     yield drain.take()
                 entry.write(text.getvalue().encode("utf-8"))  # the header alone, if there were no rows
+        with archive.open("citations.csv", "w") as entry:
+            for block in waiting_pages():
+                entry.write(block.encode("utf-8"))
+                yield drain.take()
     yield drain.take()
 
 
 def to_csv_zip(data: dict[str, Any]) -> bytes:
-    """Return a zip holding nodes.csv (one row per node, `label` column) and edges.csv."""
+    """Return a zip holding nodes.csv (one row per node, `label` column), edges.csv and citations.csv."""
     return b"".join(csv_zip_chunks(file_sections(data)))
 
 
@@ -196,6 +253,7 @@ def to_csv_zip(data: dict[str, Any]) -> bytes:
 CSV_FIELD_LIMIT = max(TEXT_LIMITS.values()) + 1_000
 csv.field_size_limit(CSV_FIELD_LIMIT)
 CSV_MEMBERS = ("nodes.csv", "edges.csv")
+CITATIONS_MEMBER = "citations.csv"  # absent from a zip in today's single-source form (edges.csv with `source`)
 
 
 def unzipped_member(archive: zipfile.ZipFile, name: str, budget: int) -> bytes:
@@ -223,15 +281,18 @@ def unzipped_member(archive: zipfile.ZipFile, name: str, budget: int) -> bytes:
 
 
 def from_csv_zip(content: bytes) -> dict[str, Any]:
-    """Return the graph-file mapping held by a zip of nodes.csv and edges.csv; raise GraphFileUnreadable.
+    """Return the graph-file mapping held by a zip of nodes.csv, edges.csv and citations.csv; raise
+    GraphFileUnreadable.
 
-    Together the two files may hold at most the upload limit (`DATA_UPLOAD_MAX_MEMORY_SIZE`) uncompressed.
+    Without citations.csv, edges.csv is in today's single-source form (`source`, `evidence` columns). Together the
+    files may hold at most the upload limit (`DATA_UPLOAD_MAX_MEMORY_SIZE`) uncompressed.
     """
     budget = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or sys.maxsize
     texts: dict[str, str] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            for name in CSV_MEMBERS:
+            members = (*CSV_MEMBERS, *((CITATIONS_MEMBER,) if CITATIONS_MEMBER in archive.namelist() else ()))
+            for name in members:
                 unpacked = unzipped_member(archive, name, budget)
                 budget -= len(unpacked)
                 texts[name] = unpacked.decode("utf-8")
@@ -262,7 +323,32 @@ def from_csv_zip(content: bytes) -> dict[str, Any]:
         {key: value for key, value in row.items() if key is not None and value not in (None, "")}
         for row in csv_rows("edges.csv", texts["edges.csv"])
     ]
+    if CITATIONS_MEMBER in texts:
+        _attach_citations(data["relationships"], csv_rows(CITATIONS_MEMBER, texts[CITATIONS_MEMBER]))
     return data
+
+
+def _attach_citations(relationships: list[dict[str, Any]], rows: Iterable[dict[str, Any]]) -> None:
+    """Give each relationship record its citations from the rows of citations.csv (keyed by type, from and to);
+    raise GraphFileUnreadable for a row that names no relationship of edges.csv."""
+    by_key: dict[tuple[Any, Any, Any], dict[str, Any]] = {}
+    for relationship in relationships:
+        relationship["citations"] = []
+        by_key.setdefault((relationship.get("type"), relationship.get("from"), relationship.get("to")), relationship)
+    for number, row in enumerate(rows, 1):
+        cited = by_key.get((row.get("type"), row.get("from"), row.get("to")))
+        if cited is None:
+            raise GraphFileUnreadable(
+                f"{CITATIONS_MEMBER}: row {number} (after the header) names no relationship of edges.csv: "
+                f"{shown(row.get('from'))} -{shown(row.get('type'))}-> {shown(row.get('to'))}"
+            )
+        cited["citations"].append(
+            {
+                key: value
+                for key, value in row.items()
+                if key is not None and key not in ("type", "from", "to") and value not in (None, "")
+            }
+        )
 
 
 def csv_rows(name: str, text: str) -> Iterator[dict[str, Any]]:
@@ -301,10 +387,11 @@ def graphml_chunks(sections: Sections) -> Iterator[bytes]:
     xml.startDocument()
     xml.startElement("graphml", AttributesImpl({"xmlns": GRAPHML_NS}))
     keys = [(f"n_{name}", "node", name) for name in _node_columns()[1:]]
-    keys += [(f"e_{name}", "edge", name) for name in EDGE_COLUMNS if name not in ("from", "to")]
+    keys += [(f"e_{name}", "edge", name) for name in (*EDGE_COLUMNS, "citations") if name not in ("from", "to")]
     for key, kind, name in keys:
         xml.ignorableWhitespace("\n  ")
-        xml.startElement("key", AttributesImpl({"id": key, "for": kind, "attr.name": name, "attr.type": "string"}))
+        kind_of_value = "int" if name == "source_count" else "string"  # Gephi weighs edges by an int
+        xml.startElement("key", AttributesImpl({"id": key, "for": kind, "attr.name": name, "attr.type": kind_of_value}))
         xml.endElement("key")
     xml.ignorableWhitespace("\n  ")
     xml.startElement("graph", AttributesImpl({"id": "atc-graph", "edgedefault": "directed"}))
@@ -313,7 +400,8 @@ def graphml_chunks(sections: Sections) -> Iterator[bytes]:
     def data(key: str, value: Any) -> None:
         xml.ignorableWhitespace("\n      ")
         xml.startElement("data", AttributesImpl({"key": key}))
-        xml.characters(xml_text(json.dumps(value, ensure_ascii=False) if key[2:] in LIST_FIELDS else str(value)))
+        as_json = key[2:] in LIST_FIELDS or key == "e_citations"
+        xml.characters(xml_text(json.dumps(value, ensure_ascii=False) if as_json else str(value)))
         xml.endElement("data")
 
     for name, pages in sections:
@@ -324,7 +412,8 @@ def graphml_chunks(sections: Sections) -> Iterator[bytes]:
                     xml.startElement(
                         "edge", AttributesImpl({"id": record["uid"], "source": record["from"], "target": record["to"]})
                     )
-                    for key, value in record.items():
+                    sources = {citation["source"] for citation in record.get("citations", [])}
+                    for key, value in {**record, "source_count": len(sources)}.items():
                         if key not in ("from", "to") and value is not None:
                             data(f"e_{key}", value)
                     xml.ignorableWhitespace("\n    ")
@@ -351,7 +440,7 @@ def xml_text(value: str) -> str:
 
 
 def to_graphml(data: dict[str, Any]) -> bytes:
-    """Return a GraphML document (typed <key>s; lists as JSON text) that Gephi and Cytoscape open."""
+    """Return a GraphML document (typed <key>s; lists and citations as JSON text) that Gephi and Cytoscape open."""
     return b"".join(graphml_chunks(file_sections(data)))
 
 
@@ -377,6 +466,7 @@ def from_graphml(content: bytes) -> dict[str, Any]:
     for edge in root.iterfind("g:graph/g:edge", ns):
         relationship: dict[str, Any] = {"from": edge.get("source"), "to": edge.get("target")}
         for item in edge.findall("g:data", ns):
-            relationship[str(names.get(item.get("key")) or item.get("key"))] = item.text or ""
+            name = str(names.get(item.get("key")) or item.get("key"))
+            relationship[name] = _json_list(item.text or "") if name == "citations" else (item.text or "")
         data["relationships"].append(relationship)
     return data

@@ -124,9 +124,13 @@ class PublicNames(serializers.Serializer):
 class StrictSerializer(serializers.Serializer):
     """A serializer that names fields it does not know instead of ignoring them."""
 
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        self._given = data  # what `validate` checks (a list's item serializer has no `initial_data`)
+        return dict(super().to_internal_value(data))
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if isinstance(self.initial_data, dict):
-            unknown = sorted(set(self.initial_data) - set(self.fields))
+        if isinstance(self._given, dict):
+            unknown = sorted(set(self._given) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError({name: ["unknown field"] for name in unknown})
         return attrs
@@ -279,7 +283,10 @@ class RelationshipListQuery(PageQuery, AsOfQuery):
     from_ = uid_field(required=False, help_text="The start is this node.")
     to = uid_field(required=False, help_text="The end is this node.")
     # A declared field, not the Field attribute `source` the stubs see here.
-    source = uid_field(required=False, help_text="The evidence comes from this source.")  # type: ignore[assignment]
+    source = uid_field(required=False, help_text="One of its citations quotes this source.")  # type: ignore[assignment]
+    sources_min = serializers.IntegerField(
+        required=False, min_value=1, max_value=100, help_text="It rests on at least this many distinct sources."
+    )
     since_after = PartialDateField(required=False, help_text="Began on or after this date.")
     until_before = PartialDateField(required=False, help_text="Ended on or before this date.")
 
@@ -413,20 +420,51 @@ class RelationshipEndsSerializer(RelationshipKeySerializer):
 
 
 class RelationshipFactsSerializer(ResponseSerializer):
-    since = serializers.CharField(allow_null=True)
-    until = serializers.CharField(allow_null=True)
-    qualifier = serializers.CharField(allow_null=True)
-    confidence = serializers.CharField(allow_null=True)
-    # A declared field, not the Field attribute `source` the stubs see here.
-    source = serializers.CharField(  # type: ignore[assignment]
-        source=relationship_python_name("source"), allow_null=True, help_text="uid of the source of the evidence."
+    since = serializers.CharField(allow_null=True, help_text="The earliest `since` its citations state.")
+    until = serializers.CharField(allow_null=True, help_text="The latest `until` its citations state.")
+    qualifier = serializers.CharField(allow_null=True, help_text="The first stated citation's qualifier.")
+    confidence = serializers.CharField(allow_null=True, help_text="`stated` if any citation is stated.")
+    source_count = serializers.IntegerField(allow_null=True, help_text="How many distinct sources it rests on.")
+    sources = serializers.ListField(
+        child=serializers.CharField(),
+        source=relationship_python_name("sources"),
+        help_text="uids of the sources its citations quote, sorted.",
     )
-    evidence = serializers.CharField(allow_null=True, help_text="The sentence of the source that supports it.")
+
+
+class CitationSerializer(ResponseSerializer):
+    uid = serializers.CharField(help_text="The citation's uid (cit- and 12 hexadecimal digits); it lasts.")
+    # A declared field, not the Field attribute `source` the stubs see here.
+    source = serializers.CharField(source="source_uid", help_text="uid of the source quoted.")  # type: ignore[assignment]
+    exact = serializers.CharField(help_text="The passage, word for word.")
+    prefix = serializers.CharField(allow_null=True, help_text="Up to 32 characters of the text just before it.")
+    suffix = serializers.CharField(allow_null=True, help_text="Up to 32 characters of the text just after it.")
+    start = serializers.IntegerField(
+        allow_null=True, help_text="Its offset in the source's text (code points); null when the source has none."
+    )
+    end = serializers.IntegerField(allow_null=True, help_text="Where it ends in the text (exclusive).")
+    confidence = serializers.CharField(allow_null=True)
+    since = serializers.CharField(allow_null=True, help_text="When this source says it began.")
+    until = serializers.CharField(allow_null=True, help_text="When this source says it ended.")
+    qualifier = serializers.CharField(allow_null=True, help_text="This source's wording of the footing.")
+    added_by = serializers.CharField(allow_null=True, help_text="Who added it (a username, `import`, `upgrade`).")
+    added_at = serializers.CharField(allow_null=True, help_text="When it was added (ISO time, UTC).")
+
+
+class CitationAddedSerializer(CitationSerializer):
+    outcome = serializers.ChoiceField(
+        choices=["citation_added", "already_recorded"],
+        help_text="`citation_added` (201), or `already_recorded` (200: the relationship had this passage already).",
+    )
 
 
 class RelationshipOfNodeSerializer(RelationshipKeySerializer, RelationshipFactsSerializer):
     direction = DirectionField()
     other = NodeSummarySerializer()
+    citations = CitationSerializer(many=True, help_text="What it rests on, in reading order.")
+    disagreements = serializers.ListField(
+        child=serializers.CharField(), help_text="The fields (`since`, `until`, `qualifier`) its citations differ on."
+    )
 
 
 class RelationshipGroupSerializer(ResponseSerializer):
@@ -453,6 +491,61 @@ class RelationshipSerializer(PublicNames, RelationshipEndsSerializer, Relationsh
     pass
 
 
+class RelationshipDetailSerializer(RelationshipSerializer):
+    citations = CitationSerializer(many=True, help_text="What it rests on, in reading order (by source, then place).")
+    disagreements = serializers.ListField(
+        child=serializers.CharField(), help_text="The fields (`since`, `until`, `qualifier`) its citations differ on."
+    )
+
+
+class RelationshipRecordedSerializer(RelationshipDetailSerializer):
+    outcome = serializers.ChoiceField(
+        choices=["created", "citation_added", "already_recorded"],
+        help_text="`created` (201), `citation_added` (200: it was there, either way for a symmetric type), or "
+        "`already_recorded` (200: it already had every citation given; nothing changed).",
+    )
+
+
+class CitationWriteSerializer(StrictSerializer):
+    # A declared field, not the Field attribute `source` the stubs see here.
+    source = serializers.CharField(  # type: ignore[assignment]
+        source="source_uid", max_length=TEXT_LIMITS["source_uid"], help_text="uid of the source quoted."
+    )
+    exact = serializers.CharField(
+        max_length=TEXT_LIMITS["exact"], help_text="The passage, word for word (line breaks and runs of spaces aside)."
+    )
+    prefix = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, trim_whitespace=False, max_length=TEXT_LIMITS["prefix"]
+    )
+    suffix = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, trim_whitespace=False, max_length=TEXT_LIMITS["suffix"]
+    )
+    start = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="Which occurrence: its offset in the text. Without it, the first (or the one prefix/suffix pick).",
+    )
+    end = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    confidence = serializers.ChoiceField(choices=[c.value for c in Confidence], required=False)
+    since = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    until = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    qualifier = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=TEXT_LIMITS["qualifier"]
+    )
+
+
+class CitationUpdateSerializer(CitationWriteSerializer):
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for field in fields.values():
+            field.required = False
+        return fields
+
+
+SINGLE_SOURCE_PUBLIC = ("since", "until", "qualifier", "confidence", "source", "evidence")
+
+
 class RelationshipWriteSerializer(PublicNames, StrictSerializer):
     type = serializers.CharField(max_length=40, help_text=f"One of: {', '.join(RELATIONSHIP_TYPE_CHOICES)}.")
     from_ = serializers.CharField(
@@ -460,6 +553,13 @@ class RelationshipWriteSerializer(PublicNames, StrictSerializer):
     )
     to = serializers.CharField(
         source=relationship_python_name("to"), max_length=TEXT_LIMITS["uid"], help_text="uid of the end node."
+    )
+    citations = serializers.ListField(
+        child=CitationWriteSerializer(),
+        required=False,
+        min_length=1,
+        max_length=20,
+        help_text="What it rests on: one to 20 passages. Or, instead, the single-source fields below (one citation).",
     )
     since = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     until = serializers.CharField(required=False, allow_null=True, allow_blank=True)
@@ -470,12 +570,28 @@ class RelationshipWriteSerializer(PublicNames, StrictSerializer):
     # A declared field, not the Field attribute `source` the stubs see here.
     source = serializers.CharField(  # type: ignore[assignment]
         source=relationship_python_name("source"),
+        required=False,
         max_length=TEXT_LIMITS["source_uid"],
-        help_text="uid of the Source the evidence comes from.",
+        help_text="Single-source form: uid of the Source the evidence comes from.",
     )
     evidence = serializers.CharField(
-        max_length=TEXT_LIMITS["evidence"], help_text="The exact sentence of the source that supports it."
+        required=False,
+        max_length=TEXT_LIMITS["evidence"],
+        help_text="Single-source form: the exact sentence of the source that supports it.",
     )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        given = self.initial_data if isinstance(self.initial_data, dict) else {}
+        if "citations" in attrs and any(name in given for name in SINGLE_SOURCE_PUBLIC):
+            raise serializers.ValidationError({"citations": ["give citations, or source and evidence, not both"]})
+        if "citations" not in attrs:
+            missing = [name for name in ("source", "evidence") if relationship_python_name(name) not in attrs]
+            if missing:
+                raise serializers.ValidationError(
+                    {name: ["this field is required (or give citations)"] for name in missing}
+                )
+        return attrs
 
 
 class RelationshipUpdateSerializer(StrictSerializer):

@@ -27,6 +27,14 @@ urlpatterns = [
     path("", views.ApiRootView.as_view(), name="root"),
     path("relationships/", views.RelationshipListView.as_view(), name="relationships-list"),
     path("relationships/<str:uid>/", views.RelationshipDetailView.as_view(), name="relationships-detail"),
+    path(
+        "relationships/<str:uid>/citations/", views.RelationshipCitationsView.as_view(), name="relationships-citations"
+    ),
+    path(
+        "relationships/<str:uid>/citations/<str:citation>/",
+        views.RelationshipCitationView.as_view(),
+        name="relationships-citation",
+    ),
     path("paths/", views.PathsView.as_view(), name="paths"),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("export/", views.ExportView.as_view(), name="export"),

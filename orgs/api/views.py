@@ -37,6 +37,7 @@ from orgs.importer.check import validate_graph
 from orgs.importer.write import graph_diff, write_graph
 from orgs.response_cache import cached_api_read
 from orgs.search import SEARCH_MAX_OFFSET
+from orgs.selectors.citations import citations_of
 from orgs.selectors.exports import graph_export
 from orgs.selectors.network import neighbourhood
 from orgs.selectors.nodes import node_fate, node_labels, node_list, node_profile, node_relationships_page
@@ -44,7 +45,7 @@ from orgs.selectors.organizations import organization_list
 from orgs.selectors.paths import paths_between
 from orgs.selectors.relationships import relationship_list
 from orgs.selectors.stats import graph_counts, hubs
-from orgs.validation import editable_fields
+from orgs.validation import citation_disagreements, editable_fields
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel, relationship_python_name
 
 # --- Documented errors -------------------------------------------------------------------------------------
@@ -73,6 +74,8 @@ GONE = {
 }
 UID = OpenApiParameter("uid", OpenApiTypes.STR, OpenApiParameter.PATH, description="The node's uid.")
 
+# What `citations_of` returns (a name: inside the node views' class, `list` is a method).
+CitationsByRelationship = dict[str, list[dict[str, Any]]]
 PATHS = {label: kind.plural for label, kind in NODE_KINDS.items()}
 
 
@@ -246,15 +249,25 @@ class NodeViewSet(ViewSet):
             return missing_node(request, self.label.value, uid)
         if profile["label"] != self.label.value:
             return wrong_label(self.label.value, uid)
-        groups = [self.group(request, uid, group, params) for group in profile["groups"]]
+        citations = citations_of(
+            relationship_uids=[row["uid"] for group in profile["groups"] for row in group["relationships"]]
+        )
+        groups = [self.group(request, uid, group, params, citations) for group in profile["groups"]]
         node = {**profile["node"], "label": self.label.value, "relationships": groups}
         return Response(self.detail_serializer.body(node), headers={"ETag": etag(node.get("version"))})
 
-    def group(self, request: Request, uid: str, group: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-        # One group of a node's relationships as its body shows it: how the type reads from this end, and the
-        # link to the group's next page when it holds more than the body does.
+    def group(
+        self,
+        request: Request,
+        uid: str,
+        group: dict[str, Any],
+        params: dict[str, Any],
+        citations: CitationsByRelationship,
+    ) -> dict[str, Any]:
+        # One group of a node's relationships as its body shows it: how the type reads from this end, each
+        # relationship with its citations, and the link to the group's next page when it holds more than the body.
         definition = RELATIONSHIP_TYPES[group["type"]]
-        relationships = group["relationships"]
+        relationships = with_citations(group["relationships"], citations)
         next_url = None
         if group["total"] > len(relationships) and relationships:
             query = {
@@ -271,7 +284,7 @@ class NodeViewSet(ViewSet):
                 + "&".join(f"{key}={value}" for key, value in query.items())
             )
         reads = definition.forward if group["outgoing"] else definition.backward
-        return {**group, "reads": reads, "next": next_url}
+        return {**group, "relationships": relationships, "reads": reads, "next": next_url}
 
     def write(self, request: Request, uid: str, *, partial: bool) -> Response:
         body = self.serializer(data=request.data, partial=partial)
@@ -324,6 +337,7 @@ class NodeViewSet(ViewSet):
         more = len(rows) > size
         rows = rows[:size]
         keyset = (rows[-1]["other"]["name"], rows[-1]["other"]["uid"]) if more else None
+        rows = with_citations(rows, citations_of(relationship_uids=[row["uid"] for row in rows]))
         return Response(page(request, s.RelationshipOfNodeSerializer.bodies(rows), page_size=size, next_keyset=keyset))
 
     @action(detail=True, methods=["get"])
@@ -351,6 +365,20 @@ class NodeViewSet(ViewSet):
             **found,
         }
         return Response(self.network_serializer.body(network))
+
+
+def with_citations(
+    relationships: list[dict[str, Any]], citations: dict[str, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """Return `relationships` each with its `citations` (from `citations_of`) and their `disagreements`."""
+    return [
+        {
+            **relationship,
+            "citations": citations.get(relationship["uid"], []),
+            "disagreements": citation_disagreements(citations.get(relationship["uid"], [])),
+        }
+        for relationship in relationships
+    ]
 
 
 def node_schemas(views: type[NodeViewSet]) -> dict[str, Any]:
@@ -515,6 +543,7 @@ class RelationshipListView(APIView):
             from_uid=params.get("from"),
             to_uid=params.get("to"),
             source=params.get("source"),
+            sources_min=params.get("sources_min"),
             since_after=since_after,
             until_before=until_before,
             as_of=params.get("as_of"),
@@ -530,23 +559,34 @@ class RelationshipListView(APIView):
         tags=RELATIONSHIP_TAG,
         request=s.RelationshipWriteSerializer,
         responses={
-            201: s.RelationshipSerializer,
-            409: OpenApiResponse(ERROR, description="The same relationship is already recorded."),
+            201: s.RelationshipRecordedSerializer,
+            200: OpenApiResponse(
+                s.RelationshipRecordedSerializer,
+                description="The relationship was there already: `outcome` says whether it gained a citation "
+                "(`citation_added`) or had them all (`already_recorded`).",
+            ),
             **WRITE_ERRORS,
         },
-        summary="Record a relationship with its evidence",
+        summary="Record a relationship with its citations (or one source and its evidence)",
     )
     def post(self, request: Request) -> Response:
         body = s.RelationshipWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         relationship_type, start, end = data.pop("type"), data.pop("start"), data.pop("end")
-        relationship = services.relationship_create(
+        if "citations" in data:
+            data["citations"] = [dict(citation) for citation in data["citations"]]
+        relationship, outcome = services.relationship_create(
             relationship_type=relationship_type, start_uid=start, end_uid=end, data=data, actor=request.user
         )
         location = request.build_absolute_uri(reverse("api:relationships-detail", kwargs={"uid": relationship["uid"]}))
+        headers = {"ETag": etag(relationship.get("version"))}
+        if outcome == "created":
+            headers["Location"] = location
         return Response(
-            s.RelationshipSerializer.body(relationship), status=status.HTTP_201_CREATED, headers={"Location": location}
+            s.RelationshipRecordedSerializer.body({**relationship, "outcome": outcome}),
+            status=status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK,
+            headers=headers,
         )
 
 
@@ -560,14 +600,14 @@ class RelationshipDetailView(APIView):
     @extend_schema(
         tags=RELATIONSHIP_TAG,
         parameters=[RELATIONSHIP_UID, ETAG],
-        responses={200: s.RelationshipSerializer, 404: ERROR, **READ_ERRORS},
-        summary="One relationship with its evidence",
+        responses={200: s.RelationshipDetailSerializer, 404: ERROR, **READ_ERRORS},
+        summary="One relationship with its citations",
     )
     @cached_api_read
     def get(self, request: Request, uid: str) -> Response:
         relationship = services.relationship_get(uid=uid)
         return Response(
-            s.RelationshipSerializer.body(relationship), headers={"ETag": etag(relationship.get("version"))}
+            s.RelationshipDetailSerializer.body(relationship), headers={"ETag": etag(relationship.get("version"))}
         )
 
     def _update(self, request: Request, uid: str, *, partial: bool) -> Response:
@@ -585,15 +625,15 @@ class RelationshipDetailView(APIView):
             uid=uid, data=data, actor=request.user, expected_versions=expected_versions(request)
         )
         return Response(
-            s.RelationshipSerializer.body(relationship), headers={"ETag": etag(relationship.get("version"))}
+            s.RelationshipDetailSerializer.body(relationship), headers={"ETag": etag(relationship.get("version"))}
         )
 
     @extend_schema(
         tags=RELATIONSHIP_TAG,
         parameters=[RELATIONSHIP_UID, IF_MATCH, ETAG],
         request=s.RelationshipUpdateSerializer,
-        responses={200: s.RelationshipSerializer, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
-        summary="Replace a relationship's period, footing and evidence (type and ends stay)",
+        responses={200: s.RelationshipDetailSerializer, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
+        summary="Replace a one-citation relationship's period, footing and evidence (type and ends stay)",
     )
     def put(self, request: Request, uid: str) -> Response:
         return self._update(request, uid, partial=False)
@@ -602,8 +642,8 @@ class RelationshipDetailView(APIView):
         tags=RELATIONSHIP_TAG,
         parameters=[RELATIONSHIP_UID, IF_MATCH, ETAG],
         request=s.RelationshipUpdateSerializer,
-        responses={200: s.RelationshipSerializer, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
-        summary="Change some of a relationship's period, footing and evidence",
+        responses={200: s.RelationshipDetailSerializer, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
+        summary="Change some of a one-citation relationship's period, footing and evidence",
     )
     def patch(self, request: Request, uid: str) -> Response:
         return self._update(request, uid, partial=True)
@@ -612,11 +652,116 @@ class RelationshipDetailView(APIView):
         tags=RELATIONSHIP_TAG,
         parameters=[RELATIONSHIP_UID, IF_MATCH],
         responses={204: None, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
-        summary="Delete a relationship",
+        summary="Delete a relationship and its citations",
     )
     def delete(self, request: Request, uid: str) -> Response:
         services.relationship_delete(uid=uid, actor=request.user, expected_versions=expected_versions(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+CITATION_UID = OpenApiParameter("citation", OpenApiTypes.STR, OpenApiParameter.PATH, description="The citation's uid.")
+
+
+class RelationshipCitationsView(APIView):
+    permission_model = "organization"
+    write_permissions = ["orgs.change_organization"]
+
+    @extend_schema(
+        tags=RELATIONSHIP_TAG,
+        operation_id="relationships_citations_list",
+        parameters=[RelationshipDetailView.RELATIONSHIP_UID, ETAG],
+        responses={200: s.CitationSerializer(many=True), 404: ERROR, **READ_ERRORS},
+        summary="A relationship's citations, in reading order",
+    )
+    @cached_api_read
+    def get(self, request: Request, uid: str) -> Response:
+        relationship = services.relationship_get(uid=uid)
+        return Response(
+            s.CitationSerializer.bodies(relationship["citations"]), headers={"ETag": etag(relationship.get("version"))}
+        )
+
+    @extend_schema(
+        tags=RELATIONSHIP_TAG,
+        parameters=[RelationshipDetailView.RELATIONSHIP_UID, IF_MATCH, ETAG],
+        request=s.CitationWriteSerializer,
+        responses={
+            201: s.CitationAddedSerializer,
+            200: OpenApiResponse(s.CitationAddedSerializer, description="Already recorded: nothing changed."),
+            404: ERROR,
+            **PRECONDITION_FAILED,
+            **WRITE_ERRORS,
+        },
+        summary="Add a citation to a relationship (the ETag is the relationship's)",
+    )
+    def post(self, request: Request, uid: str) -> Response:
+        body = s.CitationWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        relationship, citation, added = services.citation_add(
+            relationship_uid=uid,
+            data=dict(body.validated_data),
+            actor=request.user,
+            expected_version=expected_versions(request),
+        )
+        return Response(
+            s.CitationAddedSerializer.body({**citation, "outcome": "citation_added" if added else "already_recorded"}),
+            status=status.HTTP_201_CREATED if added else status.HTTP_200_OK,
+            headers={"ETag": etag(relationship.get("version"))},
+        )
+
+
+class RelationshipCitationView(APIView):
+    permission_model = "organization"
+    write_permissions = ["orgs.change_organization"]
+
+    @staticmethod
+    def _answer(relationship: dict[str, Any], citation_uid: str) -> Response:
+        for citation in relationship["citations"]:
+            if citation["uid"] == citation_uid:
+                return Response(
+                    s.CitationSerializer.body(citation), headers={"ETag": etag(relationship.get("version"))}
+                )
+        raise services.NotFound(f"relationship '{relationship['uid']}' has no citation '{citation_uid}'")
+
+    @extend_schema(
+        tags=RELATIONSHIP_TAG,
+        parameters=[RelationshipDetailView.RELATIONSHIP_UID, CITATION_UID, ETAG],
+        responses={200: s.CitationSerializer, 404: ERROR, **READ_ERRORS},
+        summary="One citation of a relationship",
+    )
+    @cached_api_read
+    def get(self, request: Request, uid: str, citation: str) -> Response:
+        return self._answer(services.relationship_get(uid=uid), citation)
+
+    @extend_schema(
+        tags=RELATIONSHIP_TAG,
+        parameters=[RelationshipDetailView.RELATIONSHIP_UID, CITATION_UID, IF_MATCH, ETAG],
+        request=s.CitationUpdateSerializer,
+        responses={200: s.CitationSerializer, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
+        summary="Change a citation (If-Match takes the relationship's ETag)",
+    )
+    def patch(self, request: Request, uid: str, citation: str) -> Response:
+        body = s.CitationUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        relationship = services.citation_update(
+            relationship_uid=uid,
+            citation_uid=citation,
+            data=dict(body.validated_data),
+            actor=request.user,
+            expected_version=expected_versions(request),
+        )
+        return self._answer(relationship, citation)
+
+    @extend_schema(
+        tags=RELATIONSHIP_TAG,
+        parameters=[RelationshipDetailView.RELATIONSHIP_UID, CITATION_UID, IF_MATCH],
+        responses={204: None, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
+        summary="Delete a citation (not a relationship's last one)",
+    )
+    def delete(self, request: Request, uid: str, citation: str) -> Response:
+        relationship = services.citation_delete(
+            relationship_uid=uid, citation_uid=citation, actor=request.user, expected_version=expected_versions(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT, headers={"ETag": etag(relationship.get("version"))})
 
 
 # --- Graph questions ---------------------------------------------------------------------------------------

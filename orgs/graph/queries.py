@@ -360,7 +360,7 @@ SOURCES = "MATCH (s:Source) RETURN s.uid AS uid, s.title AS title ORDER BY s.tit
 
 # Which relationships the admin's list shows (a fragment: the queries below complete it).
 RELATIONSHIPS_MATCHING = """
-WHERE ($type IS NULL OR type(r) = $type) AND ($source IS NULL OR r.source_uid = $source)
+WHERE ($type IS NULL OR type(r) = $type) AND ($source IS NULL OR $source IN r.source_uids)
   AND ($confidence IS NULL OR r.confidence = $confidence)
   AND ($node IS NULL OR a.uid = $node OR b.uid = $node)
 """
@@ -416,3 +416,97 @@ ADD_TO_COUNTS = (
 
 # How many relationships of each type a node has (a DETACH DELETE of it removes them).
 RELATIONSHIPS_OF_NODE_BY_TYPE = "MATCH (n:Node {uid: $uid})-[r]-() RETURN type(r) AS type, count(DISTINCT r) AS count"
+
+
+# --- Citations (issue 13): `(:Citation)` nodes, not `:Node`, keyed by their relationship's uid ----------------
+# A citation is reached through its relationship (`relationship_uid`) or its source (`source_uid`), each a range
+# index; it holds its fields (`CITATION_FIELDS`), its `uid`, and its relationship's uid, type and ends.
+CITATION_LABEL = "Citation"
+CITATION_INDEXED = ("relationship_uid", "source_uid")
+
+# The citations of each relationship among `$uids`, as (relationship uid, citation properties) rows.
+CITATIONS_OF_RELATIONSHIPS = (
+    "UNWIND $uids AS uid MATCH (c:Citation {relationship_uid: uid}) RETURN uid, properties(c) AS citation"
+)
+
+# Create a citation from each of `$citations` (maps of its stored properties); return how many.
+CREATE_CITATIONS = "UNWIND $citations AS citation CREATE (c:Citation) SET c += citation RETURN count(c) AS created"
+
+# Set `$props` on the citation `$uid` of relationship `$relationship_uid`; return its properties.
+UPDATE_CITATION = (
+    "MATCH (c:Citation {relationship_uid: $relationship_uid}) WHERE c.uid = $uid SET c += $props "
+    "RETURN properties(c) AS citation"
+)
+
+# Delete the citations among `$uids` of relationship `$relationship_uid`; return how many.
+DELETE_CITATIONS = (
+    "MATCH (c:Citation {relationship_uid: $relationship_uid}) WHERE c.uid IN $uids DELETE c RETURN count(*) AS deleted"
+)
+
+# Delete every citation of the relationships among `$uids` (they are being deleted in the same transaction).
+DELETE_CITATIONS_OF_RELATIONSHIPS = (
+    "UNWIND $uids AS uid MATCH (c:Citation {relationship_uid: uid}) DELETE c RETURN count(*) AS deleted"
+)
+
+# The uids of the relationships of node `$uid`, either way (a node's delete takes their citations with it).
+RELATIONSHIP_UIDS_OF_NODE = "MATCH (:Node {uid: $uid})-[r]-(:Node) RETURN DISTINCT r.uid AS uid"
+
+# How many relationships cite the source `$uid` (a cited source cannot be deleted).
+RELATIONSHIPS_CITING_SOURCE = (
+    "MATCH (c:Citation {source_uid: $uid}) RETURN count(DISTINCT c.relationship_uid) AS relationships"
+)
+
+# Every citation of the source `$uid` (its text changes: each is anchored again).
+CITATIONS_OF_SOURCE = "MATCH (c:Citation {source_uid: $uid}) RETURN properties(c) AS citation"
+
+# Give the citations of each relationship `row.old` among `$rows` ({old, new, start, end}) their relationship's
+# new uid and ends (a merge moved it); return how many moved.
+REKEY_CITATIONS = (
+    "UNWIND $rows AS row MATCH (c:Citation {relationship_uid: row.old}) "
+    "SET c.relationship_uid = row.new, c.start_uid = row.start, c.end_uid = row.end RETURN count(c) AS moved"
+)
+
+
+def relationship_with_citations(relationship_type: str) -> str:
+    """Return the `relationship_type` relationship `$uid` with its ends' uids and kinds and its citations' properties
+    (`citations`, in no order), in one query."""
+    return (
+        f"MATCH (a:Node)-[r:{checked_type(relationship_type)} {{uid: $uid}}]->(b:Node) "
+        "OPTIONAL MATCH (c:Citation {relationship_uid: $uid}) "
+        "WITH a, r, b, collect(properties(c)) AS citations "
+        "RETURN properties(r) AS props, a.uid AS start, b.uid AS end, "
+        f"{kind_of('a')} AS start_label, {kind_of('b')} AS end_label, citations"
+    )
+
+
+def bump_relationship_versions(relationship_type: str) -> str:
+    """Count a write in the version of each `relationship_type` relationship among `$uids` (one of its citations
+    moved in its source's text); return how many."""
+    return (
+        f"UNWIND $uids AS uid MATCH ()-[r:{checked_type(relationship_type)} {{uid: uid}}]->() "
+        "SET r.version = coalesce(r.version, 0) + 1 RETURN count(r) AS bumped"
+    )
+
+
+# --- The in-place upgrade to citations (orgs.importer.upgrade) -------------------------------------------------
+
+
+def relationships_before_citations(relationship_type: str) -> str:
+    """Return the next `$limit` `relationship_type` relationships after uid `$after` (in uid order) still in the form
+    before citations (no `source_count`), with their one source, evidence, period and footing."""
+    return (
+        f"MATCH (a:Node)-[r:{checked_type(relationship_type)}]->(b:Node) "
+        "WHERE r.uid > $after AND r.source_count IS NULL "
+        "RETURN r.uid AS uid, a.uid AS start, b.uid AS end, r.source_uid AS source_uid, r.evidence AS evidence, "
+        "r.since AS since, r.until AS until, r.qualifier AS qualifier, r.confidence AS confidence "
+        "ORDER BY r.uid LIMIT $limit"
+    )
+
+
+def relationships_to_summaries(relationship_type: str) -> str:
+    """Set on each `relationship_type` relationship of `$rows` ({uid, summary}) its derived summary and remove its
+    single-source properties; return how many."""
+    return (
+        f"UNWIND $rows AS row MATCH ()-[r:{checked_type(relationship_type)} {{uid: row.uid}}]->() "
+        "SET r += row.summary REMOVE r.source_uid, r.evidence RETURN count(r) AS upgraded"
+    )

@@ -28,9 +28,9 @@ def install_fulltext_index() -> None:
 
 
 def install_schema() -> None:
-    """Install every node class's unique constraints and range indexes, the relationship uid indexes, the full-text
-    index and the maintained counts (`orgs.graph.counts.install_counts`); safe to run again on a graph that has
-    them."""
+    """Install every node class's unique constraints and range indexes, the relationship uid indexes, the citations'
+    indexes (by relationship and by source), the full-text index and the maintained counts
+    (`orgs.graph.counts.install_counts`); safe to run again on a graph that has them."""
     node_classes: list[type[GraphNode]] = [GraphNode, *NODE_CLASSES.values()]
     for cls in node_classes:
         label = str(cls.__label__)
@@ -45,6 +45,8 @@ def install_schema() -> None:
                 cypher(q.range_index(label, name))
     for relationship_type in RELATIONSHIP_TYPES:
         cypher(q.relationship_uid_index(relationship_type))
+    for name in q.CITATION_INDEXED:
+        cypher(q.range_index(q.CITATION_LABEL, name))
     install_fulltext_index()
     install_counts()
     # Left by earlier versions, which also indexed these: each costs every write and serves no query.
@@ -54,7 +56,7 @@ def install_schema() -> None:
 
 
 def erase_graph() -> None:
-    """Remove every node and relationship, and on ArcadeDB the schema too (tests start from nothing)."""
+    """Remove every node (citations too) and relationship, and on ArcadeDB the schema too (tests start from nothing)."""
     if is_arcadedb():
         recreate_arcadedb_database()
         connect(settings.NEOMODEL_NEO4J_BOLT_URL)

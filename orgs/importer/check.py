@@ -8,28 +8,37 @@ already in the graph.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+from orgs.dates import parse_partial_date
 from orgs.graph import queries as q
 from orgs.graph.connection import read_cypher
-from orgs.importer.read import SECTIONS, GraphFileInvalid, record_relationship_properties, shown
+from orgs.importer.read import SECTIONS, GraphFileInvalid, record_citations, shown
 from orgs.search import SEARCHABLE, search_text_for
 from orgs.services import retired_uids
 from orgs.validation import (
     UID_FORM,
     UNIQUE_NAMES,
+    SourceText,
     ValidationFailed,
+    anchor_citation,
+    citation_key,
+    citation_uid,
+    clean_citation,
     clean_node_properties,
-    clean_relationship,
     is_uid,
+    relationship_end_problems,
     relationship_key,
+    relationship_summary,
     relationship_uid,
-    spaced,
+    whole_number,
 )
-from orgs.vocabulary import NodeLabel, relationship_public_name
+from orgs.vocabulary import CITATION_PUBLIC_NAMES, NodeLabel, citation_python
 
 BATCH_SIZE = 5000  # rows per batch handed to the writer, and per UNWIND
 
@@ -67,7 +76,7 @@ class GraphFacts:
     in a thread other than the transaction's, which cannot query)."""
 
     labels: dict[str, NodeLabel]  # the kind of each node the file's relationships name that the file does not hold
-    source_texts: dict[str, str]  # the text (`spaced`) of each source they name whose text the file does not give
+    source_texts: dict[str, str]  # the text of each source they name whose text the file does not give
     retired: Mapping[str, str]  # {uid: fate} of the file's uids that no node may take (`orgs.services.retired_uids`)
 
 
@@ -91,7 +100,7 @@ class CheckedNodes:
     batch: GraphBatch
     problems: list[str]
     label_of: dict[str, NodeLabel]  # every uid the file's relationships name: in the file or in the graph
-    source_texts: dict[str, str]  # the text of each source with one, in the file or in the graph (`spaced`)
+    source_texts: dict[str, str]  # the text of each source with one, in the file or in the graph
     raw_relationships: list[dict[str, Any]]
 
 
@@ -144,7 +153,7 @@ def checked_nodes(
             if label in SEARCHABLE:
                 props["search_text"] = search_text_for(props["name"], props.get("acronym"), props.get("aliases", []))
             if label is NodeLabel.SOURCE and props.get("text"):
-                source_texts[uid] = spaced(props["text"])
+                source_texts[uid] = props["text"]
             if label in UNIQUE_NAMES:
                 if props["name"] in owner_of_name:
                     problems.append(
@@ -181,42 +190,68 @@ def checked_relationships(
 ) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
     """Return the file's relationship rows per type and the problems found in them; while none has been found
     in them or in the nodes, hand each BATCH_SIZE rows of a type to `ready` (no graph query: this runs beside a
-    transaction)."""
+    transaction).
+
+    A row is `{start, end, uid, props, citations}`: `props` what its citations support together
+    (`relationship_summary`), each citation anchored in its source's text (`anchor_citation`; each source's
+    text made ready once).
+    """
     # A node with a problem was not handed over, so a relationship to it must not be either: the writer would fail on
     # the missing end before the checker reported the node's problem.
     problems: list[str] = list(checked.problems)
     relationships: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    label_of, source_texts = checked.label_of, checked.source_texts
+    label_of = checked.label_of
+    texts: dict[str, SourceText | None] = {}
     seen: set[tuple[str, str, str]] = set()  # `relationship_key`s
+    recorded_at = datetime.now(UTC).isoformat(timespec="seconds")
 
-    def source_text(uid: str) -> str | None:
-        return source_texts.get(uid, "") if label_of.get(uid) is NodeLabel.SOURCE else None
+    def source_text(uid: str) -> SourceText | None:
+        if uid not in texts:
+            text = checked.source_texts.get(uid)
+            texts[uid] = SourceText(text) if text else None
+        return texts[uid]
 
     for index, record in enumerate(checked.raw_relationships):
         get = record.get
         relationship_type, start, end = str(get("type") or ""), str(get("from") or ""), str(get("to") or "")
         where = RelationshipPlace(index, start, relationship_type, end)
-        bad = False
+        errors: dict[str, list[str]] = {}
         for name, uid in (("from", start), ("to", end)):
             if uid not in label_of:
-                problems.append(f"{where}: field '{name}': no node with uid {shown(record.get(name))}")
-                bad = True
-        if bad:
-            continue
-        try:
-            props = clean_relationship(
-                relationship_type,
-                label_of[start],
-                label_of[end],
-                start,
-                end,
-                record_relationship_properties(record),
-                source_text=source_text,
-            )
-        except ValidationFailed as error:
-            problems += [
-                f"{where}: field '{relationship_public_name(name)}': {' '.join(m)}" for name, m in error.errors.items()
-            ]
+                errors[name] = [f"no node with uid {shown(record.get(name))}"]
+        if not errors:
+            errors = relationship_end_problems(relationship_type, label_of[start], label_of[end], start, end)
+        raw_citations, stated_summary, form_problems = record_citations(record)
+        errors.update(form_problems)
+        uid = relationship_uid(start, relationship_type, end)
+        single_source = "citations" not in record
+        citations: list[dict[str, Any]] = []
+        keys: dict[tuple[str, ...], int] = {}
+        for position, raw in enumerate(raw_citations):
+            field_name = _single_source_name if single_source else functools.partial(_citation_field, position)
+            if not isinstance(raw, dict):
+                errors.setdefault(f"citations[{position}]", []).append("expected a mapping of fields")
+                continue
+            try:
+                citation = _checked_citation(raw, label_of, source_text, recorded=not single_source)
+            except ValidationFailed as error:
+                for name, messages in error.errors.items():
+                    errors.setdefault(field_name(name), []).extend(messages)
+                continue
+            key = citation_key(citation)
+            if key in keys:
+                errors.setdefault(field_name("exact"), []).append(f"the same passage as citations[{keys[key]}]")
+                continue
+            keys[key] = position
+            citation["uid"] = citation.get("uid") or citation_uid(uid, citation, taken={c["uid"] for c in citations})
+            citation["added_by"] = citation.get("added_by") or "import"
+            citation["added_at"] = citation.get("added_at") or recorded_at
+            citations.append(citation)
+        summary = relationship_summary(citations)
+        if citations and len(citations) == len(raw_citations):
+            errors.update(_summary_differences(stated_summary, summary))
+        if errors:
+            problems += [f"{where}: field '{name}': {' '.join(messages)}" for name, messages in errors.items()]
             continue
         key = relationship_key(relationship_type, start, end)
         if key in seen:
@@ -224,9 +259,7 @@ def checked_relationships(
             continue
         seen.add(key)
         rows = relationships[relationship_type]
-        rows.append(
-            {"start": start, "end": end, "uid": relationship_uid(start, relationship_type, end), "props": props}
-        )
+        rows.append({"start": start, "end": end, "uid": uid, "props": summary, "citations": citations})
         if ready is not None and len(rows) % BATCH_SIZE == 0 and not problems:
             ready(relationship_type, rows[-BATCH_SIZE:])
     if ready is not None and not problems:
@@ -234,6 +267,62 @@ def checked_relationships(
             if len(rows) % BATCH_SIZE:
                 ready(relationship_type, rows[-(len(rows) % BATCH_SIZE) :])
     return relationships, problems[len(checked.problems) :]
+
+
+def _checked_citation(
+    raw: dict[str, Any],
+    label_of: dict[str, NodeLabel],
+    source_text: Callable[[str], SourceText | None],
+    *,
+    recorded: bool,
+) -> dict[str, Any]:
+    """Return the citation `raw` (public names) cleaned and anchored in its source's text; raise ValidationFailed
+    (Python names) for a bad field, a source not in the file or the graph, a passage not in its text."""
+    citation = clean_citation(citation_python(raw), recorded=recorded)
+    source_uid = citation["source_uid"]
+    if label_of.get(source_uid) is not NodeLabel.SOURCE:
+        raise ValidationFailed({"source_uid": [f"no source with uid '{source_uid}'"]})
+    anchor = anchor_citation(
+        citation["exact"],
+        source_uid,
+        source_text(source_uid),
+        prefix=citation["prefix"],
+        suffix=citation["suffix"],
+        start=citation["start"],
+    )
+    citation.update(anchor)
+    return citation
+
+
+def _single_source_name(name: str) -> str:
+    """Return the field of a single-source record that a citation's field `name` comes from."""
+    return {"exact": "evidence", "source_uid": "source"}.get(name, name)
+
+
+def _citation_field(position: int, name: str) -> str:
+    return f"citations[{position}].{CITATION_PUBLIC_NAMES.get(name, name)}"
+
+
+def _summary_differences(stated: dict[str, Any], summary: dict[str, Any]) -> dict[str, list[str]]:
+    """Return, by field, where the summary a record states beside its citations (as exports write it) is not
+    what they support together (`summary`)."""
+    errors: dict[str, list[str]] = {}
+    for name, value in stated.items():
+        expected = summary[name]
+        try:
+            given = (
+                parse_partial_date(value)
+                if name in ("since", "until")
+                else whole_number(str(value).strip(), low=0, high=10**6)
+                if name == "source_count"
+                else str(value).strip()
+            )
+        except ValueError as error:
+            errors[name] = [str(error)]
+            continue
+        if given != expected:
+            errors[name] = [f"differs from what its citations support ({'none' if expected is None else expected})"]
+    return errors
 
 
 class RelationshipPlace(NamedTuple):
@@ -274,14 +363,17 @@ def _file_uids(data: dict[str, Any]) -> set[str]:
 
 
 def _named_by_relationships(raw_relationships: Iterable[Any]) -> set[str]:
-    """Return the uids that relationship records name as their ends or source."""
-    return {
-        uid
-        for record in raw_relationships
-        if isinstance(record, dict)
-        for uid in (record.get("from"), record.get("to"), record.get("source"))
-        if isinstance(uid, str)
-    }
+    """Return the uids that relationship records name as their ends or sources (theirs or their citations')."""
+    named: set[str] = set()
+    for record in raw_relationships:
+        if not isinstance(record, dict):
+            continue
+        citations = record.get("citations")
+        cited = [c.get("source") for c in citations if isinstance(c, dict)] if isinstance(citations, list) else []
+        named.update(
+            uid for uid in (record.get("from"), record.get("to"), record.get("source"), *cited) if isinstance(uid, str)
+        )
+    return named
 
 
 def _labels_in_graph(uids: set[str]) -> dict[str, NodeLabel]:
@@ -306,8 +398,8 @@ def _sources_keeping_their_text(data: dict[str, Any]) -> set[str]:
 
 
 def _source_texts_in_graph(uids: set[str]) -> dict[str, str]:
-    """Return {uid: text (`spaced`)} for the sources among `uids` that are in the graph and have a text."""
+    """Return {uid: text} for the sources among `uids` that are in the graph and have a text."""
     if not uids:
         return {}
     rows = read_cypher(q.SOURCE_TEXTS, {"uids": sorted(uids)})
-    return {row["uid"]: spaced(row["text"]) for row in rows if row["text"]}
+    return {row["uid"]: row["text"] for row in rows if row["text"]}

@@ -11,14 +11,19 @@ from typing import Any
 
 import yaml
 
-from orgs.vocabulary import NODE_KINDS, NodeLabel
+from orgs.validation import single_source_citation
+from orgs.vocabulary import NODE_KINDS, NodeLabel, relationship_python_name
 
 # A graph file's node sections, each named by its kind's plural, in the order files hold them.
 SECTIONS: dict[str, NodeLabel] = {
     NODE_KINDS[label].plural: label
     for label in (NodeLabel.SOURCE, NodeLabel.COUNTRY, NodeLabel.ORGANIZATION, NodeLabel.EVENT, NodeLabel.DOCUMENT)
 }
-NOT_RELATIONSHIP_PROPERTIES = frozenset({"type", "from", "to", "source", "uid"})  # a relationship record's other fields
+# A relationship record's fields: its type and ends, then either its `citations` (with, as exports write them, what
+# they support together: checked against it) or today's single-source fields (one citation).
+RELATIONSHIP_RECORD_FIELDS = frozenset({"type", "from", "to", "uid"})
+SUMMARY_RECORD_FIELDS = ("since", "until", "qualifier", "confidence", "source_count")
+SINGLE_SOURCE_FIELDS = frozenset({"source", "evidence"})
 
 
 class GraphFileInvalid(Exception):
@@ -53,13 +58,33 @@ def read_graph_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def record_relationship_properties(record: dict[str, Any]) -> dict[str, Any]:
-    """Return a relationship record's properties (its fields but type, ends and uid) as `clean_relationship` and the
-    services take them: the file's `source` as `source_uid`."""
-    properties = {key: value for key, value in record.items() if key not in NOT_RELATIONSHIP_PROPERTIES}
-    source = record.get("source")
-    properties["source_uid"] = str(source) if source else None
-    return properties
+def record_citations(record: dict[str, Any]) -> tuple[list[Any], dict[str, Any], dict[str, list[str]]]:
+    """Return what relationship `record` states: its citations (as written, each for `citation_python`), the
+    summary fields it gives beside them (SUMMARY_RECORD_FIELDS, to be checked against what they support), and
+    what is wrong with its form by field (unknown fields, both forms at once, `citations` not a list).
+
+    A record in today's single-source form (`source`, `evidence`, `since`…, no `citations`) states one citation.
+    """
+    problems: dict[str, list[str]] = {}
+    fields = {key: value for key, value in record.items() if key not in RELATIONSHIP_RECORD_FIELDS}
+    if "citations" not in fields:
+        allowed = {*SINGLE_SOURCE_FIELDS, *SUMMARY_RECORD_FIELDS[:4]}
+        for name in fields:
+            if name not in allowed:
+                problems[name] = ["unknown field for a relationship"]
+        single = {relationship_python_name(name): value for name, value in fields.items() if name in allowed}
+        return [single_source_citation(single)], {}, problems
+    for name in sorted(SINGLE_SOURCE_FIELDS & set(fields)):
+        problems[name] = ["a relationship with `citations` names its sources in them (give one form, not both)"]
+    for name in fields:
+        if name not in {"citations", *SINGLE_SOURCE_FIELDS, *SUMMARY_RECORD_FIELDS}:
+            problems[name] = ["unknown field for a relationship"]
+    citations = fields["citations"]
+    if not isinstance(citations, list) or not citations:
+        problems["citations"] = ["expected a list of one or more citations"]
+        citations = []
+    summary = {name: fields[name] for name in SUMMARY_RECORD_FIELDS if fields.get(name) not in (None, "")}
+    return citations, summary, problems
 
 
 def shown(value: Any, limit: int = 80) -> str:

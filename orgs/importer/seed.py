@@ -1,10 +1,11 @@
 """The seed graph on a live graph: loaded into an empty graph only, upgraded by an explicit, previewed plan.
 
-An upgrade adds what the seed file has and the graph lacks (nodes, relationships, properties the graph has no
-value for) and leaves everything an editor made: a changed value stays, a deleted node (its tombstone) or a
-merged-away one is not brought back, a removed relationship is not added again, a property an editor cleared
-is not filled again. The change history (`orgs.history`) tells which properties and relationships editors
-touched.
+An upgrade adds what the seed file has and the graph lacks (nodes, relationships, their citations, properties
+the graph has no value for) and leaves everything an editor made: a changed value stays, a deleted node (its
+tombstone) or a merged-away one is not brought back, a removed relationship is not added again, a property an
+editor cleared is not filled again, a citation an editor changed or removed is left as it is. A citation that no
+editor changed whose passage holds the seed's shorter one is narrowed to it. The change history (`orgs.history`)
+tells which properties, relationships and citations editors touched.
 """
 
 from __future__ import annotations
@@ -13,14 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from orgs import services
 from orgs.graph import queries as q
 from orgs.graph.connection import cypher, write_transaction
-from orgs.history import edited_properties, removed_relationship_uids
+from orgs.history import edited_citation_uids, edited_properties, removed_citation_uids, removed_relationship_uids
 from orgs.importer.check import validate_graph
-from orgs.importer.read import SECTIONS, read_graph_file, record_relationship_properties
+from orgs.importer.read import SECTIONS, read_graph_file
 from orgs.importer.write import import_graph
-from orgs.services import node_create, node_update, relationship_create, relationship_update
-from orgs.validation import DERIVED_FIELDS, UNIQUE_NAMES, relationship_orientations, relationship_uid
+from orgs.services import node_create, node_update, relationship_create
+from orgs.validation import DERIVED_FIELDS, UNIQUE_NAMES, citation_key, relationship_orientations, relationship_uid
+from orgs.vocabulary import CITATION_WRITABLE
+
+CITATIONS_OF_RELATIONSHIP = "MATCH (c:Citation {relationship_uid: $uid}) RETURN properties(c) AS citation"
 
 
 def graph_is_empty() -> bool:
@@ -44,12 +49,13 @@ class SeedPlan:
     nodes: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (label, uid, record)
     properties: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (label, uid, values)
     relationships: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)  # (type, from, to, data)
-    relationship_properties: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (uid, values)
+    citations: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (relationship uid, name, data)
+    narrowed: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)  # (+ citation uid)
     left: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.nodes or self.properties or self.relationships or self.relationship_properties)
+        return not (self.nodes or self.properties or self.relationships or self.citations or self.narrowed)
 
     def lines(self) -> list[str]:
         """Return the plan as lines a person reads: each addition, then each thing left alone."""
@@ -59,8 +65,10 @@ class SeedPlan:
             f"add relationship {start} {relationship_type} {end}"
             for relationship_type, start, end, _ in self.relationships
         ]
+        out += [f"add citation of {data['source_uid']} to {name}" for _, name, data in self.citations]
         out += [
-            f"add to relationship {uid}: {', '.join(sorted(values))}" for uid, values in self.relationship_properties
+            f"narrow citation {citation_uid} of {data['source_uid']} on {name} to the seed's passage"
+            for _, citation_uid, name, data in self.narrowed
         ]
         out += [f"leave {reason}" for reason in self.left]
         return out
@@ -134,12 +142,12 @@ def seed_upgrade_plan(data: dict[str, Any]) -> SeedPlan:
             if start in in_graph and end in in_graph
             else []
         )
+        seed_citations = batch.relationships[relationship_type][position]["citations"]
         if not found:
-            plan.relationships.append((relationship_type, start, end, record_relationship_properties(record)))
+            data = {"citations": [_writable(citation) for citation in seed_citations]}
+            plan.relationships.append((relationship_type, start, end, data))
             continue
-        current = cypher(q.relationship_by_uid(relationship_type), {"uid": found[0]["uid"]})[0]["props"]
-        seed_props = batch.relationships[relationship_type][position]["props"]
-        _plan_relationship_properties(plan, found[0]["uid"], name, seed_props, current)
+        _plan_citations(plan, found[0]["uid"], name, seed_citations)
     return plan
 
 
@@ -163,24 +171,40 @@ def _plan_properties(
         plan.properties.append((label, uid, added))
 
 
-def _plan_relationship_properties(
-    plan: SeedPlan, uid: str, name: str, seed: dict[str, Any], graph: dict[str, Any]
-) -> None:
-    """Plan the seed's values for the properties relationship `uid` has none for; leave those editors touched."""
-    edited = edited_properties(relationship_uid=uid)
-    added: dict[str, Any] = {}
-    for prop, value in seed.items():
-        if value in (None, ""):
+def _writable(citation: dict[str, Any]) -> dict[str, Any]:
+    """Return the fields of a checked citation that a writer gives (`relationship_create`, `citation_add`)."""
+    return {name: citation[name] for name in CITATION_WRITABLE if citation.get(name) is not None}
+
+
+def _plan_citations(plan: SeedPlan, uid: str, name: str, seed_citations: list[dict[str, Any]]) -> None:
+    """Plan the seed's citations of relationship `uid`, which the graph has: add those it lacks, narrow a
+    citation that no editor changed and whose passage holds the seed's to the seed's; leave a citation an editor
+    removed, or changed while its passage holds the seed's."""
+    graph = [row["citation"] for row in cypher(CITATIONS_OF_RELATIONSHIP, {"uid": uid})]
+    keys = {citation_key(citation) for citation in graph}
+    edited, removed = edited_citation_uids(relationship_uid=uid), removed_citation_uids()
+    for seed in seed_citations:
+        source = seed["source_uid"]
+        if citation_key(seed) in keys:
             continue
-        if graph.get(prop) in (None, ""):
-            if prop in edited:
-                plan.left.append(f"{name}: {prop}, cleared by an editor")
-            else:
-                added[prop] = value
-        elif graph[prop] != value:
-            plan.left.append(f"{name}: {prop}, which differs from the seed")
-    if added:
-        plan.relationship_properties.append((uid, added))
+        if seed["uid"] in removed:
+            plan.left.append(f"{name}: its citation of {source}, removed by an editor")
+            continue
+        holding = [
+            citation
+            for citation in graph
+            if citation["source_uid"] == source
+            and None not in (citation.get("start"), seed["start"])
+            and citation["start"] <= seed["start"]
+            and seed["end"] <= citation["end"]
+        ]
+        unedited = [citation for citation in holding if citation["uid"] not in edited]
+        if unedited:
+            plan.narrowed.append((uid, unedited[0]["uid"], name, _writable(seed)))
+        elif holding:
+            plan.left.append(f"{name}: its citation of {source}, which an editor changed, holds the seed's passage")
+        else:
+            plan.citations.append((uid, name, _writable(seed)))
 
 
 def seed_upgrade_apply(data: dict[str, Any], *, actor: Any = None) -> SeedPlan:
@@ -197,8 +221,10 @@ def seed_upgrade_apply(data: dict[str, Any], *, actor: Any = None) -> SeedPlan:
             relationship_create(
                 relationship_type=relationship_type, start_uid=start, end_uid=end, data=relationship, actor=actor
             )
-        for uid, values in plan.relationship_properties:
-            relationship_update(uid=uid, data=values, actor=actor)
+        for uid, _, citation in plan.citations:
+            services.citation_add(relationship_uid=uid, data=citation, actor=actor)
+        for uid, citation_uid, _, citation in plan.narrowed:
+            services.citation_update(relationship_uid=uid, citation_uid=citation_uid, data=citation, actor=actor)
         return plan
 
     return write_transaction(work)

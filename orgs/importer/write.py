@@ -23,7 +23,51 @@ from orgs.graph.connection import AlreadyExists, cypher, read_cypher, write_tran
 from orgs.graph.counts import add_to_counts
 from orgs.importer.check import BATCH_SIZE, GraphBatch, checked_nodes, checked_relationships, graph_facts
 from orgs.importer.read import SECTIONS, GraphFileInvalid, read_graph_file
-from orgs.vocabulary import RELATIONSHIP_PROPERTIES, NodeLabel
+from orgs.validation import citation_key, relationship_summary
+from orgs.vocabulary import CITATION_FIELDS, RELATIONSHIP_SUMMARY_PROPERTIES, NodeLabel
+
+# What a relationship stores besides its uid and version: what its citations support together.
+STORED_PROPERTIES = RELATIONSHIP_SUMMARY_PROPERTIES
+# What a Citation node stores besides its uid: its relationship's keys, then the citation's own fields.
+CITATION_KEYS = ("relationship_uid", "relationship_type", "start_uid", "end_uid")
+KEPT_WHEN_UPDATED = frozenset({"added_by", "added_at"})  # a citation's recording facts: the first record's stay
+
+
+def create_citations(fields: tuple[str, ...], shared: tuple[str, ...] = ()) -> str:
+    """Create Citation nodes from column lists `$uid` and one per name in `fields` (the CITATION_KEYS and the
+    citation's fields, none holding a null), and a single value `$<name>` for each name in `shared` that every
+    one of them has alike; return how many.
+
+    Columns, grouped by the fields each has, for the reasons `create_relationships` gives; a value the rows share
+    (who added them and when, their relationship's type, a confidence) is sent once, not once a row. A Citation is
+    not a `Node`: it is reached through its relationship's uid or its source's (see docs/data-model.md).
+    """
+    if not all(q.PROPERTY_NAME.match(name) for name in (*fields, *shared)):
+        raise ValueError(f"not property names: {fields!r}, {shared!r}")
+    properties = "".join(f", {name}: ${name}[i]" for name in fields) + "".join(f", {name}: ${name}" for name in shared)
+    return (
+        "UNWIND range(0, size($uid) - 1) AS i "
+        f"CREATE (c:Citation {{uid: $uid[i]{properties}}}) "
+        "RETURN count(c) AS written"
+    )
+
+
+def relationships_with_citations(relationship_type: str) -> str:
+    """Return, for each of `$rows` ({start, end}) that has a `relationship_type` relationship, its uid and its
+    citations' stored properties (none: an empty list)."""
+    return (
+        "UNWIND $rows AS row "
+        f"MATCH (:Node {{uid: row.start}})-[r:{q.checked_type(relationship_type)}]->(:Node {{uid: row.end}}) "
+        "OPTIONAL MATCH (c:Citation {relationship_uid: r.uid}) "
+        "RETURN row.start AS start, row.end AS end, r.uid AS uid, collect(properties(c)) AS citations"
+    )
+
+
+# Update Citation nodes from `$rows` of {relationship_uid, uid, props}, found through the relationship_uid index.
+UPDATE_CITATIONS = (
+    "UNWIND $rows AS row MATCH (c:Citation {relationship_uid: row.relationship_uid}) WHERE c.uid = row.uid "
+    "SET c += row.props RETURN count(c) AS written"
+)
 
 
 def write_graph(batch: GraphBatch, *, progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
@@ -265,16 +309,80 @@ def _node_columns(rows: list[dict[str, Any]], degrees: Counter[str]) -> tuple[tu
     return (*fields, "degree"), columns
 
 
-def _relationship_shapes(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
-    """Return `rows` grouped by the relationship properties each has (those not null, in RELATIONSHIP_PROPERTIES
-    order)."""
+def _shapes(
+    rows: list[dict[str, Any]], names: tuple[str, ...], values: Callable[[dict[str, Any]], dict[str, Any]]
+) -> dict[tuple[str, ...], list[dict[str, Any]]]:
+    """Return `rows` grouped by which of `names` each has a value for (`values(row)` not null there), in that
+    order."""
     shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
-        props = row["props"]
-        shapes.setdefault(tuple(name for name in RELATIONSHIP_PROPERTIES if props.get(name) is not None), []).append(
-            row
-        )
+        props = values(row)
+        shapes.setdefault(tuple(name for name in names if props.get(name) is not None), []).append(row)
     return shapes
+
+
+def _citation_rows(relationship_type: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the citations of relationship `rows` as Citation nodes store them (with their relationship's keys)."""
+    return [
+        {
+            **citation,
+            "relationship_uid": row["uid"],
+            "relationship_type": relationship_type,
+            "start_uid": row["start"],
+            "end_uid": row["end"],
+        }
+        for row in rows
+        for citation in row["citations"]
+    ]
+
+
+def _citation_statements(citations: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """Return the statements that create `citations` (`_citation_rows`), one per shape."""
+    statements = []
+    for fields, shaped in _shapes(citations, CITATION_FIELDS, lambda citation: citation).items():
+        columns = {name: [citation[name] for citation in shaped] for name in (*CITATION_KEYS, *fields)}
+        shared = tuple(name for name, column in columns.items() if len(column) > 1 and len(set(column)) == 1)
+        params = {name: column[0] if name in shared else column for name, column in columns.items()}
+        params["uid"] = [citation["uid"] for citation in shaped]
+        varying = tuple(name for name in columns if name not in shared)
+        statements.append((create_citations(varying, shared), params))
+    return statements
+
+
+def _known_relationship_statements(
+    relationship_type: str, rows: list[dict[str, Any]], found: list[dict[str, Any]]
+) -> list[tuple[str, dict[str, Any]]]:
+    """Return the statements that write relationship `rows` whose two ends were in the graph, `found` being those
+    of them there already ({start, end, uid, citations}): a file's citation with the uid or the source and passage
+    of one the relationship has updates it, any other is added, and the others it has stay; its summary is that
+    of them all."""
+    existing = {(row["start"], row["end"]): row for row in found}
+    merged_rows, new_citations, updates = [], [], []
+    for row in rows:
+        there = existing.get((row["start"], row["end"]))
+        if there is None:
+            merged_rows.append({name: row[name] for name in ("start", "end", "uid", "props")})
+            new_citations += _citation_rows(relationship_type, [row])
+            continue
+        kept = {citation["uid"]: citation for citation in there["citations"]}
+        by_key = {citation_key(citation): uid for uid, citation in kept.items()}
+        for citation in row["citations"]:
+            uid = citation["uid"] if citation["uid"] in kept else by_key.get(citation_key(citation))
+            if uid is None:
+                kept[citation["uid"]] = citation
+                new_citations += _citation_rows(
+                    relationship_type, [{**row, "uid": there["uid"], "citations": [citation]}]
+                )
+                continue
+            props = {name: value for name, value in citation.items() if name not in KEPT_WHEN_UPDATED and name != "uid"}
+            kept[uid] = {**kept[uid], **props}
+            updates.append({"relationship_uid": there["uid"], "uid": uid, "props": props})
+        summary = relationship_summary(list(kept.values()))
+        merged_rows.append({"start": row["start"], "end": row["end"], "uid": there["uid"], "props": summary})
+    statements = [(q.merge_relationships(relationship_type), {"rows": merged_rows})]
+    if updates:
+        statements.append((UPDATE_CITATIONS, {"rows": updates}))
+    return statements + _citation_statements(new_citations)
 
 
 def _relationship_columns(
@@ -350,19 +458,18 @@ def _write(
                 (known_relationships if _can_exist(row, in_graph) else new_relationships).append(row)
             statements = [
                 (q.create_relationships(relationship_type, fields), _relationship_columns(shaped, fields, element_ids))
-                for fields, shaped in _relationship_shapes(new_relationships).items()
+                for fields, shaped in _shapes(new_relationships, STORED_PROPERTIES, lambda row: row["props"]).items()
             ]
-            if known_relationships:
-                statements.append((q.merge_relationships(relationship_type), {"rows": known_relationships}))
+            statements += _citation_statements(_citation_rows(relationship_type, new_relationships))
             yield relationship_type, statements, known_relationships, len(rows)
 
     # The next batch's columns are made while the server writes this one.
     for relationship_type, statements, known_relationships, count in prefetched(relationship_statements()):
-        if known_relationships:  # for the counts: those the merge will only update
+        if known_relationships:  # only these are read: their citations are combined with the file's
             pairs = [{"start": row["start"], "end": row["end"]} for row in known_relationships]
-            added[relationship_type] -= cypher(q.existing_relationships(relationship_type), {"rows": pairs})[0][
-                "existing"
-            ]
+            there = cypher(relationships_with_citations(relationship_type), {"rows": pairs})
+            statements += _known_relationship_statements(relationship_type, known_relationships, there)
+            added[relationship_type] -= len(there)
         for statement, params in statements:
             cypher(statement, params)
         added[relationship_type] += count

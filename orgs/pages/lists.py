@@ -57,7 +57,8 @@ def _skip(request: HttpRequest) -> int:
 
 @cached_page
 def organization_list(request: HttpRequest) -> HttpResponse:
-    """Search organizations by name, acronym or alias, or browse them by name; facets: kind, country, relationship.
+    """Search organizations by name, acronym or alias, or browse them by name; facets: kind, country, relationship,
+    and a relationship resting on a single source (`single_source=1`).
 
     A search that asks too much, or a `skip` that is not a page of it, is answered 400 with the form and what
     is wrong with it.
@@ -68,6 +69,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     relationship_type = (
         request.GET.get("relationship_type") if request.GET.get("relationship_type") in RELATIONSHIP_TYPES else None
     )
+    single_source = request.GET.get("single_source") == "1"
     sort = request.GET.get("sort", "")
     sort = sort if sort in organizations.SEARCH_ORDERS else "relevance"
     errors = []
@@ -87,6 +89,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             kind=kind,
             country=country,
             relationship_type=relationship_type,
+            single_source=single_source,
             after=requested_keyset(request),
             skip=skip,
             limit=PAGE_SIZE + 1,
@@ -112,6 +115,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "country": country,
             "relationship_type": relationship_type,
+            "single_source": single_source,
             "sort": sort,
             "sorts": [("relevance", "Best match"), ("name", "Name"), ("relationships", "Most relationships")],
             "kinds": list(OrganizationKind),

@@ -10,14 +10,14 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from orgs.pages import presenters
-from orgs.pages.parameters import PAGE_SIZE, json_answer, requested_as_of, requested_keyset
+from orgs.pages.parameters import PAGE_SIZE, json_answer, requested_as_of, requested_keyset, requested_sources
 from orgs.response_cache import cached_page
 from orgs.search import SEARCH_MAX_CHARS, search_problem
+from orgs.selectors.citations import citations_of
 from orgs.selectors.network import neighbourhood
 from orgs.selectors.nodes import node_profile, node_relationships_page, node_summaries, node_summary
 from orgs.selectors.organizations import organization_list
 from orgs.selectors.paths import paths_between
-from orgs.selectors.sources import source_titles
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
 
 EXPLORER_NODE_LIMIT = 500
@@ -65,7 +65,8 @@ def explorer(request: HttpRequest, uid: str) -> HttpResponse:
 
 @cached_page
 def explorer_json(request: HttpRequest, uid: str) -> HttpResponse:
-    """A node's neighbourhood as nodes and edges, capped at `limit` (≤ 500) nodes; says when it was cut."""
+    """A node's neighbourhood as nodes and edges (each with its number of sources; `sources_min`: only those resting
+    on that many), capped at `limit` (≤ 500) nodes; says when it was cut."""
     depth = _depth(request)
     try:
         limit = min(max(int(request.GET.get("limit", EXPLORER_NODE_LIMIT)), 1), EXPLORER_NODE_LIMIT)
@@ -73,7 +74,13 @@ def explorer_json(request: HttpRequest, uid: str) -> HttpResponse:
         limit = EXPLORER_NODE_LIMIT
     labels = [label for label in request.GET.getlist("label") if label in NodeLabel.__members__.values()]
     network = neighbourhood(
-        uid=uid, depth=depth, types=_types(request), labels=labels or None, as_of=requested_as_of(request), limit=limit
+        uid=uid,
+        depth=depth,
+        types=_types(request),
+        labels=labels or None,
+        as_of=requested_as_of(request),
+        limit=limit,
+        sources_min=requested_sources(request)[0],
     )
     if network is None:
         return json_answer({"detail": f"There is nothing called '{uid}' in the graph."}, status=404)
@@ -149,7 +156,8 @@ def _resolve_organizations(from_text: str, to_text: str) -> tuple[dict[str, Any]
 
 @cached_page
 def paths(request: HttpRequest) -> HttpResponse:
-    """The shortest connections between two organizations, as sentences with evidence and a small drawing.
+    """The shortest connections between two organizations, as sentences with their sources and quotes and a small
+    drawing; `sources_min`: each hop must rest on at least that many sources.
 
     A `from` or `to` that asks too much of the search is answered 400 with the form and what is wrong with it.
     """
@@ -166,14 +174,21 @@ def paths(request: HttpRequest) -> HttpResponse:
         max_length = min(max(int(request.GET.get("max_length", 6)), 1), 10)
     except ValueError:
         max_length = 6
+    sources_min = requested_sources(request)[0]
     found: list[dict[str, Any]] = []
     asked = bool(start and end)
     if start and end:
         found = paths_between(
-            from_uid=start["uid"], to_uid=end["uid"], k=3, max_length=max_length, types=types, as_of=as_of
+            from_uid=start["uid"],
+            to_uid=end["uid"],
+            k=3,
+            max_length=max_length,
+            types=types,
+            as_of=as_of,
+            sources_min=sources_min,
         )
-    titles = source_titles(
-        uids=presenters.evidence_sources([relationship for path in found for relationship in path["relationships"]])
+    citations = citations_of(
+        relationship_uids=[relationship["uid"] for path in found for relationship in path["relationships"]]
     )
     drawing_nodes: dict[str, dict[str, Any]] = {}
     drawing_edges: dict[str, dict[str, Any]] = {}
@@ -198,12 +213,13 @@ def paths(request: HttpRequest) -> HttpResponse:
             "to_missing": not errors and bool(to_text) and end is None,
             "same": bool(start and end and start["uid"] == end["uid"]),
             "asked": asked,
-            "paths": [presenters.path_view(path, titles) for path in found],
+            "paths": [presenters.path_view(path, citations) for path in found],
             "drawing": {"nodes": list(drawing_nodes.values()), "edges": list(drawing_edges.values())},
             "relationship_types": RELATIONSHIP_TYPES.values(),
             "chosen_types": types or [],
             "as_of": request.GET.get("as_of", "").strip() if as_of else "",
             "max_length": max_length,
+            "sources_min": sources_min or "",
         },
         status=400 if errors else 200,
     )

@@ -3,15 +3,31 @@ view, and the redirect from a bare uid to the page of its kind."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from orgs.pages import presenters
-from orgs.pages.parameters import PAGE_SIZE, first_page_query, next_page_query, requested_as_of, requested_keyset
+from orgs.pages.parameters import (
+    PAGE_SIZE,
+    first_page_query,
+    next_page_query,
+    requested_as_of,
+    requested_keyset,
+    requested_place,
+    requested_sources,
+)
 from orgs.response_cache import cached_page
+from orgs.selectors.citations import citations_of
 from orgs.selectors.nodes import node_profile, node_relationships_page, node_summary
-from orgs.selectors.sources import source_facts, source_titles
+from orgs.selectors.sources import source_page, source_passages
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel
+
+SOURCE_PAGE_SIZE = 50
+SOURCE_PAGING = frozenset({"after", "after_uid", "at"})
+GROUP_FILTERS = frozenset({"as_of", "sources_min", "single_source"})  # what a group's own pages keep of the node page's
+SOURCE_PASSAGES_SHOWN = 2000  # passages highlighted in a source's text; beyond, only those of the listed page
 
 RELATIONSHIPS_PER_GROUP = 25
 
@@ -26,24 +42,36 @@ def node_redirect(request: HttpRequest, uid: str) -> HttpResponse:
 
 @cached_page
 def node_detail(request: HttpRequest, uid: str, label: NodeLabel) -> HttpResponse:
-    """A node's facts, its relationships as sentences with evidence, its family, timeline and drawing.
+    """A node's facts, its relationships as sentences with how many sources state them and each quote to open in
+    place, its family, timeline and drawing; `single_source=1` shows only those resting on one source.
 
-    Two graph queries whatever the number of relationships: the profile (each group capped) and the
-    titles of the sources its evidence cites.
+    Two graph queries whatever the number of relationships and citations: the profile (each group capped) and
+    the citations of the relationships shown, with their sources' titles.
     """
     as_of = requested_as_of(request)
-    profile = node_profile(uid=uid, as_of=as_of, per_group=RELATIONSHIPS_PER_GROUP)
+    sources_min, sources_max = requested_sources(request)
+    profile = node_profile(
+        uid=uid,
+        as_of=as_of,
+        per_group=RELATIONSHIPS_PER_GROUP,
+        sources_min=sources_min,
+        sources_max=sources_max,
+    )
     if profile is None:
         raise Http404(f"There is no {NODE_KINDS[label].noun} '{uid}' in the graph.")
     if profile["label"] != label:
         return redirect(presenters.node_url(profile["label"], uid))
-    titles = source_titles(uids=presenters.evidence_sources(presenters.profile_relationships(profile)))
+    citations = citations_of(
+        relationship_uids=[relationship["uid"] for relationship in presenters.profile_relationships(profile)]
+    )
     return render(
         request,
         "orgs/node_detail.html",
         {
-            "page": presenters.profile_view(profile, titles),
+            "page": presenters.profile_view(profile, citations),
             "as_of": request.GET.get("as_of", "").strip() if as_of else "",
+            "single_source": sources_max == 1,
+            "group_query": presenters.query_string(request.GET, keep=GROUP_FILTERS),
         },
     )
 
@@ -57,6 +85,7 @@ def node_relationships(request: HttpRequest, uid: str, relationship_type: str, d
     if node is None:
         raise Http404(f"There is nothing called '{uid}' in the graph.")
     outgoing = direction == "out"
+    sources_min, sources_max = requested_sources(request)
     relationships = node_relationships_page(
         uid=uid,
         relationship_type=relationship_type,
@@ -64,10 +93,12 @@ def node_relationships(request: HttpRequest, uid: str, relationship_type: str, d
         after=requested_keyset(request),
         limit=PAGE_SIZE + 1,
         as_of=requested_as_of(request),
+        sources_min=sources_min,
+        sources_max=sources_max,
     )
     has_more = len(relationships) > PAGE_SIZE
     relationships = relationships[:PAGE_SIZE]
-    titles = source_titles(uids=presenters.evidence_sources(relationships))
+    citations = citations_of(relationship_uids=[relationship["uid"] for relationship in relationships])
     last = {"name": relationships[-1]["other"]["name"], "uid": relationships[-1]["other"]["uid"]} if has_more else None
     return render(
         request,
@@ -77,7 +108,7 @@ def node_relationships(request: HttpRequest, uid: str, relationship_type: str, d
             "subject": presenters.display_name(node),
             "node_url": presenters.node_url(node["label"], uid),
             "heading": presenters.verb(relationship_type, outgoing).capitalize(),
-            "relationships": [presenters.relationship_view(relationship, titles) for relationship in relationships],
+            "relationships": [presenters.relationship_view(relationship, citations) for relationship in relationships],
             "next_query": next_page_query(request, last),
             "is_first_page": requested_keyset(request) is None,
             "first_query": first_page_query(request),
@@ -87,29 +118,32 @@ def node_relationships(request: HttpRequest, uid: str, relationship_type: str, d
 
 @cached_page
 def source_detail(request: HttpRequest, uid: str) -> HttpResponse:
-    """A source document with every fact it supports: the provenance view."""
-    found = source_facts(uid=uid)
+    """A source document, the provenance view: its text with every cited passage highlighted and linked to the
+    citation below, and the citations quoting it with the relationships they support, 50 a page in reading order
+    (`?at=<citation uid>` opens the page starting at that citation)."""
+    at = request.GET.get("at") or None
+    found = source_page(uid=uid, after=requested_place(request), limit=SOURCE_PAGE_SIZE, at=at)
     if found is None:
         raise Http404(f"There is no source '{uid}' in the graph.")
-    facts = [
-        {
-            **fact,
-            "start_name": presenters.display_name(fact["start"]),
-            "start_url": presenters.node_url(fact["start"]["label"], fact["start"]["uid"]),
-            "verb": RELATIONSHIP_TYPES[fact["type"]].forward,
-            "end_name": presenters.display_name(fact["end"]),
-            "end_url": presenters.node_url(fact["end"]["label"], fact["end"]["uid"]),
-            "period": presenters.period(fact),
-        }
-        for fact in found["facts"]
-    ]
+    text = found["source"].get("text") or ""
+    passages: dict[str, Any] = (
+        source_passages(uid=uid, limit=SOURCE_PASSAGES_SHOWN) if text else {"passages": [], "complete": True}
+    )
+    highlighted = passages["passages"] if passages["complete"] else presenters.listed_passages(found["citations"])
+    after = found["next"]
     return render(
         request,
         "orgs/source_detail.html",
         {
             "source": found["source"],
-            "total": found["total"],
-            "facts": facts,
             "facts_list": presenters.facts(NodeLabel.SOURCE, found["source"]),
+            "pieces": presenters.source_text_pieces(text, highlighted),
+            "all_passages": passages["complete"],
+            "citations": [presenters.source_citation_view(row) for row in found["citations"]],
+            "next_query": presenters.query_string(request.GET, drop=SOURCE_PAGING, after=after[0], after_uid=after[1])
+            if after
+            else None,
+            "is_first_page": requested_place(request) is None and at is None,
+            "first_query": presenters.query_string(request.GET, drop=SOURCE_PAGING),
         },
     )

@@ -46,3 +46,24 @@ def first_page_query(request: HttpRequest) -> str:
     """Return the query string of the first page, keeping every parameter but the paging ones."""
     paging = {"after", "after_uid", "skip"}
     return urlencode({key: value for key, value in request.GET.items() if key not in paging})
+
+
+SOURCES_MAX = 100  # the most sources a filter may ask for per relationship
+
+
+def requested_sources(request: HttpRequest) -> tuple[int | None, int | None]:
+    """Return the (least, most) sources a relationship must rest on to be shown: `sources_min` (1 to 100; what is
+    not such a number is ignored) and the single-source facet (`single_source=1`: at most one)."""
+    text = request.GET.get("sources_min", "").strip()
+    try:
+        least = min(max(int(text), 1), SOURCES_MAX) if text else None
+    except ValueError:
+        least = None
+    return least, 1 if request.GET.get("single_source") == "1" else None
+
+
+def requested_place(request: HttpRequest) -> tuple[int, str] | None:
+    """Return the (place, uid) keyset of a source page's list of citations from `after` and `after_uid`, or None
+    on the first page (or when `after` is not a place)."""
+    after, after_uid = request.GET.get("after", ""), request.GET.get("after_uid")
+    return (int(after), after_uid) if after.isdigit() and after_uid else None

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection, Mapping
 from functools import cache
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.urls import get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
 from orgs.dates import years_held
+from orgs.validation import citation_disagreements
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, DocumentKind, EventKind, NodeLabel, OrganizationKind
 
 KIND_LABELS = {kind.value: kind.label for kinds in (OrganizationKind, EventKind, DocumentKind) for kind in kinds}
@@ -139,28 +141,41 @@ def verb(relationship_type: str, outgoing: bool) -> str:
     return entry.forward if outgoing else entry.backward
 
 
-def relationship_view(relationship: dict[str, Any], titles: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def sources_label(count: int | None) -> str:
+    """Return how many sources state a relationship, in words: "1 source", "3 sources" ("" when unknown)."""
+    if not count:
+        return ""
+    return f"{count} source{'' if count == 1 else 's'}"
+
+
+def passage_url(citation: dict[str, Any]) -> str:
+    """Return the address of a citation's passage: its source's page, opened at the page of its list holding it
+    (`at`) and scrolled to the passage (`#cit-…`)."""
+    return f"{node_url(NodeLabel.SOURCE.value, citation['source_uid'])}?at={quote(citation['uid'])}#{citation['uid']}"
+
+
+def citation_view(citation: dict[str, Any]) -> dict[str, Any]:
+    """Return a citation (as `orgs.selectors.citations.citations_of` gives it) ready to open in place: what its
+    source says of the period and footing, and the links to its passage and source."""
+    return {**citation, "period": period(citation), "passage_url": passage_url(citation)}
+
+
+def relationship_view(relationship: dict[str, Any], citations: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """Return a relationship (as `node_profile` or `node_relationships_page` give it) ready for a sentence with its
-    evidence."""
+    citations (`citations_of`'s answer for the page): how many sources state it, and where they differ (`differ`:
+    the fields on which two of them say different things)."""
     other = relationship["other"]
+    cited = citations.get(relationship["uid"], [])
     return {
         **relationship,
         "verb": verb(relationship["type"], relationship["outgoing"]),
         "other_name": display_name(other),
         "other_url": node_url(other["label"], other["uid"]),
         "period": period(relationship),
-        "source": titles.get(
-            relationship.get("source_uid") or "", {"uid": relationship.get("source_uid"), "title": None}
-        ),
-        "source_url": node_url(NodeLabel.SOURCE.value, relationship["source_uid"])
-        if relationship.get("source_uid")
-        else None,
+        "sources": sources_label(relationship.get("source_count")),
+        "citations": [citation_view(citation) for citation in cited],
+        "differ": citation_disagreements(cited),
     }
-
-
-def evidence_sources(relationships: list[dict[str, Any]]) -> list[str]:
-    """Return the source uids the `relationships` cite, for one `source_titles` call."""
-    return sorted({relationship["source_uid"] for relationship in relationships if relationship.get("source_uid")})
 
 
 def profile_relationships(profile: dict[str, Any]) -> list[dict[str, Any]]:
@@ -168,13 +183,13 @@ def profile_relationships(profile: dict[str, Any]) -> list[dict[str, Any]]:
     return [relationship for group in profile["groups"] for relationship in group["relationships"]]
 
 
-def profile_view(profile: dict[str, Any], titles: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def profile_view(profile: dict[str, Any], citations: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """Return a node profile as its page shows it: facts, groups of sentences, family, timeline, drawing."""
     node, label = profile["node"], profile["label"]
     groups = []
     for group in profile["groups"]:
         relationship_type = RELATIONSHIP_TYPES[group["type"]]
-        relationships = [relationship_view(relationship, titles) for relationship in group["relationships"]]
+        relationships = [relationship_view(relationship, citations) for relationship in group["relationships"]]
         groups.append(
             {
                 "type": group["type"],
@@ -264,8 +279,9 @@ def graph_node(node: dict[str, Any], *, script_prefix: str | None = None) -> dic
 
 
 def graph_edge(relationship: dict[str, Any], start: str, end: str) -> dict[str, Any]:
-    """Return a relationship as the network drawings take it, with its forward sentence and period (a symmetric type's
-    relationship is drawn without an arrow), and the first and last years for which it holds "as of" that year
+    """Return a relationship as the network drawings take it, with its forward sentence, period and number of
+    sources (a symmetric type's relationship is drawn without an arrow), and the first and last years for which it
+    holds "as of" that year
     (`orgs.dates.years_held`: the explorer's year slider)."""
     return {
         "id": relationship["uid"],
@@ -278,8 +294,7 @@ def graph_edge(relationship: dict[str, Any], start: str, end: str) -> dict[str, 
         "until": relationship.get("until"),
         "years_held": years_held(relationship.get("since"), relationship.get("until")),
         "qualifier": relationship.get("qualifier"),
-        "evidence": relationship.get("evidence"),
-        "source_uid": relationship.get("source_uid"),
+        "source_count": relationship.get("source_count") or 0,
     }
 
 
@@ -310,17 +325,85 @@ def network_view(network: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def path_view(path: dict[str, Any], titles: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return a path's steps as sentences in walking order, each with its evidence."""
+def path_view(path: dict[str, Any], citations: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Return a path's steps as sentences in walking order, each with its number of sources and its citations."""
     steps = []
     for index, relationship in enumerate(path["relationships"]):
         here, there = path["nodes"][index], path["nodes"][index + 1]
         outgoing = relationship["start"] == here["uid"]
         steps.append(
             {
-                **relationship_view({**relationship, "outgoing": outgoing, "other": there}, titles),
+                **relationship_view({**relationship, "outgoing": outgoing, "other": there}, citations),
                 "from_name": display_name(here),
                 "from_url": node_url(here["label"], here["uid"]),
             }
         )
     return steps
+
+
+def source_text_pieces(text: str, passages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return a source's `text` cut at the bounds of its cited `passages` (`source_passages`' answer), in order,
+    for the template to escape piece by piece: `{"text"}` for words no citation quotes, and for cited words also
+    `citations` (the uids of the citations quoting them, the first being the one its link opens), `id` (the
+    citation starting there that the piece is the anchor of, `#cit-…`) and `anchors` (other citations starting
+    there: an empty element each, so that every citation has its anchor)."""
+    bounds = sorted({0, len(text)} | {bound for passage in passages for bound in (passage["start"], passage["end"])})
+    starting: dict[int, list[str]] = {}
+    for passage in passages:
+        starting.setdefault(passage["start"], []).extend(passage["uids"])
+    pieces: list[dict[str, Any]] = []
+    for begin, finish in zip(bounds, bounds[1:], strict=False):
+        if not 0 <= begin < finish <= len(text):
+            continue
+        covering = [
+            uid for passage in passages if passage["start"] <= begin < passage["end"] for uid in passage["uids"]
+        ]
+        if not covering:
+            pieces.append({"text": text[begin:finish]})
+            continue
+        here = starting.get(begin, [])
+        pieces.append(
+            {
+                "text": text[begin:finish],
+                "citations": covering,
+                "id": here[0] if here else None,
+                "anchors": here[1:],
+            }
+        )
+    return pieces
+
+
+def listed_passages(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the passages of the citations a source page lists (`source_page`'s rows), as `source_passages` gives
+    them: what the page highlights when the source has too many citations to highlight them all."""
+    spans: dict[tuple[int, int], list[str]] = {}
+    for row in rows:
+        citation = row["citation"]
+        if citation.get("start") is not None:
+            spans.setdefault((citation["start"], citation["end"]), []).append(citation["uid"])
+    return [{"start": start, "end": end, "uids": uids} for (start, end), uids in sorted(spans.items())]
+
+
+def source_citation_view(row: dict[str, Any]) -> dict[str, Any]:
+    """Return a row of a source page's list (`source_page`'s) ready to show: the relationship as a sentence with its
+    ends' links and its number of sources, and the citation with what it says of the period."""
+    start, end = row["start"], row["end"]
+    return {
+        **row,
+        "citation": {**row["citation"], "period": period(row["citation"])},
+        "start_name": display_name(start),
+        "start_url": node_url(start["label"], start["uid"]),
+        "verb": RELATIONSHIP_TYPES[row["type"]].forward,
+        "end_name": display_name(end),
+        "end_url": node_url(end["label"], end["uid"]),
+        "sources_label": sources_label(row["sources"]),
+    }
+
+
+def query_string(
+    params: Mapping[str, str], *, keep: Collection[str] | None = None, drop: Collection[str] = (), **extra: Any
+) -> str:
+    """Return the query string of `params` (a request's GET) with only the names in `keep` (all if None), without
+    those in `drop`, and with `extra`."""
+    kept = {name: value for name, value in params.items() if (keep is None or name in keep) and name not in drop}
+    return urlencode({**kept, **extra})

@@ -8,7 +8,8 @@ from typing import Any
 
 from orgs.graph import queries as q
 from orgs.graph.connection import read_cypher
-from orgs.selectors.fields import RELATIONSHIP_ROW, RELATIONSHIP_ROW_FIELDS
+from orgs.selectors.citations import reading_order
+from orgs.selectors.fields import CITATION_MAP, RELATIONSHIP_ROW, RELATIONSHIP_ROW_FIELDS
 from orgs.selectors.network import neighbourhood
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
 
@@ -60,10 +61,31 @@ def export_node_pages(label: str, *, batch: int | None = None) -> Iterator[list[
         yield [row["props"] for row in rows]
 
 
-def export_relationship_pages(relationship_type: str, *, batch: int | None = None) -> Iterator[list[dict[str, Any]]]:
+def export_relationship_pages(
+    relationship_type: str, *, batch: int | None = None, citations: bool = False
+) -> Iterator[list[dict[str, Any]]]:
     """Yield every `relationship_type` relationship as an export row (uid, type, start, end, its properties), ordered by
-    uid, up to `batch` (default EXPORT_BATCH) at a time; each page is its own read, as in `export_node_pages`."""
-    yield from _keyset_pages(export_relationships_page_query(relationship_type), lambda row: row["uid"], batch)
+    uid, up to `batch` (default EXPORT_BATCH) at a time; each page is its own read, as in `export_node_pages`.
+    With `citations`, each row also holds its `citations` (`export_citations`: one more query a page)."""
+    for rows in _keyset_pages(export_relationships_page_query(relationship_type), lambda row: row["uid"], batch):
+        yield with_citations(rows) if citations else rows
+
+
+EXPORT_CITATIONS = f"""
+UNWIND $uids AS uid
+MATCH (c:Citation {{relationship_uid: uid}})
+RETURN uid, collect({{{CITATION_MAP}}}) AS citations
+"""
+
+
+def with_citations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return export `rows` each with its relationship's `citations` (their stored fields and uid, in reading
+    order), read in one query through the citations' index on `relationship_uid`."""
+    found = {
+        row["uid"]: sorted(row["citations"], key=reading_order)
+        for row in read_cypher(EXPORT_CITATIONS, {"uids": [row["uid"] for row in rows]})
+    }
+    return [{**row, "citations": found.get(row["uid"], [])} for row in rows]
 
 
 NODES_BY_UID = f"""
@@ -73,14 +95,15 @@ RETURN {q.kind_of("n")} AS label, properties(n) AS props ORDER BY n.uid
 
 
 def graph_export(
-    *, around: str | None = None, depth: int = 1, as_of: str | None = None, limit: int = 500
+    *, around: str | None = None, depth: int = 1, as_of: str | None = None, limit: int = 500, citations: bool = False
 ) -> dict[str, Any] | None:
     """Return the whole graph or the neighbourhood of `around`: `{"nodes": {label: [props]}, "relationships"}`.
 
-    Node properties are as stored (derived ones included); relationship rows name their ends and source by
-    uid. A neighbourhood export also holds the sources its relationships cite. None if `around` is unknown.
+    Node properties are as stored (derived ones included); relationship rows name their ends by uid. A
+    neighbourhood export also holds the sources its relationships' citations quote (`source_uids`). None if
+    `around` is unknown.
     The whole graph is read in keyset pages and held whole: the API streams it page by page instead
-    (`orgs.api.formats.whole_graph_sections`).
+    (`orgs.api.formats.whole_graph_sections`). With `citations`, each relationship row holds its `citations`.
     """
     nodes: dict[str, list[dict[str, Any]]] = {label.value: [] for label in NodeLabel}
     if around is None:
@@ -89,7 +112,7 @@ def graph_export(
         relationships = [
             row
             for relationship_type in sorted(RELATIONSHIP_TYPES)
-            for page in export_relationship_pages(relationship_type)
+            for page in export_relationship_pages(relationship_type, citations=citations)
             for row in page
         ]
         return {"nodes": nodes, "relationships": relationships}
@@ -97,12 +120,12 @@ def graph_export(
     if found is None:
         return None
     relationships = sorted(
-        ({name: edge[name] for name in RELATIONSHIP_ROW_FIELDS} for edge in found["edges"]),
+        ({name: edge.get(name) for name in RELATIONSHIP_ROW_FIELDS} for edge in found["edges"]),
         key=lambda relationship: (relationship["type"], relationship["uid"]),
     )
     uids = {node["uid"] for node in found["nodes"]} | {
-        relationship["source_uid"] for relationship in relationships if relationship["source_uid"]
+        source_uid for edge in found["edges"] for source_uid in edge.get("source_uids") or ()
     }
     for row in read_cypher(NODES_BY_UID, {"uids": sorted(uids)}):
         nodes[row["label"]].append(row["props"])
-    return {"nodes": nodes, "relationships": relationships}
+    return {"nodes": nodes, "relationships": with_citations(relationships) if citations else relationships}

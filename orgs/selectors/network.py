@@ -7,7 +7,7 @@ from typing import Any
 
 from orgs.dates import valid_on_clause
 from orgs.graph.connection import read_cypher
-from orgs.selectors.fields import OTHER_END, RELATIONSHIP_FIELDS
+from orgs.selectors.fields import OTHER_END, RELATIONSHIP_FIELDS, sources_clause
 from orgs.selectors.nodes import node_summary
 
 # Node fields are built only for the new nodes that fit (`$room`): a country or a hub in the frontier brings more
@@ -17,7 +17,7 @@ UNWIND $frontier AS uid
 MATCH (n:Node {{uid: uid}})-[r]-(m:Node)
 WHERE m <> n AND ($types IS NULL OR type(r) IN $types)
   AND ($labels IS NULL OR any(label IN labels(m) WHERE label IN $labels))
-  AND {valid_on_clause("r")}
+  AND {valid_on_clause("r")} AND {sources_clause("r")}
 WITH r, m, startNode(r) AS a, endNode(r) AS b LIMIT $cap
 WITH count(r) AS read, collect({{{RELATIONSHIP_FIELDS}, start: a.uid, end: b.uid}}) AS relationships,
      collect(DISTINCT CASE WHEN NOT m.uid IN $known THEN m END) AS found
@@ -33,8 +33,10 @@ def neighbourhood(
     labels: list[str] | None = None,
     as_of: str | None = None,
     limit: int = 500,
+    sources_min: int | None = None,
 ) -> dict[str, Any] | None:
-    """Return the nodes within `depth` hops of `uid` (at most `limit`) and the relationships that reach them.
+    """Return the nodes within `depth` hops of `uid` (at most `limit`) and the relationships that reach them (those
+    resting on at least `sources_min` sources, if given), each with its `source_count`.
 
     `{"nodes", "edges", "truncated"}`; `truncated` is True when the cap cut the neighbourhood short. One
     query per hop (at most 3 hops), each reading at most twice the room left plus 100 relationships, so a hub cannot
@@ -64,6 +66,8 @@ def neighbourhood(
                 "labels": labels,
                 "as_of": as_of,
                 "cap": cap,
+                "sources_min": sources_min,
+                "sources_max": None,
             },
         )
         truncated = truncated or step["read"] >= cap or step["crowded"]

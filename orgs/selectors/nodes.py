@@ -8,13 +8,13 @@ from typing import Any
 from orgs.dates import valid_on_clause
 from orgs.graph import queries as q
 from orgs.graph.connection import read_cypher
-from orgs.selectors.fields import OTHER_END, RELATIONSHIP_FIELDS
+from orgs.selectors.fields import OTHER_END, RELATIONSHIP_FIELDS, sources_clause
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
 
 NODE_PROFILE = f"""
 MATCH (n:Node {{uid: $uid}})
 OPTIONAL MATCH (n)-[r]-(m:Node)
-WHERE m <> n AND {valid_on_clause("r")}
+WHERE m <> n AND {valid_on_clause("r")} AND {sources_clause("r")}
 WITH n, r, m, startNode(r) = n AS outgoing
 ORDER BY {q.name_of("m")}, m.uid
 WITH n, type(r) AS type, outgoing, count(r) AS total,
@@ -27,15 +27,27 @@ RETURN properties(n) AS node, {q.kind_of("n")} AS label,
 """
 
 
-def node_profile(*, uid: str, as_of: str | None = None, per_group: int = 25) -> dict[str, Any] | None:
+def node_profile(
+    *,
+    uid: str,
+    as_of: str | None = None,
+    per_group: int = 25,
+    sources_min: int | None = None,
+    sources_max: int | None = None,
+) -> dict[str, Any] | None:
     """Return a node with its relationships grouped by type and direction, or None if there is no such node.
 
     One query, whatever the number of relationships: `{"node", "label", "groups"}` where each group is
     `{"type", "outgoing", "total", "relationships"}` and holds at most `per_group` relationships (ordered by the
-    other end's name); each relationship carries its period, footing, evidence and `other` end. `search_text` is left
-    out.
+    other end's name); each relationship carries what its citations support together (period, footing,
+    `source_count`) and its `other` end; its citations are `orgs.selectors.citations.citations_of`'s. Only
+    relationships resting on `sources_min` to `sources_max` sources are counted and listed (either None: no
+    bound). `search_text` is left out.
     """
-    rows = read_cypher(NODE_PROFILE, {"uid": uid, "as_of": as_of, "per_group": per_group})
+    rows = read_cypher(
+        NODE_PROFILE,
+        {"uid": uid, "as_of": as_of, "per_group": per_group, "sources_min": sources_min, "sources_max": sources_max},
+    )
     if not rows:
         return None
     row = rows[0]
@@ -50,7 +62,7 @@ def node_relationships_page_query(relationship_type: str) -> str:
     type_name = RELATIONSHIP_TYPES[relationship_type].name
     return f"""
 MATCH (n:Node {{uid: $uid}})-[r:{type_name}]-(m:Node)
-WHERE (startNode(r) = n) = $outgoing AND m <> n AND {valid_on_clause("r")}
+WHERE (startNode(r) = n) = $outgoing AND m <> n AND {valid_on_clause("r")} AND {sources_clause("r")}
   AND ($after_name IS NULL OR {q.name_of("m")} > $after_name
        OR ({q.name_of("m")} = $after_name AND m.uid > $after_uid))
 WITH r, m ORDER BY {q.name_of("m")}, m.uid LIMIT $limit
@@ -66,9 +78,12 @@ def node_relationships_page(
     after: tuple[str, str] | None = None,
     limit: int = 50,
     as_of: str | None = None,
+    sources_min: int | None = None,
+    sources_max: int | None = None,
 ) -> list[dict[str, Any]]:
     """Return up to `limit` of node `uid`'s `relationship_type` relationships in one direction, after the (name, uid)
-    `after`."""
+    `after`, resting on `sources_min` to `sources_max` sources (either None: no bound), as `node_profile` gives
+    them."""
     after_name, after_uid = after or (None, None)
     rows = read_cypher(
         node_relationships_page_query(relationship_type),
@@ -79,6 +94,8 @@ def node_relationships_page(
             "after_uid": after_uid,
             "limit": limit,
             "as_of": as_of,
+            "sources_min": sources_min,
+            "sources_max": sources_max,
         },
     )
     return [row["relationship"] for row in rows]

@@ -31,6 +31,7 @@ SEARCH_ORDERS = {
     "relationships": "o.degree DESC, o.name",
 }
 AS_OF_CLAUSE = valid_on_clause("o", begins="founded", ends="dissolved")  # bodies founded and not yet dissolved
+SINGLE_SOURCE_CLAUSE = "COUNT { (o)-[t]-() WHERE t.source_count = 1 } > 0"  # a relationship resting on one source
 
 
 def organization_list_query(
@@ -41,6 +42,7 @@ def organization_list_query(
     by_country: bool = True,
     by_relationship_type: bool = True,
     by_as_of: bool = True,
+    single_source: bool = False,
     keyset: bool = True,
     descending: bool = False,
     window: bool = False,
@@ -49,7 +51,8 @@ def organization_list_query(
     """Return the organization list query: full-text when `searching` (in `sort` order), else by name.
 
     Only the filters in use (`by_kind`, `by_country`, `by_relationship_type`, `by_as_of` — bodies founded by and not
-    dissolved before `$as_of` — and `keyset` for a page after the first) are written into the query, so an
+    dissolved before `$as_of` —, `single_source` — bodies with a relationship resting on one source only — and
+    `keyset` for a page after the first) are written into the query, so an
     unfiltered list is a plain range of the name index. `window` also bounds the names from above by
     `$before_name` (below when `descending`, which lists by name from Z to A). `index_pages`: the full-text
     procedure pages an unfiltered search by relevance itself (see `orgs.graph.arcadedb.fulltext_pages_stably`); else the
@@ -60,6 +63,7 @@ def organization_list_query(
         *(["EXISTS { (o)-[:LOCATED_IN]->(:Country {uid: $country}) }"] if by_country else []),
         *(["COUNT { (o)-[t]-() WHERE type(t) = $relationship_type } > 0"] if by_relationship_type else []),
         *([AS_OF_CLAUSE] if by_as_of else []),
+        *([SINGLE_SOURCE_CLAUSE] if single_source else []),
     ]
     columns = (
         "o.uid AS uid, o.name AS name, o.acronym AS acronym, o.aliases AS aliases, o.kind AS kind, o.degree AS degree"
@@ -109,9 +113,11 @@ def organization_list(
     limit: int = 50,
     sort: str = "relevance",
     as_of: str | None = None,
+    single_source: bool = False,
     descending: bool = False,
 ) -> list[dict[str, Any]]:
-    """Return one page of organizations matching the filters.
+    """Return one page of organizations matching the filters (`single_source`: only those with a relationship that
+    rests on a single source, for analysts to find what needs corroborating).
 
     With `q` (name, acronym or alias; case- and accent-insensitive; words may be partial) the page is ranked
     by relevance (or by name, or most relationships first: `sort`) and paged with `skip`: equally relevant bodies come
@@ -121,7 +127,8 @@ def organization_list(
     any depth.
     """
     query_text = fulltext_query(q) if q else ""
-    if not query_text and kind is None and country is None and relationship_type is None and as_of is None:
+    filtered = kind is not None or country is not None or relationship_type is not None or as_of is not None
+    if not query_text and not filtered and not single_source:
         return organizations_by_name(after=after, limit=limit, descending=descending)
     params = {"kind": kind, "country": country, "relationship_type": relationship_type, "limit": limit, "as_of": as_of}
     after_name, after_uid = after or (None, None)
@@ -136,6 +143,7 @@ def organization_list(
         by_country=country is not None,
         by_relationship_type=relationship_type is not None,
         by_as_of=as_of is not None,
+        single_source=single_source,
         keyset=after is not None,
         descending=descending,
         index_pages=bool(query_text) and fulltext_pages_stably(),

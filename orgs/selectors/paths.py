@@ -7,7 +7,7 @@ from typing import Any
 
 from orgs.dates import valid_on_clause
 from orgs.graph.connection import read_cypher
-from orgs.selectors.fields import OTHER_END, RELATIONSHIP_FIELDS
+from orgs.selectors.fields import OTHER_END, RELATIONSHIP_FIELDS, sources_clause
 from orgs.vocabulary import RELATIONSHIP_TYPES
 
 
@@ -33,6 +33,12 @@ def path_details(nodes: str, relationships: str) -> str:
 PATH_DETAILS = path_details("nodes(p)", "relationships(p)")
 
 
+def holds_clause(variable: str) -> str:
+    """Return Cypher that is true when relationship `variable` may be a hop of a path asked for: it holds on
+    `$as_of` and rests on at least `$sources_min` sources (either null: any)."""
+    return f"{valid_on_clause(variable)} AND {sources_clause(variable)}"
+
+
 def shortest_path_query(max_length: int, relationship_types: list[str]) -> str:
     """Return the query for one shortest path of at most `max_length` (1–10) hops over `relationship_types` (all if
     empty).
@@ -48,7 +54,7 @@ MATCH (a:Node {{uid: $from}})
 MATCH (b:Node {{uid: $to}})
 MATCH p = shortestPath((a)-[{types_pattern(relationship_types)}*..{hops}]-(b))
 RETURN {PATH_DETAILS}, a.degree AS from_degree, b.degree AS to_degree,
-       all(r IN relationships(p) WHERE {valid_on_clause("r")}) AS valid
+       all(r IN relationships(p) WHERE {holds_clause("r")}) AS valid
 """
 
 
@@ -72,7 +78,7 @@ MATCH rest = shortestPath((x)-[{types}*..{hops}]-(b))
 WITH a, first, rest WHERE length(rest) = {hops}
 WITH [a] + nodes(rest) AS path_nodes, [first] + relationships(rest) AS path_relationships LIMIT $k
 RETURN {path_details("path_nodes", "path_relationships")},
-       all(r IN path_relationships WHERE {valid_on_clause("r")}) AS valid
+       all(r IN path_relationships WHERE {holds_clause("r")}) AS valid
 """
 
 
@@ -82,14 +88,15 @@ def direct_relationships_query(relationship_types: list[str]) -> str:
     return f"""
 MATCH (a:Node {{uid: $from}})-[r{types_pattern(relationship_types)}]-(b:Node {{uid: $to}})
 WITH a, r, b LIMIT $k
-RETURN {path_details("[a, b]", "[r]")}, {valid_on_clause("r")} AS valid
+RETURN {path_details("[a, b]", "[r]")}, {holds_clause("r")} AS valid
 """
 
 
 def paths_query(max_length: int) -> str:
-    """Return the all-shortest-paths query for paths of at most `max_length` (1–10) hops, filtered by `$as_of`.
+    """Return the all-shortest-paths query for paths of at most `max_length` (1–10) hops, filtered by `$as_of` and
+    `$sources_min` (`holds_clause`).
 
-    Used only when no shortest path found without the date holds on `$as_of`: a relationship's dates cannot be written
+    Used only when no shortest path found without them holds: a relationship's dates and sources cannot be written
     into a pattern, and a WHERE on a `shortestPath` is applied after the search on ArcadeDB (so it would miss
     longer valid paths).
     """
@@ -98,7 +105,7 @@ def paths_query(max_length: int) -> str:
 MATCH (a:Node {{uid: $from}})
 MATCH (b:Node {{uid: $to}})
 MATCH p = allShortestPaths((a)-[*..{hops}]-(b))
-WHERE all(r IN relationships(p) WHERE ($types IS NULL OR type(r) IN $types) AND {valid_on_clause("r")})
+WHERE all(r IN relationships(p) WHERE ($types IS NULL OR type(r) IN $types) AND {holds_clause("r")})
 WITH p LIMIT $k
 RETURN {PATH_DETAILS}
 """
@@ -115,6 +122,7 @@ def paths_between(
     max_length: int = 6,
     types: list[str] | None = None,
     as_of: str | None = None,
+    sources_min: int | None = None,
 ) -> list[dict[str, Any]]:
     """Return up to `k` shortest paths between two nodes, each `{"nodes", "relationships"}` in order from `from_uid`.
 
@@ -123,9 +131,9 @@ def paths_between(
     `PATH_DETOURS_CAP` relationships, and if that gave fewer than `k`, the same from the other end. Paths that differ
     only in their middle relationships, or only by a relationship beyond the cap, may be missed: fewer than `k` can come
     back although more exist.
-    With `as_of`, the same, keeping the paths whose relationships all hold on that day (a path that holds cannot be
-    shorter); if none does, one more all-shortest-paths query filtered by the date (slow: ArcadeDB enumerates
-    every shortest path, ~0.3 s at 100k/500k).
+    With `as_of` or `sources_min`, the same, keeping the paths whose relationships all hold on that day and each rest
+    on at least `sources_min` sources (such a path cannot be shorter); if none does, one more all-shortest-paths
+    query filtered by them (slow: ArcadeDB enumerates every shortest path, ~0.3 s at 100k/500k).
     """
     if from_uid == to_uid:
         return []
@@ -143,11 +151,10 @@ def paths_between(
             distinct.setdefault(tuple(relationship["uid"] for relationship in path["relationships"]), path)
 
     relationship_types = sorted(types or [])
-    rows = read_cypher(
-        shortest_path_query(max_length, relationship_types), {"from": from_uid, "to": to_uid, "as_of": as_of}
-    )
+    holds = {"as_of": as_of, "sources_min": sources_min, "sources_max": None}
+    rows = read_cypher(shortest_path_query(max_length, relationship_types), {"from": from_uid, "to": to_uid, **holds})
     if not rows:
-        return []  # no path at all, so none whose relationships all hold on `as_of`
+        return []  # no path at all, so none whose relationships all hold
     keep(rows)
     length = len(rows[0]["relationships"])
     # Leave by the less connected end first; try the other end only if that did not give k paths.
@@ -157,19 +164,17 @@ def paths_between(
     for start, end, reverse in ends:
         if len(distinct) >= k:
             break
-        params = {"from": start, "to": end, "k": k + 1, "cap": PATH_DETOURS_CAP, "as_of": as_of}
+        params = {"from": start, "to": end, "k": k + 1, "cap": PATH_DETOURS_CAP, **holds}
         query = (
             direct_relationships_query(relationship_types)
             if length == 1
             else shortest_path_detours_query(length - 1, relationship_types)
         )
         keep(read_cypher(query, params), reverse=reverse)
-    if as_of is not None and not distinct:
-        # The shortest paths found do not hold on that day: a valid one may be longer. Ask for more than k:
+    if (as_of is not None or sources_min is not None) and not distinct:
+        # The shortest paths found do not hold: a valid one may be longer. Ask for more than k:
         # ArcadeDB can return one path several times.
         keep(
-            read_cypher(
-                paths_query(max_length), {"from": from_uid, "to": to_uid, "k": k * 4, "types": types, "as_of": as_of}
-            )
+            read_cypher(paths_query(max_length), {"from": from_uid, "to": to_uid, "k": k * 4, "types": types, **holds})
         )
     return list(distinct.values())[:k]

@@ -7,12 +7,12 @@ from typing import Any
 
 from orgs.dates import valid_on_clause
 from orgs.graph.connection import read_cypher
-from orgs.selectors.fields import RELATIONSHIP_ROW
+from orgs.selectors.fields import RELATIONSHIP_ROW, sources_clause
 from orgs.vocabulary import RELATIONSHIP_TYPES
 
 RELATIONSHIP_FILTERS = f"""
   ($from IS NULL OR a.uid = $from) AND ($to IS NULL OR b.uid = $to)
-  AND ($source IS NULL OR r.source_uid = $source)
+  AND ($source IS NULL OR $source IN r.source_uids) AND {sources_clause("r")}
   AND ($since_after IS NULL OR (r.since IS NOT NULL AND r.since >= $since_after))
   AND ($until_before IS NULL OR (r.until IS NOT NULL AND r.until <= $until_before))
   AND {valid_on_clause("r")}"""
@@ -58,10 +58,13 @@ def relationship_list(
     since_after: str | None = None,
     until_before: str | None = None,
     as_of: str | None = None,
+    sources_min: int | None = None,
+    sources_max: int | None = None,
     after: tuple[str, str] | None = None,
     limit: int = 50,
 ) -> list[dict[str, Any]]:
-    """Return one page of relationships ordered by (type, uid), after the keyset `after` = (type, uid).
+    """Return one page of relationships ordered by (type, uid), after the keyset `after` = (type, uid); `source`:
+    those one of whose citations is from that source; `sources_min`, `sources_max`: resting on that many sources.
 
     Around a known node (`node`, `from_uid` or `to_uid`): one query. Otherwise one query per relationship
     type from `after` on, each with LIMIT, until the page is full.
@@ -76,6 +79,8 @@ def relationship_list(
         "since_after": since_after,
         "until_before": until_before,
         "as_of": as_of,
+        "sources_min": sources_min,
+        "sources_max": sources_max,
     }
     anchor = "from" if from_uid else "to" if to_uid else "node" if node else None
     if anchor:

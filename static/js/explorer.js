@@ -184,8 +184,7 @@
     });
     cy.on("mouseover", "edge", function (event) {
       var e = event.target;
-      showTooltip(event, window.ATCGraph.edgeSentence(cy, e) + (e.data("qualifier") ? " — “" + e.data("qualifier") + "”" : "") +
-        (e.data("evidence") ? "\n" + e.data("evidence") : ""));
+      showTooltip(event, window.ATCGraph.edgeSentence(cy, e) + (e.data("qualifier") ? " — “" + e.data("qualifier") + "”" : ""));
     });
     cy.on("mouseout", "node, edge", function () { tooltip.hidden = true; });
     controls.addEventListener("change", function (event) {

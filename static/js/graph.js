@@ -18,6 +18,21 @@
   function nodeColour(node) { return colour("node", node.data("label"), "#718096"); }
   function edgeColour(edge) { return colour("edge", edge.data("type"), "#a0aec0"); }
 
+  // A relationship stated by more sources is drawn wider: site.css's --edge-width-1, -2 and -3 (three or more).
+  var widths = {};
+  function edgeWidth(edge) {
+    var count = Math.min(Math.max(edge.data("source_count") || 1, 1), 3);
+    if (!(count in widths)) {
+      var value = window.getComputedStyle(document.documentElement).getPropertyValue("--edge-width-" + count);
+      widths[count] = Number(value.trim()) || 2;
+    }
+    return widths[count];
+  }
+  function sourcesLabel(edge) {
+    var count = edge.data("source_count") || 0;
+    return count ? count + (count === 1 ? " source" : " sources") : "";
+  }
+
   function style() {
     return [
       { selector: "node", style: {
@@ -31,7 +46,7 @@
       { selector: "node.centre", style: { "border-width": 4, "border-color": "#14213d" } },
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#f6ad55" } },
       { selector: "edge", style: {
-        "width": 2, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.8,
+        "width": edgeWidth, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.8,
         "line-color": edgeColour,
         "target-arrow-color": edgeColour,
         "opacity": 0.85
@@ -65,13 +80,14 @@
     return cy;
   }
 
-  // Read an edge the way a sentence does: "A collaborates with B · since 2005".
+  // Read an edge the way a sentence does: "A collaborates with B · since 2005 · 3 sources".
   function edgeSentence(cy, edge) {
     var from = cy.getElementById(edge.data("source")).data("short");
     var to = cy.getElementById(edge.data("target")).data("short");
     var when = edge.data("since") && edge.data("until") ? edge.data("since") + " – " + edge.data("until")
       : edge.data("since") ? "since " + edge.data("since") : edge.data("until") ? "until " + edge.data("until") : "";
-    return from + " " + edge.data("reading") + " " + to + (when ? " · " + when : "");
+    var sources = sourcesLabel(edge);
+    return from + " " + edge.data("reading") + " " + to + (when ? " · " + when : "") + (sources ? " · " + sources : "");
   }
 
   // Return `value` as an address to follow only if it resolves to an http(s) one (never javascript:, data:, …);
@@ -86,5 +102,8 @@
     }
   }
 
-  window.ATCGraph = { draw: draw, layout: layout, elements: elements, edgeSentence: edgeSentence, webHref: webHref };
+  window.ATCGraph = {
+    draw: draw, layout: layout, elements: elements, edgeSentence: edgeSentence, edgeWidth: edgeWidth,
+    sourcesLabel: sourcesLabel, webHref: webHref
+  };
 })();

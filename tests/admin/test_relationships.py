@@ -53,6 +53,16 @@ def test_the_change_page_shows_the_relationships_with_their_footing(admin_client
     assert "Collective Security Treaty Organization" in content
 
 
+def test_a_relationship_one_source_states_shows_that_citation_in_its_row_and_saves_unchanged(admin_client):
+    data = form_data(admin_client.get(URL))
+    row = next(key[: -len("other")] for key, value in data.items() if key.endswith("-other") and value == "csto")
+
+    assert (data[f"{row}source_uid"], data[f"{row}evidence"]) == ("partners", EVIDENCE)
+    assert admin_client.post(URL, data).status_code == 302
+    [citation] = cypher("MATCH (c:Citation) RETURN properties(c) AS c")
+    assert (citation["c"]["source_uid"], citation["c"]["exact"]) == ("partners", EVIDENCE)
+
+
 def test_a_relationship_with_evidence_is_added_from_the_table(admin_client, admin_user):
     data = page_with_new_rows(
         admin_client,
@@ -68,7 +78,8 @@ def test_a_relationship_with_evidence_is_added_from_the_table(admin_client, admi
 
     assert ("HAS_OBSERVER_STATUS_IN", "cis-atc", "interpol") in relationships()
     added = cypher("MATCH ()-[r:HAS_OBSERVER_STATUS_IN]->() RETURN properties(r) AS p")[0]["p"]
-    assert (added["since"], added["source_uid"], added["evidence"]) == ("2005", "partners", EVIDENCE)
+    [cited] = cypher("MATCH (c:Citation {relationship_uid: $uid}) RETURN properties(c) AS c", {"uid": added["uid"]})
+    assert (added["since"], added["source_uids"], cited["c"]["exact"]) == ("2005", ["partners"], EVIDENCE)
     record = ChangeRecord.objects.get(action="relationship_add", other_uid="interpol")
     assert record.actor == admin_user
 

@@ -174,7 +174,7 @@ def test_a_relationship_has_its_own_etag_and_a_stale_write_to_it_is_refused(clie
     services.node_create(label="Source", uid="page", data={"title": "A page", "text": "A works with B."})
     for uid in ("a", "b"):
         services.node_create(label="Organization", uid=uid, data={"name": f"Body {uid}"})
-    relationship = services.relationship_create(
+    relationship, _ = services.relationship_create(
         relationship_type="COLLABORATES_WITH", start_uid="a", end_uid="b", data=EVIDENCE
     )
     url = f"/api/relationships/{relationship['uid']}/"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -20,14 +21,15 @@ CONTENT_TYPES = {"json": "application/json", "csv": "application/zip", "graphml"
 
 
 def graph_snapshot() -> dict:
-    """Every node's and relationship's stored properties (derived degree included; not the version, which
-    counts writes and starts again at 1 in a new graph), for comparing graphs."""
+    """Every node's, relationship's and citation's stored properties (derived degree included; not the version,
+    which counts writes and starts again at 1 in a new graph), for comparing graphs."""
     export = graph_export()
     nodes = {
         label: sorted(({k: v for k, v in props.items() if k != "version"} for props in rows), key=lambda p: p["uid"])
         for label, rows in export["nodes"].items()
     }
-    return {"nodes": nodes, "relationships": export["relationships"]}
+    citations = [row["c"] for row in cypher("MATCH (c:Citation) RETURN properties(c) AS c ORDER BY c.uid")]
+    return {"nodes": nodes, "relationships": export["relationships"], "citations": citations}
 
 
 def downloaded(response) -> dict:
@@ -70,15 +72,20 @@ def test_the_json_export_is_the_loader_format_with_source_texts(sample_graph, an
     assert not any("search_text" in org or "degree" in org for org in body["organizations"])
 
 
-def test_the_csv_export_is_a_zip_of_nodes_and_edges(sample_graph, anonymous):
+def test_the_csv_export_is_a_zip_of_nodes_edges_and_citations(sample_graph, anonymous):
     archive = zipfile.ZipFile(io.BytesIO(anonymous.get("/api/export/?format=csv").getvalue()))
 
     nodes = archive.read("nodes.csv").decode().splitlines()
     edges = archive.read("edges.csv").decode().splitlines()
+    citations = list(csv.reader(io.StringIO(archive.read("citations.csv").decode())))  # passages span lines
 
     assert nodes[0].startswith("uid,label,name")
-    assert edges[0] == "uid,type,from,to,since,until,qualifier,confidence,source,evidence"
+    assert edges[0] == "uid,type,from,to,since,until,qualifier,confidence,source_count"
     assert len(edges) - 1 == cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
+    assert ",".join(citations[0]) == (
+        "type,from,to,uid,source,exact,prefix,suffix,start,end,confidence,since,until,qualifier,added_by,added_at"
+    )
+    assert len(citations) - 1 == cypher("MATCH (c:Citation) RETURN count(c) AS n")[0]["n"]
 
 
 def test_the_graphml_export_declares_typed_keys(sample_graph, anonymous):
@@ -87,7 +94,10 @@ def test_the_graphml_export_declares_typed_keys(sample_graph, anonymous):
 
     keys = root.findall("g:key", ns)
     assert keys and all(key.get("attr.type") for key in keys)
+    assert {key.get("id"): key.get("attr.type") for key in keys}["e_source_count"] == "int"
     assert len(root.findall("g:graph/g:node", ns)) == cypher("MATCH (n:Node) RETURN count(n) AS n")[0]["n"]
+    citations = [json.loads(item.text) for item in root.iterfind("g:graph/g:edge/g:data[@key='e_citations']", ns)]
+    assert sum(map(len, citations)) == cypher("MATCH (c:Citation) RETURN count(c) AS n")[0]["n"]
 
 
 def test_a_neighbourhood_export_holds_its_nodes_edges_and_cited_sources(sample_graph, anonymous, client_as_editor):
@@ -99,7 +109,7 @@ def test_a_neighbourhood_export_holds_its_nodes_edges_and_cited_sources(sample_g
     assert "attf" in uids
     assert all(relationship["from"] in uids and relationship["to"] in uids for relationship in body["relationships"])
     assert {source["uid"] for source in body["sources"]} == {
-        relationship["source"] for relationship in body["relationships"]
+        citation["source"] for relationship in body["relationships"] for citation in relationship["citations"]
     }
 
     empty_the_graph()
@@ -204,13 +214,15 @@ def test_the_import_command_reports_a_dry_run_then_imports(sample_graph, anonymo
 def test_graphml_keeps_line_breaks_and_tabs_as_written():
     data = {
         "organizations": [{"uid": "a", "name": "A", "description": "one\r\ntwo\rthree\nfour\tfive"}],
-        "relationships": [{"uid": "r", "type": "PART_OF", "from": "a", "to": "b", "evidence": "x\r\ny"}],
+        "relationships": [
+            {"uid": "r", "type": "PART_OF", "from": "a", "to": "b", "citations": [{"source": "s", "exact": "x\r\ny"}]}
+        ],
     }
 
     back = formats.from_graphml(formats.to_graphml(data))
 
     assert back["organizations"][0]["description"] == "one\r\ntwo\rthree\nfour\tfive"
-    assert back["relationships"][0]["evidence"] == "x\r\ny"
+    assert back["relationships"][0]["citations"] == [{"source": "s", "exact": "x\r\ny"}]
 
 
 @pytest.mark.no_graph
@@ -244,3 +256,107 @@ def test_a_zip_that_expands_past_the_upload_limit_is_refused_before_it_is_decomp
 
     assert response.status_code == 400
     assert "nodes.csv: larger than 1,000,000 bytes uncompressed" in " ".join(response.json()["problems"])
+
+
+# --- Files in today's single-source form: each relationship one citation -------------------------------------
+
+OLD_FORM_TEXT = "The CIS ATC works with INTERPOL."
+OLD_FORM_NODES = (
+    "uid,label,name,kind,title,text\n"
+    f"src,Source,,,A page,{OLD_FORM_TEXT}\n"
+    "cis-atc,Organization,CIS ATC,regional_centre,,\n"
+    "interpol,Organization,INTERPOL,international_organization,,\n"
+)
+OLD_FORM_GRAPHML = f"""<?xml version="1.0" encoding="utf-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+  <key id="n_label" for="node" attr.name="label" attr.type="string"/>
+  <key id="n_name" for="node" attr.name="name" attr.type="string"/>
+  <key id="n_kind" for="node" attr.name="kind" attr.type="string"/>
+  <key id="n_title" for="node" attr.name="title" attr.type="string"/>
+  <key id="n_text" for="node" attr.name="text" attr.type="string"/>
+  <key id="e_type" for="edge" attr.name="type" attr.type="string"/>
+  <key id="e_since" for="edge" attr.name="since" attr.type="string"/>
+  <key id="e_source" for="edge" attr.name="source" attr.type="string"/>
+  <key id="e_evidence" for="edge" attr.name="evidence" attr.type="string"/>
+  <graph id="atc-graph" edgedefault="directed">
+    <node id="src"><data key="n_label">Source</data><data key="n_title">A page</data>
+      <data key="n_text">{OLD_FORM_TEXT}</data></node>
+    <node id="cis-atc"><data key="n_label">Organization</data><data key="n_name">CIS ATC</data>
+      <data key="n_kind">regional_centre</data></node>
+    <node id="interpol"><data key="n_label">Organization</data><data key="n_name">INTERPOL</data>
+      <data key="n_kind">international_organization</data></node>
+    <edge id="r" source="cis-atc" target="interpol"><data key="e_type">COLLABORATES_WITH</data>
+      <data key="e_since">2003</data><data key="e_source">src</data><data key="e_evidence">works with INTERPOL</data>
+    </edge>
+  </graph>
+</graphml>
+"""
+
+
+def csv_zip(**members: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(f"{name}.csv", text)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content_type", "content"),
+    [
+        (
+            "application/json",
+            json.dumps(
+                {
+                    **formats.from_csv_zip(csv_zip(nodes=OLD_FORM_NODES, edges="uid,type,from,to\n")),
+                    "relationships": [
+                        {
+                            "type": "COLLABORATES_WITH",
+                            "from": "cis-atc",
+                            "to": "interpol",
+                            "since": "2003",
+                            "source": "src",
+                            "evidence": "works with INTERPOL",
+                        }
+                    ],
+                }
+            ).encode(),
+        ),
+        (
+            "application/zip",
+            csv_zip(
+                nodes=OLD_FORM_NODES,
+                edges=(
+                    "type,from,to,since,source,evidence\n"
+                    "COLLABORATES_WITH,cis-atc,interpol,2003,src,works with INTERPOL\n"
+                ),
+            ),
+        ),
+        ("application/graphml+xml", OLD_FORM_GRAPHML.encode()),
+    ],
+    ids=["json", "csv", "graphml"],
+)
+def test_a_file_in_todays_single_source_form_imports_each_relationship_as_one_citation(
+    client_as_editor, content_type, content
+):
+    imported = client_as_editor.generic("POST", "/api/import/", content, content_type=content_type)
+
+    assert imported.status_code == 200, imported.content[:2000]
+    (row,) = cypher("MATCH (c:Citation) RETURN properties(c) AS c")
+    assert (row["c"]["source_uid"], row["c"]["exact"], row["c"]["since"]) == ("src", "works with INTERPOL", "2003")
+    assert row["c"]["start"] == OLD_FORM_TEXT.index("works with INTERPOL")
+    relationship = cypher("MATCH ()-[r:COLLABORATES_WITH]->() RETURN properties(r) AS r")[0]["r"]
+    assert (relationship["since"], relationship["source_count"]) == ("2003", 1)
+
+
+def test_a_citations_csv_row_naming_no_relationship_of_edges_csv_is_a_400(client_as_editor):
+    content = csv_zip(
+        nodes=OLD_FORM_NODES,
+        edges="type,from,to\n",
+        citations="type,from,to,source,exact\nCOLLABORATES_WITH,cis-atc,interpol,src,works with INTERPOL\n",
+    )
+
+    response = client_as_editor.generic("POST", "/api/import/", content, content_type="application/zip")
+
+    assert response.status_code == 400
+    assert "citations.csv: row 1 (after the header) names no relationship of edges.csv" in response.content.decode()

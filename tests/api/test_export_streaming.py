@@ -50,8 +50,10 @@ def test_an_export_reads_the_graph_a_short_page_at_a_time_as_it_is_downloaded(sm
     assert before_download == 0  # nothing is read until the client reads
     assert after_first_page == 1  # the file's first page needed one query, and the rest none yet
     pages = [query for query in queries if "LIMIT $limit" in query]
-    assert len(pages) == len(queries)  # every read is one keyset page
+    citations = [query for query in queries if "(c:Citation" in query]
+    assert len(pages) + len(citations) == len(queries)  # every read is one keyset page, or the citations of one
     assert len([query for query in pages if ":Organization)" in query]) == 3  # 7 bodies: 3 + 3 + 1
+    assert len(citations) == 2  # 6 relationships: 3 + 3, each page's citations read in one query
 
 
 def test_the_streamed_json_is_byte_for_byte_what_the_renderer_writes_for_the_whole_file(small_pages):
@@ -75,7 +77,13 @@ def test_the_streamed_csv_and_graphml_hold_the_whole_graph_with_its_text_escaped
     from_graphml = formats.from_graphml(graphml)
     assert from_graphml["organizations"] == expected["organizations"]
     assert from_graphml["relationships"] == [
-        {k: str(v) for k, v in relationship.items()} for relationship in expected["relationships"]
+        {**{k: v if k == "citations" else str(v) for k, v in relationship.items()}, "source_count": "1"}
+        for relationship in expected["relationships"]
+    ]
+    assert from_csv["relationships"] == [
+        {**relationship, "source_count": "1", "citations": [{k: str(v) for k, v in c.items()} for c in citations]}
+        for relationship in from_graphml["relationships"]
+        for citations in [relationship["citations"]]
     ]
     assert from_csv["organizations"] == from_graphml["organizations"]
 
@@ -84,7 +92,7 @@ def test_an_export_of_an_empty_graph_is_a_file_with_empty_sections(anonymous):
     body = json.loads(anonymous.get("/api/export/").getvalue())
     nodes = zipfile.ZipFile(io.BytesIO(anonymous.get("/api/export/?format=csv").getvalue())).read("nodes.csv")
 
-    assert body["format"] == "atc-graph/1" and body["organizations"] == [] and body["relationships"] == []
+    assert body["format"] == "atc-graph/2" and body["organizations"] == [] and body["relationships"] == []
     assert nodes.decode().startswith("uid,label,")
 
 

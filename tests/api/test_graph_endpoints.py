@@ -47,7 +47,7 @@ def test_the_network_grows_with_depth(chain, anonymous):
     assert node_uids(two) == {"a", "b", "meeting", "c", "e"}
     assert node_uids(three) == {"a", "b", "meeting", "c", "e", "d"}
     assert (three["node_count"], three["edge_count"], three["truncated"]) == (6, 5, False)
-    assert all(edge["evidence"] for edge in three["edges"])
+    assert all(edge["sources"] == ["page"] for edge in three["edges"])
 
 
 def test_the_network_filters_by_relationship_type_node_kind_and_date(chain, anonymous):
@@ -87,13 +87,17 @@ def test_the_network_of_an_unknown_organization_is_a_404(anonymous):
     assert anonymous.get("/api/organizations/nobody/network/").status_code == 404
 
 
-def test_paths_give_each_hop_with_its_evidence(chain, anonymous):
+def test_paths_give_each_hop_with_its_sources(chain, anonymous):
     body = anonymous.get("/api/paths/?from=a&to=d").json()
 
     [path] = body["paths"]
     assert path["length"] == 3
     assert [node["uid"] for node in path["nodes"]] == ["a", "b", "c", "d"]
-    assert [hop["evidence"] for hop in path["hops"]] == ["a and b", "b and c", "c and d"]
+    assert [(hop["from"], hop["source_count"], hop["sources"]) for hop in path["hops"]] == [
+        ("a", 1, ["page"]),
+        ("b", 1, ["page"]),
+        ("c", 1, ["page"]),
+    ]
 
 
 def test_paths_respect_max_length_types_and_as_of(chain, anonymous):

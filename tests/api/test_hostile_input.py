@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from orgs.api.formats import CSV_FIELD_LIMIT, EDGE_COLUMNS, _node_columns
+from orgs.api.formats import CSV_FIELD_LIMIT, RELATIONSHIP_RECORD, _node_columns
 from orgs.api.pagination import cursor_encode
 from orgs.search import SEARCH_MAX_OFFSET, SEARCH_MAX_WORDS
 from orgs.validation import MAX_ALIASES, TEXT_LIMITS
@@ -42,12 +42,16 @@ def post_json(client: Any, url: str, text: str, method: str = "POST") -> Any:
     return client.generic(method, url, text.encode(), content_type="application/json")
 
 
+SINGLE_SOURCE_EDGES = (*RELATIONSHIP_RECORD, "source", "evidence")
+
+
 def csv_zip(nodes: list[dict[str, Any]], edges: list[dict[str, Any]] = ()) -> bytes:
-    """Return a CSV import (nodes.csv, edges.csv) holding `nodes` and `edges`, as an export would write them."""
+    """Return a CSV import (nodes.csv, edges.csv) holding `nodes` and `edges`, as an export would write the nodes;
+    the edges in the single-source form (no citations.csv: each row's `source` and `evidence` one citation)."""
     import csv
 
     files = {}
-    for name, columns, rows in (("nodes.csv", _node_columns(), nodes), ("edges.csv", EDGE_COLUMNS, edges)):
+    for name, columns, rows in (("nodes.csv", _node_columns(), nodes), ("edges.csv", SINGLE_SOURCE_EDGES, edges)):
         text = io.StringIO()
         writer = csv.DictWriter(text, fieldnames=columns)
         writer.writeheader()

@@ -117,7 +117,7 @@ def test_a_bad_list_parameter_is_a_400_naming_it(anonymous, query, field):
     assert field in response.json()
 
 
-def test_the_detail_embeds_relationships_grouped_by_type_and_direction_with_evidence(anonymous):
+def test_the_detail_embeds_relationships_grouped_by_type_and_direction_with_citations(anonymous):
     source()
     organization("a", "A")
     organization("b", "B")
@@ -131,9 +131,9 @@ def test_the_detail_embeds_relationships_grouped_by_type_and_direction_with_evid
     assert set(groups) == {("COLLABORATES_WITH", "in"), ("PART_OF", "out")}
     partner = groups[("COLLABORATES_WITH", "in")]["relationships"][0]
     assert partner["other"]["uid"] == "a"
-    assert (partner["evidence"], partner["source"], partner["qualifier"]) == (
+    assert (partner["citations"][0]["exact"], partner["sources"], partner["qualifier"]) == (
         "A works with B.",
-        "page",
+        ["page"],
         "closely",
     )
     assert groups[("PART_OF", "out")]["reads"] == "is part of"

@@ -103,8 +103,20 @@ def test_an_editor_records_a_relationship_with_its_evidence(small_graph, client_
 
     assert response.status_code == 201
     body = response.json()
-    assert (body["type"], body["from"], body["to"], body["source"]) == ("MEMBER_OF", "turkey", "a", "page")
-    assert client_as_editor.get(response["Location"]).json() == body
+    assert (body["type"], body["from"], body["to"], body["sources"], body["outcome"]) == (
+        "MEMBER_OF",
+        "turkey",
+        "a",
+        ["page"],
+        "created",
+    )
+    assert [(c["source"], c["exact"], c["qualifier"]) for c in body["citations"]] == [
+        ("page", "B is part of C.", "founding member")
+    ]
+    assert "evidence" not in body and "source" not in body
+    assert client_as_editor.get(response["Location"]).json() == {
+        name: value for name, value in body.items() if name != "outcome"
+    }
 
 
 @pytest.mark.parametrize(
@@ -149,7 +161,7 @@ def test_evidence_not_in_the_text_of_its_source_is_a_400_naming_the_evidence(sma
     assert (created.status_code, created.json()) == (400, not_on_the_page)
     assert (patched.status_code, patched.json()) == (400, not_on_the_page)
     assert cypher("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"] == 3
-    assert client_as_editor.get(f"/api/relationships/{uid}/").json()["evidence"] == "A works with B."
+    assert client_as_editor.get(f"/api/relationships/{uid}/").json()["citations"][0]["exact"] == "A works with B."
 
 
 def test_a_missing_endpoint_is_a_400(client_as_editor):
@@ -162,7 +174,7 @@ def test_a_missing_endpoint_is_a_400(client_as_editor):
     assert response.status_code == 400 and "from" in response.json()
 
 
-def test_recording_the_same_relationship_twice_is_a_409(small_graph, client_as_editor):
+def test_recording_the_same_relationship_again_is_already_recorded_not_a_conflict(small_graph, client_as_editor):
     body = {
         "type": "COLLABORATES_WITH",
         "from": "b",
@@ -173,7 +185,7 @@ def test_recording_the_same_relationship_twice_is_a_409(small_graph, client_as_e
 
     response = client_as_editor.post("/api/relationships/", body, format="json")
 
-    assert response.status_code == 409
+    assert (response.status_code, response.json()["outcome"]) == (200, "already_recorded")
     assert cypher("MATCH ()-[r:COLLABORATES_WITH]->() RETURN count(r) AS n")[0]["n"] == 1
 
 

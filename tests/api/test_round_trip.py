@@ -1,9 +1,10 @@
 """Round trips with hostile text: a generated graph, exported, imported into an empty graph and exported again,
 gives the same files, in JSON, CSV and GraphML, and the same graph.
 
-The graphs are small (sources, organizations, countries, events, documents and relationships with their
-evidence) and their text is hostile: quotes, angle brackets, ampersands, commas and line breaks, markup and
-XML's special characters, emoji and other scripts, padding that validation strips, long-ish passages.
+The graphs are small (sources, organizations, countries, events, documents and relationships, each in the form
+with one to three citations or in today's single-source form) and their text is hostile: quotes, angle brackets,
+ampersands, commas and line breaks, markup and XML's special characters, emoji and other scripts, padding that
+validation strips, long-ish passages.
 Only records the validation accepts are generated (its function is asked), so the test follows the rules as
 they tighten. GraphML cannot hold every character (XML 1.0 has no C0 controls but tab, LF, CR): those
 the validation still lets through come back from it as U+FFFD, and the document stays XML.
@@ -22,7 +23,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from orgs.api.formats import xml_text
-from orgs.validation import ValidationFailed, clean_node_properties
+from orgs.validation import ValidationFailed, clean_node_properties, spaced
 from orgs.vocabulary import NodeLabel
 from tests.api.test_export_import import CONTENT_TYPES, empty_the_graph, graph_snapshot
 
@@ -177,9 +178,10 @@ def graph_files(draw: st.DrawFn) -> dict[str, Any]:
     targets = [(NodeLabel.ORGANIZATION, org["uid"]) for org in organizations[1:]] + [
         (label, record["uid"]) for label, records in others.items() for record in records
     ]
-    evidence = {uid: draw(hostile_text).strip() for _, uid in targets}
-    assume(all(evidence.values()))
+    passages = {uid: [draw(hostile_text).strip() for _ in range(draw(st.integers(1, 3)))] for _, uid in targets}
+    assume(all(all(quotes) and len({spaced(quote) for quote in quotes}) == len(quotes) for quotes in passages.values()))
     source_text = draw(st.none() | hostile_text)
+    every_passage = [quote for quotes in passages.values() for quote in quotes]
     source = node(
         NodeLabel.SOURCE,
         {
@@ -187,10 +189,41 @@ def graph_files(draw: st.DrawFn) -> dict[str, Any]:
             "title": draw(hostile_text),
             "publisher": draw(st.none() | hostile_text),
             "url": draw(st.none() | web_addresses),
-            # the evidence must be found in the source's text, word for word
-            "text": "\n\n".join([source_text or "", *evidence.values()]).strip() if draw(st.booleans()) else None,
+            # the passages must be found in the source's text, word for word
+            "text": "\n\n".join([source_text or "", *every_passage]).strip() if draw(st.booleans()) else None,
         },
     )
+    other_source = node(NodeLabel.SOURCE, {"uid": "source-1", "title": draw(hostile_text)})  # no text: unanchored
+
+    def single_source(uid: str) -> dict[str, Any]:
+        """Today's form: the source and its one sentence on the record."""
+        return {
+            "since": draw(dates),
+            "qualifier": draw(st.none() | hostile_text),
+            "confidence": draw(st.sampled_from(["stated", "inferred"])),
+            "source": "source-0",
+            "evidence": passages[uid][0],
+        }
+
+    def cited(uid: str) -> dict[str, Any]:
+        """The form with citations: each passage of the relationship a citation, of either source."""
+        return {
+            "citations": [
+                {
+                    k: v
+                    for k, v in {
+                        "source": draw(st.sampled_from(["source-0", "source-1"])),
+                        "exact": quote,
+                        "since": draw(dates),
+                        "qualifier": draw(st.none() | hostile_text),
+                        "confidence": draw(st.sampled_from(["stated", "inferred"])),
+                    }.items()
+                    if v is not None
+                }
+                for quote in passages[uid]
+            ]
+        }
+
     relationships = [
         {
             k: v
@@ -198,18 +231,14 @@ def graph_files(draw: st.DrawFn) -> dict[str, Any]:
                 "type": COLLABORATION_TYPES[(NodeLabel.ORGANIZATION, label)],
                 "from": organizations[0]["uid"],
                 "to": uid,
-                "since": draw(dates),
-                "qualifier": draw(st.none() | hostile_text),
-                "confidence": draw(st.sampled_from(["stated", "inferred"])),
-                "source": "source-0",
-                "evidence": evidence[uid],
+                **(cited(uid) if draw(st.booleans()) else single_source(uid)),
             }.items()
             if v is not None
         }
         for label, uid in targets
     ]
     return {
-        "sources": [source],
+        "sources": [source, other_source],
         "organizations": organizations,
         "countries": others[NodeLabel.COUNTRY],
         "events": others[NodeLabel.EVENT],
@@ -228,6 +257,7 @@ def as_graphml_keeps_it(snapshot: dict[str, Any]) -> dict[str, Any]:
     return {
         "nodes": {label: [kept(p) for p in rows] for label, rows in snapshot["nodes"].items()},
         "relationships": [kept(relationship) for relationship in snapshot["relationships"]],
+        "citations": snapshot["citations"],  # they travel as JSON text, which escapes them
     }
 
 

@@ -1,5 +1,5 @@
-"""`manage.py setup_graph`: install the graph's constraints and indexes and recount the maintained counts (safe
-to run again)."""
+"""`manage.py setup_graph`: install the graph's constraints and indexes, upgrade relationships written before
+citations to rest on one citation each, and recount the maintained counts (safe to run again)."""
 
 from typing import Any
 
@@ -8,18 +8,31 @@ from django.core.management.base import BaseCommand, CommandError
 from orgs.graph.connection import GraphUnavailable
 from orgs.graph.counts import recount_graph
 from orgs.graph.schema import install_schema
+from orgs.importer.upgrade import relationships_to_citations
 from orgs.vocabulary import NodeLabel
 
 
 class Command(BaseCommand):
-    help = "Install unique constraints, range indexes and the full-text index; recount nodes and relationships."
+    help = (
+        "Install unique constraints, range indexes and the full-text index; upgrade relationships to citations; "
+        "recount nodes and relationships."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             install_schema()
+            upgrade = relationships_to_citations()
             counts = recount_graph()
         except GraphUnavailable as error:
             raise CommandError(f"The graph server cannot be reached: {error}") from None
         self.stdout.write("Graph constraints and indexes are installed.")
+        if upgrade.upgraded:
+            self.stdout.write(f"{upgrade.upgraded:,} relationships now rest on one citation each.")
+        if upgrade.unanchored:
+            self.stdout.write(
+                f"{len(upgrade.unanchored):,} of them cite a passage not found in their source's text (unanchored): "
+                + ", ".join(upgrade.unanchored[:20])
+                + (" …" if len(upgrade.unanchored) > 20 else "")
+            )
         nodes = sum(counts[label.value] for label in NodeLabel)
         self.stdout.write(f"Counted {nodes} nodes and {sum(counts.values()) - nodes} relationships.")
