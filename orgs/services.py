@@ -1042,11 +1042,12 @@ def source_text_in_graph(uid: str) -> str | None:
     return spaced(found[0]["text"]) if found[0]["text"] else ""
 
 
-def _actor_name(actor: Any) -> str:
-    """Return who a citation says added it: the user's username, else the name of the tool (a str actor)."""
+def _actor_name(actor: Any) -> str | None:
+    """Return who a citation says added it: the user's username, else the name of the tool (a str actor); None
+    when nobody is known (a script's call without an actor), which stores nothing."""
     if isinstance(actor, str):
         return actor
-    return actor.get_username() if getattr(actor, "is_authenticated", False) else ""
+    return actor.get_username() if getattr(actor, "is_authenticated", False) else None
 
 
 def _display_name(props: dict[str, Any]) -> str:

@@ -136,11 +136,24 @@ def whole_number(text: str, *, low: int, high: int) -> int:
 
 
 class ValidationFailed(Exception):
-    """One or more fields are wrong: `errors` maps each field to its messages."""
+    """One or more fields are wrong: `errors` maps each field to its messages (or, for a list of records such as a
+    relationship's `citations`, each bad one's position to its own errors by field)."""
 
     def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items()))
+        super().__init__("; ".join(_error_lines(errors)))
         self.errors = errors
+
+
+def _error_lines(errors: dict[str, Any], within: str = "") -> list[str]:
+    """Return "field: messages" for each field of `errors`, nested ones named by their path ("citations 0 exact")."""
+    lines = []
+    for field, messages in errors.items():
+        name = f"{within} {field}".strip()
+        if isinstance(messages, dict):
+            lines += _error_lines(messages, name)
+        else:
+            lines.append(f"{name}: {' '.join(messages)}")
+    return lines
 
 
 @functools.cache

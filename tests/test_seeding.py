@@ -190,11 +190,19 @@ def test_the_seed_just_loaded_needs_no_upgrade():
 def test_the_upgrade_refuses_a_relationship_whose_evidence_the_graphs_source_no_longer_holds(
     edited_seed_graph, tmp_path
 ):
-    # An editor rewrote the source's text: the seed's new relationship quotes the old one.
-    services.node_update(label="Source", uid="cis-atc-partners", data={"text": "A page rewritten by an editor."})
+    # An editor added a note to the source's text (an edit may not lose a cited passage); the newer seed's text
+    # has a new sentence instead, which its new relationship quotes: the graph's text, kept, does not hold it.
+    [partners] = cypher("MATCH (s:Source {uid: 'cis-atc-partners'}) RETURN s.text AS text")
+    services.node_update(label="Source", uid="cis-atc-partners", data={"text": partners["text"] + "\nA note."})
+    added = "A sentence only the newer seed's page has."
+
+    def quote_a_new_sentence(data: dict[str, Any]) -> None:
+        source = next(record for record in data["sources"] if record["uid"] == "cis-atc-partners")
+        source["text"] += f"\n{added}"
+        data["relationships"][-1] = {**NEW_RELATIONSHIP, "evidence": added}
 
     with pytest.raises(CommandError, match="not found word for word in source 'cis-atc-partners'"):
-        call_command("upgrade_seed", str(newer_seed(tmp_path)), "--apply", stdout=io.StringIO())
+        call_command("upgrade_seed", str(newer_seed(tmp_path, quote_a_new_sentence)), "--apply", stdout=io.StringIO())
 
     assert node("new-seed-body") is None
 

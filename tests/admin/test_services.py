@@ -6,26 +6,14 @@ from orgs import services
 from orgs.graph.connection import cypher, write_transaction
 from orgs.models import ChangeRecord
 from orgs.validation import ValidationFailed
-
-EVIDENCE = "The two bodies closely collaborate."
+from tests.service_factories import organization as org
+from tests.service_factories import relationship
+from tests.service_factories import source as make_source
 
 
 @pytest.fixture
 def source() -> str:
-    return services.node_create(label="Source", data={"title": "Partners page"}, uid="partners")["uid"]
-
-
-def org(uid: str, name: str, **data) -> str:
-    return services.node_create(label="Organization", data={"name": name, **data}, uid=uid)["uid"]
-
-
-def relationship(relationship_type: str, start: str, end: str, source: str, **data) -> dict:
-    return services.relationship_create(
-        relationship_type=relationship_type,
-        start_uid=start,
-        end_uid=end,
-        data={"source_uid": source, "evidence": EVIDENCE, **data},
-    )
+    return make_source()
 
 
 def relationships_of(uid: str) -> set[tuple[str, str, str]]:
@@ -62,7 +50,8 @@ def test_relationship_writes_are_recorded_on_both_ends(source):
     services.relationship_delete(uid=created["uid"])
 
     actions = [record.action for record in ChangeRecord.objects.filter(other_uid="b").order_by("id")]
-    assert actions == ["relationship_add", "relationship_change", "relationship_remove"]
+    # A relationship's period is its citations': changing the one citation's since is a citation change.
+    assert actions == ["relationship_add", "citation_change", "relationship_remove"]
 
 
 def test_a_service_inside_an_outer_transaction_joins_it_and_records_only_if_it_commits():
