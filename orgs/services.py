@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 from django.utils.text import slugify
@@ -516,24 +516,37 @@ def _add_citations(
     again, count the write in its version and record each; return the citations added."""
     if not stored:
         citations = _new_stored_citations(current, citations, current["citations"], actor=actor)
-    stored_ones = citations
-    if not stored_ones:
+    if not citations:
         return []
-    cypher(q.CREATE_CITATIONS, {"citations": stored_ones})
-    _store_summary(current, [*current["citations"], *stored_ones])
+    cypher(q.CREATE_CITATIONS, {"citations": citations})
+    changes = [(ChangeAction.CITATION_ADD, None, citation_fields(citation)) for citation in citations]
+    _citations_written(current, [*current["citations"], *citations], changes, actor=actor)
+    return citations
+
+
+def _citations_written(
+    current: dict[str, Any],
+    citations: list[dict[str, Any]],
+    changes: Sequence[tuple[ChangeAction, dict[str, Any] | None, dict[str, Any] | None]],
+    *,
+    actor: Any,
+) -> None:
+    """Store on the relationship `current` (held for writing, as it was before) the summary of `citations` (all it
+    has now), counting the write in its version, and record each of `changes` (action, the citation's fields
+    before and after: None for an added or a removed one)."""
     summary_before = {name: current.get(name) for name in RELATIONSHIP_SUMMARY_PROPERTIES}
-    summary = relationship_summary([*current["citations"], *stored_ones])
-    for citation in stored_ones:
+    summary_after = _store_summary(current, citations)
+    for action, before, after in changes:
         citation_change_record(
-            action=ChangeAction.CITATION_ADD,
+            action=action,
             relationship=current,
-            citation_uid=citation["uid"],
-            after=citation_fields(citation),
+            citation_uid=(after or before or {})["uid"],
+            before=before,
+            after=after,
             summary_before=summary_before,
-            summary_after=summary,
+            summary_after={name: summary_after.get(name) for name in RELATIONSHIP_SUMMARY_PROPERTIES},
             actor=actor,
         )
-    return stored_ones
 
 
 def _store_summary(relationship: dict[str, Any], citations: list[dict[str, Any]]) -> dict[str, Any]:
@@ -638,38 +651,7 @@ def citation_update(
 
     def work() -> dict[str, Any]:
         current = _relationship_for_write(relationship_uid, expected_version)
-        before = _citation_of(current, citation_uid)
-        merged = {name: before.get(name) for name in CITATION_WRITABLE}
-        if {"exact", "source_uid", "start"} & set(data) and "start" not in data:
-            merged["start"] = None  # a new passage or source is looked for afresh
-        if "start" in data and "end" not in data:
-            merged["end"] = None
-        merged.update(data)
-        if {"exact", "source_uid", "start", "prefix", "suffix"} & set(data):
-            changed = _anchored(merged)
-        else:
-            changed = {**clean_citation(merged), **{n: before.get(n) for n in ("prefix", "suffix", "start", "end")}}
-        others = [citation for citation in current["citations"] if citation["uid"] != citation_uid]
-        if citation_key(changed) in {citation_key(citation) for citation in others}:
-            raise ValidationFailed({"exact": ["the relationship already has a citation of this passage"]})
-        after = {**before, **{name: changed.get(name) for name in CITATION_WRITABLE}}
-        old, new = changed_values(before, after)
-        if not new:
-            return _strip(current)
-        props = {name: after.get(name) for name in CITATION_WRITABLE}
-        cypher(q.UPDATE_CITATION, {"relationship_uid": relationship_uid, "uid": citation_uid, "props": props})
-        _store_summary(current, [*others, after])
-        citation_change_record(
-            action=ChangeAction.CITATION_CHANGE,
-            relationship=current,
-            citation_uid=citation_uid,
-            before=before,
-            after=after,
-            summary_before={name: current.get(name) for name in RELATIONSHIP_SUMMARY_PROPERTIES},
-            summary_after=relationship_summary([*others, after]),
-            actor=actor,
-        )
-        return _relationship_view(relationship_uid)
+        return _citation_update_in(current, _citation_of(current, citation_uid), data, actor=actor)
 
     return write_transaction(work)
 
@@ -696,16 +678,7 @@ def citation_delete(
         if not others:
             raise ValidationFailed({"citations": [LAST_CITATION]})
         cypher(q.DELETE_CITATIONS, {"relationship_uid": relationship_uid, "uids": [citation_uid]})
-        _store_summary(current, others)
-        citation_change_record(
-            action=ChangeAction.CITATION_REMOVE,
-            relationship=current,
-            citation_uid=citation_uid,
-            before=before,
-            summary_before={name: current.get(name) for name in RELATIONSHIP_SUMMARY_PROPERTIES},
-            summary_after=relationship_summary(others),
-            actor=actor,
-        )
+        _citations_written(current, others, [(ChangeAction.CITATION_REMOVE, before, None)], actor=actor)
         return _relationship_view(relationship_uid)
 
     return write_transaction(work)
@@ -776,39 +749,41 @@ def relationship_update(
         if changes.get("source_uid") == citation["source_uid"] and changes.get("exact") == citation["exact"]:
             changes.pop("exact")
             changes.pop("source_uid")
-        return _citation_update_in(current, citation, changes, actor=actor)
+        return _citation_update_in(current, citation, changes, actor=actor, field_names=SINGLE_SOURCE_NAMES)
 
     return write_transaction(work)
 
 
 def _citation_update_in(
-    current: dict[str, Any], citation: dict[str, Any], changes: dict[str, Any], *, actor: Any
+    current: dict[str, Any],
+    citation: dict[str, Any],
+    changes: dict[str, Any],
+    *,
+    actor: Any,
+    field_names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Apply `changes` to `citation` of the relationship `current` (held for writing) in the current transaction,
-    as `citation_update` does; return the relationship after."""
-    merged = {**{name: citation.get(name) for name in CITATION_WRITABLE}, **changes}
-    if {"exact", "source_uid"} & set(changes):
-        merged.update(start=None, end=None, prefix=None, suffix=None)
-        changed = _anchored(merged, field_names=SINGLE_SOURCE_NAMES)
+    """Apply `changes` (writable citation fields) to `citation` of the relationship `current` (held for writing)
+    in the current transaction: a new passage, source or place anchors it again (`field_names` name its errors,
+    for the single-source form); store its summary again and record the change; return the relationship after,
+    unchanged when nothing is. Raise ValidationFailed, also when another of its citations quotes that passage."""
+    merged = {name: citation.get(name) for name in CITATION_WRITABLE}
+    if {"exact", "source_uid", "start"} & set(changes):
+        # A new passage, source or place is looked for afresh: the old place and context no longer hold.
+        merged.update(dict.fromkeys(("start", "end", "prefix", "suffix")))
+    merged.update(changes)
+    if {"exact", "source_uid", "start", "prefix", "suffix"} & set(changes):
+        changed = _anchored(merged, field_names=field_names)
     else:
         changed = {**clean_citation(merged), **{n: citation.get(n) for n in ("prefix", "suffix", "start", "end")}}
+    others = [other for other in current["citations"] if other["uid"] != citation["uid"]]
+    if citation_key(changed) in {citation_key(other) for other in others}:
+        raise ValidationFailed({"exact": ["the relationship already has a citation of this passage"]})
     after = {**citation, **{name: changed.get(name) for name in CITATION_WRITABLE}}
-    old, new = changed_values(citation, after)
-    if not new:
+    if not changed_values(citation, after)[1]:
         return _strip(current)
     props = {name: after.get(name) for name in CITATION_WRITABLE}
     cypher(q.UPDATE_CITATION, {"relationship_uid": current["uid"], "uid": citation["uid"], "props": props})
-    _store_summary(current, [after])
-    citation_change_record(
-        action=ChangeAction.CITATION_CHANGE,
-        relationship=current,
-        citation_uid=citation["uid"],
-        before=citation,
-        after=after,
-        summary_before={name: current.get(name) for name in RELATIONSHIP_SUMMARY_PROPERTIES},
-        summary_after=relationship_summary([after]),
-        actor=actor,
-    )
+    _citations_written(current, [*others, after], [(ChangeAction.CITATION_CHANGE, citation, after)], actor=actor)
     return _relationship_view(current["uid"])
 
 
