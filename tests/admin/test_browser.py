@@ -46,11 +46,11 @@ def test_an_admin_edits_an_organization_and_adds_a_relationship_with_evidence(pa
     assert "International Criminal Police Organization" in page.inner_text("#relationships-group")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "admin-relationship-added.png"), full_page=True)
-    relationship = cypher(
-        "MATCH (:Organization {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Organization "
-        "{uid: 'interpol'}) RETURN properties(r) AS p"
-    )[0]["p"]
-    assert (relationship["since"], relationship["evidence"]) == ("2005", SENTENCE)
+    [row] = cypher(
+        "MATCH (:Organization {uid: 'cis-atc'})-[r:HAS_OBSERVER_STATUS_IN]->(:Organization {uid: 'interpol'}) "
+        "MATCH (c:Citation {relationship_uid: r.uid}) RETURN r.since AS since, c.exact AS exact"
+    )
+    assert (row["since"], row["exact"]) == ("2005", SENTENCE)  # the sentence is the relationship's one citation
     assert node("cis-atc")["acronym"] == "CIS ATC"
 
     page.goto(f"{live_server.url}/organizations/")  # "/" became the home page (issue 3)

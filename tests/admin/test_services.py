@@ -20,12 +20,13 @@ def org(uid: str, name: str, **data) -> str:
 
 
 def relationship(relationship_type: str, start: str, end: str, source: str, **data) -> dict:
-    return services.relationship_create(
+    created, _ = services.relationship_create(
         relationship_type=relationship_type,
         start_uid=start,
         end_uid=end,
         data={"source_uid": source, "evidence": EVIDENCE, **data},
     )
+    return created
 
 
 def relationships_of(uid: str) -> set[tuple[str, str, str]]:
@@ -62,7 +63,8 @@ def test_relationship_writes_are_recorded_on_both_ends(source):
     services.relationship_delete(uid=created["uid"])
 
     actions = [record.action for record in ChangeRecord.objects.filter(other_uid="b").order_by("id")]
-    assert actions == ["relationship_add", "relationship_change", "relationship_remove"]
+    # A relationship's period is its citation's: changing it in the single-source form changes that citation.
+    assert actions == ["relationship_add", "citation_change", "relationship_remove"]
 
 
 def test_a_service_inside_an_outer_transaction_joins_it_and_records_only_if_it_commits():
