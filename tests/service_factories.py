@@ -39,12 +39,12 @@ def node(uid: str) -> dict[str, Any]:
 
 
 def form_data(response: Any) -> dict[str, Any]:
-    """Return what a browser would post back from an admin change page, unchanged (relationships included)."""
+    """Return what a browser would post back from an admin change page, unchanged (its nested formsets, the
+    relationships and citations, included)."""
     form = response.context["adminform"].form
-    forms = [
-        form,
-        *([form.relationships.management_form, *form.relationships.forms] if hasattr(form, "relationships") else []),
-    ]
+    forms = [form]
+    for formset in getattr(form, "nested_formsets", []):
+        forms.extend([formset.management_form, *formset.forms])
     data: dict[str, Any] = {}
     for each in forms:
         for bound in each:

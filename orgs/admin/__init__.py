@@ -2,8 +2,8 @@
 
 `backend` makes graph nodes look like Django models and querysets to the admin, running the Cypher of
 `queries`; `base` holds what every node admin shares; `nodes` the admin of each kind, `relationships` a
-node's relationships on its page, `merge` the merging of two organizations, `history` the change log, and
-`selectors` the admin's other reads.
+node's relationships on its page, `citations` their citations below them, `merge` the merging of two
+organizations, `history` the change log, and `selectors` the admin's other reads.
 """
 
 from django.contrib import admin

@@ -1,8 +1,9 @@
 """What every node kind's admin shares: `NodeForm` and `NodeAdmin`, over the graph and through `orgs.services`.
 
 A node's form is checked by the same rules as every other write and carries the version of the node it was
-opened on, so a save over someone else's change is refused. The node and its nested formsets (relationships)
-are written in one graph transaction; a write the services refuse shows again as the form's errors.
+opened on, so a save over someone else's change is refused. The node and its nested formsets (relationships,
+citations) are written in one graph transaction; a write the services refuse shows again as the form's errors,
+on the row and field it concerns.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils.text import capfirst
 from orgs import services
 from orgs.admin import selectors
 from orgs.admin.backend import PK, GraphQuerySet, install_graph_options
+from orgs.admin.history import history_entries
 from orgs.graph.connection import AlreadyExists, write_transaction
 from orgs.history import change_records_of
 from orgs.validation import ValidationFailed, clean_node_properties
@@ -36,12 +38,28 @@ OPENED_VERSION = "opened_version"
 TEXTAREA_PROPERTIES = ("description", "text")
 
 
-class GraphWriteRefused(Exception):
-    """A write was refused, so nothing was saved; `errors` maps form fields to why."""
+# The errors of a nested formset's rows: {row index: {field (or "__all__"): messages}}.
+RowErrors = dict[int, dict[str, list[str]]]
+# What one save has written so far: {relationship uid: its version after the write, None once deleted}. A later
+# row of the same save expects that version instead of the one the page was opened on.
+WrittenVersions = dict[str, int | None]
 
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(" ".join(messages_) for messages_ in errors.values()))
+
+class GraphWriteRefused(Exception):
+    """A write was refused, so nothing was saved; `errors` maps the node form's fields to why, `rows` a nested
+    formset's prefix to its rows' errors."""
+
+    def __init__(self, errors: dict[str, list[str]], *, rows: dict[str, RowErrors] | None = None):
         self.errors = errors
+        self.rows = rows or {}
+        row_messages = [
+            message
+            for row_errors in self.rows.values()
+            for fields in row_errors.values()
+            for messages_ in fields.values()
+            for message in messages_
+        ]
+        super().__init__("; ".join([*(" ".join(messages_) for messages_ in errors.values()), *row_messages]))
 
 
 def refusal(error: Exception) -> GraphWriteRefused:
@@ -62,17 +80,30 @@ def relationship_sentence(node: Any, relationship: dict[str, Any]) -> str:
     return f"{node} {definition.backward} {relationship['other_name']}"
 
 
+class RecordRowForm(forms.Form):
+    """A row of a nested formset: its hidden `uid` (of the relationship or citation it shows, empty in a new row)
+    and `version` (of its relationship, as the page was opened) say what it writes and expects; they are no
+    edit, so a row whose other fields are as recorded asks for no write."""
+
+    uid = forms.CharField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def has_changed(self) -> bool:
+        return any(name not in ("uid", "version") for name in self.changed_data)
+
+
 class NodeForm(forms.ModelForm):
     """A node's form, checked by the same rules as every other write (`orgs.validation`), saved by `NodeAdmin`.
 
     Its hidden `opened_version` holds the node's version when the page was opened; the update refuses the
     save if the node has been written since. `nested_formsets` (filled by subclasses in `__init__`) are
-    validated with the form and saved in the node's transaction; each has `save_for(node_uid, request)`.
+    validated with the form and saved in the node's transaction, in order; each has a `title`, a `prefix` and
+    `save_for(node_uid, request, written)` (`written`: the save's WrittenVersions, which it reads and adds to).
     """
 
     instance: Any
     nested_formsets: list[Any]
-    refusal_errors: dict[str, list[str]] = {}  # set by the admin when a save was refused: shown as errors
+    refusal: GraphWriteRefused | None = None  # set by the admin when a save was refused: shown as errors
     opened_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -104,12 +135,28 @@ class NodeForm(forms.ModelForm):
                         field if field in self.fields else None,
                         message if field in self.fields else f"{field}: {message}",
                     )
-        for field, messages_ in self.refusal_errors.items():
+        refused = self.refusal or GraphWriteRefused({})
+        for field, messages_ in refused.errors.items():
             for message in messages_:
                 self.add_error(field if field in self.fields else None, message)
         for formset in self.nested_formsets:
-            if not formset.is_valid():
+            refused_rows = refused.rows.get(formset.prefix, {})
+            if formset.is_bound:
+                add_row_errors(formset, refused_rows)
+            # A row ticked for deletion does not count in is_valid(): its refusal must still stop the save.
+            if refused_rows or not formset.is_valid():
                 self.add_error(None, f"Correct the {formset.title.lower()} below.")
+
+
+def add_row_errors(formset: Any, rows: RowErrors) -> None:
+    """Show `rows` (a refusal's errors of `formset`'s rows) beside their fields, or above the row for "__all__"
+    and for names the row has no field of."""
+    for index, fields in rows.items():
+        form = formset.forms[index]
+        form.is_valid()  # validate the row first: add_error needs its cleaned_data
+        for field, messages_ in fields.items():
+            for message in messages_:
+                form.add_error(field if field in form.fields else None, message)
 
 
 class NodeAdmin(admin.ModelAdmin):
@@ -193,8 +240,9 @@ class NodeAdmin(admin.ModelAdmin):
                     uid = services.node_create(label=self.label, data=data, actor=request.user)[PK]
             except SERVICE_ERRORS as error:
                 raise refusal(error) from error
+            written: WrittenVersions = {}  # made afresh by each attempt: a retried transaction starts over
             for formset in form.nested_formsets:
-                formset.save_for(uid, request)
+                formset.save_for(uid, request, written)
             return uid
 
         uid = write_transaction(work)
@@ -205,7 +253,7 @@ class NodeAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         refusal = getattr(request, "graph_refusal", None)
         if refusal is not None:
-            form = type(form.__name__, (form,), {"refusal_errors": refusal.errors})
+            form = type(form.__name__, (form,), {"refusal": refusal})
         return form
 
     def changeform_view(
@@ -283,7 +331,7 @@ class NodeAdmin(admin.ModelAdmin):
             "subtitle": None,
             "object": obj,
             "object_id": object_id,
-            "records": list(change_records_of(uid=object_id)),
+            "entries": history_entries(change_records_of(uid=object_id)),
             "opts": self.opts,
             "app_label": self.opts.app_label,
             "module_name": str(capfirst(self.opts.verbose_name_plural)),

@@ -1,5 +1,5 @@
 """A node's relationships on its change page: a formset of rows to change, remove or add, checked together
-and written through `orgs.services` in the node's transaction."""
+and written through `orgs.services` in the node's transaction, before its citations (`orgs.admin.citations`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,15 @@ from django.http import HttpRequest
 
 from orgs import services
 from orgs.admin import selectors
-from orgs.admin.base import CHANGED_SINCE_OPENED, SERVICE_ERRORS, GraphWriteRefused, NodeForm
+from orgs.admin.base import (
+    CHANGED_SINCE_OPENED,
+    SERVICE_ERRORS,
+    GraphWriteRefused,
+    NodeForm,
+    RecordRowForm,
+    WrittenVersions,
+)
+from orgs.admin.citations import BaseCitationFormSet, CitationFormSet
 from orgs.validation import ValidationFailed, clean_relationship, relationship_key
 from orgs.vocabulary import RELATIONSHIP_TYPES, SINGLE_SOURCE_FIELDS, Confidence
 
@@ -38,11 +46,9 @@ def relation_choices(label: str) -> list[tuple[str, str]]:
     return choices
 
 
-class RelationshipForm(forms.Form):
+class RelationshipForm(RecordRowForm):
     """One relationship of the node: its type and direction, the other end, period, footing and evidence."""
 
-    uid = forms.CharField(required=False, widget=forms.HiddenInput)
-    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)  # as opened
     relation = forms.ChoiceField(label="Relationship")
     other = forms.CharField(
         label="Other end",
@@ -72,10 +78,30 @@ class RelationshipForm(forms.Form):
         if self.initial.get("uid"):
             # A recorded relationship keeps its type and ends: remove it and add another to change them.
             self.fields["relation"].disabled = self.fields["other"].disabled = True
+        if self.several_sources:
+            # Its period and footing are its citations' summary: they are changed citation by citation.
+            for name in SINGLE_SOURCE_FIELDS:
+                field = self.fields[name]
+                field.disabled, field.required = True, False
+                field.widget.attrs["aria-describedby"] = self.sources_note_id
 
     @property
     def existing(self) -> bool:
         return bool(self.initial.get("uid"))
+
+    @property
+    def several_sources(self) -> bool:
+        """Return True when the row's relationship rests on more than one citation."""
+        return self.initial.get("citation_count", 0) > 1
+
+    @property
+    def sources_note(self) -> str:
+        """Return the note shown in place of a relationship's source when several state it, else ""."""
+        return f"{self.initial['citation_count']} sources: edit them under Citations" if self.several_sources else ""
+
+    @property
+    def sources_note_id(self) -> str:
+        return f"id_{self.prefix}-sources-note"
 
     def relationship_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in SINGLE_SOURCE_FIELDS}
@@ -109,20 +135,27 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
                 "relation": f"{relationship['type']}{'>' if relationship['outgoing'] else '<'}",
                 "other": relationship["other"],
                 "other_name": relationship["other_name"],
+                "citation_count": len(relationship["citations"]),
                 **lone_citation_fields(relationship),
             }
             for relationship in self.relationships
         ]
-        kwargs["form_kwargs"] = {
-            "relations": relation_choices(label),
-            "sources": selectors.source_choices(),
-        }
+        self.sources = selectors.source_choices()
+        kwargs["form_kwargs"] = {"relations": relation_choices(label), "sources": self.sources}
         kwargs["prefix"] = "relationships"
         super().__init__(*args, **kwargs)
 
     def ticked_for_deletion(self, form: RelationshipForm) -> bool:
         """Return True when the row `form` (validated) has its delete box ticked."""
         return bool(form.cleaned_data.get(DELETION_FIELD_NAME))
+
+    def opened_versions(self) -> dict[str, int | None]:
+        """Return {relationship uid: its version as the page was opened} for the recorded rows (validated)."""
+        return {
+            form.cleaned_data["uid"]: form.cleaned_data.get("version")
+            for form in self.forms
+            if form.existing and form.cleaned_data.get("uid")
+        }
 
     def rows(self) -> list[RelationshipForm]:
         """Return the forms that ask for a write: new rows filled in, recorded rows changed or ticked."""
@@ -168,8 +201,9 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
                     for message in messages_:
                         form.add_error(target if target in form.fields else None, message)
 
-    def save_for(self, node_uid: str, request: HttpRequest) -> None:
-        """Write the rows through the services (inside the caller's transaction); raise GraphWriteRefused."""
+    def save_for(self, node_uid: str, request: HttpRequest, written: WrittenVersions) -> None:
+        """Write the rows through the services (inside the caller's transaction), noting each relationship's
+        version after in `written`; raise GraphWriteRefused."""
         for form in self.rows():
             other = form.initial.get("other") or form.cleaned_data.get("other", "")
             opened = form.cleaned_data.get("version")
@@ -179,13 +213,15 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
                     services.relationship_delete(
                         uid=form.initial["uid"], actor=request.user, expected_versions=expected
                     )
+                    written[form.initial["uid"]] = None
                 elif form.existing:
-                    services.relationship_update(
+                    after = services.relationship_update(
                         uid=form.initial["uid"],
                         data=form.relationship_data(),
                         actor=request.user,
                         expected_versions=expected,
                     )
+                    written[after["uid"]] = after.get("version")
                 else:
                     relationship_type, direction = (
                         form.cleaned_data["relation"][:-1],
@@ -193,13 +229,14 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
                     )
                     other = other.strip()
                     start, end = (node_uid, other) if direction == ">" else (other, node_uid)
-                    services.relationship_create(
+                    created, _ = services.relationship_create(
                         relationship_type=relationship_type,
                         start_uid=start,
                         end_uid=end,
                         data=form.relationship_data(),
                         actor=request.user,
                     )
+                    written[created["uid"]] = created.get("version")
             except services.StaleVersion as error:
                 message = f"Relationship with '{other}': {CHANGED_SINCE_OPENED}"
                 raise GraphWriteRefused({"__all__": [message]}) from error
@@ -215,17 +252,27 @@ RelationshipFormSet = cast(
 
 
 class NodeWithRelationshipsForm(NodeForm):
-    """A node's form with its relationships as a nested formset (for organizations, countries, events and
+    """A node's form with its relationships as a nested formset and, once the node is recorded, its
+    relationships' citations as a second one, saved after it (for organizations, countries, events and
     documents: sources are cited, not related)."""
+
+    citations: BaseCitationFormSet | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.relationships = RelationshipFormSet(
-            self.data if self.is_bound else None,
-            node_uid=self.instance.uid,
-            label=self._meta.model.__name__,
-        )
+        data = self.data if self.is_bound else None
+        self.relationships = RelationshipFormSet(data, node_uid=self.instance.uid, label=self._meta.model.__name__)
         self.nested_formsets = [self.relationships]
+        self.citations = None
+        if self.instance.uid:  # a node being added has no relationship to cite yet
+            self.citations = CitationFormSet(
+                data,
+                node=self.instance,
+                relationships=self.relationships.relationships,
+                sources=self.relationships.sources,
+                opened_versions=self.relationships.opened_versions,
+            )
+            self.nested_formsets.append(self.citations)
 
     def has_changed(self) -> bool:
-        return super().has_changed() or bool(self.relationships.rows())
+        return super().has_changed() or any(formset.rows() for formset in self.nested_formsets)
