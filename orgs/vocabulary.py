@@ -330,6 +330,11 @@ RELATIONSHIP_PYTHON_NAMES = {public: python for python, public in RELATIONSHIP_P
 # citation never goes through `relationship_public`.
 CITATION_PUBLIC_NAMES = {"source_uid": "source"}
 CITATION_PYTHON_NAMES = {public: python for python, public in CITATION_PUBLIC_NAMES.items()}
+# Query parameters and values that had other names before the one word for a relationship (and `labels` for node
+# kinds): the pages redirect an old address to its new one, the API answers 400 naming the new parameter, so an
+# old link still works and an old script is told rather than silently given an unfiltered answer.
+RENAMED_PARAMETERS = {"kinds": "labels", "rel_type": "relationship_type"}
+RENAMED_VALUES = {("sort", "ties"): "relationships"}
 
 
 def relationship_public_name(name: str) -> str:

@@ -23,6 +23,7 @@ from orgs.search import SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, search_problem
 from orgs.validation import DATE_FIELDS, MAX_ALIASES, TEXT_LIMITS, UID_PATTERN, editable_fields
 from orgs.vocabulary import (
     RELATIONSHIP_TYPES,
+    RENAMED_PARAMETERS,
     Confidence,
     DocumentKind,
     EventKind,
@@ -195,6 +196,18 @@ class QuerySerializer(serializers.Serializer):
     others would add nothing to the validated data). DRF's default, a copy of every declared field, cost twice
     as much. With no data (the schema generator's instance) it gets them all. Names are public names (`from_`
     is `from`)."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Refuse the former names of this query's parameters (`RENAMED_PARAMETERS`), naming today's."""
+        given = getattr(self, "initial_data", {})
+        renamed = {
+            old: [f"renamed: use '{new}'"]
+            for old, new in RENAMED_PARAMETERS.items()
+            if old in given and public_name(new) in {public_name(name) for name in self._declared_fields}
+        }
+        if renamed:
+            raise serializers.ValidationError(renamed)
+        return attrs
 
     def get_fields(self) -> dict[str, serializers.Field]:
         given = getattr(self, "initial_data", None)

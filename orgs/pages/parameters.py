@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
 from orgs.api.renderers import json_bytes
 from orgs.dates import as_of_day
+from orgs.vocabulary import RENAMED_PARAMETERS, RENAMED_VALUES
 
 PAGE_SIZE = 50
 
@@ -17,6 +18,20 @@ PAGE_SIZE = 50
 def json_answer(data: dict[str, Any], *, status: int = 200) -> HttpResponse:
     """Return `data` as JSON, written by orjson (a neighbourhood of 500 nodes: 1 ms instead of 8)."""
     return HttpResponse(json_bytes(data), content_type="application/json", status=status)
+
+
+def redirect_renamed_parameters(request: HttpRequest) -> HttpResponse | None:
+    """Return a permanent redirect to the same page with its renamed query parameters and values under their
+    names of today (`RENAMED_PARAMETERS`, `RENAMED_VALUES`), or None when it uses none."""
+    given = list(request.GET.items())
+    renamed = [
+        (new_name, RENAMED_VALUES.get((new_name, value), value))
+        for name, value in given
+        for new_name in [RENAMED_PARAMETERS.get(name, name)]
+    ]
+    if renamed == given:
+        return None
+    return HttpResponsePermanentRedirect(f"{request.path}?{urlencode(renamed)}")
 
 
 def requested_as_of(request: HttpRequest) -> str | None:
