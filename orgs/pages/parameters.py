@@ -23,7 +23,7 @@ def json_answer(data: dict[str, Any], *, status: int = 200) -> HttpResponse:
 def redirect_renamed_parameters(request: HttpRequest) -> HttpResponse | None:
     """Return a permanent redirect to the same page with its renamed query parameters and values under their
     names of today (`RENAMED_PARAMETERS`, `RENAMED_VALUES`), or None when it uses none."""
-    given = list(request.GET.items())
+    given = [(name, value) for name, values in request.GET.lists() for value in values]
     renamed = [
         (new_name, RENAMED_VALUES.get((new_name, value), value))
         for name, value in given
