@@ -157,6 +157,9 @@ RELATIONSHIP_PROPERTIES = RELATIONSHIP_SUMMARY_PROPERTIES
 # A relationship as one source states it, the form before citations: API bodies, graph files and the admin's rows
 # may still say it so, and it becomes one citation (`orgs.validation.single_source_citation`).
 SINGLE_SOURCE_FIELDS = ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
+# Its names of its one citation's fields, where they differ (`evidence` is the passage), and back.
+SINGLE_SOURCE_CITATION_NAMES = {"evidence": "exact"}
+CITATION_SINGLE_SOURCE_NAMES = {citation: single for single, citation in SINGLE_SOURCE_CITATION_NAMES.items()}
 # What graph files and the API call those of them they name otherwise: RELATIONSHIP_PUBLIC_NAMES, below.
 
 ORG = NodeLabel.ORGANIZATION
