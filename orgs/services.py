@@ -21,6 +21,7 @@ from orgs.history import change_record, changed_values, citation_change_record
 from orgs.models import ChangeAction
 from orgs.search import SEARCHABLE, search_text_for
 from orgs.validation import (
+    MAX_CITATIONS_PER_WRITE,
     UID_FORM,
     UNIQUE_NAMES,
     SourceText,
@@ -353,7 +354,6 @@ def node_delete(*, uid: str, actor: Any = None, expected_versions: Collection[in
 
 
 Outcome = Literal["created", "citation_added", "already_recorded"]
-MAX_CITATIONS_PER_WRITE = 20
 RELATIONSHIP_VIEW_HIDDEN = frozenset({"start_label", "end_label"})
 
 

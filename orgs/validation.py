@@ -71,6 +71,7 @@ TEXT_LIMITS: dict[str, int] = {
     "aliases": 300,  # each alias
 }
 MAX_ALIASES = 100
+MAX_CITATIONS_PER_WRITE = 20  # citations one write may add: a relationship's whole list in a file or API body
 MULTILINE_FIELDS = frozenset(
     {"description", "text", "evidence", "exact", "prefix", "suffix"}
 )  # may hold tabs and line breaks
