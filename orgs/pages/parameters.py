@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
 from orgs.api.renderers import json_bytes
 from orgs.dates import as_of_day
+from orgs.selectors.nodes import node_relationships_page
 from orgs.vocabulary import RENAMED_PARAMETERS, RENAMED_VALUES
 
 PAGE_SIZE = 50
@@ -82,3 +83,23 @@ def requested_place(request: HttpRequest) -> tuple[int, str] | None:
     on the first page (or when `after` is not a place)."""
     after, after_uid = request.GET.get("after", ""), request.GET.get("after_uid")
     return (int(after), after_uid) if after.isdigit() and after_uid else None
+
+
+def requested_group_page(
+    request: HttpRequest, *, uid: str, relationship_type: str, outgoing: bool, **filters: Any
+) -> tuple[list[dict[str, Any]], dict[str, str] | None]:
+    """Return one page (PAGE_SIZE) of node `uid`'s `relationship_type` relationships in one direction, after the
+    request's keyset and filtered by `filters` (as `node_relationships_page` takes them), and the keyset of the
+    next page ({name, uid} of its last other end; None on the last page)."""
+    relationships = node_relationships_page(
+        uid=uid,
+        relationship_type=relationship_type,
+        outgoing=outgoing,
+        after=requested_keyset(request),
+        limit=PAGE_SIZE + 1,
+        **filters,
+    )
+    if len(relationships) <= PAGE_SIZE:
+        return relationships, None
+    last = relationships[PAGE_SIZE - 1]["other"]
+    return relationships[:PAGE_SIZE], {"name": last["name"], "uid": last["uid"]}
