@@ -21,6 +21,7 @@ from orgs.history import change_record, changed_values, citation_change_record
 from orgs.models import ChangeAction
 from orgs.search import SEARCHABLE, search_text_for
 from orgs.validation import (
+    MAX_CITATIONS_PER_WRITE,
     UID_FORM,
     UNIQUE_NAMES,
     SourceText,
@@ -45,6 +46,7 @@ from orgs.validation import (
     type_of_relationship_uid,
 )
 from orgs.vocabulary import (
+    CITATION_SINGLE_SOURCE_NAMES,
     CITATION_WRITABLE,
     RELATIONSHIP_SUMMARY_PROPERTIES,
     RELATIONSHIP_TYPES,
@@ -352,7 +354,6 @@ def node_delete(*, uid: str, actor: Any = None, expected_versions: Collection[in
 
 
 Outcome = Literal["created", "citation_added", "already_recorded"]
-MAX_CITATIONS_PER_WRITE = 20
 RELATIONSHIP_VIEW_HIDDEN = frozenset({"start_label", "end_label"})
 
 
@@ -384,7 +385,7 @@ def relationship_create(
                 data,
                 source_text=source_text_in_graph,
             )
-            citations = [_anchored(single_source_citation(props), field_names=SINGLE_SOURCE_NAMES)]
+            citations = [_anchored(single_source_citation(props), field_names=CITATION_SINGLE_SOURCE_NAMES)]
         else:
             errors = relationship_end_problems(relationship_type, start_label, end_label, start_uid, end_uid)
             unknown = [name for name in data if name != "citations"]
@@ -424,10 +425,6 @@ def relationship_create(
         return {**relationship, **ends, "citations": shown, "disagreements": citation_disagreements(shown)}, "created"
 
     return write_transaction(work)
-
-
-# The single-source form's names of a citation's fields, so its errors name the fields the writer gave.
-SINGLE_SOURCE_NAMES = {"exact": "evidence"}
 
 
 def _anchored(citation: dict[str, Any], *, field_names: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -749,7 +746,7 @@ def relationship_update(
         if changes.get("source_uid") == citation["source_uid"] and changes.get("exact") == citation["exact"]:
             changes.pop("exact")
             changes.pop("source_uid")
-        return _citation_update_in(current, citation, changes, actor=actor, field_names=SINGLE_SOURCE_NAMES)
+        return _citation_update_in(current, citation, changes, actor=actor, field_names=CITATION_SINGLE_SOURCE_NAMES)
 
     return write_transaction(work)
 

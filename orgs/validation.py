@@ -18,8 +18,10 @@ from orgs.dates import latest_day, parse_partial_date, period_is_ordered
 from orgs.models import NODE_CLASSES
 from orgs.vocabulary import (
     CITATION_FIELDS,
+    CITATION_SINGLE_SOURCE_NAMES,
     CITATION_WRITABLE,
     RELATIONSHIP_TYPES,
+    SINGLE_SOURCE_CITATION_NAMES,
     SINGLE_SOURCE_FIELDS,
     Confidence,
     NodeLabel,
@@ -69,6 +71,7 @@ TEXT_LIMITS: dict[str, int] = {
     "aliases": 300,  # each alias
 }
 MAX_ALIASES = 100
+MAX_CITATIONS_PER_WRITE = 20  # citations one write may add: a relationship's whole list in a file or API body
 MULTILINE_FIELDS = frozenset(
     {"description", "text", "evidence", "exact", "prefix", "suffix"}
 )  # may hold tabs and line breaks
@@ -280,38 +283,24 @@ def clean_relationship(
     for name in record:
         if name not in SINGLE_SOURCE_FIELDS:
             errors.setdefault(name, []).append("unknown field for a relationship")
+    given = {name: value for name, value in record.items() if name in SINGLE_SOURCE_FIELDS}
+    # Its one citation is checked as every citation is; its errors name the single-source form's fields.
     cleaned: dict[str, Any] = {}
-    for name in ("since", "until"):
-        try:
-            cleaned[name] = parse_partial_date(record.get(name))
-        except ValueError as error:
-            errors.setdefault(name, []).append(str(error))
-    if not errors.get("since") and not errors.get("until"):
-        if not period_is_ordered(cleaned["since"], cleaned["until"]):
-            errors.setdefault("until", []).append("is before since")
-    confidence = record.get("confidence") or Confidence.STATED.value
-    if not isinstance(confidence, str) or text_problem("confidence", confidence):
-        errors["confidence"] = [f"expected one of: {', '.join(c.value for c in Confidence)}"]
-    elif confidence not in CONFIDENCE_NAMES:
-        errors["confidence"] = [f"'{confidence}' is not one of: {', '.join(c.value for c in Confidence)}"]
-    cleaned["confidence"] = confidence
-    for name in ("qualifier", "source_uid", "evidence"):
-        value = record.get(name)
-        if value is not None and not isinstance(value, str):
-            errors.setdefault(name, []).append("expected text")
-            continue
-        try:
-            cleaned[name] = checked_text(name, (value or "").strip()) or None
-        except ValueError as error:
-            errors.setdefault(name, []).append(str(error))
+    try:
+        citation = clean_citation({SINGLE_SOURCE_CITATION_NAMES.get(name, name): v for name, v in given.items()})
+        cleaned = {name: citation[name] for name in ("since", "until", "qualifier", "confidence", "source_uid")}
+        cleaned["evidence"] = citation["exact"]
+    except ValidationFailed as failed:
+        for name, messages in failed.errors.items():
+            errors.setdefault(CITATION_SINGLE_SOURCE_NAMES.get(name, name), []).extend(messages)
     for name in ("source_uid", "evidence"):
-        if not cleaned.get(name) and name not in errors:
+        if errors.get(name) == ["this field is required"]:
             errors[name] = ["every relationship needs its source and the sentence that supports it"]
-    if "source_uid" not in errors:
+    if cleaned:
         text = source_text(cleaned["source_uid"])
         if text is None:
             errors["source_uid"] = [f"no source with uid '{cleaned['source_uid']}'"]
-        elif "evidence" not in errors:
+        else:
             problem = evidence_problem(cleaned["evidence"], cleaned["source_uid"], text or None)
             if problem:
                 errors["evidence"] = [problem]
@@ -576,8 +565,11 @@ def _is_time(value: Any) -> bool:
 def single_source_citation(record: dict[str, Any]) -> dict[str, Any]:
     """Return the one citation a relationship record in today's single-source form states (`source_uid`,
     `evidence`, `since`, `until`, `qualifier`, `confidence`), for `clean_citation`."""
-    names = {"source_uid": "source_uid", "exact": "evidence", **{name: name for name in CITATION_WRITABLE[6:]}}
-    return {name: record[old] for name, old in names.items() if record.get(old) is not None}
+    return {
+        SINGLE_SOURCE_CITATION_NAMES.get(name, name): record[name]
+        for name in SINGLE_SOURCE_FIELDS
+        if record.get(name) is not None
+    }
 
 
 def citation_key(citation: dict[str, Any]) -> tuple[str, ...]:

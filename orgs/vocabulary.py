@@ -157,6 +157,9 @@ RELATIONSHIP_PROPERTIES = RELATIONSHIP_SUMMARY_PROPERTIES
 # A relationship as one source states it, the form before citations: API bodies, graph files and the admin's rows
 # may still say it so, and it becomes one citation (`orgs.validation.single_source_citation`).
 SINGLE_SOURCE_FIELDS = ("since", "until", "qualifier", "confidence", "source_uid", "evidence")
+# Its names of its one citation's fields, where they differ (`evidence` is the passage), and back.
+SINGLE_SOURCE_CITATION_NAMES = {"evidence": "exact"}
+CITATION_SINGLE_SOURCE_NAMES = {citation: single for single, citation in SINGLE_SOURCE_CITATION_NAMES.items()}
 # What graph files and the API call those of them they name otherwise: RELATIONSHIP_PUBLIC_NAMES, below.
 
 ORG = NodeLabel.ORGANIZATION
@@ -330,6 +333,11 @@ RELATIONSHIP_PYTHON_NAMES = {public: python for python, public in RELATIONSHIP_P
 # citation never goes through `relationship_public`.
 CITATION_PUBLIC_NAMES = {"source_uid": "source"}
 CITATION_PYTHON_NAMES = {public: python for python, public in CITATION_PUBLIC_NAMES.items()}
+# Query parameters and values that had other names before the one word for a relationship (and `labels` for node
+# kinds): the pages redirect an old address to its new one, the API answers 400 naming the new parameter, so an
+# old link still works and an old script is told rather than silently given an unfiltered answer.
+RENAMED_PARAMETERS = {"kinds": "labels", "rel_type": "relationship_type"}
+RENAMED_VALUES = {("sort", "ties"): "relationships"}
 
 
 def relationship_public_name(name: str) -> str:

@@ -138,6 +138,24 @@ def test_the_organization_list_filters_by_kind_country_and_relationship_type(
     assert excluded not in page.split("Organizations by name")[1]
 
 
+@pytest.mark.parametrize(
+    "former, today",
+    [
+        (
+            "/organizations/?rel_type=COORDINATES&sort=ties",
+            "/organizations/?relationship_type=COORDINATES&sort=relationships",
+        ),
+        ("/ties/cis-atc/COLLABORATES_WITH/out/?as_of=2005", "/relationships/cis-atc/COLLABORATES_WITH/out/?as_of=2005"),
+        ("/explore/cis-atc/ties.json?type=PART_OF", "/explore/cis-atc/relationships.json?type=PART_OF"),
+    ],
+    ids=["a list filter", "a relationship group's page", "the explorer's relationships"],
+)
+def test_an_address_of_before_the_renaming_redirects_to_todays(client, former, today):
+    response = client.get(former)
+
+    assert (response.status_code, response["Location"]) == (301, today)
+
+
 def test_browsing_organizations_goes_page_by_page_in_name_order(client, sample_graph, monkeypatch):
     monkeypatch.setattr(lists, "PAGE_SIZE", 10)
     names, pages = [], 0

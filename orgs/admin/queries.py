@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from orgs.graph.queries import PROPERTY_NAME, checked_type, node_label
+from orgs.graph.queries import checked_name, checked_type, node_label
 
 # The lookups of a text or number property: `{prop}` is the property, `{value}` the parameter.
 TEXT_LOOKUPS = {
@@ -40,9 +40,7 @@ LOOKUPS = frozenset({*TEXT_LOOKUPS, "isnull"})
 
 
 def _property(prop: str) -> str:
-    if not PROPERTY_NAME.match(prop):
-        raise ValueError(f"not a property name: {prop!r}")
-    return f"n.{prop}"
+    return f"n.{checked_name(prop)}"
 
 
 def lookup_condition(*, prop: str, lookup: str, value: str, is_list: bool) -> str:

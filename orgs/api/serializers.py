@@ -20,14 +20,17 @@ from rest_framework.fields import empty
 from orgs.api.pagination import MAX_CURSOR_LENGTH
 from orgs.dates import as_of_day, parse_partial_date
 from orgs.search import SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, search_problem
-from orgs.validation import DATE_FIELDS, MAX_ALIASES, TEXT_LIMITS, UID_PATTERN, editable_fields
+from orgs.validation import DATE_FIELDS, MAX_ALIASES, MAX_CITATIONS_PER_WRITE, TEXT_LIMITS, UID_PATTERN, editable_fields
 from orgs.vocabulary import (
     RELATIONSHIP_TYPES,
+    RENAMED_PARAMETERS,
+    SINGLE_SOURCE_FIELDS,
     Confidence,
     DocumentKind,
     EventKind,
     NodeLabel,
     OrganizationKind,
+    relationship_public_name,
     relationship_python_name,
 )
 
@@ -195,6 +198,18 @@ class QuerySerializer(serializers.Serializer):
     others would add nothing to the validated data). DRF's default, a copy of every declared field, cost twice
     as much. With no data (the schema generator's instance) it gets them all. Names are public names (`from_`
     is `from`)."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Refuse the former names of this query's parameters (`RENAMED_PARAMETERS`), naming today's."""
+        given = getattr(self, "initial_data", {})
+        renamed = {
+            old: [f"renamed: use '{new}'"]
+            for old, new in RENAMED_PARAMETERS.items()
+            if old in given and public_name(new) in {public_name(name) for name in self._declared_fields}
+        }
+        if renamed:
+            raise serializers.ValidationError(renamed)
+        return attrs
 
     def get_fields(self) -> dict[str, serializers.Field]:
         given = getattr(self, "initial_data", None)
@@ -543,24 +558,13 @@ class CitationUpdateSerializer(CitationWriteSerializer):
         return fields
 
 
-SINGLE_SOURCE_PUBLIC = ("since", "until", "qualifier", "confidence", "source", "evidence")
+SINGLE_SOURCE_PUBLIC = tuple(relationship_public_name(name) for name in SINGLE_SOURCE_FIELDS)
 
 
-class RelationshipWriteSerializer(PublicNames, StrictSerializer):
-    type = serializers.CharField(max_length=40, help_text=f"One of: {', '.join(RELATIONSHIP_TYPE_CHOICES)}.")
-    from_ = serializers.CharField(
-        source=relationship_python_name("from"), max_length=TEXT_LIMITS["uid"], help_text="uid of the start node."
-    )
-    to = serializers.CharField(
-        source=relationship_python_name("to"), max_length=TEXT_LIMITS["uid"], help_text="uid of the end node."
-    )
-    citations = serializers.ListField(
-        child=CitationWriteSerializer(),
-        required=False,
-        min_length=1,
-        max_length=20,
-        help_text="What it rests on: one to 20 passages. Or, instead, the single-source fields below (one citation).",
-    )
+class SingleSourceSerializer(StrictSerializer):
+    """A relationship in the single-source form: one source, its sentence, and what it says of the period and the
+    footing (one citation)."""
+
     since = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     until = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     qualifier = serializers.CharField(
@@ -580,6 +584,24 @@ class RelationshipWriteSerializer(PublicNames, StrictSerializer):
         help_text="Single-source form: the exact sentence of the source that supports it.",
     )
 
+
+class RelationshipWriteSerializer(PublicNames, SingleSourceSerializer):
+    type = serializers.CharField(max_length=40, help_text=f"One of: {', '.join(RELATIONSHIP_TYPE_CHOICES)}.")
+    from_ = serializers.CharField(
+        source=relationship_python_name("from"), max_length=TEXT_LIMITS["uid"], help_text="uid of the start node."
+    )
+    to = serializers.CharField(
+        source=relationship_python_name("to"), max_length=TEXT_LIMITS["uid"], help_text="uid of the end node."
+    )
+    citations = serializers.ListField(
+        child=CitationWriteSerializer(),
+        required=False,
+        min_length=1,
+        max_length=MAX_CITATIONS_PER_WRITE,
+        help_text=f"What it rests on: one to {MAX_CITATIONS_PER_WRITE} passages. Or, instead, the single-source "
+        "fields (one citation).",
+    )
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         given = self.initial_data if isinstance(self.initial_data, dict) else {}
@@ -594,18 +616,8 @@ class RelationshipWriteSerializer(PublicNames, StrictSerializer):
         return attrs
 
 
-class RelationshipUpdateSerializer(StrictSerializer):
-    since = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    until = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    qualifier = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, max_length=TEXT_LIMITS["qualifier"]
-    )
-    confidence = serializers.ChoiceField(choices=[c.value for c in Confidence], required=False)
-    # A declared field, not the Field attribute `source` the stubs see here.
-    source = serializers.CharField(  # type: ignore[assignment]
-        source=relationship_python_name("source"), required=False, max_length=TEXT_LIMITS["source_uid"]
-    )
-    evidence = serializers.CharField(required=False, max_length=TEXT_LIMITS["evidence"])
+class RelationshipUpdateSerializer(SingleSourceSerializer):
+    """A change to a relationship resting on one citation, in the single-source form."""
 
 
 class NetworkSerializer(ResponseSerializer):

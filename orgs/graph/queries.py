@@ -24,6 +24,14 @@ def checked_type(name: str) -> str:
 PROPERTY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+def checked_name(name: str, what: str = "property") -> str:
+    """Return `name` (a property or variable name, as `what` says) if it is a plain lower-case name, so it can be
+    placed in a query's text."""
+    if not PROPERTY_NAME.match(name):
+        raise ValueError(f"not a {what} name: {name!r}")
+    return name
+
+
 def create_nodes(label: str, fields: tuple[str, ...]) -> str:
     """Create `label` nodes (none of whose uids exist) from column lists `$uid`, `$<field>`…; return one row:
     `uids` and `ids`, the created nodes' uids and element ids (valid for the rest of the transaction) in the
@@ -33,7 +41,7 @@ def create_nodes(label: str, fields: tuple[str, ...]) -> str:
     One row instead of one per node: a single round trip back (the client pulls rows a thousand at a time).
     A null in a column leaves that property unset.
     """
-    properties = ", ".join(f"{_property(field)}: ${field}[i]" for field in fields)
+    properties = ", ".join(f"{checked_name(field)}: ${field}[i]" for field in fields)
     return (
         f"UNWIND range(0, size($uid) - 1) AS i "
         f"CREATE (n:Node:{node_label(label)} {{uid: $uid[i], version: 1, {properties}}}) "
@@ -64,7 +72,7 @@ def create_relationships(relationship_type: str, fields: tuple[str, ...]) -> str
     with the same properties together, so no column holds nulls: the server decodes every null it is sent,
     for nothing (an edge of six properties, three of them null, took a third longer than one of three).
     """
-    properties = "".join(f", {_property(field)}: ${field}[i]" for field in fields)
+    properties = "".join(f", {checked_name(field)}: ${field}[i]" for field in fields)
     return (
         "UNWIND range(0, size($uid) - 1) AS i "
         "MATCH (a) WHERE elementId(a) = $start[i] "
@@ -90,12 +98,6 @@ def merge_relationships(relationship_type: str) -> str:
     )
 
 
-def _property(field: str) -> str:
-    if not PROPERTY_NAME.match(field):
-        raise ValueError(f"not a property name: {field!r}")
-    return field
-
-
 def existing_relationships(relationship_type: str) -> str:
     """Count how many of the `$rows` ({start, end}) already have a `relationship_type` relationship (for a dry run)."""
     return (
@@ -107,16 +109,13 @@ def existing_relationships(relationship_type: str) -> str:
 
 def kind_of(variable: str) -> str:
     """Return the Cypher expression for the kind of node `variable`: its label other than `Node`."""
-    if not PROPERTY_NAME.match(variable):
-        raise ValueError(f"not a variable name: {variable!r}")
-    return f"[label IN labels({variable}) WHERE label <> 'Node'][0]"
+    return f"[label IN labels({checked_name(variable, 'variable')}) WHERE label <> 'Node'][0]"
 
 
 def name_of(variable: str, otherwise: str | None = None) -> str:
     """Return the Cypher expression for the name of node `variable`: its name, a source's title, else the
     expression `otherwise` (if given)."""
-    if not PROPERTY_NAME.match(variable):
-        raise ValueError(f"not a variable name: {variable!r}")
+    checked_name(variable, "variable")
     return f"coalesce({variable}.name, {variable}.title{f', {otherwise}' if otherwise else ''})"
 
 

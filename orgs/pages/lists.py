@@ -11,7 +11,14 @@ from django.views.decorators.cache import cache_control
 
 from orgs import history
 from orgs.pages import presenters
-from orgs.pages.parameters import PAGE_SIZE, first_page_query, json_answer, next_page_query, requested_keyset
+from orgs.pages.parameters import (
+    PAGE_SIZE,
+    first_page_query,
+    json_answer,
+    next_page_query,
+    redirect_renamed_parameters,
+    requested_keyset,
+)
 from orgs.response_cache import cached_page
 from orgs.search import SEARCH_MAX_CHARS, SEARCH_MAX_OFFSET, search_problem
 
@@ -61,8 +68,10 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     and a relationship resting on a single source (`single_source=1`).
 
     A search that asks too much, or a `skip` that is not a page of it, is answered 400 with the form and what
-    is wrong with it.
+    is wrong with it. An address with the parameters' former names is redirected to today's.
     """
+    if redirect := redirect_renamed_parameters(request):
+        return redirect
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind") or None
     country = request.GET.get("country") or None

@@ -10,12 +10,12 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from orgs.pages import presenters
-from orgs.pages.parameters import PAGE_SIZE, json_answer, requested_as_of, requested_keyset, requested_sources
+from orgs.pages.parameters import json_answer, requested_as_of, requested_group_page, requested_sources
 from orgs.response_cache import cached_page
 from orgs.search import SEARCH_MAX_CHARS, search_problem
 from orgs.selectors.citations import citations_of
 from orgs.selectors.network import neighbourhood
-from orgs.selectors.nodes import node_profile, node_relationships_page, node_summaries, node_summary
+from orgs.selectors.nodes import node_profile, node_summaries, node_summary
 from orgs.selectors.organizations import organization_list
 from orgs.selectors.paths import paths_between
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
@@ -116,16 +116,7 @@ def explorer_relationships(request: HttpRequest, uid: str) -> HttpResponse:
     if relationship_type not in RELATIONSHIP_TYPES:
         return json_answer({"detail": "Unknown relationship type."}, status=400)
     outgoing = request.GET.get("outgoing") == "1"
-    relationships = node_relationships_page(
-        uid=uid,
-        relationship_type=relationship_type,
-        outgoing=outgoing,
-        after=requested_keyset(request),
-        limit=PAGE_SIZE + 1,
-    )
-    has_more = len(relationships) > PAGE_SIZE
-    relationships = relationships[:PAGE_SIZE]
-    last = relationships[-1]["other"] if has_more else None
+    relationships, last = requested_group_page(request, uid=uid, relationship_type=relationship_type, outgoing=outgoing)
     return json_answer(
         {
             "nodes": [presenters.graph_node(relationship["other"]) for relationship in relationships],

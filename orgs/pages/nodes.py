@@ -10,17 +10,17 @@ from django.shortcuts import redirect, render
 
 from orgs.pages import presenters
 from orgs.pages.parameters import (
-    PAGE_SIZE,
     first_page_query,
     next_page_query,
     requested_as_of,
+    requested_group_page,
     requested_keyset,
     requested_place,
     requested_sources,
 )
 from orgs.response_cache import cached_page
 from orgs.selectors.citations import citations_of
-from orgs.selectors.nodes import node_profile, node_relationships_page, node_summary
+from orgs.selectors.nodes import node_profile, node_summary
 from orgs.selectors.sources import source_page, source_passages
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel
 
@@ -86,20 +86,16 @@ def node_relationships(request: HttpRequest, uid: str, relationship_type: str, d
         raise Http404(f"There is nothing called '{uid}' in the graph.")
     outgoing = direction == "out"
     sources_min, sources_max = requested_sources(request)
-    relationships = node_relationships_page(
+    relationships, last = requested_group_page(
+        request,
         uid=uid,
         relationship_type=relationship_type,
         outgoing=outgoing,
-        after=requested_keyset(request),
-        limit=PAGE_SIZE + 1,
         as_of=requested_as_of(request),
         sources_min=sources_min,
         sources_max=sources_max,
     )
-    has_more = len(relationships) > PAGE_SIZE
-    relationships = relationships[:PAGE_SIZE]
     citations = citations_of(relationship_uids=[relationship["uid"] for relationship in relationships])
-    last = {"name": relationships[-1]["other"]["name"], "uid": relationships[-1]["other"]["uid"]} if has_more else None
     return render(
         request,
         "orgs/node_relationships.html",

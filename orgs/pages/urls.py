@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.http import HttpResponse
 from django.urls import path
+from django.views.generic import RedirectView
 
 from orgs.pages import lists, network, nodes
 from orgs.vocabulary import NODE_KINDS, NodeLabel
@@ -36,6 +37,15 @@ urlpatterns = [
     path("explore/<str:uid>/relationships.json", network.explorer_relationships, name="explorer-relationships"),
     path("paths/", network.paths, name="paths"),
     path("autocomplete.json", lists.autocomplete, name="autocomplete"),
+    # The addresses of before the one word for a relationship, kept as permanent redirects (links and bookmarks).
+    path(
+        "ties/<str:uid>/<str:relationship_type>/<str:direction>/",
+        RedirectView.as_view(pattern_name="orgs:node-relationships", permanent=True, query_string=True),
+    ),
+    path(
+        "explore/<str:uid>/ties.json",
+        RedirectView.as_view(pattern_name="orgs:explorer-relationships", permanent=True, query_string=True),
+    ),
 ]
 for label, kind in NODE_KINDS.items():
     list_view, list_arguments = kind_view(OWN_LIST_VIEWS, lists.node_list, label)

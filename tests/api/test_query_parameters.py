@@ -2,7 +2,7 @@
 
 import pytest
 
-from orgs.api.serializers import OrganizationListQuery, PathsQuery, RelationshipListQuery
+from orgs.api.serializers import NetworkQuery, OrganizationListQuery, PathsQuery, RelationshipListQuery
 
 pytestmark = pytest.mark.no_graph
 
@@ -50,3 +50,10 @@ def test_every_request_gets_fields_of_its_own():
 
 def test_the_schema_generator_sees_every_parameter():
     assert set(PathsQuery().fields) == {"from", "to", "k", "max_length", "types", "as_of"}
+
+
+def test_a_parameter_by_its_former_name_is_refused_naming_todays():
+    query = NetworkQuery(data={"kinds": "Organization"})
+
+    assert not query.is_valid()
+    assert query.errors == {"kinds": ["renamed: use 'labels'"]}
