@@ -227,6 +227,17 @@ def sample_graph() -> dict[str, Any]:
     return load_sample_graph()
 
 
+@pytest.fixture
+def centres_graph() -> None:
+    """Two organizations that "center" finds, one a unit, and a relationship between them with its source."""
+    from tests.service_factories import organization, relationship, source
+
+    source()
+    organization("alpha", "Alpha Center", kind="unit")
+    organization("beta", "Beta Center")
+    relationship("COLLABORATES_WITH", "alpha", "beta")
+
+
 # --- Headless Chromium for the browser tests ---------------------------------------------------------
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -20,18 +20,9 @@ from orgs.models import NODE_CLASSES
 from orgs.search import SEARCH_MAX_OFFSET, SEARCH_MAX_WORDS
 from orgs.validation import DATE_FIELDS, TEXT_LIMITS, ValidationFailed, editable_fields
 from orgs.vocabulary import CITATION_FIELDS, SINGLE_SOURCE_FIELDS
-from tests.service_factories import organization, relationship, source
 
 LOTS_OF_WORDS = " ".join(["w"] * 1100)
 ORGANIZATIONS = "/admin/orgs/organization/"
-
-
-@pytest.fixture
-def small_graph() -> None:
-    source()
-    organization("alpha", "Alpha Center", kind="unit")
-    organization("beta", "Beta Center")
-    relationship("COLLABORATES_WITH", "alpha", "beta")
 
 
 def alerts(response) -> str:
@@ -42,19 +33,19 @@ def alerts(response) -> str:
 
 
 @pytest.mark.parametrize("skip", ["99999999999999999999999", "-1", "abc", "٣", str(SEARCH_MAX_OFFSET + 1)])
-def test_a_search_page_that_is_not_a_page_is_a_400_saying_so(small_graph, client, skip):
+def test_a_search_page_that_is_not_a_page_is_a_400_saying_so(centres_graph, client, skip):
     response = client.get("/organizations/", {"q": "center", "skip": skip})
 
     assert response.status_code == 400
     assert "The page asked for (skip) must be a whole number from 0 to 1,000,000." in alerts(response)
 
 
-def test_a_search_page_within_reach_is_answered(small_graph, client):
+def test_a_search_page_within_reach_is_answered(centres_graph, client):
     assert client.get("/organizations/", {"q": "center", "skip": "1"}).status_code == 200
 
 
 @pytest.mark.parametrize("q", [LOTS_OF_WORDS, " ".join(["w"] * (SEARCH_MAX_WORDS + 1)), "x" * 201])
-def test_a_search_that_asks_too_much_is_a_400_with_the_form_saying_so(small_graph, client, q):
+def test_a_search_that_asks_too_much_is_a_400_with_the_form_saying_so(centres_graph, client, q):
     response = client.get("/organizations/", {"q": q})
 
     assert response.status_code == 400
@@ -66,7 +57,7 @@ def test_the_search_box_holds_no_more_than_a_search_takes(client):
     assert 'maxlength="200"' in client.get("/organizations/").content.decode()
 
 
-def test_the_autocomplete_answers_a_search_that_asks_too_much_with_a_400_naming_q(small_graph, client):
+def test_the_autocomplete_answers_a_search_that_asks_too_much_with_a_400_naming_q(centres_graph, client):
     response = client.get("/autocomplete.json", {"q": LOTS_OF_WORDS})
 
     assert response.status_code == 400
@@ -74,14 +65,14 @@ def test_the_autocomplete_answers_a_search_that_asks_too_much_with_a_400_naming_
 
 
 @pytest.mark.parametrize("field", ["from", "to"])
-def test_the_path_finder_answers_an_end_that_asks_too_much_with_a_400_saying_so(small_graph, client, field):
+def test_the_path_finder_answers_an_end_that_asks_too_much_with_a_400_saying_so(centres_graph, client, field):
     response = client.get("/paths/", {"from": "alpha", "to": "beta", field: LOTS_OF_WORDS})
 
     assert response.status_code == 400
     assert f"“{field.capitalize()}” is too long to search for" in alerts(response)
 
 
-def test_a_page_as_of_a_date_in_other_digits_ignores_it_as_any_other_non_date(small_graph, client):
+def test_a_page_as_of_a_date_in_other_digits_ignores_it_as_any_other_non_date(centres_graph, client):
     response = client.get("/organizations/alpha/", {"as_of": "２００３"})
 
     assert response.status_code == 200
@@ -124,7 +115,7 @@ def test_the_admin_refuses_a_source_address_that_is_not_http_or_https(admin_clie
     assert "must be an http:// or https:// address" in " ".join(response.context["adminform"].form.errors["url"])
 
 
-def test_the_admin_relationship_list_takes_any_page_number(small_graph, admin_client):
+def test_the_admin_relationship_list_takes_any_page_number(centres_graph, admin_client):
     for page in ("9" * 5000, "-3", "x"):
         assert admin_client.get(f"{ORGANIZATIONS}relationships/", {"p": page}).status_code == 200
 
@@ -166,7 +157,7 @@ def test_a_graph_file_nested_too_deeply_is_refused_with_a_problem(tmp_path):
     assert "nested too deeply" in refused.value.problems[0]
 
 
-def test_the_command_line_names_a_taken_name_without_record_ids(small_graph, tmp_path):
+def test_the_command_line_names_a_taken_name_without_record_ids(centres_graph, tmp_path):
     path = write_yaml(tmp_path, {"organizations": [{"uid": "other", "name": "Alpha Center"}]})
 
     with pytest.raises(CommandError) as refused:

@@ -37,6 +37,11 @@ SMALL_GRAPH = {
 }
 
 
+def stated(relationship_type: str, start: str, end: str, evidence: str, **fields: str) -> dict:
+    """Return a relationship record in the single-source form, citing the graph's source `src`."""
+    return {"type": relationship_type, "from": start, "to": end, "source": "src", "evidence": evidence, **fields}
+
+
 def node_count() -> int:
     return cypher("MATCH (n:Node) RETURN count(n) AS n")[0]["n"]
 
@@ -72,7 +77,7 @@ def test_relationships_of_one_type_keep_exactly_the_properties_each_was_given():
             "source": "src",
             "evidence": SOURCE_TEXT,
         },
-        {"type": "HAS_OBSERVER_STATUS_IN", "from": "odihr", "to": "interpol", "source": "src", "evidence": SOURCE_TEXT},
+        stated("HAS_OBSERVER_STATUS_IN", "odihr", "interpol", SOURCE_TEXT),
     ]
 
     write_graph(validate_graph(graph))
@@ -131,9 +136,7 @@ def test_every_problem_of_a_file_is_reported_at_once():
 def test_the_same_symmetric_relationship_stated_both_ways_is_refused():
     graph = copy.deepcopy(SMALL_GRAPH)
     for start, end in (("cis-atc", "interpol"), ("interpol", "cis-atc")):
-        graph["relationships"].append(
-            {"type": "COLLABORATES_WITH", "from": start, "to": end, "source": "src", "evidence": SOURCE_TEXT}
-        )
+        graph["relationships"].append(stated("COLLABORATES_WITH", start, end, SOURCE_TEXT))
 
     with pytest.raises(GraphFileInvalid, match="stated twice"):
         validate_graph(graph)
@@ -160,8 +163,7 @@ def test_an_import_into_a_graph_merges_known_relationships_and_counts_every_degr
     addition = copy.deepcopy(SMALL_GRAPH)  # restates the observer status, adds a body tied to two known ones
     addition["organizations"] = [{"uid": "seci", "name": "SECI Center", "kind": "regional_centre"}]
     addition["relationships"] += [
-        {"type": "COLLABORATES_WITH", "from": "seci", "to": uid, "source": "src", "evidence": SOURCE_TEXT}
-        for uid in ("interpol", "cis-atc")
+        stated("COLLABORATES_WITH", "seci", uid, SOURCE_TEXT) for uid in ("interpol", "cis-atc")
     ]
 
     counts = import_graph(addition)
@@ -209,15 +211,7 @@ def test_a_relationship_whose_end_was_deleted_since_the_check_is_refused_and_not
     write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
     addition = {
         "organizations": [{"uid": "seci", "name": "SECI Center"}],
-        "relationships": [
-            {
-                "type": "COLLABORATES_WITH",
-                "from": "seci",
-                "to": "turkey-police",
-                "source": "src",
-                "evidence": "The CIS ATC",
-            }
-        ],
+        "relationships": [stated("COLLABORATES_WITH", "seci", "turkey-police", "The CIS ATC")],
     }
     write_graph(validate_graph({"organizations": [{"uid": "turkey-police", "name": "Turkish National Police"}]}))
     batch = validate_graph(addition)
@@ -302,18 +296,7 @@ def test_leaving_prefetched_items_early_stops_their_maker():
 
 def test_relationships_may_point_at_nodes_already_in_the_graph():
     write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
-    addition = {
-        "relationships": [
-            {
-                "type": "LOCATED_IN",
-                "from": "cis-atc",
-                "to": "turkey",
-                "source": "src",
-                "evidence": "The CIS ATC",
-                "confidence": "inferred",
-            }
-        ]
-    }
+    addition = {"relationships": [stated("LOCATED_IN", "cis-atc", "turkey", "The CIS ATC", confidence="inferred")]}
 
     write_graph(validate_graph(addition))
 
@@ -324,17 +307,7 @@ def test_relationships_may_point_at_nodes_already_in_the_graph():
 @pytest.mark.parametrize("load", [validate_graph, import_graph], ids=["validate", "import"])
 def test_evidence_is_looked_for_in_a_source_already_in_the_graph(load):
     write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
-    addition = {
-        "relationships": [
-            {
-                "type": "LOCATED_IN",
-                "from": "cis-atc",
-                "to": "turkey",
-                "source": "src",
-                "evidence": "The centre is in Turkey.",
-            }
-        ]
-    }
+    addition = {"relationships": [stated("LOCATED_IN", "cis-atc", "turkey", "The centre is in Turkey.")]}
 
     with pytest.raises(GraphFileInvalid) as raised:
         load(addition)
@@ -350,15 +323,7 @@ def test_a_source_restated_without_its_text_keeps_the_graphs_text_for_its_eviden
     write_graph(validate_graph(copy.deepcopy(SMALL_GRAPH)))
     addition = {
         "sources": [{"uid": "src", "title": "A page, retitled"}],
-        "relationships": [
-            {
-                "type": "LOCATED_IN",
-                "from": "cis-atc",
-                "to": "turkey",
-                "source": "src",
-                "evidence": "The centre is in Turkey.",
-            }
-        ],
+        "relationships": [stated("LOCATED_IN", "cis-atc", "turkey", "The centre is in Turkey.")],
     }
 
     with pytest.raises(GraphFileInvalid, match="field 'evidence': not found word for word in source 'src'"):

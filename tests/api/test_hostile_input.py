@@ -22,19 +22,10 @@ from orgs.api.formats import CSV_FIELD_LIMIT, RELATIONSHIP_RECORD, _node_columns
 from orgs.api.pagination import cursor_encode
 from orgs.search import SEARCH_MAX_OFFSET, SEARCH_MAX_WORDS
 from orgs.validation import MAX_ALIASES, TEXT_LIMITS
-from tests.service_factories import EVIDENCE, node, organization, relationship, source
+from tests.service_factories import EVIDENCE, node, relationship
 
 DEEP_JSON = "[" * 5000 + "]" * 5000
 RECORD_ID = re.compile(r"#\d+:\d+|record")
-
-
-@pytest.fixture
-def small_graph() -> None:
-    """Two organizations that "center" finds, one a unit, and a relationship with its source."""
-    source()
-    organization("alpha", "Alpha Center", kind="unit")
-    organization("beta", "Beta Center")
-    relationship("COLLABORATES_WITH", "alpha", "beta")
 
 
 def post_json(client: Any, url: str, text: str, method: str = "POST") -> Any:
@@ -97,7 +88,7 @@ def test_deeply_nested_json_to_the_token_endpoint_is_a_400_saying_so(anonymous):
         ("POST", "/api/sources/"),
     ],
 )
-def test_deeply_nested_json_to_a_write_is_a_400_saying_so(small_graph, client_as_editor, method, url):
+def test_deeply_nested_json_to_a_write_is_a_400_saying_so(centres_graph, client_as_editor, method, url):
     response = post_json(client_as_editor, url, DEEP_JSON, method)
 
     assert response.status_code == 400
@@ -154,14 +145,14 @@ def raw_cursor(text: str) -> str:
         f"/api/organizations/?cursor={'A' * 3000}",
     ],
 )
-def test_a_malformed_cursor_is_a_400_naming_the_cursor(small_graph, anonymous, url):
+def test_a_malformed_cursor_is_a_400_naming_the_cursor(centres_graph, anonymous, url):
     response = anonymous.get(url)
 
     assert response.status_code == 400, response.content
     assert "cursor" in response.json()
 
 
-def test_the_cursors_the_lists_hand_out_still_page_through_them(small_graph, anonymous):
+def test_the_cursors_the_lists_hand_out_still_page_through_them(centres_graph, anonymous):
     first = anonymous.get("/api/organizations/?q=center&page_size=1").json()
     second = anonymous.get(first["next"]).json()
 
@@ -170,7 +161,7 @@ def test_the_cursors_the_lists_hand_out_still_page_through_them(small_graph, ano
     assert anonymous.get(by_name["next"]).json()["results"][0]["uid"] == "beta"
 
 
-def test_a_search_is_not_paged_past_its_deepest_offset(small_graph, anonymous):
+def test_a_search_is_not_paged_past_its_deepest_offset(centres_graph, anonymous):
     last = cursor_encode(SEARCH_MAX_OFFSET)
 
     response = anonymous.get(f"/api/organizations/?q=center&cursor={last}&page_size=1")
@@ -183,14 +174,14 @@ def test_a_search_is_not_paged_past_its_deepest_offset(small_graph, anonymous):
 
 
 @pytest.mark.parametrize("q", [" ".join(["w"] * 1100), " ".join(["w"] * (SEARCH_MAX_WORDS + 1)), "x" * 201])
-def test_a_search_that_asks_too_much_is_a_400_naming_q(small_graph, anonymous, q):
+def test_a_search_that_asks_too_much_is_a_400_naming_q(centres_graph, anonymous, q):
     response = anonymous.get("/api/organizations/", {"q": q})
 
     assert response.status_code == 400
     assert set(response.json()) == {"q"}
 
 
-def test_a_search_of_as_many_words_as_allowed_is_answered(small_graph, anonymous):
+def test_a_search_of_as_many_words_as_allowed_is_answered(centres_graph, anonymous):
     response = anonymous.get("/api/organizations/", {"q": " ".join(["cent"] * SEARCH_MAX_WORDS)})
 
     assert response.status_code == 200
@@ -223,7 +214,7 @@ def test_a_paired_surrogate_escape_is_the_character_it_stands_for(client_as_edit
     assert response.json()["name"] == "Smile \N{GRINNING FACE}"
 
 
-def test_a_lone_surrogate_in_a_relationship_or_an_import_is_a_400(small_graph, client_as_editor):
+def test_a_lone_surrogate_in_a_relationship_or_an_import_is_a_400(centres_graph, client_as_editor):
     relationship_body = (
         '{"type": "PART_OF", "from": "alpha", "to": "beta", "source": "partners", "evidence": "\\ud800"}'
     )
@@ -274,7 +265,7 @@ def test_a_source_text_as_long_as_allowed_is_stored(client_as_editor):
     assert len(node(response.json()["uid"])["text"]) == TEXT_LIMITS["text"]
 
 
-def test_an_evidence_or_qualifier_past_its_limit_is_a_400_naming_it(small_graph, client_as_editor):
+def test_an_evidence_or_qualifier_past_its_limit_is_a_400_naming_it(centres_graph, client_as_editor):
     body = {"type": "PART_OF", "from": "alpha", "to": "beta", "source": "partners", "evidence": EVIDENCE}
     long_evidence = {**body, "evidence": "e" * (TEXT_LIMITS["evidence"] + 1)}
     long_qualifier = {**body, "qualifier": "q" * (TEXT_LIMITS["qualifier"] + 1)}
@@ -355,7 +346,9 @@ def test_a_description_may_hold_line_breaks_and_tabs_but_no_other_control_charac
     assert "control character (U+0007) at position 5" in " ".join(refused.json()["description"])
 
 
-def test_control_characters_are_refused_by_updates_relationships_and_every_import_format(small_graph, client_as_editor):
+def test_control_characters_are_refused_by_updates_relationships_and_every_import_format(
+    centres_graph, client_as_editor
+):
     assert "acronym" in client_as_editor.patch("/api/organizations/alpha/", {"acronym": "A\x1b"}, format="json").json()
     body = {"type": "PART_OF", "from": "alpha", "to": "beta", "source": "partners", "evidence": EVIDENCE}
     assert (
@@ -396,7 +389,7 @@ def test_control_characters_are_refused_by_updates_relationships_and_every_impor
     )
 
 
-def test_the_graphml_export_of_what_was_accepted_is_xml_that_imports_again(small_graph, anonymous, client_as_editor):
+def test_the_graphml_export_of_what_was_accepted_is_xml_that_imports_again(centres_graph, anonymous, client_as_editor):
     client_as_editor.patch("/api/organizations/alpha/", {"description": "Tabs\tand\nlines"}, format="json")
     exported = anonymous.get("/api/export/?format=graphml")
 
@@ -431,7 +424,7 @@ def test_a_website_that_is_not_http_or_https_is_a_400_naming_it(client_as_editor
     assert "website" in response.json()
 
 
-def test_a_source_url_that_is_not_http_or_https_is_refused_on_every_path(small_graph, client_as_editor):
+def test_a_source_url_that_is_not_http_or_https_is_refused_on_every_path(centres_graph, client_as_editor):
     bad = "javascript:alert(document.domain)"
     assert "url" in client_as_editor.post("/api/sources/", {"title": "S", "url": bad}, format="json").json()
     assert "url" in client_as_editor.patch("/api/sources/partners/", {"url": bad}, format="json").json()
@@ -453,7 +446,7 @@ def test_http_and_https_addresses_are_kept(client_as_editor):
 # --- 7. Dates in ASCII digits ------------------------------------------------------------------------------
 
 
-def test_a_date_in_other_digits_is_a_400_naming_it(small_graph, client_as_editor, anonymous):
+def test_a_date_in_other_digits_is_a_400_naming_it(centres_graph, client_as_editor, anonymous):
     assert (
         "founded"
         in client_as_editor.post("/api/organizations/", {"name": "Digits", "founded": "２００３"}, format="json").json()
@@ -514,20 +507,20 @@ def test_a_zip_whose_headers_understate_a_file_is_not_believed(client_as_editor)
 # --- 9. Error texts in a person's terms -----------------------------------------------------------------
 
 
-def test_a_taken_uid_is_a_409_in_plain_words(small_graph, client_as_editor):
+def test_a_taken_uid_is_a_409_in_plain_words(centres_graph, client_as_editor):
     response = client_as_editor.post("/api/organizations/", {"uid": "alpha", "name": "Other"}, format="json")
 
     assert response.status_code == 409
     assert response.json()["detail"] == "'alpha' is a node's uid; choose another uid or leave it out to get one"
 
 
-def test_a_name_taken_is_a_409_in_plain_words(small_graph, client_as_editor):
+def test_a_name_taken_is_a_409_in_plain_words(centres_graph, client_as_editor):
     response = client_as_editor.post("/api/organizations/", {"name": "Alpha Center"}, format="json")
 
     assert response.json()["detail"] == "an organization named 'Alpha Center' already exists"
 
 
-def test_an_import_of_a_name_taken_in_the_graph_says_so_without_record_ids(small_graph, client_as_editor):
+def test_an_import_of_a_name_taken_in_the_graph_says_so_without_record_ids(centres_graph, client_as_editor):
     response = import_json(client_as_editor, {"organizations": [{"uid": "other", "name": "Alpha Center"}]})
 
     assert response.status_code == 409
@@ -536,7 +529,7 @@ def test_an_import_of_a_name_taken_in_the_graph_says_so_without_record_ids(small
 
 
 @pytest.mark.parametrize("body", ["1.1931720169057622e+211", "true", "null", "7"])
-def test_a_json_body_that_is_not_an_object_is_a_400(small_graph, client_as_editor, body):
+def test_a_json_body_that_is_not_an_object_is_a_400(centres_graph, client_as_editor, body):
     response = client_as_editor.generic("PUT", "/api/organizations/alpha/", body, content_type="application/json")
 
     assert response.status_code == 400, response.content[:300]
