@@ -44,9 +44,10 @@ from django.conf import settings  # noqa: E402
 
 from benchmarks.synthetic import HUBS, org_uid, synthetic_graph  # noqa: E402
 from benchmarks.wsgi_client import WsgiClient  # noqa: E402
-from orgs.graph.connection import GraphUnavailable, connect, cypher  # noqa: E402
+from orgs.graph.connection import GraphUnavailable, cypher  # noqa: E402
 from orgs.graph.embedded import EmbeddedServerConfig, EmbeddedServerProcess, free_port  # noqa: E402
 from orgs.graph.schema import install_schema  # noqa: E402
+from orgs.graph.supervisor import embedded_server_in_use  # noqa: E402
 from orgs.importer.write import import_graph  # noqa: E402
 
 READS = [
@@ -167,17 +168,7 @@ def main() -> None:
             password="atcgraph-faults",
             heap=args.heap,
         )
-        server = EmbeddedServerProcess(config, settings_module=os.environ["DJANGO_SETTINGS_MODULE"])
-        server.start(timeout=120)
-        try:
-            settings.GRAPH_SERVER.update(
-                BOLT_PORT=config.bolt_port,
-                HTTP_PORT=config.http_port,
-                PASSWORD=config.password,
-                DATA_DIR=config.data_dir,
-            )
-            settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
-            connect(config.neomodel_url)
+        with embedded_server_in_use(config, settings_module=os.environ["DJANGO_SETTINGS_MODULE"]) as server:
             install_schema()
             import_graph(synthetic_graph(organizations, relationships))
             print(
@@ -185,8 +176,6 @@ def main() -> None:
                 f"graph connection timeout {settings.GRAPH_CONNECTION_TIMEOUT} s"
             )
             run(server, args.down, organizations, relationships)
-        finally:
-            server.stop()
 
 
 def run(server: EmbeddedServerProcess, down_for: float, organizations: int, relationships: int) -> None:

@@ -24,9 +24,10 @@ from typing import Any
 from django.conf import settings
 
 from orgs.graph.connection import connect, parse_graph_url
-from orgs.graph.embedded import EmbeddedServerConfig, EmbeddedServerProcess, free_port
+from orgs.graph.embedded import EmbeddedServerConfig, free_port
 from orgs.graph.neo4j_server import neo4j_server
 from orgs.graph.schema import install_schema
+from orgs.graph.supervisor import embedded_server_in_use
 
 HUBS = 5
 HUB_RELATIONSHIPS = 1000
@@ -223,20 +224,8 @@ def embedded_graph(
             password=password,
             heap=heap,
         )
-        server = EmbeddedServerProcess(config, settings_module=os.environ["DJANGO_SETTINGS_MODULE"])
         print(f"Starting the embedded graph server (heap {heap}) …", flush=True)
-        server.start(timeout=120)
-        try:
-            settings.GRAPH_SERVER.update(
-                BOLT_PORT=config.bolt_port,
-                HTTP_PORT=config.http_port,
-                PASSWORD=config.password,
-                DATA_DIR=config.data_dir,
-            )
-            settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
-            connect(config.neomodel_url)
+        with embedded_server_in_use(config, settings_module=os.environ["DJANGO_SETTINGS_MODULE"]) as server:
             install_schema()
             assert server.process is not None
             yield config, server.process.pid
-        finally:
-            server.stop()

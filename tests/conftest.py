@@ -28,6 +28,7 @@ from orgs.graph.counts import install_counts
 from orgs.graph.embedded import EmbeddedServerConfig, EmbeddedServerProcess, GraphServerError, free_port
 from orgs.graph.neo4j_server import Neo4jServer, neo4j_server
 from orgs.graph.schema import erase_graph, install_schema
+from orgs.graph.supervisor import embedded_server_in_use
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,20 +77,10 @@ def graph_server() -> Iterator[EmbeddedServerConfig | None]:
         http_port=free_port(),
         password="atcgraph-test",
     )
-    server = EmbeddedServerProcess(config, settings_module="atc_graph.settings.test")
-    server.start(timeout=90)
     try:
-        settings.GRAPH_SERVER.update(
-            BOLT_PORT=config.bolt_port,
-            HTTP_PORT=config.http_port,
-            PASSWORD=config.password,
-            DATA_DIR=config.data_dir,
-        )
-        settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
-        connect(config.neomodel_url)
-        yield config
+        with embedded_server_in_use(config, settings_module="atc_graph.settings.test", timeout=90):
+            yield config
     finally:
-        server.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

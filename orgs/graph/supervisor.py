@@ -10,11 +10,38 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 
-from orgs.graph.embedded import EmbeddedServerProcess, GraphServerError, bolt_answers
+from orgs.graph.connection import connect
+from orgs.graph.embedded import (
+    EmbeddedServerConfig,
+    EmbeddedServerProcess,
+    GraphServerError,
+    GraphServerSettings,
+    bolt_answers,
+)
+
+
+@contextmanager
+def embedded_server_in_use(
+    config: EmbeddedServerConfig, *, settings_module: str, timeout: float = 120
+) -> Iterator[EmbeddedServerProcess]:
+    """Start the embedded graph server `config` describes, point this process's Django settings and connection at
+    it, and yield it; stop it when the block ends (a test session's server, a benchmark's)."""
+    server = EmbeddedServerProcess(config, settings_module=settings_module)
+    server.start(timeout=timeout)
+    try:
+        graph_server: GraphServerSettings = settings.GRAPH_SERVER
+        graph_server["BOLT_PORT"], graph_server["HTTP_PORT"] = config.bolt_port, config.http_port
+        graph_server["PASSWORD"], graph_server["DATA_DIR"] = config.password, config.data_dir
+        settings.NEOMODEL_NEO4J_BOLT_URL = config.neomodel_url
+        connect(config.neomodel_url)
+        yield server
+    finally:
+        server.stop()
 
 
 class GraphWatchdog(threading.Thread):
