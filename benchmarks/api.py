@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/api.py                  # 100,000 organizations, 500,000 relationships
     .venv/bin/python benchmarks/api.py --neo4j-server ../shared/neo4j/neo4j-test-server   # on a real Neo4j
 
-Starts its own embedded graph server (free ports, a temporary directory, 4g heap: the import is one
+Starts its own embedded graph server (free ports, a temporary directory, 6g heap: the import is one
 transaction), or a real Neo4j with --neo4j-server, or uses the Neo4j at --neo4j-url; generates the synthetic
 graph of benchmarks/synthetic.py and loads it through the import path (`import_graph`: checked and written
 batch by batch in one transaction, with progress). Then, for each call,

@@ -2,7 +2,7 @@
 1.6 on average (1–3 each), side by side in one run.
 
     .venv/bin/python benchmarks/import_citations.py                 # --scale 0.1: 10,000 bodies, 50,000 relationships
-    .venv/bin/python benchmarks/import_citations.py --scale 1 --heap 6g --rounds 1
+    .venv/bin/python benchmarks/import_citations.py --scale 1 --rounds 1
 
 Builds the synthetic graph of benchmarks/synthetic.py twice: with its one to three citations per relationship
 (1.6 on average), and the same graph with only the first citation of each. Starts one embedded graph server (or

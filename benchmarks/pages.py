@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/pages.py --scale 0.1 # a tenth of that
     .venv/bin/python benchmarks/pages.py --neo4j-server ../shared/neo4j/neo4j-test-server   # on a real Neo4j
 
-Starts its own embedded graph server (ArcadeDB's Bolt endpoint, 4 GB heap) on free ports in a temporary
+Starts its own embedded graph server (ArcadeDB's Bolt endpoint, 6 GB heap) on free ports in a temporary
 directory (or a real Neo4j with --neo4j-server, or uses the Neo4j at --neo4j-url), imports the synthetic graph
 of benchmarks/synthetic.py (a few hubs with a thousand relationships each), then times each selector the pages call
 (median of --repeat runs over varied inputs), the organization page end to end, and the first page of the

@@ -193,7 +193,7 @@ class BenchmarkGraph:
 
 def add_server_arguments(parser: Any) -> None:
     """Add the options that choose the graph server to a benchmark's argument parser."""
-    parser.add_argument("--heap", default="4g", help="graph server heap (the import is one transaction)")
+    parser.add_argument("--heap", default="6g", help="graph server heap (the import is one transaction)")
     parser.add_argument(
         "--neo4j-server",
         type=Path,
