@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/api.py                  # 100,000 organizations, 500,000 relationships
     .venv/bin/python benchmarks/api.py --neo4j-server ../shared/neo4j/neo4j-test-server   # on a real Neo4j
 
-Starts its own embedded graph server (free ports, a temporary directory, 4g heap: the import is one
+Starts its own embedded graph server (free ports, a temporary directory, 6g heap: the import is one
 transaction), or a real Neo4j with --neo4j-server, or uses the Neo4j at --neo4j-url; generates the synthetic
 graph of benchmarks/synthetic.py and loads it through the import path (`import_graph`: checked and written
 batch by batch in one transaction, with progress). Then, for each call,
@@ -38,6 +38,7 @@ django.setup()
 import neo4j  # noqa: E402
 
 from benchmarks.synthetic import (  # noqa: E402
+    CITED_SOURCE,
     HUBS,
     BenchmarkGraph,
     add_server_arguments,
@@ -50,10 +51,20 @@ from orgs.api.pagination import cursor_encode  # noqa: E402
 from orgs.graph import name_sample  # noqa: E402
 from orgs.graph.connection import cypher, read_cypher  # noqa: E402
 from orgs.importer.write import import_graph  # noqa: E402
-from orgs.selectors import exports, network, nodes, organizations, paths, relationships, sources, stats  # noqa: E402
+from orgs.selectors import (  # noqa: E402
+    citations,
+    exports,
+    network,
+    nodes,
+    organizations,
+    paths,
+    relationships,
+    sources,
+    stats,
+)
 
 # Every module that reads the graph for the API, each holding its own reference to `read_cypher`.
-READERS = (exports, name_sample, network, nodes, organizations, paths, relationships, sources, stats)
+READERS = (citations, exports, name_sample, network, nodes, organizations, paths, relationships, sources, stats)
 
 
 def replace_read_cypher(replacement: Callable[..., list[dict[str, Any]]]) -> None:
@@ -196,6 +207,7 @@ def page_cases(n_orgs: int) -> list[tuple[str, str]]:
         ("page: search", "/organizations/?q=regional%20police"),
         ("page: organization", f"/organizations/{ordinary['uid']}/"),
         ("page: hub organization", f"/organizations/{hub['uid']}/"),
+        ("page: source, cited 10 %, first page", f"/sources/{CITED_SOURCE}/"),
         ("page: explorer JSON, depth 2", f"/explore/{ordinary['uid']}.json?depth=2"),
         ("page: paths", f"/paths/?from={pair[0]}&to={pair[1]}"),
     ]

@@ -4,10 +4,11 @@
     .venv/bin/python benchmarks/pages.py --scale 0.1 # a tenth of that
     .venv/bin/python benchmarks/pages.py --neo4j-server ../shared/neo4j/neo4j-test-server   # on a real Neo4j
 
-Starts its own embedded graph server (ArcadeDB's Bolt endpoint, 4 GB heap) on free ports in a temporary
+Starts its own embedded graph server (ArcadeDB's Bolt endpoint, 6 GB heap) on free ports in a temporary
 directory (or a real Neo4j with --neo4j-server, or uses the Neo4j at --neo4j-url), imports the synthetic graph
 of benchmarks/synthetic.py (a few hubs with a thousand relationships each), then times each selector the pages call
-(median of --repeat runs over varied inputs) and the organization page end to end.
+(median of --repeat runs over varied inputs), the organization page end to end, and the first page of the
+source one relationship in ten cites (target: within 3× of an ordinary organization page, issue 13).
 This is a script that prints numbers, not a test.
 """
 
@@ -32,6 +33,7 @@ django.setup()
 
 
 from benchmarks.synthetic import (  # noqa: E402
+    CITED_SOURCE,
     HUBS,
     add_server_arguments,
     benchmark_graph,
@@ -40,14 +42,16 @@ from benchmarks.synthetic import (  # noqa: E402
     synthetic_graph,
 )
 from benchmarks.wsgi_client import WsgiClient  # noqa: E402
-from orgs.graph.connection import recorded_queries  # noqa: E402
+from orgs.graph.connection import cypher, recorded_queries  # noqa: E402
 from orgs.importer.write import import_graph  # noqa: E402
+from orgs.pages.nodes import SOURCE_PAGE_SIZE  # noqa: E402
 from orgs.selectors import stats  # noqa: E402
 from orgs.selectors.citations import citations_of  # noqa: E402
 from orgs.selectors.network import neighbourhood  # noqa: E402
 from orgs.selectors.nodes import node_profile  # noqa: E402
 from orgs.selectors.organizations import organization_list  # noqa: E402
 from orgs.selectors.paths import paths_between  # noqa: E402
+from orgs.selectors.sources import source_page  # noqa: E402
 
 SEARCHES = [
     "anti-terror",
@@ -73,6 +77,7 @@ TARGETS = {
     "home page: whole view": 50,
     "statistics (API): whole view": 50,
 }
+SOURCE_PAGE_TARGET = 3.0  # issue 13: a source's first page within 3× of an ordinary organization page
 
 
 WARM_UP_CALLS = 100
@@ -129,6 +134,7 @@ def report(repeat: int, organizations: int) -> list[tuple[str, float]]:
     with recorded_queries() as queries:
         assert client.get(f"/organizations/{hubs[0]}/") == 200
     hub_queries = len(queries)
+    cited = cypher("MATCH (c:Citation {source_uid: $uid}) RETURN count(c) AS n", {"uid": CITED_SOURCE})[0]["n"]
 
     rows = [
         (
@@ -139,6 +145,14 @@ def report(repeat: int, organizations: int) -> list[tuple[str, float]]:
         ("organization page: whole view", median_ms(lambda uid: client.get(f"/organizations/{uid}/"), regular)),
         ("hub page: graph", median_ms(page_graph, hubs)),
         ("hub page: whole view", median_ms(lambda uid: client.get(f"/organizations/{uid}/"), hubs)),
+        (
+            "source page, cited 10 %: graph",
+            median_ms(lambda _: source_page(uid=CITED_SOURCE, limit=SOURCE_PAGE_SIZE), list(range(repeat))),
+        ),
+        (
+            "source page, cited 10 %: whole view",
+            median_ms(lambda _: client.get(f"/sources/{CITED_SOURCE}/"), list(range(repeat))),
+        ),
         (
             "organization list, first page",
             median_ms(lambda _: organization_list(limit=51), list(range(repeat))),
@@ -176,6 +190,11 @@ def report(repeat: int, organizations: int) -> list[tuple[str, float]]:
     first, deep_page = measured["organization list, first page"], measured["organization list, deep page (keyset)"]
     print(f"\nhub page graph queries: {hub_queries} (target ≤ 2); explorer node counts: {explorer_sizes}")
     print(f"organization list, deep page / first page: {deep_page / first:.1f} (target: about 1, flat at any depth)")
+    source_ratio = measured["source page, cited 10 %: whole view"] / measured["organization page: whole view"]
+    print(
+        f"source page (first of {cited:,} citations) / organization page, whole views: {source_ratio:.2f} "
+        f"(target ≤ {SOURCE_PAGE_TARGET:g}×: {'met' if source_ratio <= SOURCE_PAGE_TARGET else 'MISSED'})"
+    )
     return rows
 
 

@@ -4,10 +4,15 @@ one, a real Neo4j started with the shared launcher, or a Neo4j at a URL.
     synthetic_graph(100_000, 500_000)  # the issues' scale: a loader-format mapping (see docs/data-model.md)
 
 Every organization is located in one of 50 countries; five hubs (as INTERPOL or the UN would be) have a
-thousand relationships each; the other relationships join random pairs of ordinary bodies with one of the organization-
-to-
-organization types. Names mix a scope, a topic and a kind of body, so searches such as "border police" or
-"anti-terror" find thousands of candidates, as on a real graph of that size.
+thousand relationships each; the other relationships join random pairs of ordinary bodies with one of the
+organization-to-organization types. Names mix a scope, a topic and a kind of body, so searches such as "border
+police" or "anti-terror" find thousands of candidates, as on a real graph of that size.
+
+Each relationship rests on one to three citations (55 % one, 30 % two, 15 % three: 1.6 on average), each further
+one quoting another of the ten annual reports; one in ten rests first on CITED_SOURCE (50,000 relationships at
+the issues' scale), the source whose provenance page is measured. `several_citations=False` gives the same graph
+with only the first citation of each (the import comparison of issue 13). The sources have no text, so the
+citations are not anchored.
 """
 
 from __future__ import annotations
@@ -33,6 +38,9 @@ HUBS = 5
 HUB_RELATIONSHIPS = 1000
 COUNTRIES = 50
 SOURCES = 10
+CITED_SOURCE = "source-cited"
+CITED_EVERY = 10  # one relationship in ten rests (first) on CITED_SOURCE
+CITATIONS_PER_RELATIONSHIP = ((1, 0.55), (2, 0.30), (3, 0.15))  # 1.6 on average
 ORG_TYPES = [
     "COLLABORATES_WITH",
     "MEMBER_OF",
@@ -104,10 +112,15 @@ def org_name(i: int) -> str:
     return f"{rng.choice(SCOPES)} {rng.choice(TOPICS)} {rng.choice(BODIES)} {i}"
 
 
-def synthetic_graph(organizations: int, relationship_count: int, seed: int = 7) -> dict[str, Any]:
-    """Return a graph file with `organizations` bodies and `relationship_count` relationships (see the module's
-    docstring)."""
+def synthetic_graph(
+    organizations: int, relationship_count: int, seed: int = 7, *, several_citations: bool = True
+) -> dict[str, Any]:
+    """Return a graph file with `organizations` bodies and `relationship_count` relationships, each with its
+    `citations`: one to three, or only the first (not `several_citations`); see the module's docstring."""
     rng = random.Random(seed)
+    # Of its own, so that both variants draw the same graph and differ only in their further citations.
+    citation_rng = random.Random(seed + 4)
+    counts, weights = zip(*CITATIONS_PER_RELATIONSHIP, strict=True)
     orgs = []
     for i in range(organizations):
         name = org_name(i)
@@ -123,15 +136,24 @@ def synthetic_graph(organizations: int, relationship_count: int, seed: int = 7) 
     relationships: list[dict[str, Any]] = []
 
     def relationship(relationship_type: str, start: str, end: str) -> None:
+        number = len(relationships)
         since = str(rng.randint(1990, 2024)) if rng.random() < 0.6 else None
+        report = rng.randrange(SOURCES)
+        first = CITED_SOURCE if number % CITED_EVERY == 0 else f"source-{report}"
+        citations = [{"source": first, "exact": f"Evidence sentence number {number}."}]
+        for extra in range(1, citation_rng.choices(counts, weights)[0] if several_citations else 1):
+            citations.append(
+                {
+                    "source": f"source-{(report + extra) % SOURCES}",
+                    "exact": f"Evidence sentence number {number}, as another report puts it ({extra}).",
+                }
+            )
         relationships.append(
             {
                 "type": relationship_type,
                 "from": start,
                 "to": end,
-                "source": f"source-{rng.randrange(SOURCES)}",
-                "evidence": f"Evidence sentence number {len(relationships)}.",
-                **({"since": since} if since else {}),
+                "citations": [{**citation, **({"since": since} if since else {})} for citation in citations],
             }
         )
 
@@ -147,7 +169,10 @@ def synthetic_graph(organizations: int, relationship_count: int, seed: int = 7) 
             seen.add((a, b))
             relationship(rng.choice(ORG_TYPES), org_uid(a), org_uid(b))
     return {
-        "sources": [{"uid": f"source-{i}", "title": f"Annual report {2000 + i}"} for i in range(SOURCES)],
+        "sources": [
+            *({"uid": f"source-{i}", "title": f"Annual report {2000 + i}"} for i in range(SOURCES)),
+            {"uid": CITED_SOURCE, "title": "Register of cooperation"},
+        ],
         "countries": [
             {"uid": f"country-{i:02d}", "name": f"Country {i:02d}", "iso_code": f"C{i:02d}"} for i in range(COUNTRIES)
         ],
@@ -169,7 +194,7 @@ class BenchmarkGraph:
 
 def add_server_arguments(parser: Any) -> None:
     """Add the options that choose the graph server to a benchmark's argument parser."""
-    parser.add_argument("--heap", default="4g", help="graph server heap (the import is one transaction)")
+    parser.add_argument("--heap", default="6g", help="graph server heap (the import is one transaction)")
     parser.add_argument(
         "--neo4j-server",
         type=Path,

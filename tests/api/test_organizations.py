@@ -8,7 +8,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from orgs import services
-from orgs.graph.connection import cypher
+from orgs.graph.connection import cypher, recorded_queries
+from tests.cypher_factories import make_hub
 
 EVIDENCE_SOURCE = {"title": "Test page", "text": "A works with B. B is part of C."}
 
@@ -157,6 +158,21 @@ def test_a_hub_detail_caps_each_group_and_pages_the_rest(anonymous):
 
     assert (group["total"], len(group["relationships"])) == (12, 5)
     assert [each["other"]["uid"] for each in group["relationships"]] + rest == [f"p{index:02d}" for index in range(12)]
+
+
+@pytest.mark.parametrize(("partners", "sources"), [(5, 1), (1000, 3)])
+def test_a_detail_makes_two_graph_queries_whatever_its_number_of_relationships_and_citations(
+    anonymous, partners, sources
+):
+    make_hub(partners=partners, sources=sources)
+
+    with recorded_queries() as queries:
+        response = anonymous.get("/api/organizations/hub/")
+
+    group = response.json()["relationships"][0]
+    assert (group["total"], len(group["relationships"])) == (partners, min(partners, 25))
+    assert {len(each["citations"]) for each in group["relationships"]} == {sources}
+    assert len(queries) == 2
 
 
 def test_the_detail_as_of_a_date_shows_only_relationships_holding_then(anonymous):
