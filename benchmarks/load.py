@@ -43,22 +43,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from benchmarks.synthetic import HUBS, embedded_graph, org_uid, synthetic_graph  # noqa: E402
+from benchmarks.synthetic import HUBS, SEARCHES, embedded_graph, org_uid, synthetic_graph  # noqa: E402
 from orgs.graph.embedded import free_port  # noqa: E402
 from orgs.importer.write import import_graph  # noqa: E402
 
-SEARCHES = [
-    "anti-terror",
-    "border police",
-    "customs",
-    "financial intel",
-    "baltic maritime",
-    "cyber unit",
-    "regional anti terrorism centre",
-    "judicial",
-    "narcotics bureau",
-    "federal security",
-]
 PASSWORD = "atcgraph-load"
 TARGET_RATIO, TARGET_P99_MS = 3.0, 300.0
 

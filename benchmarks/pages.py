@@ -35,6 +35,7 @@ django.setup()
 from benchmarks.synthetic import (  # noqa: E402
     CITED_SOURCE,
     HUBS,
+    SEARCHES,
     add_server_arguments,
     benchmark_graph,
     org_name,
@@ -53,18 +54,6 @@ from orgs.selectors.organizations import organization_list  # noqa: E402
 from orgs.selectors.paths import paths_between  # noqa: E402
 from orgs.selectors.sources import source_page  # noqa: E402
 
-SEARCHES = [
-    "anti-terror",
-    "border police",
-    "customs",
-    "interpol",
-    "financial intel",
-    "baltic maritime",
-    "cyber unit",
-    "regional anti terrorism centre",
-    "judicial",
-    "narcotics bureau",
-]
 
 # Medians in ms the issue asks for, on the embedded server.
 TARGETS = {

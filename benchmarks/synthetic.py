@@ -101,6 +101,22 @@ BODIES = [
 ]
 
 
+# What analysts type on a graph of such names: each finds many candidates (the benchmarks' searches).
+SEARCHES = [
+    "anti-terror",
+    "border police",
+    "customs",
+    "interpol",
+    "financial intel",
+    "baltic maritime",
+    "cyber unit",
+    "regional anti terrorism centre",
+    "judicial",
+    "narcotics bureau",
+    "federal security",
+]
+
+
 def org_uid(i: int) -> str:
     """Return the uid of synthetic organization `i`; 0 to HUBS - 1 are the hubs."""
     return f"org-{i:06d}"
