@@ -54,7 +54,6 @@ from orgs.selectors.organizations import organization_list  # noqa: E402
 from orgs.selectors.paths import paths_between  # noqa: E402
 from orgs.selectors.sources import source_page  # noqa: E402
 
-
 # Medians in ms the issue asks for, on the embedded server.
 TARGETS = {
     "search (full-text)": 10,
