@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -30,10 +28,10 @@ from orgs.api.throttling import AnonRateThrottle
 from orgs.graph.connection import cypher
 from orgs.response_cache import GRAPH_ANSWERED_WITHIN_SECONDS
 from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
+from tests.project import run_python
 from tests.service_factories import organization
 from tests.test_graph_outage import own_graph_server  # noqa: F401 (a fixture)
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
 
 # Addresses that name the body "Alpha Unit" (uid alpha) while it is called that, pages and API alike.
@@ -143,14 +141,7 @@ def test_a_write_by_another_process_makes_the_next_read_fresh(kept_answers, alph
         DATABASE_URL=f"sqlite:///{tmp_path}/django.sqlite3",
     )
 
-    finished = subprocess.run(
-        [sys.executable, "manage.py", "import_graph", str(graph_file)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    finished = run_python("manage.py", "import_graph", str(graph_file), env=env)
 
     assert finished.returncode == 0, finished.stderr
     assert named(anonymous.get("/organizations/alpha/"), "Gamma Unit")

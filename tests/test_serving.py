@@ -32,6 +32,7 @@ from django.urls import include, path
 
 from atc_graph.settings.secret_key import persistent_secret_key
 from orgs.graph.embedded import free_port
+from tests.project import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -72,14 +73,7 @@ def serving_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def wsgi_get(env: dict[str, str], *calls: tuple[str, str, dict[str, str]]) -> list[tuple[int, dict, str]]:
     """Call the WSGI application in a child process with `env`; return (status, headers, body) per call."""
-    finished = subprocess.run(
-        [sys.executable, "-c", WSGI_CALLS, json.dumps(calls)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    finished = run_python("-c", WSGI_CALLS, json.dumps(calls), env=env)
     assert finished.returncode == 0, finished.stderr
     return [tuple(answer) for answer in json.loads(finished.stdout.splitlines()[-1])]
 
@@ -193,12 +187,8 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     ],
 )
 def test_the_deployment_checklist_is_clean_in_production(tmp_path, extra):
-    checked = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=production_env(tmp_path, **extra),
-        capture_output=True,
-        text=True,
+    checked = run_python(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path, **extra)
     )
 
     assert checked.returncode == 0, checked.stderr
@@ -220,7 +210,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = production_env(tmp_path)
     del env["DJANGO_SECRET_KEY"]
 
-    checked = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    checked = run_python("manage.py", "check", env=env)
 
     assert checked.returncode != 0
     assert "Set DJANGO_SECRET_KEY in production." in checked.stderr
