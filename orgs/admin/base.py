@@ -87,9 +87,10 @@ class RecordRowForm(forms.Form):
 
     uid = forms.CharField(required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    state_fields: tuple[str, ...] = ("uid", "version")  # hidden: what the page was opened on, no edit
 
     def has_changed(self) -> bool:
-        return any(name not in ("uid", "version") for name in self.changed_data)
+        return any(name not in self.state_fields for name in self.changed_data)
 
 
 class NodeForm(forms.ModelForm):

@@ -49,6 +49,8 @@ def relation_choices(label: str) -> list[tuple[str, str]]:
 class RelationshipForm(RecordRowForm):
     """One relationship of the node: its type and direction, the other end, period, footing and evidence."""
 
+    sources_opened = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)  # its citations then
+    state_fields = (*RecordRowForm.state_fields, "sources_opened")
     relation = forms.ChoiceField(label="Relationship")
     other = forms.CharField(
         label="Other end",
@@ -106,6 +108,23 @@ class RelationshipForm(RecordRowForm):
     def relationship_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in SINGLE_SOURCE_FIELDS}
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.several_sources and self._opened_with_one_source_and_edited():
+            # Its fields are read-only now, so what the editor typed there would be dropped: refuse instead.
+            raise forms.ValidationError(CHANGED_SINCE_OPENED)
+        return cleaned
+
+    def _opened_with_one_source_and_edited(self) -> bool:
+        """Return True when the row was opened while its relationship rested on one citation (its single-source
+        fields editable then) and posts values in them other than those shown now."""
+        if self.cleaned_data.get("sources_opened") != 1:
+            return False
+        return any(
+            (self.data.get(self.add_prefix(name)) or "").strip() != str(self.initial.get(name) or "").strip()
+            for name in SINGLE_SOURCE_FIELDS
+        )
+
 
 def lone_citation_fields(relationship: dict[str, Any]) -> dict[str, Any]:
     """Return the row's single-source fields: those of the relationship's one citation (its passage as the
@@ -136,6 +155,7 @@ class BaseRelationshipFormSet(forms.BaseFormSet):
                 "other": relationship["other"],
                 "other_name": relationship["other_name"],
                 "citation_count": len(relationship["citations"]),
+                "sources_opened": len(relationship["citations"]),
                 **lone_citation_fields(relationship),
             }
             for relationship in self.relationships

@@ -255,6 +255,20 @@ def test_the_row_of_a_relationship_several_sources_state_saves_without_changing_
     assert not ChangeRecord.objects.filter(relationship_uid=uid, action__startswith="citation_c").exists()
 
 
+def test_an_edit_of_a_row_that_another_editor_gave_a_second_source_meanwhile_is_refused_not_dropped(admin_client):
+    uid = collaboration()
+    data = form_data(admin_client.get(URL))  # one source: the row's own fields are editable
+    data["relationships-0-qualifier"] = "close ties"
+    services.citation_add(relationship_uid=uid, data={"source_uid": "charter", "exact": "Their experts meet"})
+
+    response = admin_client.post(URL, data)
+
+    assert response.status_code == 200
+    [row] = [form for form in response.context["adminform"].form.relationships.forms if form.errors]
+    assert row.errors == {"__all__": [CHANGED_SINCE_OPENED]}
+    assert citations(uid)["partners"].get("qualifier") is None
+
+
 def test_the_history_page_tells_each_change_to_a_citation_and_who_made_it(admin_client):
     cited_twice()
     data = form_data(admin_client.get(URL))
