@@ -7,6 +7,7 @@ from typing import Any
 
 from orgs.graph.connection import read_cypher
 from orgs.selectors.fields import CITATION_MAP
+from orgs.validation import reading_order
 
 # One row per relationship: the driver pays per record, and a hub's page shows a hundred relationships.
 CITATIONS_OF = f"""
@@ -15,13 +16,6 @@ MATCH (c:Citation {{relationship_uid: uid}})
 OPTIONAL MATCH (s:Node {{uid: c.source_uid}})
 RETURN uid, collect({{{CITATION_MAP}, title: s.title, url: s.url}}) AS citations
 """
-
-
-def reading_order(citation: dict[str, Any]) -> tuple[str, bool, int, str]:
-    """Return where `citation` comes among its relationship's: by source uid, then by place in the source's
-    text (unanchored ones last), then by uid."""
-    start = citation.get("start")
-    return citation["source_uid"] or "", start is None, start or 0, citation["uid"]
 
 
 def citations_of(*, relationship_uids: list[str]) -> dict[str, list[dict[str, Any]]]:

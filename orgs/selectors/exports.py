@@ -8,9 +8,9 @@ from typing import Any
 
 from orgs.graph import queries as q
 from orgs.graph.connection import read_cypher
-from orgs.selectors.citations import reading_order
 from orgs.selectors.fields import CITATION_MAP, RELATIONSHIP_ROW, RELATIONSHIP_ROW_FIELDS
 from orgs.selectors.network import neighbourhood
+from orgs.validation import reading_order
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
 
 EXPORT_BATCH = 5000  # rows per export query: each a short read (ArcadeDB sorts what is left of a kind or type for
