@@ -229,6 +229,15 @@ RELATIONSHIP_TYPES: dict[str, RelationshipType] = {
             colour="#805ad5",
         ),
         RelationshipType(
+            "SUCCEEDED",
+            "succeeded",
+            "was succeeded by",
+            frozenset({ORG}),
+            frozenset({ORG}),
+            "The start body took over from the end body: it became, replaced or is the successor of it.",
+            colour="#553c9a",
+        ),
+        RelationshipType(
             "PART_OF",
             "is part of",
             "includes",
