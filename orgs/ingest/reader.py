@@ -27,6 +27,7 @@ from orgs.vocabulary import RELATIONSHIP_TYPES, Confidence, NodeLabel
 
 ORG, COUNTRY, EVENT, DOCUMENT = (label.value for label in (NodeLabel.ORGANIZATION, NodeLabel.COUNTRY, NodeLabel.EVENT, NodeLabel.DOCUMENT))
 ARTICLES = frozenset({"the", "a", "an"})
+CORE_JOINERS = frozenset({"and", "&"})  # "Information and Coordination Centre" is one core
 BULLETS = "•·▪‣◦*-–"
 ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$")
 ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,}$|^[A-Z][a-z]?[A-Z]{1,}$")  # CODEXTER, RCC, CoE
@@ -77,6 +78,7 @@ class _Mention:
     reference: bool = False  # "the Center": means a node named elsewhere
     nested_in: _Mention | None = None
     group: int = -1  # the entity it belongs to, once grouped
+    core_end: int = -1  # where its core (the words before its first connector, with its head) ends
 
 
 @dataclass(eq=False)
@@ -177,6 +179,7 @@ class _Reader:
             self._bullet(sentences[0])
         if heading or label or bullet:
             for sentence in sentences:
+                self._heading_event(sentence)
                 self._event_line_places(sentence)
         for sentence in sentences:
             self._sentence_ties(sentence)
@@ -267,10 +270,13 @@ class _Reader:
         for index in range(start + 1, end - 1):
             if doc[index].lower_ != "and":
                 continue
-            left, right = (start, index), (index + 1, end)
+            right_start = index + 1
+            while right_start < end and doc[right_start].lower_ in ARTICLES:
+                right_start += 1
+            left, right = (start, index), (right_start, end)
             if self._is_name(doc, *left) and self._is_name(doc, *right):
                 left_head = self.rules.head_of(_words(doc[start : self._core_end(doc, start, index)]))
-                if left_head is None or left_head.label == ORG:
+                if left_head is None or left_head.label != EVENT:  # "5th … Meeting and Regional Workshop" is one
                     return [left, *self._and_parts(doc, *right)]
         return [(start, end)]
 
@@ -310,6 +316,7 @@ class _Reader:
             _display(doc[start:end]),
             head=head.words if head else (),
         )
+        mention.core_end = core_end
         mention.reference = head is not None and len(_words(doc[start:end])) == len(head.words)  # "the Center"
         if acronym_only:
             mention.acronym = mention.name
@@ -319,11 +326,14 @@ class _Reader:
         sentence.mentions.append(mention)
         return mention
 
+    def _core_of(self, doc: Doc, mention: _Mention) -> int:
+        return mention.core_end if mention.core_end >= 0 else self._core_end(doc, mention.start, mention.end)
+
     def _core_end(self, doc: Doc, start: int, end: int) -> int:
         """Return the end of a name's core: its words before the first connector ("Committee" of "Committee of
         Experts …"), where its head is."""
         for index in range(start + 1, end):
-            if doc[index].lower_ in self.rules.name_connectors and not _joined_by_hyphen(doc, index):
+            if doc[index].lower_ in self.rules.name_connectors and doc[index].lower_ not in CORE_JOINERS:
                 return index
         return end
 
@@ -331,6 +341,11 @@ class _Reader:
         """Return the end of a name that runs on in lower case after `end` ("Centre for combating the illicit
         trafficking of narcotic drugs"), up to a comma, an ending word or a cue followed by a name."""
         doc, stop = sentence.doc, sentence.span.end
+        cue_here = next((c for c in sentence.cues if c.start == end and c.cue.start == "after"), None)
+        if cue_here is not None:  # "the task force coordinated by Romania on combating …"
+            clause_end = self._clause_end(sentence, cue_here, stop)
+            if clause_end < stop and doc[clause_end].lower_ in self.rules.running_on:
+                end = clause_end
         if end >= stop or doc[end].lower_ not in self.rules.running_on:
             return end
         index = end
@@ -342,8 +357,7 @@ class _Reader:
                 break
             cue = next((c for c in sentence.cues if c.start == index), None)
             if cue is not None:
-                after = cue.end + (1 if cue.end < stop and doc[cue.end].lower_ in ARTICLES else 0)
-                if after < stop and (claimed[after] or _starts_name(doc[after])):
+                if self._name_follows(sentence, cue.end, claimed):
                     clause_end = self._clause_end(sentence, cue, stop)
                     if cue.cue.start == "after" and clause_end < stop and doc[clause_end].lower_ in self.rules.running_on:
                         index = clause_end  # "the task force coordinated by Romania on combating …"
@@ -351,6 +365,21 @@ class _Reader:
                     break
             index += 1
         return index
+
+    def _name_follows(self, sentence: _Sentence, index: int, claimed: list[bool]) -> bool:
+        """Tell whether a name starts at token `index` (after an article): a country, a capitalised name, or a
+        lower-case head ("the terrorist attack")."""
+        doc, stop = sentence.doc, sentence.span.end
+        if index < stop and doc[index].lower_ in ARTICLES:
+            for end in range(index + 2, min(index + 5, stop) + 1):
+                if self.rules.head_of(_words(doc[index + 1 : end])) is not None:
+                    return True
+            index += 1
+        if index >= stop:
+            return False
+        if any(m.start == index and m.label == COUNTRY for m in sentence.mentions):
+            return True
+        return _starts_name(doc[index]) and self._is_name(doc, index, self._capitalised_run(doc, index, stop, claimed))
 
     def _clause_end(self, sentence: _Sentence, cue: _CueAt, stop: int) -> int:
         """Return the end of the name that follows `cue` (a country or a capitalised run), or the cue's end."""
@@ -392,16 +421,25 @@ class _Reader:
                 index += 1
                 continue
             end, head = found
-            start = end - len(head.words) - (1 if end - len(head.words) - 1 > index and _joined_by_hyphen(doc, end - len(head.words) - 1) else 0)
-            start = index + 1 if head.label == EVENT else end - len(head.words)
+            start = index + 1
             run_end = self._run_on(sentence, end, claimed)
-            mention = _Mention(start, run_end, head.label, head.kind, _display(doc[start:run_end]), head=head.words)
+            mention = _Mention(start, run_end, head.label, head.kind, self._name_without_clauses(sentence, start, run_end), head=head.words)
             mention.reference = run_end == end
             for position in range(index, run_end):
                 claimed[position] = True
             sentence.mentions.append(mention)
             self._nested_in_run_on(sentence, mention, end, run_end)
             index = run_end
+
+    def _name_without_clauses(self, sentence: _Sentence, start: int, end: int) -> str:
+        """Return the name of tokens [start, end) without the clauses inside it ("task force coordinated by
+        Romania on combating …" is the task force on combating …)."""
+        skipped: set[int] = set()
+        for cue in sentence.cues:
+            if start < cue.start < end and cue.cue.start == "after":
+                skipped.update(range(cue.start, self._clause_end(sentence, cue, end)))
+        tokens = [t for t in sentence.doc[start:end] if t.i not in skipped]
+        return " ".join("".join(t.text_with_ws for t in tokens).split()).strip(" ,;:")
 
     def _nested_in_run_on(self, sentence: _Sentence, outer: _Mention, start: int, end: int) -> None:
         """Find the names inside a lower-case run-on ("meeting of the sub-group on …", "investigation of the
@@ -412,11 +450,12 @@ class _Reader:
                 for head_end in range(index + 2, min(index + 6, end) + 1):
                     head = self.rules.head_of(_words(doc[index + 1 : head_end]))
                     if head is not None:
-                        begin = head_end - len(head.words) if head.label != EVENT else index + 1
+                        begin = index + 1
                         inner_end = self._run_on(sentence, head_end, [False] * len(doc))
                         inner_end = min(inner_end, end)
                         inner = _Mention(begin, inner_end, head.label, head.kind, _display(doc[begin:inner_end]), head=head.words, nested_in=outer)
                         sentence.mentions.append(inner)
+                        self._parts(sentence, inner)
                         return
 
     # --- what a name's shape says -------------------------------------------------------------------------
@@ -462,7 +501,7 @@ class _Reader:
     def _of_the(self, sentence: _Sentence, mention: _Mention) -> _Mention | None:
         """Return the body or event named after "of (the)" in `mention`'s words, as a mention nested in it."""
         doc = sentence.doc
-        core_end = self._core_end(doc, mention.start, mention.end)
+        core_end = self._core_of(doc, mention)
         for index in range(core_end, mention.end - 1):
             if doc[index].lower_ != "of":
                 continue
@@ -493,16 +532,22 @@ class _Reader:
         """Return the body whose name comes before an event's head in its name ("5th Anti-Terrorism Task Force
         Meeting"), as a mention nested in it."""
         doc = sentence.doc
-        core_end = self._core_end(doc, mention.start, mention.end)
+        core_end = self._core_of(doc, mention)
         words = _words(doc[mention.start : core_end])
         if not words or not set(mention.head) & self.rules.event_owner_heads:
             return None
         begin = mention.start + (1 if ORDINAL.match(doc[mention.start].text) else 0)
-        head_start = core_end - len(mention.head)
-        if head_start - begin < 2:
-            return None
-        body = self.rules.head_of(_words(doc[begin:head_start]))
-        if body is None or body.label != ORG:
+        # The event's head ends its core, or the part of it before an "and" ("… Meeting and Regional Workshop").
+        ends = [core_end, *(t.i for t in doc[begin:core_end] if t.lower_ in CORE_JOINERS)]
+        for end in ends:
+            head = self.rules.head_of(_words(doc[begin:end]))
+            if head is None or head.label != EVENT or not set(head.words) & self.rules.event_owner_heads:
+                continue
+            head_start = _head_start(doc, end, head.words)
+            body = self.rules.head_of(_words(doc[begin:head_start])) if head_start - begin >= 2 else None
+            if body is not None and body.label == ORG:
+                break
+        else:
             return None
         owner = _Mention(begin, head_start, ORG, body.kind, _display(doc[begin:head_start]), head=body.words, nested_in=mention)
         sentence.mentions.append(owner)
@@ -512,8 +557,8 @@ class _Reader:
         """Return the body that starts `mention`'s name ("UN …", "United Nations …", or a committee before
         "Executive Directorate"), as a mention nested in it."""
         doc = sentence.doc
-        core_end = self._core_end(doc, mention.start, mention.end)
-        head_start = core_end - len(mention.head)
+        core_end = self._core_of(doc, mention)
+        head_start = _head_start(doc, core_end, mention.head)
         if len(mention.head) >= 2 and head_start - mention.start >= 2:
             before = self.rules.head_of(_words(doc[mention.start : head_start]))
             if before is not None and before.label == ORG:
@@ -538,7 +583,10 @@ class _Reader:
     def _event_place(self, sentence: _Sentence, event: _Mention) -> None:
         """Propose that `event` was held in the country named right after it ("attacks in Turkey")."""
         doc = sentence.doc
+        inner = [m for m in sentence.mentions if m.nested_in is event and m.label == EVENT]
         for index in range(event.start, min(event.end + 2, len(doc))):
+            if any(m.start <= index < m.end + 1 for m in inner):
+                continue
             if doc[index].lower_ in self.rules.place_words:
                 begin = index + 1 + (1 if index + 1 < len(doc) and doc[index + 1].lower_ == "the" else 0)
                 country = next((m for m in sentence.mentions if m.label == COUNTRY and m.start == begin), None)
@@ -547,15 +595,32 @@ class _Reader:
                     self._tie("HELD_IN", event, country, sentence, sentence.chars(event.start, country.end), Confidence.STATED, None, "held in")
                     return
 
+    def _heading_event(self, sentence: _Sentence) -> None:
+        """Take a heading line that starts with an event as its name up to a comma or a bracket, with whom it
+        was between ("Working Meeting between SECI Center management and Turkish experts")."""
+        top = [m for m in sentence.mentions if m.nested_in is None]
+        if not top or top[0].label != EVENT or top[0].start != sentence.span.start:
+            return
+        event, doc = top[0], sentence.doc
+        end = event.end
+        while end < sentence.span.end and doc[end].text not in ",(;" and not any(
+            c.start == end and c.cue.relationship_type != "TOOK_PART_IN" for c in sentence.cues
+        ):
+            end += 1
+        if end > event.end and any(c.start == event.end for c in sentence.cues):
+            event.end, event.name = end, _display(doc[event.start : end])
+
     def _event_line_places(self, sentence: _Sentence) -> None:
         """On a heading line that starts with an event ("4th Meeting, 23 October, Bucharest, Romania"), propose
         that it was held in the countries after its name."""
         top = [m for m in sentence.mentions if m.nested_in is None]
-        if not top or top[0].label != EVENT or sentence.cues:
+        if not top or top[0].label != EVENT:
             return
         event = top[0]
+        if any(cue.start >= event.end for cue in sentence.cues):
+            return
         for country in top[1:]:
-            if country.label == COUNTRY:
+            if country.label == COUNTRY and country.start >= event.end:
                 self._tie("HELD_IN", event, country, sentence, sentence.chars(event.start, country.end), Confidence.STATED, None, "event line")
 
     # --- the page's own shape -----------------------------------------------------------------------------
@@ -633,6 +698,15 @@ class _Reader:
                 for start in starts:
                     taken.add(id(start))
                     self._tie(cue.relationship_type, start, end, sentence, self._passage(sentence, start, cue_at, end), cue.confidence, cue.qualifier, "cue")
+            elif cue.start == "following":
+                after = [m for m in top if m.start >= cue_at.end]
+                if cue_at.start != sentence.span.start or len(after) < 2 or after[1].label not in kind.start_labels:
+                    continue
+                first, start = after[0], after[1]
+                held = [first, *(m for m in sentence.mentions if m.nested_in is first and m.label == EVENT)]
+                for end in held:
+                    if end.label in kind.end_labels:
+                        self._tie(cue.relationship_type, start, end, sentence, sentence.chars(cue_at.start, start.end), cue.confidence, cue.qualifier, "cue")
             elif cue.start == "owner":
                 end = self._before(top + [m for m in sentence.mentions if m.nested_in is not None], cue_at.start, kind.end_labels, sentence)
                 if end is None:
@@ -803,7 +877,7 @@ class _Reader:
                     if other is not mention and other.label == ORG and other.name != other.acronym and letters == _initials(other.name):
                         union(mention, other)
             if mention.label == ORG and mention.head and mention.name[:1].islower():  # "sub-group on terrorist groups"
-                topic = _name_key(" ".join(mention.name.split()[len(mention.head) + 1 :]))
+                topic = " ".join(_name_key(mention.name).split()[len(mention.head) + 1 :])
                 for other in named:
                     if other is not mention and other.kind == mention.kind and _name_key(other.name) == topic:
                         union(mention, other)
@@ -874,6 +948,14 @@ def _starts_name(token: object) -> bool:
 def _joined_by_hyphen(doc: Doc, index: int) -> bool:
     """Tell whether token `index` is a hyphen inside a word ("Anti-Terrorism", "Rilo-Moscow")."""
     return doc[index].text == "-" and index > 0 and not doc[index - 1].whitespace_ and not doc[index].whitespace_
+
+
+def _head_start(doc: Doc, core_end: int, head: tuple[str, ...]) -> int:
+    """Return the first token of the `head` words that end at `core_end` ("Task Force" of "… Task Force")."""
+    start = core_end
+    while start > 0 and len(_words(doc[start:core_end])) < len(head):
+        start -= 1
+    return start
 
 
 def _words(tokens: TokenSpan) -> list[str]:
