@@ -36,6 +36,8 @@ MONTHS = "January|February|March|April|May|June|July|August|September|October|No
 DATE = re.compile(rf"\b(?:(?P<day>\d{{1,2}})\s+)?(?:(?P<month>{MONTHS})\s+)?(?P<year>(?:19|20)\d\d)\b")
 DATE_CUES = frozenset({"in", "on", "since", "from"})
 MAX_PASSAGE_TOKENS = 14
+QUOTES = frozenset('"“”«»')
+QUOTED_NAME_WITHIN = 12  # tokens: the joint exercise "Peace Mission 2007"
 
 
 @functools.cache
@@ -305,7 +307,7 @@ class _Reader:
             # "… of the Council of Europe" inside a run without a head of its own: its parts may still be names.
             return None
         if head is not None:
-            end = self._run_on(sentence, end, claimed)
+            end = self._run_on(sentence, end, claimed, head.label)
         while end > start + 1 and (doc[end - 1].lower_ in self.rules.name_connectors or doc[end - 1].is_punct):
             end -= 1
         mention = _Mention(
@@ -337,7 +339,7 @@ class _Reader:
                 return index
         return end
 
-    def _run_on(self, sentence: _Sentence, end: int, claimed: list[bool]) -> int:
+    def _run_on(self, sentence: _Sentence, end: int, claimed: list[bool], label: str) -> int:
         """Return the end of a name that runs on in lower case after `end` ("Centre for combating the illicit
         trafficking of narcotic drugs"), up to a comma, an ending word or a cue followed by a name."""
         doc, stop = sentence.doc, sentence.span.end
@@ -355,6 +357,11 @@ class _Reader:
                 break
             if any(_words(doc[index : index + len(ender)]) == list(ender) for ender in self.rules.name_enders):
                 break
+            next_text = doc[index + 1].text if index + 1 < stop else ""
+            if token.text in QUOTES or label == ORG and (  # an event's date is part of its name
+                DATE.fullmatch(token.text) or re.fullmatch(MONTHS, token.text) or token.like_num and re.fullmatch(MONTHS, next_text)
+            ):
+                break  # "… Organization on 14 March 2009"
             cue = next((c for c in sentence.cues if c.start == index), None)
             if cue is not None:
                 if self._name_follows(sentence, cue.end, claimed):
@@ -422,14 +429,27 @@ class _Reader:
                 continue
             end, head = found
             start = index + 1
-            run_end = self._run_on(sentence, end, claimed)
-            mention = _Mention(start, run_end, head.label, head.kind, self._name_without_clauses(sentence, start, run_end), head=head.words)
+            run_end = self._run_on(sentence, end, claimed, head.label)
+            name = self._name_without_clauses(sentence, start, run_end)
+            quoted = self._quoted_after(doc, run_end, stop)
+            if quoted is not None:  # the joint exercise "Peace Mission 2007"
+                run_end, name = quoted[1], doc[quoted[0] : quoted[1] - 1].text
+            mention = _Mention(start, run_end, head.label, head.kind, name, head=head.words)
             mention.reference = run_end == end
             for position in range(index, run_end):
                 claimed[position] = True
             sentence.mentions.append(mention)
             self._nested_in_run_on(sentence, mention, end, run_end)
             index = run_end
+
+    def _quoted_after(self, doc: Doc, index: int, stop: int) -> tuple[int, int] | None:
+        """Return (first token, end after the closing quote) of a name in quotes at token `index`, or None."""
+        if index >= stop or doc[index].text not in QUOTES:
+            return None
+        for end in range(index + 2, min(index + QUOTED_NAME_WITHIN, stop)):
+            if doc[end].text in QUOTES:
+                return index + 1, end + 1
+        return None
 
     def _name_without_clauses(self, sentence: _Sentence, start: int, end: int) -> str:
         """Return the name of tokens [start, end) without the clauses inside it ("task force coordinated by
@@ -451,7 +471,7 @@ class _Reader:
                     head = self.rules.head_of(_words(doc[index + 1 : head_end]))
                     if head is not None:
                         begin = index + 1
-                        inner_end = self._run_on(sentence, head_end, [False] * len(doc))
+                        inner_end = self._run_on(sentence, head_end, [False] * len(doc), head.label)
                         inner_end = min(inner_end, end)
                         inner = _Mention(begin, inner_end, head.label, head.kind, _display(doc[begin:inner_end]), head=head.words, nested_in=outer)
                         sentence.mentions.append(inner)
@@ -698,6 +718,18 @@ class _Reader:
                 for start in starts:
                     taken.add(id(start))
                     self._tie(cue.relationship_type, start, end, sentence, self._passage(sentence, start, cue_at, end), cue.confidence, cue.qualifier, "cue")
+            elif cue.start in ("listed_before", "listed_after"):
+                after = [m for m in top if m.start >= cue_at.end]
+                if not after or after[0].label not in kind.end_labels:
+                    continue
+                end = after[0]
+                if cue.start == "listed_before":
+                    starts = self._list_before(sentence, top, cue_at.start, kind.start_labels)
+                else:
+                    verb = next((t.i for t in sentence.doc[end.end : sentence.span.end] if t.lower_ in ("are", "include", "is")), None)
+                    starts = self._list_after(sentence, top, _CueAt(verb, verb + 1, cue), sentence.span.end, kind.start_labels) if verb is not None else []
+                for start in starts:
+                    self._tie(cue.relationship_type, start, end, sentence, self._passage(sentence, start, cue_at, end), cue.confidence, cue.qualifier, "cue")
             elif cue.start == "following":
                 after = [m for m in top if m.start >= cue_at.end]
                 if cue_at.start != sentence.span.start or len(after) < 2 or after[1].label not in kind.start_labels:
@@ -750,6 +782,21 @@ class _Reader:
             listed.append(mention)
             index = mention.end
         return listed
+
+    def _list_before(self, sentence: _Sentence, top: list[_Mention], position: int, labels: frozenset) -> list[_Mention]:
+        """Return the names listed right before token `position` ("A, B and C are …"), of one label."""
+        doc = sentence.doc
+        listed: list[_Mention] = []
+        index = position
+        for mention in sorted((m for m in top if m.end <= position), key=lambda m: -m.start):
+            gap = doc[mention.end : index]
+            if any(not (t.lower_ in ARTICLES or t.lower_ == "and" or t.text == ",") for t in gap):
+                break
+            if listed and mention.label != listed[0].label or mention.label not in labels:
+                break
+            listed.append(mention)
+            index = mention.start
+        return listed[::-1]
 
     def _before(self, top: list[_Mention], position: int, labels: frozenset, sentence: _Sentence) -> _Mention | None:
         """Return the nearest name of one of `labels` that starts before token `position` in the sentence."""
@@ -874,7 +921,7 @@ class _Reader:
             if mention.acronym and mention.acronym == mention.name:
                 letters = mention.acronym.replace(" ", "")
                 for other in named:
-                    if other is not mention and other.label == ORG and other.name != other.acronym and letters == _initials(other.name):
+                    if other is not mention and other.label == ORG and other.name != other.acronym and letters in _initials(other.name):
                         union(mention, other)
             if mention.label == ORG and mention.head and mention.name[:1].islower():  # "sub-group on terrorist groups"
                 topic = " ".join(_name_key(mention.name).split()[len(mention.head) + 1 :])
@@ -973,16 +1020,20 @@ def _name_key(name: str) -> str:
     return " ".join(words)
 
 
-def _initials(name: str) -> str:
-    """Return the initials of a name's capitalised words, acronyms kept whole ("CISATC" for "CIS Anti-Terrorism
-    Center" and "Commonwealth of Independent States Anti-Terrorism Center")."""
-    letters = []
-    for word in re.split(r"[\s-]+", name):
-        if ACRONYM.match(word):
-            letters.append(word)
-        elif word[:1].isupper():
-            letters.append(word[0])
-    return "".join(letters)
+def _initials(name: str) -> set[str]:
+    """Return the acronyms a name may go by: the initials of its capitalised words, acronyms kept whole ("CISATC"
+    for "CIS Anti-Terrorism Center" and "Commonwealth of Independent States Anti-Terrorism Center"), of the whole
+    name and of its words before "of" ("RATS" for "Regional Anti-Terrorist Structure of the …")."""
+    variants = set()
+    for part in (name, name.split(" of ")[0]):
+        letters = []
+        for word in re.split(r"[\s-]+", part):
+            if ACRONYM.match(word):
+                letters.append(word)
+            elif word[:1].isupper():
+                letters.append(word[0])
+        variants.add("".join(letters))
+    return variants
 
 
 def _singular(words: tuple[str, ...]) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ import yaml
 from orgs.vocabulary import RELATIONSHIP_TYPES, DocumentKind, EventKind, NodeLabel, OrganizationKind
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "cue_phrases.yaml"
-CUE_STARTS = ("before", "after", "owner", "following")
+CUE_STARTS = ("before", "after", "owner", "following", "listed_before", "listed_after")
 KINDS_OF = {
     NodeLabel.ORGANIZATION.value: OrganizationKind,
     NodeLabel.EVENT.value: EventKind,
