@@ -267,3 +267,53 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'}: {self.summary}"
+
+
+# --- Sources being added: read, reviewed, then accepted into the graph (orgs/ingest/drafts.py) ----------
+
+
+class DraftStatus(models.TextChoices):
+    """Where a draft source stands."""
+
+    DRAFT = "draft", "Draft"
+    ACCEPTING = "accepting", "Being accepted"
+    PUBLISHED = "published", "Published"
+
+
+class SourceDraft(models.Model):
+    """A source an editor added, with what reading it proposed; not in the graph (nor on public pages) until
+    something from it is accepted, when it becomes the Source node `source_uid`."""
+
+    title = models.CharField(max_length=500, help_text="Title of the page or document.")
+    publisher = models.CharField(max_length=300, blank=True, help_text="Who published it.")
+    url = models.CharField(max_length=2000, blank=True, help_text="Where it was read, if online (http or https).")
+    published = models.CharField(max_length=10, blank=True, help_text="When it was published: 2009, 2009-03, 2009-03-14.")
+    text = models.TextField(help_text="The full text read, as the citations quote it.")
+    reading = models.JSONField(help_text="The names and relationships read from the text (orgs.ingest.reading).")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="source_drafts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, help_text="Counts its changes: a stale review is refused.")
+    status = models.CharField(max_length=16, choices=DraftStatus.choices, default=DraftStatus.DRAFT, db_index=True)
+    source_uid = models.CharField(max_length=100, blank=True, help_text="The Source node it became, once accepted.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+
+class RejectedProposal(models.Model):
+    """A proposal an editor rejected: reading the same words again does not propose it again."""
+
+    proposal_key = models.CharField(max_length=40, unique=True, help_text="orgs.ingest.reading.proposal_key")
+    relationship_type = models.CharField(max_length=40)
+    start_name = models.CharField(max_length=300)
+    end_name = models.CharField(max_length=300)
+    exact = models.TextField(help_text="The passage that proposed it.")
+    draft = models.ForeignKey(SourceDraft, null=True, on_delete=models.SET_NULL, related_name="rejections")
+    rejected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    rejected_at = models.DateTimeField(auto_now_add=True)
