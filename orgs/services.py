@@ -146,7 +146,7 @@ def _new_uid(label: str, props: dict[str, Any]) -> str:
     while True:
         batch = [next(candidates) for _ in range(UID_CANDIDATES_PER_QUERY)]
         taken = {row["uid"] for row in cypher(q.UIDS_TAKEN, {"uids": batch})}
-        free = [candidate for candidate in batch if candidate not in taken]
+        free = [candidate for candidate in batch if candidate not in taken and is_uid(candidate)]
         if free:
             return free[0]
 

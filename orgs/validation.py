@@ -35,12 +35,14 @@ UNIQUE_NAMES = frozenset({NodeLabel.ORGANIZATION, NodeLabel.COUNTRY})  # no two 
 
 # A node's uid: a lowercase slug (fullmatch it: "$" also matches before a final "\n"); URLs and files carry it.
 UID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
-UID_FORM = "a lowercase slug (a-z, 0-9, . _ -)"
+# Words the addresses of sources' pages and API use beside uids (/sources/add/, /api/sources/ingest/, …).
+ROUTE_WORDS = frozenset({"add", "drafts", "ingest"})
+UID_FORM = f"a lowercase slug (a-z, 0-9, . _ -), not {', '.join(sorted(ROUTE_WORDS))}"
 
 
 def is_uid(value: object) -> TypeGuard[str]:
     """Return whether `value` can be a node's uid (`UID_PATTERN`): the services and the importer both ask here."""
-    return isinstance(value, str) and UID_PATTERN.fullmatch(value) is not None
+    return isinstance(value, str) and UID_PATTERN.fullmatch(value) is not None and value not in ROUTE_WORDS
 
 
 # --- Text: the longest value each field takes, the characters it may hold, the URLs it may name ------------

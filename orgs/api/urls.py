@@ -5,7 +5,7 @@ from csp.decorators import csp_update
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from orgs.api import views
+from orgs.api import ingest, views
 from orgs.api.auth import TokenView
 
 app_name = "api"
@@ -39,6 +39,10 @@ urlpatterns = [
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("export/", views.ExportView.as_view(), name="export"),
     path("import/", views.ImportView.as_view(), name="import"),
+    path("sources/ingest/", ingest.IngestView.as_view(), name="sources-ingest"),
+    path("sources/drafts/", ingest.DraftListView.as_view(), name="sources-drafts"),
+    path("sources/drafts/<str:draft_id>/", ingest.DraftDetailView.as_view(), name="sources-draft"),
+    path("sources/drafts/<str:draft_id>/accept/", ingest.DraftAcceptView.as_view(), name="sources-draft-accept"),
     path("auth/token/", TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),  # its init script: ?script
