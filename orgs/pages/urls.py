@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.generic import RedirectView
 
-from orgs.pages import lists, network, nodes
+from orgs.pages import lists, network, nodes, sources_add
 from orgs.vocabulary import NODE_KINDS, NodeLabel
 
 app_name = "orgs"
@@ -37,6 +37,10 @@ urlpatterns = [
     path("explore/<str:uid>/relationships.json", network.explorer_relationships, name="explorer-relationships"),
     path("paths/", network.paths, name="paths"),
     path("autocomplete.json", lists.autocomplete, name="autocomplete"),
+    # Before the sources' own pages (/sources/<uid>/): no uid takes these words (orgs.validation.ROUTE_WORDS).
+    path("sources/add/", sources_add.source_add, name="source-add"),
+    path("sources/drafts/", sources_add.source_drafts, name="source-drafts"),
+    path("sources/drafts/<int:draft_id>/", sources_add.source_draft, name="source-draft"),
     # The addresses of before the one word for a relationship, kept as permanent redirects (links and bookmarks).
     path(
         "ties/<str:uid>/<str:relationship_type>/<str:direction>/",

@@ -1,4 +1,5 @@
-// Suggest organizations as a name is typed into an input with data-autocomplete="<JSON address>".
+// Suggest organizations as a name is typed into an input with data-autocomplete="<JSON address>"; the input
+// takes the organization's name, or its uid where it says data-autocomplete-value="uid" (the review of a draft).
 (function () {
   "use strict";
   document.querySelectorAll("input[data-autocomplete]").forEach(function (input) {
@@ -16,8 +17,9 @@
           .then(function (body) {
             list.replaceChildren.apply(list, body.results.map(function (org) {
               var option = document.createElement("option");
-              option.value = org.name;
-              if (org.acronym) { option.label = org.acronym; }
+              var byUid = input.dataset.autocompleteValue === "uid";
+              option.value = byUid ? org.uid : org.name;
+              if (byUid) { option.label = org.name; } else if (org.acronym) { option.label = org.acronym; }
               return option;
             }));
           })
