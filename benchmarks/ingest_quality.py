@@ -80,9 +80,7 @@ def _tie(relationship_type: str, start: str, end: str) -> Tie:
 def paired(entity: Entity, nodes: list[dict[str, Any]]) -> str | None:
     """Return the uid of the seed node `entity`'s name best matches, or None."""
     scored = [
-        (name_score(entity.name, entity.acronym, node), node["uid"])
-        for node in nodes
-        if node["label"] == entity.label
+        (name_score(entity.name, entity.acronym, node), node["uid"]) for node in nodes if node["label"] == entity.label
     ]
     if entity.label == "Country":
         code = entity.fields.get("iso_code")

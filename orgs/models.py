@@ -287,7 +287,9 @@ class SourceDraft(models.Model):
     title = models.CharField(max_length=500, help_text="Title of the page or document.")
     publisher = models.CharField(max_length=300, blank=True, help_text="Who published it.")
     url = models.CharField(max_length=2000, blank=True, help_text="Where it was read, if online (http or https).")
-    published = models.CharField(max_length=10, blank=True, help_text="When it was published: 2009, 2009-03, 2009-03-14.")
+    published = models.CharField(
+        max_length=10, blank=True, help_text="When it was published: 2009, 2009-03, 2009-03-14."
+    )
     text = models.TextField(help_text="The full text read, as the citations quote it.")
     reading = models.JSONField(help_text="The names and relationships read from the text (orgs.ingest.reading).")
     created_by = models.ForeignKey(
@@ -317,3 +319,6 @@ class RejectedProposal(models.Model):
     draft = models.ForeignKey(SourceDraft, null=True, on_delete=models.SET_NULL, related_name="rejections")
     rejected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     rejected_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.start_name} {self.relationship_type} {self.end_name} (rejected)"

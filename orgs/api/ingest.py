@@ -71,6 +71,13 @@ def _draft(draft_id: str) -> tuple[SourceDraft, Reading]:
         raise NotFound(f"no draft with id '{draft_id[:40]}'") from None
 
 
+def _body(request: Request) -> dict[str, Any]:
+    """Return the request's body; raise ValidationFailed when it is not an object."""
+    if not isinstance(request.data, dict):
+        raise ValidationFailed({"non_field_errors": ["expected a JSON object"]})
+    return request.data
+
+
 INGEST_EXAMPLE = OpenApiExample(
     "A pasted text",
     value={
@@ -98,7 +105,7 @@ class IngestView(APIView):
         summary="Read a new source (pasted `text`, or a .txt, .html or .pdf `file`) into a draft to review",
     )
     def post(self, request: Request) -> Response:
-        data = request.data
+        data = _body(request)
         upload = request.FILES.get("file") if hasattr(request, "FILES") else None
         if upload is not None:
             if upload.size > MAX_FILE_BYTES:
@@ -178,12 +185,13 @@ class DraftAcceptView(APIView):
     )
     def post(self, request: Request, draft_id: str) -> Response:
         draft, _ = _draft(draft_id)
-        version = request.data.get("version")
+        body = _body(request)
+        version = body.get("version")
         if not isinstance(version, int) or isinstance(version, bool):
             raise ValidationFailed({"version": ["give the draft's version as read (a whole number)"]})
         try:
             accepted = source_draft_accept(
-                draft_id=draft.pk, decisions=request.data.get("decisions"), expected_version=version, actor=request.user
+                draft_id=draft.pk, decisions=body.get("decisions"), expected_version=version, actor=request.user
             )
         except DraftStale as stale:
             return Response({"detail": str(stale), "code": "stale"}, status=status.HTTP_409_CONFLICT)

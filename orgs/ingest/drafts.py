@@ -62,7 +62,12 @@ def source_draft_create(
     """Read `text` (plain text: `orgs.ingest.extract.extracted_text`) and keep it as a draft with its proposals
     matched to the graph, less those rejected before; return the draft. Raise ValidationFailed naming a bad field
     (the Source node's own rules for title, publisher, url and text)."""
-    fields = {"title": title, "text": text, **({"publisher": publisher} if publisher else {}), **({"url": url} if url else {})}
+    fields = {
+        "title": title,
+        "text": text,
+        **({"publisher": publisher} if publisher else {}),
+        **({"url": url} if url else {}),
+    }
     errors: dict[str, list[str]] = {}
     try:
         cleaned = clean_node_properties(NodeLabel.SOURCE.value, fields)
@@ -117,9 +122,7 @@ def entity_label(entity: Entity) -> str:
     return entity.acronym or entity.name
 
 
-def source_draft_accept(
-    *, draft_id: int, decisions: dict[str, Any], expected_version: int, actor: Any = None
-) -> Accepted:
+def source_draft_accept(*, draft_id: int, decisions: Any, expected_version: int, actor: Any = None) -> Accepted:
     """Write what the editor decided of the draft `draft_id` (see docs/ingest.md for `decisions`) in one graph
     transaction: its Source node, the new nodes, each accepted relationship or new citation; keep the rejections;
     publish the draft. Raise DraftNotFound; DraftStale when the draft's version is not `expected_version` or it
@@ -241,7 +244,9 @@ def _plan(reading: Reading, decisions: Any) -> _Plan:
     if errors:
         raise ValidationFailed(errors)
     if not accepted:
-        raise ValidationFailed({"proposals": ["accept at least one proposal: the source is published with what it supports"]})
+        raise ValidationFailed(
+            {"proposals": ["accept at least one proposal: the source is published with what it supports"]}
+        )
     return _Plan(accepted, rejected, entities)
 
 
@@ -277,9 +282,13 @@ def _write(draft: SourceDraft, reading: Reading, plan: _Plan, actor: Any) -> Acc
     for key in sorted(used - set(chosen)):
         entity = reading.entity(key)
         try:
-            node = services.node_create(label=entity.label, data=_new_node_fields(entity, plan.entities[key]), actor=actor)
+            node = services.node_create(
+                label=entity.label, data=_new_node_fields(entity, plan.entities[key]), actor=actor
+            )
         except ValidationFailed as failed:
-            raise ValidationFailed({f"entities.{key}.{name}": messages for name, messages in failed.errors.items()}) from None
+            raise ValidationFailed(
+                {f"entities.{key}.{name}": messages for name, messages in failed.errors.items()}
+            ) from None
         except AlreadyExists as taken:
             raise ValidationFailed({f"entities.{key}": [f"{taken}: choose the existing node instead"]}) from None
         uids[key] = node["uid"]

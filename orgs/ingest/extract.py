@@ -30,9 +30,13 @@ def extracted_text(*, data: bytes | None = None, filename: str | None = None, te
         field = "file"
         kind = FILE_TYPES.get(PurePath(filename or "").suffix.lower())
         if kind is None:
-            raise ValidationFailed({field: [f"expected a .txt, .html or .pdf file, not {filename or 'a nameless file'}"]})
+            raise ValidationFailed(
+                {field: [f"expected a .txt, .html or .pdf file, not {filename or 'a nameless file'}"]}
+            )
         if len(data) > MAX_FILE_BYTES:
-            raise ValidationFailed({field: [f"at most {MAX_FILE_BYTES // 1024 // 1024} MB (this has {len(data):,} bytes)"]})
+            raise ValidationFailed(
+                {field: [f"at most {MAX_FILE_BYTES // 1024 // 1024} MB (this has {len(data):,} bytes)"]}
+            )
         plain = {"text": _text_file, "html": _html_text, "pdf": _pdf_text}[kind](data)
     else:
         field = "text"

@@ -14,18 +14,22 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span as TokenSpan
+from spacy.tokens import Doc
+from spacy.tokens import Span as TokenSpan
 from spacy.util import filter_spans
 
 from orgs.ingest.reading import Entity, Proposal, Reading, Span, proposal_key
 from orgs.ingest.rules import Cue, Head, Rules, folded, reader_rules
 from orgs.vocabulary import RELATIONSHIP_TYPES, Confidence, NodeLabel
 
-ORG, COUNTRY, EVENT, DOCUMENT = (label.value for label in (NodeLabel.ORGANIZATION, NodeLabel.COUNTRY, NodeLabel.EVENT, NodeLabel.DOCUMENT))
+ORG, COUNTRY, EVENT, DOCUMENT = (
+    label.value for label in (NodeLabel.ORGANIZATION, NodeLabel.COUNTRY, NodeLabel.EVENT, NodeLabel.DOCUMENT)
+)
 ARTICLES = frozenset({"the", "a", "an"})
 CORE_JOINERS = frozenset({"and", "&"})  # "Information and Coordination Centre" is one core
 BULLETS = "•·▪‣◦*-–"
@@ -176,7 +180,16 @@ class _Reader:
             for sentence in sentences:
                 for mention in sentence.mentions:
                     if mention.nested_in is None:
-                        self._tie(labelled_type, mention, self.subject, sentence, (offset, offset + len(line.rstrip())), Confidence.STATED, label.group(1) if label else None, "line label")
+                        self._tie(
+                            labelled_type,
+                            mention,
+                            self.subject,
+                            sentence,
+                            (offset, offset + len(line.rstrip())),
+                            Confidence.STATED,
+                            label.group(1) if label else None,
+                            "line label",
+                        )
         if bullet and self.subject is not None and sentences:
             self._bullet(sentences[0])
         if heading or label or bullet:
@@ -191,7 +204,7 @@ class _Reader:
     def _sentence(self, doc: Doc, span: TokenSpan, offset: int) -> _Sentence:
         sentence = _Sentence(doc, span, offset)
         cue_matcher, country_matcher, cue_of, code_of = _matchers()
-        found = []
+        found: list[tuple[str, Any, int, int]] = []
         for match_id, start, end in cue_matcher(doc[span.start : span.end]):
             found.append(("cue", cue_of[doc.vocab.strings[match_id]], start, end))  # doc offsets
         for match_id, start, end in country_matcher(doc[span.start : span.end]):
@@ -208,11 +221,18 @@ class _Reader:
             for index in range(start, end):
                 claimed[index] = True
             if what == "cue":
-                sentence.cues.append(_CueAt(start, end, value))  # type: ignore[arg-type]
+                sentence.cues.append(_CueAt(start, end, value))
             else:
                 code = str(value)
                 sentence.mentions.append(
-                    _Mention(start, end, COUNTRY, None, self.rules.country_display.get(code, doc[start:end].text), country=code)
+                    _Mention(
+                        start,
+                        end,
+                        COUNTRY,
+                        None,
+                        self.rules.country_display.get(code, doc[start:end].text),
+                        country=code,
+                    )
                 )
         self._names(sentence, claimed)
         sentence.mentions.sort(key=lambda mention: (mention.start, -mention.end))
@@ -222,7 +242,7 @@ class _Reader:
 
     def _names(self, sentence: _Sentence, claimed: list[bool]) -> None:
         """Find the capitalised names and the lower-case heads after "the" in `sentence`, with what they hold."""
-        doc, rules = sentence.doc, self.rules
+        doc = sentence.doc
         index, stop = sentence.span.start, sentence.span.end
         while index < stop:
             token = doc[index]
@@ -238,7 +258,13 @@ class _Reader:
             for part_start, part_end in self._and_parts(doc, index, end):
                 self._name(sentence, part_start, part_end, claimed)
             index = max(end, index + 1)
-            while index < stop and claimed[index] and not any(m.start <= index < m.end for m in sentence.mentions if m.label == COUNTRY) and index < len(doc) and any(m.start <= index < m.end for m in sentence.mentions):
+            while (
+                index < stop
+                and claimed[index]
+                and not any(m.start <= index < m.end for m in sentence.mentions if m.label == COUNTRY)
+                and index < len(doc)
+                and any(m.start <= index < m.end for m in sentence.mentions)
+            ):
                 index += 1
         self._lower_case_heads(sentence, claimed)
         for mention in list(sentence.mentions):
@@ -284,7 +310,9 @@ class _Reader:
 
     def _is_name(self, doc: Doc, start: int, end: int) -> bool:
         core = self._core_end(doc, start, end)
-        return self.rules.head_of(_words(doc[start:core])) is not None or all(ACRONYM.match(t.text) for t in doc[start:end])
+        return self.rules.head_of(_words(doc[start:core])) is not None or all(
+            ACRONYM.match(t.text) for t in doc[start:end]
+        )
 
     def _lower_head(self, doc: Doc, start: int, end: int, stop: int, claimed: list[bool]) -> int:
         """Return `end` moved past lower-case words that complete a head ("Joint investigation")."""
@@ -358,15 +386,26 @@ class _Reader:
             if any(_words(doc[index : index + len(ender)]) == list(ender) for ender in self.rules.name_enders):
                 break
             next_text = doc[index + 1].text if index + 1 < stop else ""
-            if token.text in QUOTES or label == ORG and (  # an event's date is part of its name
-                DATE.fullmatch(token.text) or re.fullmatch(MONTHS, token.text) or token.like_num and re.fullmatch(MONTHS, next_text)
+            if (
+                token.text in QUOTES
+                or label == ORG
+                and (  # an event's date is part of its name
+                    DATE.fullmatch(token.text)
+                    or re.fullmatch(MONTHS, token.text)
+                    or token.like_num
+                    and re.fullmatch(MONTHS, next_text)
+                )
             ):
                 break  # "… Organization on 14 March 2009"
             cue = next((c for c in sentence.cues if c.start == index), None)
             if cue is not None:
                 if self._name_follows(sentence, cue.end, claimed):
                     clause_end = self._clause_end(sentence, cue, stop)
-                    if cue.cue.start == "after" and clause_end < stop and doc[clause_end].lower_ in self.rules.running_on:
+                    if (
+                        cue.cue.start == "after"
+                        and clause_end < stop
+                        and doc[clause_end].lower_ in self.rules.running_on
+                    ):
                         index = clause_end  # "the task force coordinated by Romania on combating …"
                         continue
                     break
@@ -404,7 +443,12 @@ class _Reader:
         doc, end = sentence.doc, mention.end
         if end + 1 < len(doc) and doc[end].text in "-–" and ACRONYM.match(doc[end + 1].text) and doc[end].whitespace_:
             mention.acronym, mention.end = doc[end + 1].text, end + 2
-        elif end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" and ACRONYM.match(doc[end + 1].text):
+        elif (
+            end + 2 < len(doc)
+            and doc[end].text == "("
+            and doc[end + 2].text == ")"
+            and ACRONYM.match(doc[end + 1].text)
+        ):
             if doc[end + 1].text not in self.rules.country_names:
                 mention.acronym, mention.end = doc[end + 1].text, end + 3
 
@@ -418,7 +462,9 @@ class _Reader:
                 continue
             found: tuple[int, Head] | None = None
             for end in range(index + 2, min(index + 6, stop) + 1):
-                if any(claimed[index + 1 : end]) or any(t.is_punct and not _joined_by_hyphen(doc, t.i) for t in doc[index + 1 : end]):
+                if any(claimed[index + 1 : end]) or any(
+                    t.is_punct and not _joined_by_hyphen(doc, t.i) for t in doc[index + 1 : end]
+                ):
                     break
                 head = self.rules.head_of(_words(doc[index + 1 : end]))
                 if head is not None:
@@ -473,7 +519,15 @@ class _Reader:
                         begin = index + 1
                         inner_end = self._run_on(sentence, head_end, [False] * len(doc), head.label)
                         inner_end = min(inner_end, end)
-                        inner = _Mention(begin, inner_end, head.label, head.kind, _display(doc[begin:inner_end]), head=head.words, nested_in=outer)
+                        inner = _Mention(
+                            begin,
+                            inner_end,
+                            head.label,
+                            head.kind,
+                            _display(doc[begin:inner_end]),
+                            head=head.words,
+                            nested_in=outer,
+                        )
                         sentence.mentions.append(inner)
                         self._parts(sentence, inner)
                         return
@@ -490,33 +544,91 @@ class _Reader:
         inner = self._of_the(sentence, mention)
         if inner is not None:
             if mention.label == ORG and inner.label == ORG:
-                self._tie("PART_OF", mention, inner, sentence, sentence.chars(*whole), Confidence.STATED, None, "of the")
+                self._tie(
+                    "PART_OF", mention, inner, sentence, sentence.chars(*whole), Confidence.STATED, None, "of the"
+                )
             elif mention.label == EVENT and inner.label == ORG and set(mention.head) & self.rules.event_owner_heads:
-                self._tie("ORGANIZED", inner, mention, sentence, sentence.chars(*whole), Confidence.INFERRED, None, "meeting of")
+                self._tie(
+                    "ORGANIZED",
+                    inner,
+                    mention,
+                    sentence,
+                    sentence.chars(*whole),
+                    Confidence.INFERRED,
+                    None,
+                    "meeting of",
+                )
             elif mention.label == EVENT and inner.label == EVENT and set(mention.head) & self.rules.event_subject_heads:
-                self._tie("CONCERNS", mention, inner, sentence, sentence.chars(*whole), Confidence.STATED, None, "investigation of")
+                self._tie(
+                    "CONCERNS",
+                    mention,
+                    inner,
+                    sentence,
+                    sentence.chars(*whole),
+                    Confidence.STATED,
+                    None,
+                    "investigation of",
+                )
         if mention.label == EVENT:
             owner = self._owner_in_event_name(sentence, mention)
             if owner is not None:
-                self._tie("ORGANIZED", owner, mention, sentence, sentence.chars(*whole), Confidence.INFERRED, None, "body's meeting")
+                self._tie(
+                    "ORGANIZED",
+                    owner,
+                    mention,
+                    sentence,
+                    sentence.chars(*whole),
+                    Confidence.INFERRED,
+                    None,
+                    "body's meeting",
+                )
             self._event_place(sentence, mention)
             return
         if mention.label != ORG or mention.acronym == mention.name:
             return
         parent = self._prefix_parent(sentence, mention, words)
         if parent is not None:
-            self._tie("PART_OF", mention, parent, sentence, sentence.chars(*whole), Confidence.STATED, None, "name prefix")
+            self._tie(
+                "PART_OF", mention, parent, sentence, sentence.chars(*whole), Confidence.STATED, None, "name prefix"
+            )
         code = self.rules.demonyms.get(folded(words[0]))
         if code:
-            country = _Mention(mention.start, mention.start + 1, COUNTRY, None, self.rules.country_display[code], country=code, nested_in=mention)
+            country = _Mention(
+                mention.start,
+                mention.start + 1,
+                COUNTRY,
+                None,
+                self.rules.country_display[code],
+                country=code,
+                nested_in=mention,
+            )
             sentence.mentions.append(country)
-            self._tie("LOCATED_IN", mention, country, sentence, sentence.chars(*whole), Confidence.INFERRED, None, "demonym")
+            self._tie(
+                "LOCATED_IN", mention, country, sentence, sentence.chars(*whole), Confidence.INFERRED, None, "demonym"
+            )
         end = mention.end
-        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" or end + 3 < len(doc) and doc[end].text == "(" and doc[end + 3].text == ")":
-            country = next((m for m in sentence.mentions if m.label == COUNTRY and m.start == end + 1), None)
-            if country is not None and doc[country.end].text == ")":
+        if (
+            end + 2 < len(doc)
+            and doc[end].text == "("
+            and doc[end + 2].text == ")"
+            or end + 3 < len(doc)
+            and doc[end].text == "("
+            and doc[end + 3].text == ")"
+        ):
+            located = next((m for m in sentence.mentions if m.label == COUNTRY and m.start == end + 1), None)
+            if located is not None and doc[located.end].text == ")":
+                country = located
                 country.nested_in = mention
-                self._tie("LOCATED_IN", mention, country, sentence, sentence.chars(mention.start, country.end + 1), Confidence.STATED, None, "(country)")
+                self._tie(
+                    "LOCATED_IN",
+                    mention,
+                    country,
+                    sentence,
+                    sentence.chars(mention.start, country.end + 1),
+                    Confidence.STATED,
+                    None,
+                    "(country)",
+                )
 
     def _of_the(self, sentence: _Sentence, mention: _Mention) -> _Mention | None:
         """Return the body or event named after "of (the)" in `mention`'s words, as a mention nested in it."""
@@ -538,8 +650,20 @@ class _Reader:
             acronym = all(ACRONYM.match(token.text) for token in doc[begin:core])
             if head is None and not acronym:
                 continue
-            end = core if head is not None and head.label == ORG and end > core and doc[core].lower_ not in ("of",) else end
-            inner = _Mention(begin, end, head.label if head else ORG, head.kind if head else None, _display(doc[begin:end]), head=head.words if head else (), nested_in=mention)
+            end = (
+                core
+                if head is not None and head.label == ORG and end > core and doc[core].lower_ not in ("of",)
+                else end
+            )
+            inner = _Mention(
+                begin,
+                end,
+                head.label if head else ORG,
+                head.kind if head else None,
+                _display(doc[begin:end]),
+                head=head.words if head else (),
+                nested_in=mention,
+            )
             if acronym and head is None:
                 inner.acronym = inner.name
             sentence.mentions.append(inner)
@@ -569,7 +693,9 @@ class _Reader:
                 break
         else:
             return None
-        owner = _Mention(begin, head_start, ORG, body.kind, _display(doc[begin:head_start]), head=body.words, nested_in=mention)
+        owner = _Mention(
+            begin, head_start, ORG, body.kind, _display(doc[begin:head_start]), head=body.words, nested_in=mention
+        )
         sentence.mentions.append(owner)
         return owner
 
@@ -582,20 +708,45 @@ class _Reader:
         if len(mention.head) >= 2 and head_start - mention.start >= 2:
             before = self.rules.head_of(_words(doc[mention.start : head_start]))
             if before is not None and before.label == ORG:
-                parent = _Mention(mention.start, head_start, ORG, before.kind, _display(doc[mention.start : head_start]), head=before.words, nested_in=mention)
+                parent = _Mention(
+                    mention.start,
+                    head_start,
+                    ORG,
+                    before.kind,
+                    _display(doc[mention.start : head_start]),
+                    head=before.words,
+                    nested_in=mention,
+                )
                 sentence.mentions.append(parent)
                 grand = self._prefix_parent(sentence, parent, words[: head_start - mention.start])
                 if grand is not None:
-                    self._tie("PART_OF", parent, grand, sentence, sentence.chars(parent.start, parent.end), Confidence.STATED, None, "name prefix")
+                    self._tie(
+                        "PART_OF",
+                        parent,
+                        grand,
+                        sentence,
+                        sentence.chars(parent.start, parent.end),
+                        Confidence.STATED,
+                        None,
+                        "name prefix",
+                    )
                 return parent
         for name, acronym in self.rules.parent_bodies:
             for said in (name.split(), [acronym]):
-                if len(words) > len(said) + 1 and [w.casefold() for w in words[: len(said)]] == [s.casefold() for s in said] and not doc[mention.start + len(said)].is_punct:
-                    parent = _Mention(mention.start, mention.start + len(said), ORG, None, name, acronym=acronym, nested_in=mention)
+                if (
+                    len(words) > len(said) + 1
+                    and [w.casefold() for w in words[: len(said)]] == [s.casefold() for s in said]
+                    and not doc[mention.start + len(said)].is_punct
+                ):
+                    parent = _Mention(
+                        mention.start, mention.start + len(said), ORG, None, name, acronym=acronym, nested_in=mention
+                    )
                     sentence.mentions.append(parent)
                     return parent
         if ACRONYM.match(words[0]) and len(words) >= 3 and not ACRONYM.match(words[1]):
-            parent = _Mention(mention.start, mention.start + 1, ORG, None, words[0], acronym=words[0], nested_in=mention)
+            parent = _Mention(
+                mention.start, mention.start + 1, ORG, None, words[0], acronym=words[0], nested_in=mention
+            )
             sentence.mentions.append(parent)
             return parent
         return None
@@ -612,7 +763,16 @@ class _Reader:
                 country = next((m for m in sentence.mentions if m.label == COUNTRY and m.start == begin), None)
                 if country is not None:
                     country.nested_in = country.nested_in or event
-                    self._tie("HELD_IN", event, country, sentence, sentence.chars(event.start, country.end), Confidence.STATED, None, "held in")
+                    self._tie(
+                        "HELD_IN",
+                        event,
+                        country,
+                        sentence,
+                        sentence.chars(event.start, country.end),
+                        Confidence.STATED,
+                        None,
+                        "held in",
+                    )
                     return
 
     def _heading_event(self, sentence: _Sentence) -> None:
@@ -623,8 +783,10 @@ class _Reader:
             return
         event, doc = top[0], sentence.doc
         end = event.end
-        while end < sentence.span.end and doc[end].text not in ",(;" and not any(
-            c.start == end and c.cue.relationship_type != "TOOK_PART_IN" for c in sentence.cues
+        while (
+            end < sentence.span.end
+            and doc[end].text not in ",(;"
+            and not any(c.start == end and c.cue.relationship_type != "TOOK_PART_IN" for c in sentence.cues)
         ):
             end += 1
         if end > event.end and any(c.start == event.end for c in sentence.cues):
@@ -641,7 +803,16 @@ class _Reader:
             return
         for country in top[1:]:
             if country.label == COUNTRY and country.start >= event.end:
-                self._tie("HELD_IN", event, country, sentence, sentence.chars(event.start, country.end), Confidence.STATED, None, "event line")
+                self._tie(
+                    "HELD_IN",
+                    event,
+                    country,
+                    sentence,
+                    sentence.chars(event.start, country.end),
+                    Confidence.STATED,
+                    None,
+                    "event line",
+                )
 
     # --- the page's own shape -----------------------------------------------------------------------------
     def _subject_from_heading(self, sentences: list[_Sentence], crumbs: list[str], next_line: tuple[int, str]) -> None:
@@ -654,23 +825,53 @@ class _Reader:
         first, sentence = top[0], next(s for s in sentences if top[0] in s.mentions)
         continuation_offset, continuation = next_line[0], next_line[1].strip()
         follow = _pipeline()(continuation) if continuation and len(continuation.split()) <= 6 else None
-        if follow is not None and self.rules.head_of(_words(follow[:])) is not None and first.label == ORG and "::" not in continuation:
+        head = self.rules.head_of(_words(follow[:])) if follow is not None else None
+        if follow is not None and head is not None and first.label == ORG and "::" not in continuation:
             start = self.text.find(continuation, continuation_offset)
             self.heading_continuation.add(continuation_offset)
-            subject = _Mention(-1, -1, ORG, self.rules.head_of(_words(follow[:])).kind, f"{first.name} {_display(follow[:])}", head=self.rules.head_of(_words(follow[:])).words)  # type: ignore[union-attr]
+            subject = _Mention(-1, -1, ORG, head.kind, f"{first.name} {_display(follow[:])}", head=head.words)
             self.mentions.append(subject)
             self.spans[id(subject)] = (start, start + len(continuation))
             self.subject, self.subject_parent = subject, first
-            passage = (sentence.chars(first.start, first.end)[0] - (4 if self.text[max(0, sentence.chars(first.start, first.end)[0] - 4) : sentence.chars(first.start, first.end)[0]] == "The " else 0), start + len(continuation))
-            self.ties.append(_Tie("PART_OF", subject, first, passage, Confidence.STATED, None, "two-line heading", passage))
+            passage = (
+                sentence.chars(first.start, first.end)[0]
+                - (
+                    4
+                    if self.text[
+                        max(0, sentence.chars(first.start, first.end)[0] - 4) : sentence.chars(first.start, first.end)[
+                            0
+                        ]
+                    ]
+                    == "The "
+                    else 0
+                ),
+                start + len(continuation),
+            )
+            self.ties.append(
+                _Tie("PART_OF", subject, first, passage, Confidence.STATED, None, "two-line heading", passage)
+            )
             return
         self.subject = first
         if len(crumbs) > 1 and self.publisher:
             publisher = _Mention(-1, -1, ORG, None, self.publisher)
             self.mentions.append(publisher)
             self.spans[id(publisher)] = sentence.chars(first.start, first.end)
-            line = (sentence.offset, sentence.offset + len(sentence.doc.text.rstrip()) + sum(len(c) + 2 for c in crumbs[1:]))
-            self.ties.append(_Tie("PART_OF", first, publisher, line, Confidence.INFERRED, crumbs[1].strip() or None, "breadcrumb", line))
+            line = (
+                sentence.offset,
+                sentence.offset + len(sentence.doc.text.rstrip()) + sum(len(c) + 2 for c in crumbs[1:]),
+            )
+            self.ties.append(
+                _Tie(
+                    "PART_OF",
+                    first,
+                    publisher,
+                    line,
+                    Confidence.INFERRED,
+                    crumbs[1].strip() or None,
+                    "breadcrumb",
+                    line,
+                )
+            )
             self.subject_parent = publisher
 
     def _bullet(self, sentence: _Sentence) -> None:
@@ -682,12 +883,16 @@ class _Reader:
             return
         country, subject = countries[-1], self.subject
         assert subject is not None
-        named = next((m for m in sentence.mentions if m.nested_in is None and m.end <= open_paren and m.label != COUNTRY), None)
+        named = next(
+            (m for m in sentence.mentions if m.nested_in is None and m.end <= open_paren and m.label != COUNTRY), None
+        )
         if named is not None and named.head:
             return  # "• A Named Body (Country)" says where it is: read by _parts
         topic = _Mention(0, open_paren, ORG, "sub_group", _display(doc[0:open_paren]))
         sentence.mentions = [m for m in sentence.mentions if not (m.end <= open_paren)] + [topic]
-        self.mentions = [m for m in self.mentions if m not in sentence.mentions or m is topic or m.label == COUNTRY] + [topic]
+        self.mentions = [m for m in self.mentions if m not in sentence.mentions or m is topic or m.label == COUNTRY] + [
+            topic
+        ]
         line = sentence.chars(0, country.end + 1)
         self._tie("PART_OF", topic, subject, sentence, line, Confidence.INFERRED, "sub-group", "bullet topic")
         self._tie("COORDINATES", country, topic, sentence, line, Confidence.INFERRED, None, "bullet topic")
@@ -704,7 +909,9 @@ class _Reader:
             kind = RELATIONSHIP_TYPES[cue.relationship_type]
             if cue.after_cue and cue.after_cue not in previous:
                 continue
-            following = [c.start for c in sentence.cues[position + 1 :] if c.cue.start != "after" or cue.start == "after"]
+            following = [
+                c.start for c in sentence.cues[position + 1 :] if c.cue.start != "after" or cue.start == "after"
+            ]
             limit = following[0] if following else sentence.span.end
             if cue.start == "after":
                 starts = self._list_after(sentence, top, cue_at, limit, kind.start_labels)
@@ -717,7 +924,16 @@ class _Reader:
                 end_of[id(cue_at)] = end
                 for start in starts:
                     taken.add(id(start))
-                    self._tie(cue.relationship_type, start, end, sentence, self._passage(sentence, start, cue_at, end), cue.confidence, cue.qualifier, "cue")
+                    self._tie(
+                        cue.relationship_type,
+                        start,
+                        end,
+                        sentence,
+                        self._passage(sentence, start, cue_at, end),
+                        cue.confidence,
+                        cue.qualifier,
+                        "cue",
+                    )
             elif cue.start in ("listed_before", "listed_after"):
                 after = [m for m in top if m.start >= cue_at.end]
                 if not after or after[0].label not in kind.end_labels:
@@ -726,10 +942,32 @@ class _Reader:
                 if cue.start == "listed_before":
                     starts = self._list_before(sentence, top, cue_at.start, kind.start_labels)
                 else:
-                    verb = next((t.i for t in sentence.doc[end.end : sentence.span.end] if t.lower_ in ("are", "include", "is")), None)
-                    starts = self._list_after(sentence, top, _CueAt(verb, verb + 1, cue), sentence.span.end, kind.start_labels) if verb is not None else []
+                    verb = next(
+                        (
+                            t.i
+                            for t in sentence.doc[end.end : sentence.span.end]
+                            if t.lower_ in ("are", "include", "is")
+                        ),
+                        None,
+                    )
+                    starts = (
+                        self._list_after(
+                            sentence, top, _CueAt(verb, verb + 1, cue), sentence.span.end, kind.start_labels
+                        )
+                        if verb is not None
+                        else []
+                    )
                 for start in starts:
-                    self._tie(cue.relationship_type, start, end, sentence, self._passage(sentence, start, cue_at, end), cue.confidence, cue.qualifier, "cue")
+                    self._tie(
+                        cue.relationship_type,
+                        start,
+                        end,
+                        sentence,
+                        self._passage(sentence, start, cue_at, end),
+                        cue.confidence,
+                        cue.qualifier,
+                        "cue",
+                    )
             elif cue.start == "following":
                 after = [m for m in top if m.start >= cue_at.end]
                 if cue_at.start != sentence.span.start or len(after) < 2 or after[1].label not in kind.start_labels:
@@ -738,24 +976,62 @@ class _Reader:
                 held = [first, *(m for m in sentence.mentions if m.nested_in is first and m.label == EVENT)]
                 for end in held:
                     if end.label in kind.end_labels:
-                        self._tie(cue.relationship_type, start, end, sentence, sentence.chars(cue_at.start, start.end), cue.confidence, cue.qualifier, "cue")
+                        self._tie(
+                            cue.relationship_type,
+                            start,
+                            end,
+                            sentence,
+                            sentence.chars(cue_at.start, start.end),
+                            cue.confidence,
+                            cue.qualifier,
+                            "cue",
+                        )
             elif cue.start == "owner":
-                end = self._before(top + [m for m in sentence.mentions if m.nested_in is not None], cue_at.start, kind.end_labels, sentence)
+                end = self._before(
+                    top + [m for m in sentence.mentions if m.nested_in is not None],
+                    cue_at.start,
+                    kind.end_labels,
+                    sentence,
+                )
                 if end is None:
                     continue
-                start = self._before(top, end.start, kind.start_labels, sentence) or self.subject
-                if start is None:
+                named = self._before(top, end.start, kind.start_labels, sentence) or self.subject
+                if named is None:
                     continue
+                start = named
                 qualifier = sentence.doc[end.end : cue_at.end].text.lstrip("'s ").strip() or cue.qualifier
-                self._tie(cue.relationship_type, start, end, sentence, sentence.chars(min(start.start, end.start) if start.start >= 0 else end.start, cue_at.end), cue.confidence, qualifier, "cue")
+                self._tie(
+                    cue.relationship_type,
+                    start,
+                    end,
+                    sentence,
+                    sentence.chars(min(start.start, end.start) if start.start >= 0 else end.start, cue_at.end),
+                    cue.confidence,
+                    qualifier,
+                    "cue",
+                )
             else:
-                start = self._before(top, cue_at.start, kind.start_labels, sentence) or self.subject
-                if start is None:
+                named = self._before(top, cue_at.start, kind.start_labels, sentence) or self.subject
+                if named is None:
                     continue
-                ends = [m for m in top if cue_at.end <= m.start < limit and id(m) not in taken and m.label in kind.end_labels]
+                start = named
+                ends = [
+                    m
+                    for m in top
+                    if cue_at.end <= m.start < limit and id(m) not in taken and m.label in kind.end_labels
+                ]
                 ends = [m for m in ends if not self._is_after_cue_start(sentence, m, cue_at, limit)]
                 for end in ends:
-                    self._tie(cue.relationship_type, start, end, sentence, self._passage(sentence, start, cue_at, end), cue.confidence, cue.qualifier, "cue")
+                    self._tie(
+                        cue.relationship_type,
+                        start,
+                        end,
+                        sentence,
+                        self._passage(sentence, start, cue_at, end),
+                        cue.confidence,
+                        cue.qualifier,
+                        "cue",
+                    )
             previous[cue.relationship_type] = cue_at
 
     def _is_after_cue_start(self, sentence: _Sentence, mention: _Mention, cue_at: _CueAt, limit: int) -> bool:
@@ -768,7 +1044,9 @@ class _Reader:
                     return True
         return False
 
-    def _list_after(self, sentence: _Sentence, top: list[_Mention], cue_at: _CueAt, limit: int, labels: frozenset) -> list[_Mention]:
+    def _list_after(
+        self, sentence: _Sentence, top: list[_Mention], cue_at: _CueAt, limit: int, labels: frozenset
+    ) -> list[_Mention]:
         """Return the names listed right after `cue_at` ("organized by A", "among A and B"), of one label."""
         doc = sentence.doc
         listed: list[_Mention] = []
@@ -783,7 +1061,9 @@ class _Reader:
             index = mention.end
         return listed
 
-    def _list_before(self, sentence: _Sentence, top: list[_Mention], position: int, labels: frozenset) -> list[_Mention]:
+    def _list_before(
+        self, sentence: _Sentence, top: list[_Mention], position: int, labels: frozenset
+    ) -> list[_Mention]:
         """Return the names listed right before token `position` ("A, B and C are …"), of one label."""
         doc = sentence.doc
         listed: list[_Mention] = []
@@ -827,7 +1107,11 @@ class _Reader:
             if close is None:
                 continue
             back = token.i - 1
-            while back >= sentence.span.start and not doc[back].is_punct and not any(c.start <= back < c.end for c in sentence.cues):
+            while (
+                back >= sentence.span.start
+                and not doc[back].is_punct
+                and not any(c.start <= back < c.end for c in sentence.cues)
+            ):
                 back -= 1
             category = doc[back + 1 : token.i]
             if not category or not category[0].is_lower:
@@ -840,17 +1124,52 @@ class _Reader:
             words = [t.text for t in category if not (named and named[-1].start <= t.i)]
             qualifier = " ".join(words).removesuffix(" of the").removesuffix(" of").strip() or None
             for member in members:
-                passage = sentence.chars(category.start, member.end) if member is members[0] else sentence.chars(member.start, member.end)
-                self._tie("PART_OF", member, parent, sentence, passage, Confidence.STATED if named else Confidence.INFERRED, qualifier, "group of")
+                passage = (
+                    sentence.chars(category.start, member.end)
+                    if member is members[0]
+                    else sentence.chars(member.start, member.end)
+                )
+                self._tie(
+                    "PART_OF",
+                    member,
+                    parent,
+                    sentence,
+                    passage,
+                    Confidence.STATED if named else Confidence.INFERRED,
+                    qualifier,
+                    "group of",
+                )
             for mention in named:
                 mention.nested_in = mention.nested_in or members[0]
 
-    def _tie(self, relationship_type: str, start: _Mention, end: _Mention, sentence: _Sentence, passage: tuple[int, int], confidence: str, qualifier: str | None, rule: str) -> None:
+    def _tie(
+        self,
+        relationship_type: str,
+        start: _Mention,
+        end: _Mention,
+        sentence: _Sentence,
+        passage: tuple[int, int],
+        confidence: str,
+        qualifier: str | None,
+        rule: str,
+    ) -> None:
         kind = RELATIONSHIP_TYPES[relationship_type]
         if start is end or start.label not in kind.start_labels or end.label not in kind.end_labels:
             return
         span = sentence.chars(sentence.span.start, sentence.span.end)
-        self.ties.append(_Tie(relationship_type, start, end, passage, str(confidence), qualifier, rule, span, _date_in(self.text[span[0] : span[1]])))
+        self.ties.append(
+            _Tie(
+                relationship_type,
+                start,
+                end,
+                passage,
+                str(confidence),
+                qualifier,
+                rule,
+                span,
+                _date_in(self.text[span[0] : span[1]]),
+            )
+        )
 
     # --- entities -----------------------------------------------------------------------------------------
     def _reading(self) -> Reading:
@@ -865,7 +1184,11 @@ class _Reader:
             start, end = by_group.get(id(tie.start)), by_group.get(id(tie.end))
             if start is None or end is None or start is end:
                 continue
-            ends = sorted((start.key, end.key)) if RELATIONSHIP_TYPES[tie.relationship_type].symmetric else [start.key, end.key]
+            ends = (
+                sorted((start.key, end.key))
+                if RELATIONSHIP_TYPES[tie.relationship_type].symmetric
+                else [start.key, end.key]
+            )
             if (tie.relationship_type, *ends) in seen:
                 continue
             seen.add((tie.relationship_type, ends[0], ends[1]))
@@ -886,7 +1209,11 @@ class _Reader:
                 )
             )
         used = {key for p in proposals for key in (p.start, p.end)}
-        return Reading(text=self.text, entities=[e for e in entities if e.key in used or e.label != COUNTRY or e.mentions], proposals=proposals)
+        return Reading(
+            text=self.text,
+            entities=[e for e in entities if e.key in used or e.label != COUNTRY or e.mentions],
+            proposals=proposals,
+        )
 
     def _grouped(self) -> list[list[_Mention]]:
         """Return the mentions grouped by what they mean: one name folded alike, an acronym and what it stands
@@ -921,7 +1248,12 @@ class _Reader:
             if mention.acronym and mention.acronym == mention.name:
                 letters = mention.acronym.replace(" ", "")
                 for other in named:
-                    if other is not mention and other.label == ORG and other.name != other.acronym and letters in _initials(other.name):
+                    if (
+                        other is not mention
+                        and other.label == ORG
+                        and other.name != other.acronym
+                        and letters in _initials(other.name)
+                    ):
                         union(mention, other)
             if mention.label == ORG and mention.head and mention.name[:1].islower():  # "sub-group on terrorist groups"
                 topic = " ".join(_name_key(mention.name).split()[len(mention.head) + 1 :])
@@ -931,8 +1263,16 @@ class _Reader:
         last_by_head: dict[tuple[str, ...], _Mention] = {}
         for mention in sorted(mentions, key=self._position):
             if mention.reference:
-                target = self.subject if self.subject is not None and _same_head(self.subject.head, mention.head) else last_by_head.get(_singular(mention.head))
-                if target is None and self.subject_parent is not None and _same_head(self.subject_parent.head, mention.head):
+                target = (
+                    self.subject
+                    if self.subject is not None and _same_head(self.subject.head, mention.head)
+                    else last_by_head.get(_singular(mention.head))
+                )
+                if (
+                    target is None
+                    and self.subject_parent is not None
+                    and _same_head(self.subject_parent.head, mention.head)
+                ):
                     target = self.subject_parent
                 if target is not None:
                     union(mention, target)
@@ -966,12 +1306,20 @@ class _Reader:
     def _entity(self, number: int, members: list[_Mention]) -> Entity:
         named = [m for m in members if not m.reference] or members
         label = named[0].label
-        full = [m for m in named if m.name != m.acronym and m.name[:1].isupper()] or [m for m in named if m.name != m.acronym] or named
+        full = (
+            [m for m in named if m.name != m.acronym and m.name[:1].isupper()]
+            or [m for m in named if m.name != m.acronym]
+            or named
+        )
         counts: dict[str, int] = {}
         for mention in full:
             counts[mention.name] = counts.get(mention.name, 0) + 1
         subject = self.subject in members
-        name = self.subject.name if subject and self.subject is not None else max(counts, key=lambda n: (counts[n], len(n)))
+        name = (
+            self.subject.name
+            if subject and self.subject is not None
+            else max(counts, key=lambda n: (counts[n], len(n)))
+        )
         acronyms = [m.acronym for m in named if m.acronym and m.acronym != name]
         kinds = [m.kind for m in named if m.kind]
         fields = {"iso_code": named[0].country} if label == COUNTRY and named[0].country else {}
@@ -982,7 +1330,9 @@ class _Reader:
             acronym=max(acronyms, key=len) if acronyms else None,
             kind=kinds[0] if kinds else None,
             fields=fields,
-            mentions=[Span(*self._span_of(m)) for m in sorted(members, key=self._position) if self._span_of(m) != (0, 0)],
+            mentions=[
+                Span(*self._span_of(m)) for m in sorted(members, key=self._position) if self._span_of(m) != (0, 0)
+            ],
             is_subject=subject,
         )
 

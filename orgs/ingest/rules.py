@@ -146,7 +146,7 @@ def _cues(by_type: dict[str, list[dict[str, Any]]]) -> list[Cue]:
 
 
 def _heads(by_label: dict[str, dict[str, list[str]]]) -> list[Head]:
-    heads = []
+    heads: list[Head] = []
     for label, by_kind in by_label.items():
         if label not in KINDS_OF:
             raise RulesProblem(f"heads: {label!r} is not Organization, Event or Document")
@@ -171,6 +171,8 @@ def _country_names(extra: dict[str, list[str]]) -> dict[str, str]:
 
 
 def _country_display(extra: dict[str, list[str]]) -> dict[str, str]:
-    display = {country.alpha_2: getattr(country, "common_name", None) or country.name for country in pycountry.countries}
+    display = {
+        country.alpha_2: getattr(country, "common_name", None) or country.name for country in pycountry.countries
+    }
     display.update({code: spellings[0] for code, spellings in extra.items() if spellings})
     return display

@@ -6,46 +6,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0003_citation_actions'),
+        ("orgs", "0003_citation_actions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SourceDraft',
+            name="SourceDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text='Title of the page or document.', max_length=500)),
-                ('publisher', models.CharField(blank=True, help_text='Who published it.', max_length=300)),
-                ('url', models.CharField(blank=True, help_text='Where it was read, if online (http or https).', max_length=2000)),
-                ('published', models.CharField(blank=True, help_text='When it was published: 2009, 2009-03, 2009-03-14.', max_length=10)),
-                ('text', models.TextField(help_text='The full text read, as the citations quote it.')),
-                ('reading', models.JSONField(help_text='The names and relationships read from the text (orgs.ingest.reading).')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, help_text='Counts its changes: a stale review is refused.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('accepting', 'Being accepted'), ('published', 'Published')], db_index=True, default='draft', max_length=16)),
-                ('source_uid', models.CharField(blank=True, help_text='The Source node it became, once accepted.', max_length=100)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='source_drafts', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(help_text="Title of the page or document.", max_length=500)),
+                ("publisher", models.CharField(blank=True, help_text="Who published it.", max_length=300)),
+                (
+                    "url",
+                    models.CharField(
+                        blank=True, help_text="Where it was read, if online (http or https).", max_length=2000
+                    ),
+                ),
+                (
+                    "published",
+                    models.CharField(
+                        blank=True, help_text="When it was published: 2009, 2009-03, 2009-03-14.", max_length=10
+                    ),
+                ),
+                ("text", models.TextField(help_text="The full text read, as the citations quote it.")),
+                (
+                    "reading",
+                    models.JSONField(help_text="The names and relationships read from the text (orgs.ingest.reading)."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, help_text="Counts its changes: a stale review is refused."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("accepting", "Being accepted"), ("published", "Published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "source_uid",
+                    models.CharField(blank=True, help_text="The Source node it became, once accepted.", max_length=100),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="source_drafts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RejectedProposal',
+            name="RejectedProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('proposal_key', models.CharField(help_text='orgs.ingest.reading.proposal_key', max_length=40, unique=True)),
-                ('relationship_type', models.CharField(max_length=40)),
-                ('start_name', models.CharField(max_length=300)),
-                ('end_name', models.CharField(max_length=300)),
-                ('exact', models.TextField(help_text='The passage that proposed it.')),
-                ('rejected_at', models.DateTimeField(auto_now_add=True)),
-                ('rejected_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('draft', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='rejections', to='orgs.sourcedraft')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "proposal_key",
+                    models.CharField(help_text="orgs.ingest.reading.proposal_key", max_length=40, unique=True),
+                ),
+                ("relationship_type", models.CharField(max_length=40)),
+                ("start_name", models.CharField(max_length=300)),
+                ("end_name", models.CharField(max_length=300)),
+                ("exact", models.TextField(help_text="The passage that proposed it.")),
+                ("rejected_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "rejected_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "draft",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="rejections",
+                        to="orgs.sourcedraft",
+                    ),
+                ),
             ],
         ),
     ]

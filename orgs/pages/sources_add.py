@@ -50,7 +50,7 @@ def source_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
-            if upload is not None and upload.size > MAX_FILE_BYTES:
+            if upload is not None and (upload.size or 0) > MAX_FILE_BYTES:
                 raise ValidationFailed({"file": [f"at most {MAX_FILE_BYTES // 1024 // 1024} MB"]})
             text = (
                 extracted_text(data=upload.read(), filename=upload.name)
@@ -87,7 +87,9 @@ def source_draft(request: HttpRequest, draft_id: int) -> HttpResponse:
         try:
             version = int(request.POST.get("version", ""))
             accepted = source_draft_accept(
-                draft_id=draft.pk, decisions=posted_decisions(request.POST, reading), expected_version=version,
+                draft_id=draft.pk,
+                decisions=posted_decisions(request.POST, reading),
+                expected_version=version,
                 actor=request.user,
             )
         except ValueError:
@@ -202,7 +204,12 @@ def review_entities(reading: Reading, post: Any, errors: dict[str, list[str]]) -
                 "entity": entity,
                 "chosen": (default if not entity.ambiguous else "choose") if chosen == "auto" else chosen,
                 "other": post.get(f"other-{entity.key}", "") if post is not None else "",
-                "errors": [m for name, messages in errors.items() if name.startswith(f"entities.{entity.key}") for m in messages],
+                "errors": [
+                    m
+                    for name, messages in errors.items()
+                    if name.startswith(f"entities.{entity.key}")
+                    for m in messages
+                ],
             }
         )
     return rows

@@ -48,7 +48,10 @@ def test_drafts_are_for_editors_only(editor_client) -> None:
     reader = APIClient()
     reader.force_authenticate(user_with("reader-only"))
     assert reader.get(f"/api/sources/drafts/{draft['id']}/").status_code == 403
-    assert APIClient().post("/api/sources/ingest/", {"title": "P", "text": PAGE}, format="json").status_code in (401, 403)
+    assert APIClient().post("/api/sources/ingest/", {"title": "P", "text": PAGE}, format="json").status_code in (
+        401,
+        403,
+    )
 
 
 @pytest.mark.parametrize(
@@ -89,7 +92,9 @@ def test_html_is_read_without_its_scripts_and_a_pdf_without_text_is_refused(edit
 
 
 def test_bad_fields_and_decisions_answer_400_naming_them(editor_client) -> None:
-    answer = editor_client.post("/api/sources/ingest/", {"title": "P", "text": "", "url": "javascript:x"}, format="json")
+    answer = editor_client.post(
+        "/api/sources/ingest/", {"title": "P", "text": "", "url": "javascript:x"}, format="json"
+    )
     assert answer.status_code == 400 and "text" in answer.json()
     draft = editor_client.post("/api/sources/ingest/", {"title": "P", "text": PAGE}, format="json").json()
     answer = editor_client.post(

@@ -15,9 +15,7 @@ pytestmark = pytest.mark.no_graph
 
 def ties(reading: Reading) -> set[tuple[str, str, str]]:
     """Return each proposal as (start name, type, end name)."""
-    return {
-        (reading.entity(p.start).name, p.relationship_type, reading.entity(p.end).name) for p in reading.proposals
-    }
+    return {(reading.entity(p.start).name, p.relationship_type, reading.entity(p.end).name) for p in reading.proposals}
 
 
 def names(reading: Reading) -> dict[str, str]:
@@ -110,7 +108,9 @@ def test_succession_and_membership_are_read_with_their_dates() -> None:
         "The Bishkek Forum became the Central Asian Security Organization in 2001. Kazakhstan, Kyrgyzstan and "
         "Tajikistan are member states of the Central Asian Security Organization."
     )
-    found = {(p.relationship_type, reading.entity(p.start).name, reading.entity(p.end).name): p for p in reading.proposals}
+    found = {
+        (p.relationship_type, reading.entity(p.start).name, reading.entity(p.end).name): p for p in reading.proposals
+    }
     succession = found["SUCCEEDED", "Central Asian Security Organization", "Bishkek Forum"]
     assert succession.since == "2001"
     members = {start for (kind, start, _end) in found if kind == "MEMBER_OF"}
@@ -126,7 +126,8 @@ def test_a_date_in_the_sentence_becomes_the_relationships_since() -> None:
 
 def test_a_coordinator_line_and_bullet_topics_describe_the_page_subject() -> None:
     reading = read_source(
-        "Cyber Crime Task Force\n\nCoordinator: Republic of Moldova\n\n• Online Fraud (Romania)\n• Child Abuse Images (Greece)\n"
+        "Cyber Crime Task Force\n\nCoordinator: Republic of Moldova\n\n"
+        "• Online Fraud (Romania)\n• Child Abuse Images (Greece)\n"
     )
     assert ties(reading) == {
         ("Moldova", "COORDINATES", "Cyber Crime Task Force"),

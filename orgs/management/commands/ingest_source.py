@@ -45,7 +45,9 @@ class Command(BaseCommand):
             _, reading = source_draft_get(draft_id=draft.pk)
             for proposal in reading.proposals:
                 self.stdout.write(f"  {proposal_summary(reading, proposal)}   [{proposal.exact[:60]}]")
-            self.stdout.write(f"Draft {draft.pk}: {len(reading.proposals)} proposals from {len(reading.entities)} names.")
+            self.stdout.write(
+                f"Draft {draft.pk}: {len(reading.proposals)} proposals from {len(reading.entities)} names."
+            )
             if options["accept_all"]:
                 ambiguous = {e.key for e in reading.entities if e.ambiguous}
                 decisions = {
