@@ -25,6 +25,7 @@ TIE_MARGIN = 2  # a second node scoring within this of the best makes the name a
 KEPT_CANDIDATES = 5  # shown to the editor, best first
 CANDIDATE_AT = 60  # a node scoring less is not worth showing
 FULLTEXT_HITS = 10  # nodes asked of the index for each name
+NARROW_WORDS = 3  # a name the index knows under none of its words together is asked again by its first ones
 # A name that begins with another name of at least this many words (or is begun by one) means the same body:
 # "Central Asian Regional Information and Coordination Centre for combating …" is CARICC's full name cut short.
 PREFIX_WORDS = 4
@@ -102,21 +103,32 @@ def name_score(name: str, acronym: str | None, node: dict[str, Any]) -> float:
 
 
 def _organization_candidates(entities: list[Entity]) -> dict[str, list[dict[str, Any]]]:
-    asks = [{"key": e.key, "query": query} for e in entities if (query := _fulltext_words(e))]
+    """Return each entity's candidate nodes from the full-text index, in two rounds: nodes holding every telling
+    word of its name (or its acronym), then, for the names that found none, nodes holding its first few words
+    ("Regional Communication Centre for law enforcement …" is found by "regional communication centre")."""
     found: dict[str, list[dict[str, Any]]] = {e.key: [] for e in entities}
-    if asks:
+    rounds = [(entities, None), (None, NARROW_WORDS)]
+    for asked, words in rounds:
+        if asked is None:
+            asked = [e for e in entities if not found[e.key]]
+        asks = [{"key": e.key, "query": query} for e in asked if (query := _fulltext_query(e, words))]
+        if not asks:
+            continue
         params = {"asks": asks, "index": fulltext_index_name(), "hits": FULLTEXT_HITS}
         for row in read_cypher(ORGANIZATION_CANDIDATES, params):
             found[row["key"]].append(row)
     return found
 
 
-def _fulltext_words(entity: Entity) -> str:
-    """Return the full-text query that finds the nodes `entity` may be: any of its telling words."""
-    words = [w for w in fold(" ".join(filter(None, (entity.name, entity.acronym)))).split() if w not in COMMON_WORDS]
+def _fulltext_query(entity: Entity, first: int | None) -> str:
+    """Return the full-text query for the nodes `entity` may be: every one of its telling words (or of its
+    `first` ones) required, or its acronym."""
+    words = [w for w in fold(entity.name).split() if w not in COMMON_WORDS][: first or SEARCH_MAX_WORDS - 2]
+    query = " AND ".join(dict.fromkeys(words))
     if entity.acronym:
-        words.append(fold(entity.acronym).replace(" ", ""))
-    return " ".join(dict.fromkeys(words[:SEARCH_MAX_WORDS]))
+        acronym = fold(entity.acronym).replace(" ", "")
+        query = f"({query}) OR {acronym}" if query else acronym
+    return query
 
 
 def _match(entities: Iterable[Entity], candidates: dict[str, list[dict[str, Any]]]) -> None:
