@@ -55,7 +55,8 @@ def partner_text(chars: int, seed: int = 11) -> str:
     sentences = ["Danube Regional Anti-Terrorism Centre\n"]
     size = len(sentences[0])
     while size < chars:
-        sentence = f"The {body()} {rng.choice(CUES)} the {body()}, the {body()} and the {body()} since {rng.randint(1995, 2024)}."
+        partners = f"the {body()}, the {body()} and the {body()}"
+        sentence = f"The {body()} {rng.choice(CUES)} {partners} since {rng.randint(1995, 2024)}."
         sentences.append(sentence)
         size += len(sentence) + 1
     return "\n".join(sentences)
