@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -
 ADDRPORT ?= 127.0.0.1:8000
 
 .PHONY: install system-deps java vendor cypher-lint-deps run dev seed test test-neo4j lint admin-user bench-api \
-	bench-pages bench-citations bench-both bench-load fuzz
+	bench-pages bench-citations bench-ingest bench-both bench-load fuzz
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -99,6 +99,11 @@ bench-pages: install
 # The bulk import with 1.0 against 1.6 citations per relationship, side by side (issue 13: within 1.2x).
 bench-citations: install
 	$(PY) benchmarks/import_citations.py --scale $(SCALE)
+
+# Adding a source (issue 14): how well the seed's two sources are read, and the speed at size (SCALE=1: 100k orgs).
+bench-ingest: install
+	$(PY) benchmarks/ingest_quality.py
+	$(PY) benchmarks/ingest_speed.py --scale $(SCALE)
 
 # Fuzzing (schemathesis): CASES generated calls per API operation, anonymous and as an editor, against a live
 # server with the seed graph; prints cases, server errors and schema violations per operation.
