@@ -34,13 +34,13 @@ PREFIX_SCORE = 92
 COMMON_WORDS = frozenset({"of", "the", "for", "on", "and", "in", "to", "de", "against", "at", "a", "an"})
 
 # Each name's best full-text matches: {key, query} in, the candidate nodes out.
+# (No CALL subquery: Neo4j 5.23+ wants its scope clause, which the embedded server does not read.)
 ORGANIZATION_CANDIDATES = """
 UNWIND $asks AS ask
-CALL {
-  WITH ask
-  CALL db.index.fulltext.queryNodes($index, ask.query) YIELD node, score
-  RETURN node, score ORDER BY score DESC LIMIT $hits
-}
+CALL db.index.fulltext.queryNodes($index, ask.query) YIELD node, score
+WITH ask, node, score ORDER BY score DESC
+WITH ask, collect(node)[..$hits] AS nodes
+UNWIND nodes AS node
 RETURN ask.key AS key, node.uid AS uid, node.name AS name, node.acronym AS acronym, node.aliases AS aliases
 """
 
