@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from orgs.api.views import ERROR, WRITE_ERRORS
 from orgs.ingest.drafts import (
     DraftNotFound,
     DraftStale,
@@ -32,6 +33,12 @@ from orgs.services import NotFound
 from orgs.validation import ValidationFailed, whole_number
 
 SOURCE_EDITING = "orgs.add_source"
+# Every call needs an editor who may add sources: reads answer 401 and 403 as writes do.
+DRAFT_ERRORS: dict[int, Any] = {
+    **WRITE_ERRORS,
+    403: OpenApiResponse(ERROR, description="The user may not add sources (`orgs.add_source`)."),
+}
+NO_DRAFT = {404: OpenApiResponse(ERROR, description="No draft with that id.")}
 DRAFTS_PAGE = 50
 DRAFT_FIELDS = ("title", "publisher", "url", "published")
 
@@ -62,6 +69,9 @@ def draft_json(draft: SourceDraft, reading: Reading | None = None) -> dict[str, 
             {**asdict(proposal), "summary": proposal_summary(reading, proposal)} for proposal in reading.proposals
         ]
     return body
+
+
+DRAFT_ID = OpenApiParameter("draft_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The draft's id.")
 
 
 def _draft(draft_id: str) -> tuple[SourceDraft, Reading]:
@@ -99,9 +109,11 @@ class IngestView(APIView):
         request={"application/json": OpenApiTypes.OBJECT, "multipart/form-data": OpenApiTypes.OBJECT},
         responses={
             201: OpenApiResponse(OpenApiTypes.OBJECT, description="The draft, with its entities and proposals."),
-            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: `{field: [messages]}`."),
+            **DRAFT_ERRORS,
+            413: OpenApiResponse(ERROR, description="The body is larger than the server takes."),
         },
         examples=[INGEST_EXAMPLE],
+        operation_id="sources_ingest",
         summary="Read a new source (pasted `text`, or a .txt, .html or .pdf `file`) into a draft to review",
     )
     def post(self, request: Request) -> Response:
@@ -133,8 +145,9 @@ class DraftListView(APIView):
         parameters=[
             OpenApiParameter("before", OpenApiTypes.INT, description="Drafts older than this id (the next page).")
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, **DRAFT_ERRORS},
         summary="List drafts, newest first, fifty at a time",
+        operation_id="sources_drafts_list",
     )
     def get(self, request: Request) -> Response:
         drafts = SourceDraft.objects.select_related("created_by").order_by("-id")
@@ -153,7 +166,12 @@ class DraftListView(APIView):
 class DraftDetailView(APIView):
     permission_classes = [SourceEditors]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}, summary="Read a draft")
+    @extend_schema(
+        parameters=[DRAFT_ID],
+        responses={200: OpenApiTypes.OBJECT, **DRAFT_ERRORS, **NO_DRAFT},
+        summary="Read a draft",
+        operation_id="sources_drafts_retrieve",
+    )
     def get(self, request: Request, draft_id: str) -> Response:
         return Response(draft_json(*_draft(draft_id)))
 
@@ -163,10 +181,13 @@ class DraftAcceptView(APIView):
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
+        parameters=[DRAFT_ID],
+        operation_id="sources_drafts_accept",
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="What was written: source, nodes, relationships."),
-            400: OpenApiResponse(OpenApiTypes.OBJECT, description="A decision that cannot be written, by key."),
-            409: OpenApiResponse(OpenApiTypes.OBJECT, description="The draft changed or was accepted meanwhile."),
+            **DRAFT_ERRORS,
+            **NO_DRAFT,
+            409: OpenApiResponse(ERROR, description="The draft changed or was accepted meanwhile."),
         },
         examples=[
             OpenApiExample(
