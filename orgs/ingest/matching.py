@@ -16,8 +16,8 @@ from rapidfuzz import fuzz
 from orgs.graph.arcadedb import fulltext_index_name
 from orgs.graph.connection import read_cypher
 from orgs.ingest.reading import Candidate, Entity, Reading
-from orgs.ingest.rules import folded
-from orgs.search import SEARCH_MAX_WORDS, fold
+from orgs.ingest.rules import folded, reader_rules
+from orgs.search import fold
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
 
 MATCH_AT = 88  # a name scoring this much against a node is that node
@@ -25,7 +25,7 @@ TIE_MARGIN = 2  # a second node scoring within this of the best makes the name a
 KEPT_CANDIDATES = 5  # shown to the editor, best first
 CANDIDATE_AT = 60  # a node scoring less is not worth showing
 FULLTEXT_HITS = 10  # nodes asked of the index for each name
-NARROW_WORDS = 3  # a name the index knows under none of its words together is asked again by its first ones
+TELLING_WORDS = 2  # the uncommon words of a name it is looked up by
 # A name that begins with another name of at least this many words (or is begun by one) means the same body:
 # "Central Asian Regional Information and Coordination Centre for combating …" is CARICC's full name cut short.
 PREFIX_WORDS = 4
@@ -33,14 +33,19 @@ PREFIX_SCORE = 92
 # Words that say nothing of which body is meant (the index would rank half the graph by them).
 COMMON_WORDS = frozenset({"of", "the", "for", "on", "and", "in", "to", "de", "against", "at", "a", "an"})
 
+# The organizations of each name {key, name} exactly.
+ORGANIZATIONS_NAMED = """
+UNWIND $asks AS ask
+MATCH (node:Organization {name: ask.name})
+RETURN ask.key AS key, node.uid AS uid, node.name AS name, node.acronym AS acronym, node.aliases AS aliases
+"""
+
 # Each name's best full-text matches: {key, query} in, the candidate nodes out.
-# (No CALL subquery: Neo4j 5.23+ wants its scope clause, which the embedded server does not read.)
+# The index's own `limit` keeps the best-scored hits of each; no CALL subquery (Neo4j 5.23+ wants its scope
+# clause, which the embedded server does not read).
 ORGANIZATION_CANDIDATES = """
 UNWIND $asks AS ask
-CALL db.index.fulltext.queryNodes($index, ask.query) YIELD node, score
-WITH ask, node, score ORDER BY score DESC
-WITH ask, collect(node)[..$hits] AS nodes
-UNWIND nodes AS node
+CALL db.index.fulltext.queryNodes($index, ask.query, {limit: $hits}) YIELD node
 RETURN ask.key AS key, node.uid AS uid, node.name AS name, node.acronym AS acronym, node.aliases AS aliases
 """
 
@@ -103,28 +108,35 @@ def name_score(name: str, acronym: str | None, node: dict[str, Any]) -> float:
 
 
 def _organization_candidates(entities: list[Entity]) -> dict[str, list[dict[str, Any]]]:
-    """Return each entity's candidate nodes from the full-text index, in two rounds: nodes holding every telling
-    word of its name (or its acronym), then, for the names that found none, nodes holding its first few words
-    ("Regional Communication Centre for law enforcement …" is found by "regional communication centre")."""
+    """Return each entity's candidate nodes: those of its exact name (the name index), and those the full-text
+    index finds by its telling words (`_fulltext_query`), each distinct query asked once."""
     found: dict[str, list[dict[str, Any]]] = {e.key: [] for e in entities}
-    rounds = [(entities, None), (None, NARROW_WORDS)]
-    for asked, words in rounds:
-        if asked is None:
-            asked = [e for e in entities if not found[e.key]]
-        asks = [{"key": e.key, "query": query} for e in asked if (query := _fulltext_query(e, words))]
-        if not asks:
-            continue
+    if not entities:
+        return found
+    for row in read_cypher(ORGANIZATIONS_NAMED, {"asks": [{"key": e.key, "name": e.name} for e in entities]}):
+        found[row["key"]].append(row)
+    keys_by_query: dict[str, list[str]] = {}
+    for entity in entities:
+        query = _fulltext_query(entity)
+        if query:
+            keys_by_query.setdefault(query, []).append(entity.key)
+    asks = [{"key": query, "query": query} for query in keys_by_query]
+    if asks:
         params = {"asks": asks, "index": fulltext_index_name(), "hits": FULLTEXT_HITS}
         for row in read_cypher(ORGANIZATION_CANDIDATES, params):
-            found[row["key"]].append(row)
+            for key in keys_by_query[row["key"]]:
+                found[key].append(row)
     return found
 
 
-def _fulltext_query(entity: Entity, first: int | None) -> str:
-    """Return the full-text query for the nodes `entity` may be: every one of its telling words (or of its
-    `first` ones) required, or its acronym."""
-    words = [w for w in fold(entity.name).split() if w not in COMMON_WORDS][: first or SEARCH_MAX_WORDS - 2]
-    query = " AND ".join(dict.fromkeys(words))
+def _fulltext_query(entity: Entity) -> str:
+    """Return the full-text query for the nodes `entity` may be: its `TELLING_WORDS` longest uncommon words
+    together ("baltic", "shanghai AND cooperation" is not asked: the index reads every node a common word names),
+    or its acronym; a name of common words only is asked by its first words."""
+    common = reader_rules().common_name_words
+    words = list(dict.fromkeys(fold(entity.name).split()))
+    telling = sorted((w for w in words if w not in common and len(w) > 2), key=len, reverse=True)[:TELLING_WORDS]
+    query = " AND ".join(telling or [w for w in words if w not in COMMON_WORDS][: TELLING_WORDS + 1])
     if entity.acronym:
         acronym = fold(entity.acronym).replace(" ", "")
         query = f"({query}) OR {acronym}" if query else acronym

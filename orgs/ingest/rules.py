@@ -76,6 +76,7 @@ class Rules:
     running_on: frozenset[str]
     name_enders: tuple[tuple[str, ...], ...]
     parent_bodies: tuple[tuple[str, str], ...]
+    common_name_words: frozenset[str]  # with the heads' and connectors' words
     demonyms: dict[str, str]  # folded demonym: ISO code
     country_names: dict[str, str]  # name as written: ISO code
     country_display: dict[str, str]  # ISO code: the short English name
@@ -106,6 +107,13 @@ def reader_rules() -> Rules:
         running_on=frozenset(map(folded, data.get("running_on") or [])),
         name_enders=tuple(tuple(folded(ender).split()) for ender in data.get("name_enders") or []),
         parent_bodies=tuple((str(name), str(acronym)) for name, acronym in data.get("parent_bodies") or []),
+        common_name_words=frozenset(
+            {
+                *map(folded, data.get("common_name_words") or []),
+                *(word for head in _heads(data.get("heads") or {}) for word in head.words),
+                *map(folded, data.get("name_connectors") or []),
+            }
+        ),
         demonyms={folded(word): code for code, words in (data.get("demonyms") or {}).items() for word in words},
         country_names=_country_names(data.get("country_names") or {}),
         country_display=_country_display(data.get("country_names") or {}),
