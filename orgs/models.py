@@ -188,6 +188,7 @@ class Source(GraphNode):
     title = StringProperty(required=True, help_text="Title of the page or document.")
     publisher = StringProperty(help_text="Who published it.")
     url = StringProperty(help_text="Where it was read, if online.")
+    published = StringProperty(help_text="When it was published: 2009, 2009-03 or 2009-03-14.")
     text = StringProperty(help_text="The full text, so every piece of evidence can be read in context.")
 
 

@@ -27,7 +27,7 @@ from orgs.vocabulary import (
     NodeLabel,
 )
 
-DATE_FIELDS = frozenset({"founded", "dissolved", "start", "end", "date", "since", "until"})
+DATE_FIELDS = frozenset({"founded", "dissolved", "start", "end", "date", "since", "until", "published"})
 LABEL_NAMES = frozenset(label.value for label in NodeLabel)
 CONFIDENCE_NAMES = frozenset(member.value for member in Confidence)
 DERIVED_FIELDS = frozenset({"uid", "degree", "search_text", "former_uids", "version"})  # set by the code, not a person

@@ -195,5 +195,5 @@ class SourceAdmin(NodeAdmin):
     search_fields = ("title", "publisher")
     ordering = ("title",)
     sortable_by = ("title", "publisher", "uid")
-    fields = ("uid", "title", "publisher", "url", "text")
+    fields = ("uid", "title", "publisher", "published", "url", "text")
     readonly_fields = ("uid",)

@@ -259,6 +259,7 @@ def _write(draft: SourceDraft, reading: Reading, plan: _Plan, actor: Any) -> Acc
             "text": draft.text,
             **({"publisher": draft.publisher} if draft.publisher else {}),
             **({"url": draft.url} if draft.url else {}),
+            **({"published": draft.published} if draft.published else {}),
         },
         actor=actor,
     )

@@ -33,7 +33,7 @@ FACTS = {
     NodeLabel.COUNTRY: [("official_name", "Official name"), ("iso_code", "ISO code"), ("aliases", "Also known as")],
     NodeLabel.EVENT: [("kind", "Kind"), ("start", "Began"), ("end", "Ended"), ("place", "Place")],
     NodeLabel.DOCUMENT: [("kind", "Kind"), ("date", "Date")],
-    NodeLabel.SOURCE: [("publisher", "Publisher"), ("url", "Address")],
+    NodeLabel.SOURCE: [("publisher", "Publisher"), ("published", "Published"), ("url", "Address")],
 }
 # Drawings on the detail page stay small; the explorer is there for more.
 DRAWING_NODE_LIMIT = 60

@@ -39,8 +39,9 @@ def test_a_draft_keeps_the_text_and_its_proposals_and_writes_nothing_to_the_grap
 
 
 def test_accepting_writes_the_source_the_new_bodies_and_the_relationships_with_their_quotes(editor) -> None:
-    draft = source_draft_create(title="Partners", text=PAGE, actor=editor)
+    draft = source_draft_create(title="Partners", text=PAGE, published="2024-05", actor=editor)
     accepted = source_draft_accept(draft_id=draft.pk, decisions=accept_all(draft), expected_version=1, actor=editor)
+    assert services.node_get(uid=accepted.source_uid)[1]["published"] == "2024-05"
     assert {node["name"] for node in accepted.created_nodes} == {
         "Baltic Anti-Crime Center",
         "Nordic Customs Council",
