@@ -44,6 +44,10 @@ UNAVAILABLE_ERRORS = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, C
 POOL_EXHAUSTED = "failed to obtain a connection from the pool"
 UNIQUENESS_CODE = "Neo.ClientError.Schema.ConstraintValidationFailed"
 RACE_ON_ARCADEDB_CODE = "Neo.ClientError.Statement.SemanticError"
+# Neo4j's "transient" errors of a transaction past its memory limit: retrying the same work cannot help.
+OUT_OF_MEMORY_CODES = frozenset(
+    {"Neo.TransientError.General.MemoryPoolOutOfMemoryError", "Neo.TransientError.General.OutOfMemoryError"}
+)
 
 
 class GraphUnavailable(Exception):
@@ -338,6 +342,12 @@ def _write_transaction(work: Callable[[], T], attempts: int) -> T:
             tell_write_listeners()  # lost at commit, the write may have happened
             raise
         except TransientError as error:
+            if error.code in OUT_OF_MEMORY_CODES:
+                # Too large for the server's transaction memory: the same work would fail on every retry.
+                raise GraphUnavailable(
+                    "the graph server ran out of memory for this write; write it in smaller parts "
+                    "(or give the server more transaction memory)"
+                ) from error
             if attempt == attempts:
                 # Still colliding after every retry (a burst of writers on one node): busy, not a fault (503).
                 raise GraphUnavailable("the graph server is busy; try again shortly") from error
