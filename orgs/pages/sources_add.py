@@ -24,7 +24,7 @@ from orgs.ingest.drafts import (
     source_draft_create,
     source_draft_get,
 )
-from orgs.ingest.extract import MAX_FILE_BYTES, extracted_text
+from orgs.ingest.extract import MAX_FILE_BYTES, MAX_TEXT_CHARS, extracted_text
 from orgs.ingest.reading import Reading
 from orgs.models import SourceDraft
 from orgs.validation import ValidationFailed
@@ -60,6 +60,8 @@ def source_add(request: HttpRequest) -> HttpResponse:
             draft = source_draft_create(text=text, actor=request.user, **{n: values[n] for n in DRAFT_FIELDS})
         except ValidationFailed as failed:
             errors = {name: [str(m) for m in messages] for name, messages in failed.errors.items()}
+            if len(values["text"]) > MAX_TEXT_CHARS:
+                values["text"] = ""  # not sent back: the page would be as large as the paste
         else:
             return redirect("orgs:source-draft", draft_id=draft.pk)
     return render(request, "orgs/source_add.html", {"values": values, "errors": errors}, status=400 if errors else 200)

@@ -70,3 +70,10 @@ def test_a_bad_date_is_named_on_its_proposal_and_nothing_is_written(editor_clien
     )
     assert answer.status_code == 400 and "is not a date like 2003" in answer.content.decode()
     assert cypher("MATCH (n:Node) RETURN count(n) AS n")[0]["n"] == 0
+
+
+def test_a_paste_of_ten_megabytes_is_refused_with_its_size_and_not_sent_back(editor_client) -> None:
+    answer = editor_client.post("/sources/add/", {"title": "Big", "text": "The Baltic Centre. " * 550_000})
+    page = answer.content.decode()
+    assert answer.status_code == 400 and "at most 1,000,000 characters of text" in page
+    assert len(page) < 100_000 and not SourceDraft.objects.exists()
