@@ -173,7 +173,6 @@ class _Reader:
             body, body_offset = body[cut:], body_offset + cut
         doc = _pipeline()(body)
         sentences = [self._sentence(doc, span, body_offset) for span in doc.sents]
-        line_mentions = [mention for sentence in sentences for mention in sentence.mentions]
         if heading and self.subject is None:
             self._subject_from_heading(sentences, crumbs, next_line)
         if labelled_type and self.subject is not None:
@@ -198,7 +197,6 @@ class _Reader:
                 self._event_line_places(sentence)
         for sentence in sentences:
             self._sentence_ties(sentence)
-        del line_mentions
 
     # --- names --------------------------------------------------------------------------------------------
     def _sentence(self, doc: Doc, span: TokenSpan, offset: int) -> _Sentence:
@@ -924,16 +922,7 @@ class _Reader:
                 end_of[id(cue_at)] = end
                 for start in starts:
                     taken.add(id(start))
-                    self._tie(
-                        cue.relationship_type,
-                        start,
-                        end,
-                        sentence,
-                        self._passage(sentence, start, cue_at, end),
-                        cue.confidence,
-                        cue.qualifier,
-                        "cue",
-                    )
+                    self._cue_tie(sentence, cue_at, start, end)
             elif cue.start in ("listed_before", "listed_after"):
                 after = [m for m in top if m.start >= cue_at.end]
                 if not after or after[0].label not in kind.end_labels:
@@ -958,16 +947,7 @@ class _Reader:
                         else []
                     )
                 for start in starts:
-                    self._tie(
-                        cue.relationship_type,
-                        start,
-                        end,
-                        sentence,
-                        self._passage(sentence, start, cue_at, end),
-                        cue.confidence,
-                        cue.qualifier,
-                        "cue",
-                    )
+                    self._cue_tie(sentence, cue_at, start, end)
             elif cue.start == "following":
                 after = [m for m in top if m.start >= cue_at.end]
                 if cue_at.start != sentence.span.start or len(after) < 2 or after[1].label not in kind.start_labels:
@@ -1022,17 +1002,14 @@ class _Reader:
                 ]
                 ends = [m for m in ends if not self._is_after_cue_start(sentence, m, cue_at, limit)]
                 for end in ends:
-                    self._tie(
-                        cue.relationship_type,
-                        start,
-                        end,
-                        sentence,
-                        self._passage(sentence, start, cue_at, end),
-                        cue.confidence,
-                        cue.qualifier,
-                        "cue",
-                    )
+                    self._cue_tie(sentence, cue_at, start, end)
             previous[cue.relationship_type] = cue_at
+
+    def _cue_tie(self, sentence: _Sentence, cue_at: _CueAt, start: _Mention, end: _Mention) -> None:
+        """Propose the relationship `cue_at` states from `start` to `end`, quoted by the shortest passage."""
+        cue = cue_at.cue
+        passage = self._passage(sentence, start, cue_at, end)
+        self._tie(cue.relationship_type, start, end, sentence, passage, cue.confidence, cue.qualifier, "cue")
 
     def _is_after_cue_start(self, sentence: _Sentence, mention: _Mention, cue_at: _CueAt, limit: int) -> bool:
         """Tell whether `mention` is named by a later "coordinated by"-like cue of the sentence rather than by

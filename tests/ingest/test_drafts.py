@@ -11,7 +11,6 @@ from orgs.graph.connection import cypher
 from orgs.ingest.drafts import DraftStale, proposal_summary, source_draft_accept, source_draft_create, source_draft_get
 from orgs.models import ChangeRecord, DraftStatus, RejectedProposal, SourceDraft
 from orgs.validation import ValidationFailed
-from tests.api.conftest import ALL_WRITE_PERMISSIONS, user_with
 from tests.service_factories import organization, relationship, source
 
 PAGE = (
@@ -21,8 +20,8 @@ PAGE = (
 
 
 @pytest.fixture
-def editor():
-    return user_with("ingest-editor", *ALL_WRITE_PERMISSIONS)
+def editor(source_editor):
+    return source_editor
 
 
 def accept_all(draft: SourceDraft, **entities: dict) -> dict:
