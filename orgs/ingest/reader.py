@@ -761,17 +761,13 @@ class _Reader:
                 country = next((m for m in sentence.mentions if m.label == COUNTRY and m.start == begin), None)
                 if country is not None:
                     country.nested_in = country.nested_in or event
-                    self._tie(
-                        "HELD_IN",
-                        event,
-                        country,
-                        sentence,
-                        sentence.chars(event.start, country.end),
-                        Confidence.STATED,
-                        None,
-                        "held in",
-                    )
+                    self._held_in(sentence, event, country, "held in")
                     return
+
+    def _held_in(self, sentence: _Sentence, event: _Mention, country: _Mention, rule: str) -> None:
+        """Propose that `event` was held in `country`, quoted from the event's name to the country's."""
+        passage = sentence.chars(event.start, country.end)
+        self._tie("HELD_IN", event, country, sentence, passage, Confidence.STATED, None, rule)
 
     def _heading_event(self, sentence: _Sentence) -> None:
         """Take a heading line that starts with an event as its name up to a comma or a bracket, with whom it
@@ -801,16 +797,7 @@ class _Reader:
             return
         for country in top[1:]:
             if country.label == COUNTRY and country.start >= event.end:
-                self._tie(
-                    "HELD_IN",
-                    event,
-                    country,
-                    sentence,
-                    sentence.chars(event.start, country.end),
-                    Confidence.STATED,
-                    None,
-                    "event line",
-                )
+                self._held_in(sentence, event, country, "event line")
 
     # --- the page's own shape -----------------------------------------------------------------------------
     def _subject_from_heading(self, sentences: list[_Sentence], crumbs: list[str], next_line: tuple[int, str]) -> None:
