@@ -11,14 +11,17 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from orgs.api.parsers import JSONParser
 from orgs.api.views import ERROR, WRITE_ERRORS
 from orgs.ingest.drafts import (
+    DRAFT_FIELDS,
+    SOURCE_EDITING,
     DraftNotFound,
     DraftStale,
     proposal_summary,
@@ -32,7 +35,6 @@ from orgs.models import SourceDraft
 from orgs.services import NotFound
 from orgs.validation import ValidationFailed, whole_number
 
-SOURCE_EDITING = "orgs.add_source"
 # Every call needs an editor who may add sources: reads answer 401 and 403 as writes do.
 DRAFT_ERRORS: dict[int, Any] = {
     **WRITE_ERRORS,
@@ -40,7 +42,6 @@ DRAFT_ERRORS: dict[int, Any] = {
 }
 NO_DRAFT = {404: OpenApiResponse(ERROR, description="No draft with that id.")}
 DRAFTS_PAGE = 50
-DRAFT_FIELDS = ("title", "publisher", "url", "published")
 
 
 class SourceEditors(BasePermission):

@@ -25,6 +25,8 @@ from orgs.selectors.nodes import node_labels
 from orgs.validation import ValidationFailed, clean_node_properties
 from orgs.vocabulary import RELATIONSHIP_TYPES, NodeLabel
 
+SOURCE_EDITING = "orgs.add_source"  # the permission every page and call of adding a source needs
+DRAFT_FIELDS = ("title", "publisher", "url", "published")  # a draft's own fields beside its text
 DECISIONS = ("accept", "reject", "skip")  # what an editor may decide of a proposal; "skip" leaves it out
 ORDINALS = {1: "second", 2: "third", 3: "fourth", 4: "fifth"}
 
@@ -196,6 +198,9 @@ def _plan(reading: Reading, decisions: Any) -> _Plan:
             errors.setdefault(f"entities.{entity.key}", []).append("expected an object")
             continue
         match = asked["match"] if "match" in asked else (None if entity.ambiguous else entity.match_uid)
+        if match is not None and not isinstance(match, str):
+            errors.setdefault(f"entities.{entity.key}", []).append("match is a node's uid, or null for a new node")
+            continue
         entities[entity.key] = {
             "match": match or None,
             "chosen": "match" in asked or not entity.ambiguous,
@@ -211,7 +216,7 @@ def _plan(reading: Reading, decisions: Any) -> _Plan:
             errors.setdefault(where, []).append("expected an object")
             continue
         decision = asked.get("decision", "skip")
-        if decision not in DECISIONS:
+        if not isinstance(decision, str) or decision not in DECISIONS:
             errors.setdefault(where, []).append(f"decision is one of {', '.join(DECISIONS)}")
             continue
         if decision == "reject":
@@ -219,12 +224,12 @@ def _plan(reading: Reading, decisions: Any) -> _Plan:
         if decision != "accept":
             continue
         relationship_type = asked.get("relationship_type") or proposal.relationship_type
-        if relationship_type not in RELATIONSHIP_TYPES:
-            errors.setdefault(where, []).append(f"'{relationship_type}' is not a relationship type")
+        if not isinstance(relationship_type, str) or relationship_type not in RELATIONSHIP_TYPES:
+            errors.setdefault(where, []).append("relationship_type is not a relationship type")
             continue
         start, end = (proposal.end, proposal.start) if asked.get("reversed") else (proposal.start, proposal.end)
         for key in (start, end):
-            if not entities[key]["chosen"]:
+            if key in entities and not entities[key]["chosen"]:
                 entity = known_entities[key]
                 choices = ", ".join(c.uid for c in entity.candidates[:3])
                 errors.setdefault(where, []).append(

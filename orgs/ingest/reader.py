@@ -1137,6 +1137,9 @@ class _Reader:
 
     # --- entities -----------------------------------------------------------------------------------------
     def _reading(self) -> Reading:
+        for sentence in self.sentences:  # each mention's place in the text, once
+            for mention in sentence.mentions:
+                self.spans.setdefault(id(mention), sentence.chars(mention.start, mention.end))
         groups = self._grouped()
         entities: list[Entity] = []
         for number, members in enumerate(groups):
@@ -1260,12 +1263,7 @@ class _Reader:
         return self._span_of(mention)[0]
 
     def _span_of(self, mention: _Mention) -> tuple[int, int]:
-        if id(mention) in self.spans:
-            return self.spans[id(mention)]
-        for sentence in self.sentences:
-            if mention in sentence.mentions:
-                return sentence.chars(mention.start, mention.end)
-        return (0, 0)
+        return self.spans.get(id(mention), (0, 0))
 
     def _entity(self, number: int, members: list[_Mention]) -> Entity:
         named = [m for m in members if not m.reference] or members

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from orgs.ingest.drafts import (
     DECISIONS,
+    DRAFT_FIELDS,
+    SOURCE_EDITING,
     DraftNotFound,
     DraftStale,
     entity_label,
@@ -30,8 +32,6 @@ from orgs.models import SourceDraft
 from orgs.validation import ValidationFailed
 from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel
 
-SOURCE_EDITING = "orgs.add_source"
-DRAFT_FIELDS = ("title", "publisher", "url", "published")
 DRAFTS_LISTED = 100
 
 

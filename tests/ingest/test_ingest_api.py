@@ -96,3 +96,30 @@ def test_bad_fields_and_decisions_answer_400_naming_them(editor_api) -> None:
     assert answer.status_code == 400 and "proposals.p-nope" in answer.json()
     assert editor_api.get("/api/sources/drafts/abc/").status_code == 404
     assert editor_api.post(f"/api/sources/drafts/{draft['id']}/accept/", {}, format="json").status_code == 400
+
+
+def test_hostile_bodies_answer_400_and_write_nothing(editor_api) -> None:
+    deep = "[" * 5000 + "]" * 5000
+    answer = editor_api.post("/api/sources/ingest/", deep, content_type="application/json")
+    assert answer.status_code == 400
+    draft = editor_api.post("/api/sources/ingest/", {"title": "P", "text": PAGE}, format="json").json()
+    (proposal,) = draft["proposals"]
+    odd_decisions = [
+        {"entities": {draft["entities"][0]["key"]: {"match": 5}}},
+        {"proposals": {proposal["key"]: {"decision": ["accept"]}}},
+        {"proposals": {proposal["key"]: {"decision": "accept", "relationship_type": {"x": 1}}}},
+        {"proposals": {proposal["key"]: {"decision": "accept", "since": 2009.5}}},
+        {
+            "entities": {draft["entities"][0]["key"]: {"match": None, "name": "x" * 400}},
+            "proposals": {proposal["key"]: {"decision": "accept"}},
+        },
+        [],
+    ]
+    for decisions in odd_decisions:
+        answer = editor_api.post(
+            f"/api/sources/drafts/{draft['id']}/accept/", {"version": 1, "decisions": decisions}, format="json"
+        )
+        assert answer.status_code == 400, (decisions, answer.content)
+    assert cypher("MATCH (n:Node) RETURN count(n) AS n")[0]["n"] == 0
+    title = editor_api.post("/api/sources/ingest/", {"title": "t" * 501, "text": PAGE}, format="json")
+    assert title.status_code == 400 and "title" in title.json()
