@@ -177,10 +177,12 @@ RETURN uid
 # the version read here is the latest (ArcadeDB refuses the later of two commits instead; the retry reads again).
 # Writing a property takes the node's write lock on Neo4j, but setting one to the value it has is no write there:
 # a property set and removed at once takes it for real, so a second writer waits and then reads the first one's
-# version (on ArcadeDB the write makes concurrent transactions conflict, and the retry reads it).
+# version (on ArcadeDB the write makes concurrent transactions conflict, and the retry reads it). The lock comes
+# first, in a clause of its own: a SET that read `n.version` before waiting for the lock would write back the
+# version it read before the other writer's commit, and the If-Match check would pass on a stale version.
 NODE_FOR_WRITE = (
-    f"MATCH (n:Node {{uid: $uid}}) SET n.version = coalesce(n.version, 0), n.write_lock = true REMOVE n.write_lock "
-    f"RETURN properties(n) AS props, {kind_of('n')} AS label"
+    "MATCH (n:Node {uid: $uid}) SET n.write_lock = true REMOVE n.write_lock "
+    f"SET n.version = coalesce(n.version, 0) RETURN properties(n) AS props, {kind_of('n')} AS label"
 )
 
 
@@ -248,7 +250,7 @@ def relationship_for_write(relationship_type: str) -> str:
     version."""
     return (
         f"MATCH ()-[r:{checked_type(relationship_type)} {{uid: $uid}}]->() "
-        "SET r.version = coalesce(r.version, 0), r.write_lock = true REMOVE r.write_lock "  # as NODE_FOR_WRITE
+        "SET r.write_lock = true REMOVE r.write_lock SET r.version = coalesce(r.version, 0) "  # as NODE_FOR_WRITE
         "RETURN r.version AS version"
     )
 
