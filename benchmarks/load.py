@@ -4,13 +4,14 @@ runserver), the same request mix in the same run, on a graph of 20,000 organizat
     .venv/bin/python benchmarks/load.py                       # 2,000 requests from 20 clients against each
     .venv/bin/python benchmarks/load.py --requests 500 --clients 10 --scale 0.05
 
-Builds the synthetic graph of benchmarks/synthetic.py (--scale 0.2: 20,000 organizations, 100,000 relationships) through
-the real import into a temporary data directory, and gives each server a copy of it. Starts both as their make
-targets do (`manage.py serve` / `manage.py dev`, each with its own embedded graph server), sends each --warm-up
-untimed requests, then the same --requests requests of the mix to each from --clients concurrent clients
-(threads, one loopback HTTP connection per request), in rounds of --round that alternate between the servers so
-that the machine's other load weighs on both alike. Prints requests/s, p50/p95/p99 and errors of each (and per
-kind of request), then stops both. Loopback only; bounded by the request count and by --max-seconds per server.
+Builds the synthetic graph of benchmarks/synthetic.py (--scale 0.2: 20,000 organizations, 100,000 relationships)
+through the real import into a temporary data directory, and gives each server a copy of it. Starts both as their
+make targets do (`manage.py serve` / `manage.py dev`, each with its own embedded graph server), sends each
+--warm-up untimed requests, waits until both are idle, then sends the same --requests requests of the mix to each
+from --clients concurrent clients (threads, one loopback HTTP connection per request), in rounds of --round that
+alternate between the servers so that the machine's other load weighs on both alike. Prints requests/s,
+p50/p95/p99 and errors of each (and per kind of request), then stops both. Loopback only; bounded by the request
+count and by --max-seconds per server.
 The API's throttles are set high (ATC_API_ANON_RATE) so that no request of the benchmark is refused with 429.
 Targets (issue 11): 0 errors, the one-machine server ≥ 3× the development server's requests/s, its p99 ≤ 300 ms.
 """
@@ -92,6 +93,18 @@ def session_cpu_seconds(session: int) -> dict[str, float]:
             continue
         used["graph" if b"graphserver" in command else "web"] += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
     return used
+
+
+def wait_until_quiet(sessions: list[int], *, at_most: float = 60.0, busy_cores: float = 0.1) -> float:
+    """Wait until the processes of `sessions` together use under `busy_cores` of CPU over a second (or
+    `at_most` seconds have passed); return how long that took."""
+    started = time.monotonic()
+    while time.monotonic() - started < at_most:
+        before = sum(sum(session_cpu_seconds(session).values()) for session in sessions)
+        time.sleep(1.0)
+        if sum(sum(session_cpu_seconds(session).values()) for session in sessions) - before < busy_cores:
+            break
+    return time.monotonic() - started
 
 
 @dataclass
@@ -318,8 +331,13 @@ def main() -> None:
                     "GRAPH_HTTP_PORT": str(graph_http),
                 }
                 servers[name] = start_server(name, web, env, args.log_dir / f"atc-load-{name}.log")
+            # Both are started before either is warmed up or measured: a graph server that has just started keeps
+            # a core busy for several seconds more (its compiler), which would weigh on the other's first round.
+            for name, (web, _, _) in ports.items():
                 run_mix(web, request_mix(args.organizations, args.warm_up, seed=99), args.clients, args.max_seconds)
                 print(f"{name}: warmed up with {args.warm_up} requests", flush=True)
+            waited = wait_until_quiet([process.pid for process in servers.values()])
+            print(f"both servers quiet after {waited:.1f} s", flush=True)
             # Rounds alternate between the servers (each going first in every other round), so a change in the
             # machine's other load during the run weighs on both alike.
             mix = request_mix(args.organizations, args.requests)

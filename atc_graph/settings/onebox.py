@@ -13,6 +13,7 @@ from typing import Any
 
 from .base import *  # noqa: F403
 from .base import CACHES, LOGGING, MIDDLEWARE, VAR_DIR, env_flag
+from .runtime_dir import runtime_dir
 from .secret_key import persistent_secret_key
 
 DEBUG = False
@@ -23,12 +24,13 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or persistent_secret_key(VAR_DI
 ATC_RESPONSE_CACHE = env_flag("ATC_RESPONSE_CACHE", True)  # anonymous answers kept until the graph changes
 
 # The API's throttles count in a directory every worker shares (in each worker's memory, as `make dev` counts,
-# a limit would be allowed once per worker); see orgs.api.throttling.CounterFileCache for why a file cache.
+# a limit would be allowed once per worker), in memory (see runtime_dir); see orgs.api.throttling.CounterFileCache
+# for why a file cache.
 CACHES = {
     **CACHES,
     "default": {
         "BACKEND": "orgs.api.throttling.CounterFileCache",
-        "LOCATION": os.environ.get("ATC_THROTTLE_CACHE_DIR", str(VAR_DIR / "cache" / "throttles")),
+        "LOCATION": os.environ.get("ATC_THROTTLE_CACHE_DIR", str(runtime_dir(VAR_DIR) / "throttles")),
         "TIMEOUT": None,  # each counter is written with its own window's length
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ATC_THROTTLE_CACHE_ENTRIES", "10000"))},
     },
