@@ -180,7 +180,9 @@ def run_one(args: argparse.Namespace) -> dict[str, Any]:
 def plain_load(driver: Any, database: str | None, data: dict[str, Any]) -> float:
     """Write the graph file's rows as they are, with plain `UNWIND` batches in one transaction (nodes created
     with their fields; relationships by their ends' uids, each with a uid, its first citation's `since` and its
-    sources; a Citation node per citation with its relationship's keys); return the seconds taken."""
+    sources; a Citation node per citation with its relationship's keys and reading key); return the seconds taken."""
+    from orgs.validation import reading_key
+
     started = time.perf_counter()
     with driver.session(database=database) as session, session.begin_transaction() as tx:
         for section, label in SECTION_LABELS.items():
@@ -211,6 +213,7 @@ def plain_load(driver: Any, database: str | None, data: dict[str, Any]) -> float
                         "start_uid": record["from"],
                         "end_uid": record["to"],
                         "source_uid": citation["source"],
+                        "reading_key": reading_key(citation["source"], citation.get("start"), f"{uid}-{index}"),
                         **{key: value for key, value in citation.items() if key != "source"},
                     }
                 )

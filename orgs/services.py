@@ -35,6 +35,7 @@ from orgs.validation import (
     clean_node_properties,
     clean_relationship,
     is_uid,
+    reading_key,
     reading_order,
     relationship_end_problems,
     relationship_key,
@@ -315,6 +316,7 @@ def _anchor_again(source_uid: str, text: str) -> int:
     by_type: dict[str, set[str]] = {}
     for citation in moved.values():
         place = {name: citation[name] for name in ("prefix", "suffix", "start", "end")}
+        place["reading_key"] = reading_key(citation["source_uid"], citation["start"], citation["uid"])
         params = {"relationship_uid": citation["relationship_uid"], "uid": citation["uid"], "props": place}
         cypher(q.UPDATE_CITATION, params)
         by_type.setdefault(citation["relationship_type"], set()).add(citation["relationship_uid"])
@@ -779,6 +781,7 @@ def _citation_update_in(
     if not changed_values(citation, after)[1]:
         return _strip(current)
     props = {name: after.get(name) for name in CITATION_WRITABLE}
+    props["reading_key"] = reading_key(after["source_uid"], after.get("start"), citation["uid"])
     cypher(q.UPDATE_CITATION, {"relationship_uid": current["uid"], "uid": citation["uid"], "props": props})
     _citations_written(current, [*others, after], [(ChangeAction.CITATION_CHANGE, citation, after)], actor=actor)
     return _relationship_view(current["uid"])

@@ -583,13 +583,31 @@ def citation_key(citation: dict[str, Any]) -> tuple[str, ...]:
     return citation["source_uid"], spaced(citation["exact"].strip())
 
 
+UNANCHORED_PLACE = 2_147_483_647  # where an unanchored citation sorts: after every passage (texts are shorter)
+READING_KEY_SEPARATOR = " "  # below every character of a uid, so one source's keys are one range of the index
+
+
+def reading_key(source_uid: str, start: int | None, uid: str) -> str:
+    """Return the `reading_key` a Citation node stores (a range index): its source, its place in that source's
+    text (zero-padded; unanchored last) and its uid, so that one range of the index holds one source's citations
+    in reading order (`reading_key_range`)."""
+    place = UNANCHORED_PLACE if start is None else start
+    return READING_KEY_SEPARATOR.join((source_uid, f"{place:010d}", uid))
+
+
+def reading_key_range(source_uid: str) -> tuple[str, str]:
+    """Return the bounds (exclusive) of the reading keys of source `source_uid`'s citations."""
+    return source_uid + READING_KEY_SEPARATOR, source_uid + chr(ord(READING_KEY_SEPARATOR) + 1)
+
+
 def stored_citation(
     citation: dict[str, Any], *, uid: str, relationship_uid: str, relationship_type: str, start_uid: str, end_uid: str
 ) -> dict[str, Any]:
     """Return the properties a `(:Citation)` node stores for `citation` (its CITATION_FIELDS, those not None) of the
-    `relationship_type` relationship `relationship_uid` from `start_uid` to `end_uid`."""
+    `relationship_type` relationship `relationship_uid` from `start_uid` to `end_uid`, with its `reading_key`."""
     return {
         **{name: citation[name] for name in CITATION_FIELDS if citation.get(name) is not None},
+        "reading_key": reading_key(citation["source_uid"], citation.get("start"), uid),
         "uid": uid,
         "relationship_uid": relationship_uid,
         "relationship_type": relationship_type,

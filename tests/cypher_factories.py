@@ -9,8 +9,9 @@ from typing import Any
 
 from orgs.graph.connection import cypher
 from orgs.importer.read import read_graph_file
+from orgs.importer.upgrade import citations_to_reading_keys
 from orgs.importer.write import import_graph
-from orgs.validation import citation_uid, relationship_summary
+from orgs.validation import citation_uid, reading_key, relationship_summary
 from orgs.vocabulary import CITATION_FIELDS, RELATIONSHIP_TYPES
 
 SAMPLE_GRAPH_FILE = Path(__file__).resolve().parent / "sample_graph.yaml"
@@ -34,10 +35,12 @@ def citation_node(
 ) -> dict[str, Any]:
     """Return the stored properties of a (:Citation) of `relationship` (`uid`, `type`, `start`, `end`): every
     field of `citation` (None where not given), its uid and the relationship's keys, as the services store them."""
+    uid = citation.get("uid") or citation_uid(relationship["uid"], citation, taken=taken)
     return {
         **{name: citation.get(name) for name in CITATION_FIELDS},
         "confidence": citation.get("confidence") or "stated",
-        "uid": citation.get("uid") or citation_uid(relationship["uid"], citation, taken=taken),
+        "uid": uid,
+        "reading_key": reading_key(citation["source_uid"], citation.get("start"), uid),
         "relationship_uid": relationship["uid"],
         "relationship_type": relationship["type"],
         "start_uid": relationship["start"],
@@ -88,7 +91,8 @@ def relationships_of(data: dict[str, Any], uid: str) -> list[dict[str, Any]]:
 
 def make_hub(*, partners: int, sources: int = 1) -> None:
     """Create the organization `hub` with `partners` members, each membership cited once by each of `sources`
-    registers (`register`, `register-2`, …; each a few words of its own text), in one UNWIND query."""
+    registers (`register`, `register-2`, …; each a few words of its own text), in one UNWIND query, then give the
+    citations their reading keys as the upgrade does."""
     cypher(
         """
         UNWIND range(1, $sources) AS k
@@ -111,6 +115,7 @@ def make_hub(*, partners: int, sources: int = 1) -> None:
         """,
         {"partners": partners, "sources": sources},
     )
+    citations_to_reading_keys()
 
 
 SCRIPT_NAME = "<script>window.__hostile = 'name'</script>Evil Body"

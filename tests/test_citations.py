@@ -12,7 +12,8 @@ from orgs.graph.connection import cypher
 from orgs.graph.counts import recount_graph
 from orgs.history import change_records_of
 from orgs.models import ChangeAction
-from orgs.validation import ValidationFailed
+from orgs.selectors.sources import source_page
+from orgs.validation import ValidationFailed, reading_key
 
 TEXT = "The centre and INTERPOL work together closely. In 2003 the centre and INTERPOL signed a memorandum."
 OTHER = "A second report: the centre has worked with INTERPOL since 2001."
@@ -277,3 +278,45 @@ def test_two_editors_adding_the_same_citation_at_once_record_it_once(bodies):
     assert sorted(outcomes) == [False, True]
     assert citation_nodes() == 2
     assert services.relationship_get(uid=relationship["uid"])["version"] == 2
+
+
+def cited_on(source_uid: str) -> list[str]:
+    """The relationships a source's page lists, in its reading order."""
+    return [row["relationship_uid"] for row in source_page(uid=source_uid)["citations"]]
+
+
+def reading_keys_hold() -> bool:
+    """Whether every citation's stored reading key is the one its source, place and uid give."""
+    rows = cypher(
+        "MATCH (c:Citation) RETURN c.reading_key AS key, c.source_uid AS source, c.start AS start, c.uid AS uid"
+    )
+    return bool(rows) and all(row["key"] == reading_key(row["source"], row["start"], row["uid"]) for row in rows)
+
+
+def test_a_source_page_follows_a_citation_to_its_new_place_and_to_its_new_source(bodies):
+    signed, _ = collaboration({"source_uid": "report", "exact": "signed a memorandum"})
+    member, _ = collaboration({"source_uid": "report", "exact": "The centre and INTERPOL work"}, end="unodc")
+    citation = member["citations"][0]["uid"]
+
+    before = cited_on("report")
+    services.citation_update(relationship_uid=member["uid"], citation_uid=citation, data={"exact": "memorandum"})
+    moved = cited_on("report")
+    services.citation_update(
+        relationship_uid=member["uid"], citation_uid=citation, data={"source_uid": "second", "exact": "A second"}
+    )
+
+    assert before == [member["uid"], signed["uid"]]
+    assert moved == [signed["uid"], member["uid"]]
+    assert cited_on("report") == [signed["uid"]]
+    assert cited_on("second") == [member["uid"]]
+    assert reading_keys_hold()
+
+
+def test_a_source_text_that_moves_its_passages_moves_their_reading_keys_too(bodies):
+    signed, _ = collaboration({"source_uid": "report", "exact": "signed a memorandum"})
+    together, _ = collaboration(TOGETHER, end="unodc")
+
+    services.node_update(label="Source", uid="report", data={"text": "Foreword. " + TEXT})
+
+    assert cited_on("report") == [together["uid"], signed["uid"]]
+    assert reading_keys_hold()

@@ -70,6 +70,7 @@ ARGUMENT_VALUES: dict[str, list[Any]] = {
     "conditions": [[], ["n.uid = $p0", "n.name IN $p1"]],
     "by_uid": [False, True],
     "ordering": [("uid",), ("-name", "uid")],
+    "inclusive": [False, True],
 }
 
 

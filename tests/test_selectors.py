@@ -363,3 +363,25 @@ def test_exports_can_carry_each_relationship_s_citations_a_page_at_a_time():
     assert cited == {end: [c["uid"] for c in relationships[end]["citations"]] for end in ("beta", "gamma")}
     assert [row["citations"][0]["exact"] for row in around["relationships"]] == ["Alpha Agency works with Gamma Group"]
     assert [source["uid"] for source in around["nodes"]["Source"]] == ["report-b"]
+
+
+def test_a_source_page_reads_windows_of_sampled_reading_keys_and_still_pages_exactly(monkeypatch):
+    monkeypatch.setattr(name_sample, "CITATION_WINDOW", 3)
+    monkeypatch.setattr(name_sample, "_reading_key_samples", {})
+    make_cited_hub(partners=40)
+    everything = [
+        row["uid"] for row in cypher("MATCH (c:Citation {source_uid: 'register'}) RETURN c.uid AS uid ORDER BY uid")
+    ]
+
+    seen, after = [], None
+    while True:
+        page = source_page(uid="register", after=after, limit=6)
+        seen += [row["citation"]["uid"] for row in page["citations"]]
+        after = page["next"]
+        if after is None:
+            break
+    opened = source_page(uid="register", at=everything[17], limit=5)
+
+    assert name_sample.reading_key_sample("register")  # the windows are in use
+    assert seen == everything
+    assert [row["citation"]["uid"] for row in opened["citations"]] == everything[17:22]

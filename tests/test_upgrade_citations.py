@@ -11,6 +11,8 @@ from orgs import services
 from orgs.graph.connection import cypher
 from orgs.importer.upgrade import relationships_to_citations
 from orgs.models import ChangeAction, ChangeRecord
+from orgs.selectors.sources import source_page
+from orgs.validation import reading_key
 
 
 def make_graph_before_citations() -> None:
@@ -81,3 +83,25 @@ def test_setup_graph_upgrades_and_says_which_passages_it_could_not_find():
     assert lines.count("3 relationships now rest on one citation each.") == 1
     assert any(line.startswith("2 of them cite a passage not found") for line in lines)
     assert cypher("MATCH (c:Citation) RETURN count(c) AS n")[0]["n"] == 3
+
+
+def test_citations_written_before_reading_keys_get_theirs_on_setup_and_a_repeat_does_nothing():
+    make_graph_before_citations()
+    relationships_to_citations()
+    cypher("MATCH (c:Citation) REMOVE c.reading_key")  # as the version before reading keys left them
+    output = io.StringIO()
+
+    call_command("setup_graph", stdout=output)
+    call_command("setup_graph", stdout=output)
+
+    rows = cypher(
+        "MATCH (c:Citation) RETURN c.reading_key AS key, c.source_uid AS source, c.start AS start, c.uid AS uid"
+    )
+    assert (
+        output.getvalue().splitlines().count("3 citations now have their place in their source's reading order.") == 1
+    )
+    assert all(row["key"] == reading_key(row["source"], row["start"], row["uid"]) for row in rows)
+    assert [row["citation"]["exact"] for row in source_page(uid="report")["citations"]] == [
+        "work together  closely",  # as the evidence was written
+        "a sentence the report does not hold",  # unanchored: last
+    ]

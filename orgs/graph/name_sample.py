@@ -1,12 +1,18 @@
-"""The sample of organization names that cuts the name index into windows, kept per process for ten minutes.
+"""The samples that cut an index into windows, kept per process for ten minutes: of organization names, and of
+each source's citations' reading keys.
 
-Only browsing organizations by name uses it (`orgs.selectors.organizations.organizations_by_name`), to work around
-ArcadeDB's sorting (see `organization_name_sample`); the full-text search does not. It is a cache of the graph, not a
-question a page asks, so it lives apart from the selectors.
+ArcadeDB sorts every entry in range for `ORDER BY … LIMIT` (it walks an index in order only for numbers, and not
+even then within a range bounded both ways), so a page read over a whole range costs the whole range. A page
+instead reads a window between two sampled keys, a few hundred entries, and the next window only when that one
+held too few.
+Browsing organizations by name (`orgs.selectors.organizations.organizations_by_name`) and a source's citations in
+reading order (`orgs.selectors.sources.source_page`) use them. A sample is a cache of the graph, not a question a
+page asks, so it lives apart from the selectors.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -45,3 +51,31 @@ def organization_name_sample() -> list[str]:
                 names.pop()
         _name_sample.update(at=now, names=names)
     return list(_name_sample["names"])
+
+
+READING_KEY_SAMPLE = "MATCH (c:Citation {source_uid: $uid}) WHERE rand() < $share RETURN c.reading_key AS key"
+CITATION_WINDOW = 250  # citations between two sampled reading keys, on average
+SAMPLED_SOURCES = 256  # the sources whose samples a process keeps at most
+_reading_key_samples: dict[str, tuple[float, list[str]]] = {}
+_reading_key_samples_lock = threading.Lock()
+
+
+def reading_key_sample(source_uid: str) -> list[str]:
+    """Return about one in `CITATION_WINDOW` of the reading keys of source `source_uid`'s citations, sorted (none
+    for a source cited a few hundred times or less), kept ten minutes.
+
+    Reading it reads the source's citations once (through the `source_uid` index); a citation added or removed since
+    only makes a window a little larger or smaller, so pages stay exact. The first sampled key is dropped, so that
+    the first window (where the first page is read) holds about two windows' worth and is seldom too short.
+    """
+    now = time.monotonic()
+    kept = _reading_key_samples.get(source_uid)
+    if kept is not None and now - kept[0] <= NAME_SAMPLE_SECONDS:
+        return kept[1]
+    rows = read_cypher(READING_KEY_SAMPLE, {"uid": source_uid, "share": 1 / CITATION_WINDOW})
+    keys = sorted(row["key"] for row in rows)[1:]
+    with _reading_key_samples_lock:
+        if len(_reading_key_samples) >= SAMPLED_SOURCES:
+            _reading_key_samples.pop(min(_reading_key_samples, key=lambda uid: _reading_key_samples[uid][0]))
+        _reading_key_samples[source_uid] = (now, keys)
+    return keys

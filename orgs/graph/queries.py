@@ -421,9 +421,10 @@ RELATIONSHIPS_OF_NODE_BY_TYPE = "MATCH (n:Node {uid: $uid})-[r]-() RETURN type(r
 
 # --- Citations (issue 13): `(:Citation)` nodes, not `:Node`, keyed by their relationship's uid ----------------
 # A citation is reached through its relationship (`relationship_uid`) or its source (`source_uid`), each a range
-# index; it holds its fields (`CITATION_FIELDS`), its `uid`, and its relationship's uid, type and ends.
+# index, and its source's citations are read in order through `reading_key` (validation.reading_key), a third; it
+# holds its fields (`CITATION_FIELDS`), its `uid`, and its relationship's uid, type and ends.
 CITATION_LABEL = "Citation"
-CITATION_INDEXED = ("relationship_uid", "source_uid")
+CITATION_INDEXED = ("relationship_uid", "source_uid", "reading_key")
 
 # The citations of each relationship among `$uids`, as (relationship uid, citation properties) rows.
 CITATIONS_OF_RELATIONSHIPS = (
@@ -465,6 +466,20 @@ CITATIONS_OF_SOURCE = "MATCH (c:Citation {source_uid: $uid}) RETURN properties(c
 REKEY_CITATIONS = (
     "UNWIND $rows AS row MATCH (c:Citation {relationship_uid: row.old}) "
     "SET c.relationship_uid = row.new, c.start_uid = row.start, c.end_uid = row.end RETURN count(c) AS moved"
+)
+
+
+# The next `$limit` citations with no reading key (written before there were any), with what makes one.
+CITATIONS_WITHOUT_READING_KEY = (
+    "MATCH (c:Citation) WHERE c.reading_key IS NULL "
+    "RETURN c.uid AS uid, c.relationship_uid AS relationship_uid, c.source_uid AS source_uid, c.start AS start "
+    "LIMIT $limit"
+)
+
+# Give each citation among `$rows` ({relationship_uid, uid, key}) its reading key; return how many.
+SET_READING_KEYS = (
+    "UNWIND $rows AS row MATCH (c:Citation {relationship_uid: row.relationship_uid}) WHERE c.uid = row.uid "
+    "SET c.reading_key = row.key RETURN count(c) AS written"
 )
 
 

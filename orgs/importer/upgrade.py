@@ -1,6 +1,7 @@
 """Upgrade a graph in place to citations (issue 13): each relationship written before them, with one `source_uid`
 and `evidence`, comes to rest on one citation of that passage, its summary derived from it. `manage.py setup_graph`
-runs it after the schema; a graph upgraded already has nothing to do."""
+runs it after the schema, then gives citations written before reading keys theirs (`citations_to_reading_keys`); a
+graph upgraded already has nothing to do."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from orgs.validation import (
     ValidationFailed,
     anchor_citation,
     citation_uid,
+    reading_key,
     relationship_summary,
     stored_citation,
 )
@@ -108,3 +110,24 @@ def _upgrade_batch(relationship_type: str, rows: list[dict[str, Any]]) -> list[s
     cypher(q.relationships_to_summaries(relationship_type), {"rows": summaries})
     citations_upgrade_record(relationship_uids=[row["uid"] for row in rows], unanchored=unanchored)
     return unanchored
+
+
+def citations_to_reading_keys(batch: int = UPGRADE_BATCH) -> int:
+    """Give every citation written before reading keys its `reading_key` (validation.reading_key), `batch` to a
+    transaction; return how many. Safe to repeat: a citation with a key is not read again. The key only orders a
+    source's citations, it says nothing new of them, so no change is recorded."""
+    given = 0
+    while True:
+        count = write_transaction(functools.partial(_reading_keys_batch, batch))
+        given += count
+        if count < batch:
+            return given
+
+
+def _reading_keys_batch(batch: int) -> int:
+    """Give the next `batch` citations with no reading key theirs, in the current transaction; return how many."""
+    rows = cypher(q.CITATIONS_WITHOUT_READING_KEY, {"limit": batch})
+    keys = [{**row, "key": reading_key(row["source_uid"], row["start"], row["uid"])} for row in rows]
+    if keys:
+        cypher(q.SET_READING_KEYS, {"rows": keys})
+    return len(rows)

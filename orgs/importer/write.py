@@ -23,13 +23,14 @@ from orgs.graph.connection import AlreadyExists, cypher, read_cypher, write_tran
 from orgs.graph.counts import add_to_counts
 from orgs.importer.check import BATCH_SIZE, GraphBatch, checked_nodes, checked_relationships, graph_facts
 from orgs.importer.read import SECTIONS, GraphFileInvalid, read_graph_file
-from orgs.validation import citation_key, relationship_summary
+from orgs.validation import citation_key, reading_key, relationship_summary
 from orgs.vocabulary import CITATION_FIELDS, RELATIONSHIP_SUMMARY_PROPERTIES, NodeLabel
 
 # What a relationship stores besides its uid and version: what its citations support together.
 STORED_PROPERTIES = RELATIONSHIP_SUMMARY_PROPERTIES
-# What a Citation node stores besides its uid: its relationship's keys, then the citation's own fields.
-CITATION_KEYS = ("relationship_uid", "relationship_type", "start_uid", "end_uid")
+# What a Citation node stores besides its uid: its relationship's keys and its reading key, then the citation's own
+# fields.
+CITATION_KEYS = ("relationship_uid", "relationship_type", "start_uid", "end_uid", "reading_key")
 KEPT_WHEN_UPDATED = frozenset({"added_by", "added_at"})  # a citation's recording facts: the first record's stay
 
 
@@ -330,6 +331,7 @@ def _citation_rows(relationship_type: str, rows: list[dict[str, Any]]) -> list[d
             "relationship_type": relationship_type,
             "start_uid": row["start"],
             "end_uid": row["end"],
+            "reading_key": reading_key(citation["source_uid"], citation.get("start"), citation["uid"]),
         }
         for row in rows
         for citation in row["citations"]
@@ -376,6 +378,7 @@ def _known_relationship_statements(
                 continue
             props = {name: value for name, value in citation.items() if name not in KEPT_WHEN_UPDATED and name != "uid"}
             kept[uid] = {**kept[uid], **props}
+            props["reading_key"] = reading_key(kept[uid]["source_uid"], kept[uid].get("start"), uid)
             updates.append({"relationship_uid": there["uid"], "uid": uid, "props": props})
         summary = relationship_summary(list(kept.values()))
         merged_rows.append({"start": row["start"], "end": row["end"], "uid": there["uid"], "props": summary})
