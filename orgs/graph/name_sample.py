@@ -79,3 +79,9 @@ def reading_key_sample(source_uid: str) -> list[str]:
             _reading_key_samples.pop(min(_reading_key_samples, key=lambda uid: _reading_key_samples[uid][0]))
         _reading_key_samples[source_uid] = (now, keys)
     return keys
+
+
+def forget_reading_key_sample(source_uid: str) -> None:
+    """Drop the kept sample of source `source_uid`'s reading keys: the next page reads a new one."""
+    with _reading_key_samples_lock:
+        _reading_key_samples.pop(source_uid, None)
