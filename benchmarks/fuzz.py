@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/fuzz.py                    # 1,000 cases per operation, anonymous and editor
     .venv/bin/python benchmarks/fuzz.py --cases 200 --as editor
+    .venv/bin/python benchmarks/fuzz.py --as editor --paths /api/sources/,/api/stats/
 
 Runs the suite's fuzzing tests (tests/api/test_fuzz.py) with more cases: the test session starts its own
 embedded graph server on free ports and a live server, loads the seed graph, and calls each operation of the
@@ -29,10 +30,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=1000, help="generated calls per operation")
     parser.add_argument("--as", dest="who", choices=["anonymous", "editor", "both"], default="both")
+    parser.add_argument("--paths", default="", help="only operations whose paths start with these (comma-separated)")
     args = parser.parse_args()
 
     os.chdir(ROOT)
     os.environ["ATC_FUZZ_CASES"] = str(args.cases)
+    os.environ["ATC_FUZZ_PATHS"] = args.paths
     selected = [] if args.who == "both" else ["-k", TESTS[args.who]]
     return pytest.main(
         ["-q", "-s", "-p", "no:cacheprovider", "--no-header", "--tb=line", "tests/api/test_fuzz.py", *selected]
