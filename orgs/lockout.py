@@ -93,12 +93,15 @@ class AddressLockoutBackend:
         address = get_client_ip_address(request)
         since = timezone.now() - settings.AXES_COOLOFF_TIME
         limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
-        if address_failures(address, since=since) < limit and _count_checked(address) <= limit:
-            setattr(request, CHECKED, address)
-            return None
+        if address_failures(address, since=since) < limit:
+            if _count_checked(address) <= limit:
+                setattr(request, CHECKED, address)
+                return None
+            # Only a login that counted itself takes itself off: one refused on the recorded failures alone did
+            # not count, and taking it off let a login still under way be checked past the limit.
+            _uncount_checked(address)
         setattr(request, ADDRESS_LOCKED, True)
         request.axes_locked_out = True  # type: ignore[attr-defined]
-        _uncount_checked(address)
         raise PermissionDenied("too many failed logins from this address")
 
 
