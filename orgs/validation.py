@@ -79,10 +79,16 @@ MULTILINE_FIELDS = frozenset(
 )  # may hold tabs and line breaks
 URL_FIELDS = frozenset({"website", "url"})
 URL_SCHEMES = frozenset({"http", "https"})
-# Control characters (C0 but tab, line feed and carriage return; DEL; C1), lone surrogates, and the two
-# non-characters XML 1.0 forbids: none is text a person means, and any of them breaks an export format.
-NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")  # and line separators
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1) and the two non-characters XML 1.0
+# forbids, lone surrogates, and what breaks a line: none is text a person means, and any of them breaks an export
+# format. Written as the bodies of regex classes, which the schema's patterns share (`text_schema_pattern`).
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff"
+LONE_SURROGATES = r"\ud800-\udfff"
+LINE_BREAKS = r"\t\n\r\u2028\u2029"
+# What str.strip() takes off, which a field that may not be blank needs more than (tests/test_validation.py).
+SPACE_CHARACTERS = r" \t\n\r\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_TEXT = re.compile(f"[{CONTROL_CHARACTERS}{LONE_SURROGATES}]")
+NOT_ONE_LINE = re.compile(f"[{CONTROL_CHARACTERS}{LINE_BREAKS}{LONE_SURROGATES}]")
 
 
 def text_problem(name: str, value: str) -> str | None:
@@ -117,6 +123,32 @@ def url_problem(value: str) -> str | None:
     if not parts.hostname or any(char.isspace() for char in value):
         return "must be a full web address, e.g. https://www.example.org/ (no spaces)"
     return None
+
+
+# An http(s) URL as a schema pattern: narrower than `url_problem`, never wider (an ASCII host, as urlsplit refuses
+# some others; a port of at most 4 digits, as a larger one may be out of range).
+_URL_NAME_CHARACTERS = r"A-Za-z0-9._~%!$&'()*+,;=-"
+_URL_SCHEMA = (
+    rf"[Hh][Tt][Tt][Pp][Ss]?://([:{_URL_NAME_CHARACTERS}]*@)?[{_URL_NAME_CHARACTERS}]+(:[0-9]{{0,4}})?"
+    rf"([/?#][^{SPACE_CHARACTERS}{CONTROL_CHARACTERS}]*)?"
+)
+UID_FIELDS = frozenset({"uid", "source_uid"})  # text fields that name a node by its uid
+
+
+def text_schema_pattern(name: str, *, blank: bool) -> str:
+    """Return the pattern (as JSON Schema reads it, ECMA-262) of the non-empty values field `name` takes: the
+    characters `text_problem` allows, at least one that is not white space unless `blank`; a uid's form, or an
+    http(s) URL's. (The schema offers the empty value of a field that may be blank beside it.) Lone surrogates go
+    unsaid: JSON text cannot carry one, and not every regex engine takes them in a class."""
+    if name in UID_FIELDS:
+        return UID_PATTERN.pattern
+    if name in URL_FIELDS:
+        return f"^{_URL_SCHEMA}$"
+    breaks = "" if name in MULTILINE_FIELDS else LINE_BREAKS
+    character = f"[^{CONTROL_CHARACTERS}{breaks}]"
+    if blank:
+        return f"^{character}+$"
+    return f"^{character}*[^{SPACE_CHARACTERS}{CONTROL_CHARACTERS}]{character}*$"
 
 
 def checked_text(name: str, value: str) -> str:

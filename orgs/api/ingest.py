@@ -10,7 +10,7 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from orgs.api.parsers import JSONParser
+from orgs.api.serializers import PartialDateField, TextField
 from orgs.api.views import ERROR, WRITE_ERRORS
 from orgs.ingest.drafts import (
     DRAFT_FIELDS,
@@ -29,7 +30,7 @@ from orgs.ingest.drafts import (
     source_draft_create,
     source_draft_get,
 )
-from orgs.ingest.extract import MAX_FILE_BYTES, extracted_text
+from orgs.ingest.extract import MAX_FILE_BYTES, MAX_TEXT_CHARS, extracted_text
 from orgs.ingest.reading import Reading
 from orgs.models import SourceDraft
 from orgs.services import NotFound
@@ -42,6 +43,8 @@ DRAFT_ERRORS: dict[int, Any] = {
 }
 NO_DRAFT = {404: OpenApiResponse(ERROR, description="No draft with that id.")}
 DRAFTS_PAGE = 50
+LARGEST_DRAFT_ID = 10**18 - 1  # what an id may be, in the address or `before` (`whole_number` reads 18 digits)
+DRAFT_ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": LARGEST_DRAFT_ID}
 
 
 class SourceEditors(BasePermission):
@@ -72,12 +75,12 @@ def draft_json(draft: SourceDraft, reading: Reading | None = None) -> dict[str, 
     return body
 
 
-DRAFT_ID = OpenApiParameter("draft_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The draft's id.")
+DRAFT_ID = OpenApiParameter("draft_id", DRAFT_ID_SCHEMA, OpenApiParameter.PATH, description="The draft's id.")
 
 
 def _draft(draft_id: str) -> tuple[SourceDraft, Reading]:
     try:
-        return source_draft_get(draft_id=whole_number(draft_id, low=1, high=2**62))
+        return source_draft_get(draft_id=whole_number(draft_id, low=1, high=LARGEST_DRAFT_ID))
     except (ValueError, DraftNotFound):
         raise NotFound(f"no draft with id '{draft_id[:40]}'") from None
 
@@ -102,12 +105,29 @@ INGEST_EXAMPLE = OpenApiExample(
 )
 
 
+class IngestFieldsSerializer(serializers.Serializer):
+    """A new source's own fields (the Source node's rules, which `source_draft_create` checks)."""
+
+    title = TextField("title")
+    publisher = TextField("publisher", required=False, allow_blank=True)
+    url = TextField("url", required=False, allow_blank=True)
+    published = PartialDateField(required=False, allow_blank=True)
+
+
+class IngestTextSerializer(IngestFieldsSerializer):
+    text = TextField("text", max_length=MAX_TEXT_CHARS, help_text="The source's text, pasted.")
+
+
+class IngestFileSerializer(IngestFieldsSerializer):
+    file = serializers.FileField(help_text=f"A .txt, .html or .pdf file of at most {MAX_FILE_BYTES // 2**20} MB.")
+
+
 class IngestView(APIView):
     permission_classes = [SourceEditors]
     parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
-        request={"application/json": OpenApiTypes.OBJECT, "multipart/form-data": OpenApiTypes.OBJECT},
+        request={"application/json": IngestTextSerializer, "multipart/form-data": IngestFileSerializer},
         responses={
             201: OpenApiResponse(OpenApiTypes.OBJECT, description="The draft, with its entities and proposals."),
             **DRAFT_ERRORS,
@@ -144,7 +164,7 @@ class DraftListView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("before", OpenApiTypes.INT, description="Drafts older than this id (the next page).")
+            OpenApiParameter("before", DRAFT_ID_SCHEMA, description="Drafts older than this id (the next page).")
         ],
         responses={200: OpenApiTypes.OBJECT, **DRAFT_ERRORS},
         summary="List drafts, newest first, fifty at a time",
@@ -155,7 +175,7 @@ class DraftListView(APIView):
         before = request.query_params.get("before")
         if before is not None:
             try:
-                drafts = drafts.filter(id__lt=whole_number(before, low=1, high=2**62))
+                drafts = drafts.filter(id__lt=whole_number(before, low=1, high=LARGEST_DRAFT_ID))
             except ValueError as error:
                 raise ValidationFailed({"before": [str(error)]}) from None
         page = list(drafts[: DRAFTS_PAGE + 1])

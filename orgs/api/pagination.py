@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Any
 
 from rest_framework.exceptions import ValidationError
@@ -17,6 +18,8 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 MAX_CURSOR_LENGTH = 2_000  # characters of the token: a keyset of a name (≤ 500) and a uid (≤ 100), encoded
 MAX_CURSOR_TEXT = 500  # characters of a text value in a keyset: the longest name or title
+# What every cursor looks like: a JSON list ("[" then a quote, a digit or a minus) in unpadded URL-safe base64.
+CURSOR_PATTERN = re.compile(r"^W[yz][A-Za-z0-9_-]*$")
 
 
 def cursor_encode(*values: Any) -> str:

@@ -18,7 +18,10 @@ from rest_framework.request import Request
 from orgs.api.serializers import ErrorSerializer
 from orgs.validation import ValidationFailed
 
-ENTITY_TAG = re.compile(r'^(W/)?"([\x21\x23-\x7e\x80-\xff]*)"$')
+# An entity tag (RFC 9110: any visible character but the quote, so commas too, which is why the list is read by
+# this pattern, not split on commas), and the header: "*" or a list of them.
+ENTITY_TAG = re.compile(r'(W/)?"([\x21\x23-\x7e\x80-\xff]*)"')
+IF_MATCH_FORM = re.compile(rf"^[ \t]*(\*|{ENTITY_TAG.pattern}([ \t]*,[ \t]*{ENTITY_TAG.pattern})*)[ \t]*$")
 VERSION_TAG = re.compile(r"^[0-9]{1,18}$")
 
 
@@ -36,21 +39,16 @@ def expected_versions(request: Request) -> frozenset[int] | None:
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
         return None
-    versions: set[int] = set()
-    for item in (part.strip() for part in header.split(",")):
-        match = ENTITY_TAG.match(item)
-        if not match:
-            raise ValidationFailed(
-                {"If-Match": ['expected "*" or entity tags as the ETag header gives them, e.g. "3" (quotes included)']}
-            )
-        if not match.group(1) and VERSION_TAG.match(match.group(2)):
-            versions.add(int(match.group(2)))
-    return frozenset(versions)
+    if not IF_MATCH_FORM.fullmatch(header):
+        raise ValidationFailed(
+            {"If-Match": ['expected "*" or entity tags as the ETag header gives them, e.g. "3" (quotes included)']}
+        )
+    return frozenset(int(tag) for weak, tag in ENTITY_TAG.findall(header) if not weak and VERSION_TAG.fullmatch(tag))
 
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": IF_MATCH_FORM.pattern},
     OpenApiParameter.HEADER,
     required=False,
     description='The ETag of your last GET (e.g. `"3"`): the write is carried out only if nobody has written '

@@ -17,7 +17,7 @@ from neomodel import ArrayProperty, IntegerProperty
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from orgs.api.pagination import MAX_CURSOR_LENGTH
+from orgs.api.pagination import CURSOR_PATTERN, MAX_CURSOR_LENGTH
 from orgs.dates import as_of_day, parse_partial_date
 from orgs.search import SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, search_problem
 from orgs.validation import DATE_FIELDS, MAX_ALIASES, MAX_CITATIONS_PER_WRITE, TEXT_LIMITS, UID_PATTERN, editable_fields
@@ -105,6 +105,16 @@ class SearchField(serializers.CharField):
         if problem:
             raise serializers.ValidationError(problem)
         return text
+
+
+class TextField(serializers.CharField):
+    """Text of field `rule` (`orgs.validation.TEXT_LIMITS`): its size limit and the characters it takes
+    (`text_schema_pattern`) are in the schema; the services check the value, with the rules of every write."""
+
+    def __init__(self, rule: str, **kwargs: Any):
+        self.rule = rule
+        kwargs.setdefault("max_length", TEXT_LIMITS[rule])
+        super().__init__(**kwargs)
 
 
 def uid_field(**kwargs: Any) -> serializers.RegexField:
@@ -220,10 +230,13 @@ class QuerySerializer(serializers.Serializer):
         }
 
 
+@extend_schema_field({"type": "string", "pattern": CURSOR_PATTERN.pattern, "maxLength": MAX_CURSOR_LENGTH})
+class CursorField(serializers.CharField):
+    """The `next` cursor of a page (`orgs.api.pagination.cursor_decode` reads it)."""
+
+
 class PageQuery(QuerySerializer):
-    cursor = serializers.CharField(
-        required=False, max_length=MAX_CURSOR_LENGTH, help_text="The `next` cursor of the previous page."
-    )
+    cursor = CursorField(required=False, help_text="The `next` cursor of the previous page.")
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=500, default=50)
 
 
@@ -330,13 +343,12 @@ class ImportQuery(QuerySerializer):
 
 
 def _field_for(name: str, prop: Any) -> serializers.Field:
-    """Return the API field of node property `name`, with its size limit (`orgs.validation.TEXT_LIMITS`) in
-    the schema; the services check the value again, with the same rules as every other write."""
+    """Return the API field of node property `name`, with its size limit and the characters it takes in the
+    schema (`TextField`); the services check the value again, with the same rules as every other write."""
     help_text = getattr(prop, "help_text", "") or ""
-    limit = TEXT_LIMITS.get(name)
     if isinstance(prop, ArrayProperty):
         return serializers.ListField(
-            child=serializers.CharField(max_length=limit),
+            child=TextField(name),
             max_length=MAX_ALIASES,
             required=False,
             help_text=help_text,
@@ -347,12 +359,10 @@ def _field_for(name: str, prop: Any) -> serializers.Field:
     if choices:
         return serializers.ChoiceField(choices=list(choices), required=False, allow_null=True, help_text=help_text)
     if prop.required:
-        return serializers.CharField(max_length=limit, help_text=help_text)
+        return TextField(name, help_text=help_text)
     if name in DATE_FIELDS:
         return PartialDateField(required=False, allow_null=True, allow_blank=True, help_text=help_text)
-    return serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, max_length=limit, help_text=help_text
-    )
+    return TextField(name, required=False, allow_null=True, allow_blank=True, help_text=help_text)
 
 
 # A node's body (no docstring: the schema shows StrictSerializer's on request and response alike): a node no
@@ -523,18 +533,10 @@ class RelationshipRecordedSerializer(RelationshipDetailSerializer):
 
 class CitationWriteSerializer(StrictSerializer):
     # A declared field, not the Field attribute `source` the stubs see here.
-    source = serializers.CharField(  # type: ignore[assignment]
-        source="source_uid", max_length=TEXT_LIMITS["source_uid"], help_text="uid of the source quoted."
-    )
-    exact = serializers.CharField(
-        max_length=TEXT_LIMITS["exact"], help_text="The passage, word for word (line breaks and runs of spaces aside)."
-    )
-    prefix = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, trim_whitespace=False, max_length=TEXT_LIMITS["prefix"]
-    )
-    suffix = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, trim_whitespace=False, max_length=TEXT_LIMITS["suffix"]
-    )
+    source = TextField("source_uid", source="source_uid", help_text="uid of the source quoted.")  # type: ignore[assignment]
+    exact = TextField("exact", help_text="The passage, word for word (line breaks and runs of spaces aside).")
+    prefix = TextField("prefix", required=False, allow_null=True, allow_blank=True, trim_whitespace=False)
+    suffix = TextField("suffix", required=False, allow_null=True, allow_blank=True, trim_whitespace=False)
     start = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -543,11 +545,9 @@ class CitationWriteSerializer(StrictSerializer):
     )
     end = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     confidence = serializers.ChoiceField(choices=[c.value for c in Confidence], required=False)
-    since = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    until = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    qualifier = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, max_length=TEXT_LIMITS["qualifier"]
-    )
+    since = PartialDateField(required=False, allow_null=True, allow_blank=True)
+    until = PartialDateField(required=False, allow_null=True, allow_blank=True)
+    qualifier = TextField("qualifier", required=False, allow_null=True, allow_blank=True)
 
 
 class CitationUpdateSerializer(CitationWriteSerializer):
@@ -565,34 +565,26 @@ class SingleSourceSerializer(StrictSerializer):
     """A relationship in the single-source form: one source, its sentence, and what it says of the period and the
     footing (one citation)."""
 
-    since = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    until = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    qualifier = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, max_length=TEXT_LIMITS["qualifier"]
-    )
+    since = PartialDateField(required=False, allow_null=True, allow_blank=True)
+    until = PartialDateField(required=False, allow_null=True, allow_blank=True)
+    qualifier = TextField("qualifier", required=False, allow_null=True, allow_blank=True)
     confidence = serializers.ChoiceField(choices=[c.value for c in Confidence], required=False)
     # A declared field, not the Field attribute `source` the stubs see here.
-    source = serializers.CharField(  # type: ignore[assignment]
+    source = TextField(  # type: ignore[assignment]
+        "source_uid",
         source=relationship_python_name("source"),
         required=False,
-        max_length=TEXT_LIMITS["source_uid"],
         help_text="Single-source form: uid of the Source the evidence comes from.",
     )
-    evidence = serializers.CharField(
-        required=False,
-        max_length=TEXT_LIMITS["evidence"],
-        help_text="Single-source form: the exact sentence of the source that supports it.",
+    evidence = TextField(
+        "evidence", required=False, help_text="Single-source form: the exact sentence of the source that supports it."
     )
 
 
 class RelationshipWriteSerializer(PublicNames, SingleSourceSerializer):
-    type = serializers.CharField(max_length=40, help_text=f"One of: {', '.join(RELATIONSHIP_TYPE_CHOICES)}.")
-    from_ = serializers.CharField(
-        source=relationship_python_name("from"), max_length=TEXT_LIMITS["uid"], help_text="uid of the start node."
-    )
-    to = serializers.CharField(
-        source=relationship_python_name("to"), max_length=TEXT_LIMITS["uid"], help_text="uid of the end node."
-    )
+    type = serializers.ChoiceField(choices=RELATIONSHIP_TYPE_CHOICES)
+    from_ = TextField("uid", source=relationship_python_name("from"), help_text="uid of the start node.")
+    to = TextField("uid", source=relationship_python_name("to"), help_text="uid of the end node.")
     citations = serializers.ListField(
         child=CitationWriteSerializer(),
         required=False,
@@ -601,6 +593,15 @@ class RelationshipWriteSerializer(PublicNames, SingleSourceSerializer):
         help_text=f"What it rests on: one to {MAX_CITATIONS_PER_WRITE} passages. Or, instead, the single-source "
         "fields (one citation).",
     )
+
+    @staticmethod
+    def schema_forms() -> list[dict[str, Any]]:
+        """Return the two forms `validate` takes, for the schema: `citations` and none of the single-source
+        fields, or `source` and `evidence` without `citations`."""
+        return [
+            {"required": ["citations"], "not": {"anyOf": [{"required": [name]} for name in SINGLE_SOURCE_PUBLIC]}},
+            {"required": ["source", "evidence"], "not": {"required": ["citations"]}},
+        ]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -618,6 +619,17 @@ class RelationshipWriteSerializer(PublicNames, SingleSourceSerializer):
 
 class RelationshipUpdateSerializer(SingleSourceSerializer):
     """A change to a relationship resting on one citation, in the single-source form."""
+
+
+class RelationshipReplaceSerializer(RelationshipUpdateSerializer):
+    """A relationship resting on one citation, all of it in the single-source form: its source and evidence
+    given, what is left out cleared."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for name in ("source", "evidence"):
+            fields[name].required = True
+        return fields
 
 
 class NetworkSerializer(ResponseSerializer):

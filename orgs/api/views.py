@@ -46,7 +46,7 @@ from orgs.selectors.paths import paths_between
 from orgs.selectors.relationships import relationship_list
 from orgs.selectors.stats import graph_counts, hubs
 from orgs.validation import citation_disagreements, editable_fields
-from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel, relationship_python_name
+from orgs.vocabulary import NODE_KINDS, RELATIONSHIP_TYPES, NodeLabel
 
 # --- Documented errors -------------------------------------------------------------------------------------
 
@@ -611,15 +611,10 @@ class RelationshipDetailView(APIView):
         )
 
     def _update(self, request: Request, uid: str, *, partial: bool) -> Response:
-        body = s.RelationshipUpdateSerializer(data=request.data)
+        body = (s.RelationshipUpdateSerializer if partial else s.RelationshipReplaceSerializer)(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         if not partial:
-            missing = [name for name in ("source", "evidence") if relationship_python_name(name) not in data]
-            if missing:
-                return Response(
-                    {name: ["this field is required"] for name in missing}, status=status.HTTP_400_BAD_REQUEST
-                )
             data = {"since": None, "until": None, "qualifier": None, "confidence": None, **data}
         relationship = services.relationship_update(
             uid=uid, data=data, actor=request.user, expected_versions=expected_versions(request)
@@ -631,7 +626,7 @@ class RelationshipDetailView(APIView):
     @extend_schema(
         tags=RELATIONSHIP_TAG,
         parameters=[RELATIONSHIP_UID, IF_MATCH, ETAG],
-        request=s.RelationshipUpdateSerializer,
+        request=s.RelationshipReplaceSerializer,
         responses={200: s.RelationshipDetailSerializer, 404: ERROR, **PRECONDITION_FAILED, **WRITE_ERRORS},
         summary="Replace a one-citation relationship's period, footing and evidence (type and ends stay)",
     )

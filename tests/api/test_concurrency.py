@@ -151,6 +151,18 @@ def test_if_match_star_or_any_listed_current_tag_lets_the_write_through(client_a
     assert [star.status_code, listed.status_code, weak.status_code] == [200, 200, 412]
 
 
+def test_an_entity_tag_may_hold_a_comma_and_still_lists_beside_the_current_one(client_as_editor):
+    services.node_create(label="Organization", uid="body", data={"name": "Body"})
+
+    answer = client_as_editor.patch(
+        "/api/organizations/body/", {"acronym": "A"}, format="json", HTTP_IF_MATCH='"x,y", "1"'
+    )
+    stale = client_as_editor.patch("/api/organizations/body/", {"acronym": "B"}, format="json", HTTP_IF_MATCH='"1,2"')
+
+    assert [answer.status_code, stale.status_code] == [200, 412]
+    assert services.node_get(uid="body")[1]["acronym"] == "A"
+
+
 def test_a_malformed_if_match_is_a_400_naming_the_header(client_as_editor):
     services.node_create(label="Organization", uid="body", data={"name": "Body"})
 

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from orgs.api.pagination import CURSOR_PATTERN, cursor_encode
+from orgs.search import SEARCH_MAX_OFFSET
 
 pytestmark = pytest.mark.no_graph
 
@@ -99,3 +106,34 @@ def test_the_schema_says_what_valid_input_looks_like(schema):
     assert network["types"]["pattern"].startswith("^(ADOPTED|")
     assert "pattern" in str(components["OrganizationRequest"]["properties"]["founded"])
     assert {"200", "400"} <= set(token)
+
+
+def test_the_schema_says_the_form_of_if_match_and_the_bounds_of_draft_ids(schema):
+    update = schema["paths"]["/api/organizations/{uid}/"]["patch"]["parameters"]
+    if_match = re.compile(next(p["schema"]["pattern"] for p in update if p["name"] == "If-Match"))
+    drafts = schema["paths"]["/api/sources/drafts/"]["get"]["parameters"]
+    before = next(p["schema"] for p in drafts if p["name"] == "before")
+
+    assert all(if_match.fullmatch(value) for value in ["*", '"3"', ' "3", W/"x,y" ', '""'])
+    assert not any(if_match.fullmatch(value) for value in ["3", '"3",', '"a"b"', '*, "3"'])
+    assert (before["minimum"], before["maximum"]) == (1, 10**18 - 1)
+
+
+def test_the_schema_says_which_fields_a_write_needs_in_each_form(schema):
+    components = schema["components"]["schemas"]
+    ingest = schema["paths"]["/api/sources/ingest/"]["post"]["requestBody"]["content"]
+
+    assert [form["required"] for form in components["RelationshipWriteRequest"]["oneOf"]] == [
+        ["citations"],
+        ["source", "evidence"],
+    ]
+    assert set(components["RelationshipReplaceRequest"]["required"]) == {"source", "evidence"}
+    assert "required" not in components["PatchedRelationshipUpdateRequest"]
+    assert ingest["application/json"]["schema"]["$ref"].endswith("/IngestTextRequest")
+    assert set(components["IngestTextRequest"]["required"]) == {"title", "text"}
+    assert set(components["IngestFileRequest"]["required"]) == {"title", "file"}
+
+
+@given(keyset=st.one_of(st.tuples(st.text(), st.text()), st.tuples(st.integers(0, SEARCH_MAX_OFFSET))))
+def test_every_cursor_a_list_hands_out_has_the_form_the_schema_gives(keyset):
+    assert CURSOR_PATTERN.fullmatch(cursor_encode(*keyset))
