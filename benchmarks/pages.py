@@ -74,7 +74,7 @@ WARM_UP_CALLS = 100
 
 def source_page_afresh() -> None:
     """Read the cited source's first page as a process's first visit does: its sample of reading keys too."""
-    name_sample.forget_reading_key_sample(CITED_SOURCE)
+    name_sample.READING_KEYS.forget(CITED_SOURCE)
     source_page(uid=CITED_SOURCE, limit=SOURCE_PAGE_SIZE)
 
 

@@ -167,7 +167,7 @@ def test_counts_and_hubs_come_from_the_graph(sample_graph):
 def test_the_list_by_name_reads_windows_of_sampled_names_and_still_pages_exactly(sample_graph, monkeypatch):
     monkeypatch.setattr(name_sample, "NAME_WINDOW", 3)
     monkeypatch.setattr(name_sample, "END_WINDOW", 1)
-    monkeypatch.setattr(name_sample, "_name_sample", {"at": None, "names": []})
+    monkeypatch.setattr(name_sample.ORGANIZATION_NAMES, "_kept", {})
     everything = [row["uid"] for row in cypher("MATCH (o:Organization) RETURN o.uid AS uid ORDER BY o.name, o.uid")]
 
     def walk(descending: bool) -> list[str]:
@@ -188,7 +188,7 @@ def test_the_list_by_name_reads_windows_of_sampled_names_and_still_pages_exactly
 def test_the_first_page_by_name_either_way_is_one_query_whatever_the_sample(sample_graph, monkeypatch):
     monkeypatch.setattr(name_sample, "NAME_WINDOW", 3)
     monkeypatch.setattr(name_sample, "END_WINDOW", 4)
-    monkeypatch.setattr(name_sample, "_name_sample", {"at": None, "names": []})
+    monkeypatch.setattr(name_sample.ORGANIZATION_NAMES, "_kept", {})
     names = [row["name"] for row in cypher("MATCH (o:Organization) RETURN o.name AS name")]
 
     sample = name_sample.organization_name_sample()
@@ -367,7 +367,7 @@ def test_exports_can_carry_each_relationship_s_citations_a_page_at_a_time():
 
 def test_a_source_page_reads_windows_of_sampled_reading_keys_and_still_pages_exactly(monkeypatch):
     monkeypatch.setattr(name_sample, "CITATION_WINDOW", 3)
-    monkeypatch.setattr(name_sample, "_reading_key_samples", {})
+    monkeypatch.setattr(name_sample.READING_KEYS, "_kept", {})
     make_cited_hub(partners=40)
     everything = [
         row["uid"] for row in cypher("MATCH (c:Citation {source_uid: 'register'}) RETURN c.uid AS uid ORDER BY uid")

@@ -14,9 +14,42 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
 
 from orgs.graph.connection import read_cypher
+
+SAMPLE_SECONDS = 600.0  # how long a process keeps a sample
+
+
+class KeptSamples:
+    """Samples read by `read` (given a key: a source's uid, or "" for the one sample of organization names), kept
+    in this process for `SAMPLE_SECONDS`, at most `most` of them (the oldest dropped first). Two threads that
+    find none both read one, and the later is kept: the samples bound windows, and any of them pages exactly."""
+
+    def __init__(self, read: Callable[[str], list[str]], *, most: int = 1) -> None:
+        self._read = read
+        self._most = most
+        self._kept: dict[str, tuple[float, list[str]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str = "") -> list[str]:
+        """Return the sample of `key`, read again when it is older than `SAMPLE_SECONDS`; do not change it."""
+        now = time.monotonic()
+        kept = self._kept.get(key)
+        if kept is not None and now - kept[0] <= SAMPLE_SECONDS:
+            return kept[1]
+        sample = self._read(key)
+        with self._lock:
+            if key not in self._kept and len(self._kept) >= self._most:
+                self._kept.pop(min(self._kept, key=lambda uid: self._kept[uid][0]))
+            self._kept[key] = (now, sample)
+        return sample
+
+    def forget(self, key: str = "") -> None:
+        """Drop the kept sample of `key`: the next `get` reads a new one."""
+        with self._lock:
+            self._kept.pop(key, None)
+
 
 ORGANIZATION_COUNT = "MATCH (o:Organization) RETURN count(o) AS total"
 ORGANIZATION_NAME_SAMPLE = "MATCH (o:Organization) WHERE rand() < $share RETURN collect(o.name) AS names"
@@ -25,8 +58,21 @@ NAMES_AFTER = "MATCH (o:Organization) WHERE o.name > $name RETURN count(o) AS to
 NAME_WINDOW = 250  # organizations between two sampled names, on average
 # The least the first and the last window hold, so that the first page either way (50 by default) is one query.
 END_WINDOW = NAME_WINDOW // 2
-NAME_SAMPLE_SECONDS = 600.0
-_name_sample: dict[str, Any] = {"at": None, "names": []}
+
+
+def _organization_names(_: str) -> list[str]:
+    total = read_cypher(ORGANIZATION_COUNT)[0]["total"]
+    if total <= NAME_WINDOW * 8:
+        return []
+    names = sorted(read_cypher(ORGANIZATION_NAME_SAMPLE, {"share": 1 / NAME_WINDOW})[0]["names"])
+    while names and read_cypher(NAMES_BEFORE, {"name": names[0]})[0]["total"] < END_WINDOW:
+        names.pop(0)
+    while names and read_cypher(NAMES_AFTER, {"name": names[-1]})[0]["total"] < END_WINDOW:
+        names.pop()
+    return names
+
+
+ORGANIZATION_NAMES = KeptSamples(_organization_names)
 
 
 def organization_name_sample() -> list[str]:
@@ -39,25 +85,19 @@ def organization_name_sample() -> list[str]:
     page, which then took two queries): sampled names are dropped at either end until those windows hold at
     least `END_WINDOW` names (each a count over an index range).
     """
-    now = time.monotonic()
-    if _name_sample["at"] is None or now - _name_sample["at"] > NAME_SAMPLE_SECONDS:
-        total = read_cypher(ORGANIZATION_COUNT)[0]["total"]
-        names = []
-        if total > NAME_WINDOW * 8:
-            names = sorted(read_cypher(ORGANIZATION_NAME_SAMPLE, {"share": 1 / NAME_WINDOW})[0]["names"])
-            while names and read_cypher(NAMES_BEFORE, {"name": names[0]})[0]["total"] < END_WINDOW:
-                names.pop(0)
-            while names and read_cypher(NAMES_AFTER, {"name": names[-1]})[0]["total"] < END_WINDOW:
-                names.pop()
-        _name_sample.update(at=now, names=names)
-    return list(_name_sample["names"])
+    return ORGANIZATION_NAMES.get()
 
 
 READING_KEY_SAMPLE = "MATCH (c:Citation {source_uid: $uid}) WHERE rand() < $share RETURN c.reading_key AS key"
 CITATION_WINDOW = 250  # citations between two sampled reading keys, on average
-SAMPLED_SOURCES = 256  # the sources whose samples a process keeps at most
-_reading_key_samples: dict[str, tuple[float, list[str]]] = {}
-_reading_key_samples_lock = threading.Lock()
+
+
+def _reading_keys(source_uid: str) -> list[str]:
+    rows = read_cypher(READING_KEY_SAMPLE, {"uid": source_uid, "share": 1 / CITATION_WINDOW})
+    return sorted(row["key"] for row in rows)[1:]
+
+
+READING_KEYS = KeptSamples(_reading_keys, most=256)  # of the 256 sources read last
 
 
 def reading_key_sample(source_uid: str) -> list[str]:
@@ -68,20 +108,4 @@ def reading_key_sample(source_uid: str) -> list[str]:
     only makes a window a little larger or smaller, so pages stay exact. The first sampled key is dropped, so that
     the first window (where the first page is read) holds about two windows' worth and is seldom too short.
     """
-    now = time.monotonic()
-    kept = _reading_key_samples.get(source_uid)
-    if kept is not None and now - kept[0] <= NAME_SAMPLE_SECONDS:
-        return kept[1]
-    rows = read_cypher(READING_KEY_SAMPLE, {"uid": source_uid, "share": 1 / CITATION_WINDOW})
-    keys = sorted(row["key"] for row in rows)[1:]
-    with _reading_key_samples_lock:
-        if len(_reading_key_samples) >= SAMPLED_SOURCES:
-            _reading_key_samples.pop(min(_reading_key_samples, key=lambda uid: _reading_key_samples[uid][0]))
-        _reading_key_samples[source_uid] = (now, keys)
-    return keys
-
-
-def forget_reading_key_sample(source_uid: str) -> None:
-    """Drop the kept sample of source `source_uid`'s reading keys: the next page reads a new one."""
-    with _reading_key_samples_lock:
-        _reading_key_samples.pop(source_uid, None)
+    return READING_KEYS.get(source_uid)
