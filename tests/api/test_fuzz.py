@@ -145,14 +145,19 @@ def _fuzz_operation(
     headers: dict[str, str] | None,
     session: requests.Session,
 ) -> None:
+    previous = None
     for case, valid in generated_calls(operation, cases=cases):
         tally.cases += 1
         try:
             response = case.call(base_url=base_url, headers=headers, session=session, timeout=60)
         except requests.RequestException as error:  # no answer at all: as bad as a 5xx
             tally.server_errors += 1
-            tally.note("no answer", case, error)
+            # The call before shared the connection, and may be what left it unusable.
+            before = f"\nafter: {previous.as_curl_command()}" if previous is not None else ""
+            tally.note("no answer", case, f"{error}{before}")
             continue
+        finally:
+            previous = case
         if error := _failed(not_a_server_error, case, response):
             tally.server_errors += 1
             tally.note("server error", case, error)
