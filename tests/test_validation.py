@@ -1,4 +1,4 @@
-"""The patterns the API schema gives text fields promise no more than the rules every write checks."""
+"""The patterns the API schema gives text fields and dates promise no more than the rules every write checks."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from orgs.api.serializers import PARTIAL_DATE_SCHEMA
+from orgs.dates import parse_partial_date
 from orgs.validation import SPACE_CHARACTERS, TEXT_LIMITS, text_problem, text_schema_pattern
 
 pytestmark = pytest.mark.no_graph
@@ -32,3 +34,8 @@ def test_text_the_schema_pattern_allows_is_text_the_rules_take(name, blank, data
 
     assert text_problem(name, value.strip()) is None
     assert value.strip() or blank
+
+
+@given(date=st.from_regex(PARTIAL_DATE_SCHEMA["pattern"], fullmatch=True))
+def test_a_date_the_schema_pattern_allows_is_a_date_the_rules_take(date):
+    assert parse_partial_date(date) == date

@@ -45,11 +45,12 @@ LABEL_CHOICES = [label.value for label in NodeLabel]
 # --- Fields --------------------------------------------------------------------------------------------
 
 
-# What the schema promises a partial date looks like (orgs.dates reads these; a day past the month's end, such as
-# 2003-02-30, matches and is still refused).
+# What the schema promises a partial date looks like (orgs.dates reads these): a day the month has, but 29 February,
+# which only some years have (the pattern leaves it out; orgs.dates takes it in a leap year).
 PARTIAL_DATE_SCHEMA = {
     "type": "string",
-    "pattern": "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
+    "pattern": "^[0-9]{4}(-(0[1-9]|1[0-2])|-(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+    "|-(0[469]|11)-(0[1-9]|[12][0-9]|30)|-02-(0[1-9]|1[0-9]|2[0-8]))?$",
     "example": "2003-02",
 }
 
